@@ -1,1 +1,228 @@
-//! placeholder
+//! Where roomwork keeps its records: one [`Store`] trait, two backends.
+//!
+//! SQLite is the default (a file in the data directory, nothing to install); PostgreSQL is for
+//! teams. [`open`] picks the backend from the URL (`sqlite://...` or `postgres://...`) and applies
+//! that backend's own migrations before returning. Both backends run the same SQL text, written
+//! once in `backend.rs` and compiled for each driver, and both are held to one contract test
+//! suite (`tests/contract.rs`).
+//!
+//! Invariants:
+//! - [`Store::save_batch`] writes everything it is given in one transaction: all of it or none.
+//! - Saving a record whose id exists updates it; stage history is appended, never rewritten.
+//! - Times are stored as UTC unix milliseconds, dates as ISO `YYYY-MM-DD`, money as integer minor
+//!   units with a currency code. Rows become domain types here, not through derives on them.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), roomwork_store::StoreError> {
+//! let store = roomwork_store::open("sqlite:///tmp/roomwork.db").await?;
+//! let counts = store.counts().await?;
+//! println!("{} accounts", counts.accounts);
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+mod backend;
+mod columns;
+mod postgres;
+mod rows;
+mod sqlite;
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use roomwork_domain::{
+    Account, AccountId, Activity, Batch, Contact, CustomerIssue, ExternalKey, Lead, Opportunity, OpportunityId, Order,
+    PortfolioProject, Rep, Stage, Transcript,
+};
+use serde::Serialize;
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL names no backend we have.
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://USER@HOST/DB")]
+    UnsupportedUrl(String),
+    /// A record that was asked for by id does not exist.
+    #[error("{what} {id} not found")]
+    NotFound {
+        /// The kind of record.
+        what: &'static str,
+        /// Its id.
+        id: String,
+    },
+    /// Applying the migrations failed.
+    #[error("migrating the database failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// The database refused or failed a query (including constraint violations).
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A stored value could not be read back into a domain value.
+    #[error("stored {table}.{column} is invalid: {reason}")]
+    Corrupt {
+        /// Table.
+        table: &'static str,
+        /// Column.
+        column: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Shorthand for store results.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which backend a store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// Embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+/// How many records of each kind are stored.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Reps.
+    pub reps: u64,
+    /// Accounts.
+    pub accounts: u64,
+    /// Contacts.
+    pub contacts: u64,
+    /// Leads.
+    pub leads: u64,
+    /// Opportunities.
+    pub opportunities: u64,
+    /// Stage changes across all opportunities.
+    pub stage_changes: u64,
+    /// Activities.
+    pub activities: u64,
+    /// Orders.
+    pub orders: u64,
+    /// Customer issues.
+    pub issues: u64,
+    /// Transcripts.
+    pub transcripts: u64,
+    /// Portfolio projects.
+    pub projects: u64,
+}
+
+/// The record kinds that carry an external key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyedKind {
+    /// Accounts.
+    Account,
+    /// Contacts.
+    Contact,
+    /// Leads.
+    Lead,
+    /// Opportunities.
+    Opportunity,
+    /// Activities.
+    Activity,
+}
+
+/// Which activities to read.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ActivityFilter {
+    /// Only this account's.
+    pub account_id: Option<AccountId>,
+    /// Only this deal's.
+    pub opportunity_id: Option<OpportunityId>,
+    /// At most this many, newest first.
+    pub limit: Option<u32>,
+}
+
+/// The operations every backend provides.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Which backend this is.
+    fn backend(&self) -> Backend;
+
+    /// Writes every record of `batch` in one transaction: inserted when its id is new, updated
+    /// when it exists. Stage changes are added to a deal's stored history (an identical
+    /// stage and date is kept once). Any failure rolls the whole batch back.
+    async fn save_batch(&self, batch: &Batch) -> Result<()>;
+
+    /// Record counts per kind.
+    async fn counts(&self) -> Result<Counts>;
+
+    /// External key → stored id, for re-imports.
+    async fn key_index(&self, kind: KeyedKind) -> Result<HashMap<ExternalKey, uuid::Uuid>>;
+
+    /// Current stage of every stored deal.
+    async fn opportunity_stages(&self) -> Result<HashMap<OpportunityId, Stage>>;
+
+    /// All reps, by name.
+    async fn reps(&self) -> Result<Vec<Rep>>;
+    /// All accounts, by name.
+    async fn accounts(&self) -> Result<Vec<Account>>;
+    /// One account.
+    async fn account(&self, id: AccountId) -> Result<Account>;
+    /// All contacts, by name.
+    async fn contacts(&self) -> Result<Vec<Contact>>;
+    /// All leads, oldest first.
+    async fn leads(&self) -> Result<Vec<Lead>>;
+    /// All opportunities with their stage history, by creation date.
+    async fn opportunities(&self) -> Result<Vec<Opportunity>>;
+    /// One opportunity with its stage history.
+    async fn opportunity(&self, id: OpportunityId) -> Result<Opportunity>;
+    /// Activities matching `filter`, newest first.
+    async fn activities(&self, filter: ActivityFilter) -> Result<Vec<Activity>>;
+    /// All orders, newest first.
+    async fn orders(&self) -> Result<Vec<Order>>;
+    /// All customer issues, newest first.
+    async fn issues(&self) -> Result<Vec<CustomerIssue>>;
+    /// All transcripts, newest first.
+    async fn transcripts(&self) -> Result<Vec<Transcript>>;
+    /// All portfolio projects, newest first.
+    async fn projects(&self) -> Result<Vec<PortfolioProject>>;
+}
+
+/// Opens the store a URL names and applies its migrations.
+///
+/// `sqlite://PATH` (the file is created when missing; `sqlite::memory:` is a private database
+/// on a single connection) or `postgres://...`/`postgresql://...`.
+pub async fn open(url: &str) -> Result<Box<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Box::new(SqliteStore::open(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Box::new(PgStore::open(url).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl(redact_url(url)))
+    }
+}
+
+/// A URL with any password replaced by `***`, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((userinfo, host)) = rest.split_once('@')
+        && let Some((user, _password)) = userinfo.split_once(':')
+    {
+        return format!("{scheme}://{user}:***@{host}");
+    }
+    url.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_appear_in_redacted_urls() {
+        assert_eq!(redact_url("postgres://bob:hunter2@db/x"), "postgres://bob:***@db/x");
+        assert_eq!(redact_url("postgres://bob@db/x"), "postgres://bob@db/x");
+        assert_eq!(redact_url("sqlite:///tmp/a.db"), "sqlite:///tmp/a.db");
+    }
+
+    #[tokio::test]
+    async fn unknown_schemes_are_refused_with_a_hint() {
+        let err = open("mysql://root:pw@localhost/db").await.err().unwrap();
+        let msg = err.to_string();
+        assert!(msg.contains("sqlite://") && !msg.contains("pw@"), "{msg}");
+    }
+}

@@ -1,0 +1,362 @@
+//! One contract for every backend: the same stories run against a temporary SQLite file and,
+//! when `ROOMWORK_TEST_DATABASE_URL` is set, against PostgreSQL (a uniquely named database is
+//! created for each story and dropped after it). With `CI=true` a missing PostgreSQL URL fails
+//! the suite instead of skipping it.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use roomwork_domain::*;
+use roomwork_store::{ActivityFilter, KeyedKind, PgStore, SqliteStore, Store, StoreError};
+use sqlx::Connection;
+
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        // Runs even when the story panicked; a fresh runtime on its own thread because Drop
+        // cannot await.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
+                    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
+                }
+            })
+        })
+        .join();
+    }
+}
+
+enum Guard {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres(#[allow(dead_code)] PgDatabase),
+}
+
+async fn sqlite() -> (Box<dyn Store>, Guard) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("contract.db").display());
+    (Box::new(SqliteStore::open(&url).await.unwrap()), Guard::Sqlite(dir))
+}
+
+async fn postgres() -> Option<(Box<dyn Store>, Guard)> {
+    let Ok(admin_url) = std::env::var("ROOMWORK_TEST_DATABASE_URL") else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("CI=true but ROOMWORK_TEST_DATABASE_URL is not set: the PostgreSQL contract suite must run in CI");
+        }
+        eprintln!("skipping PostgreSQL: ROOMWORK_TEST_DATABASE_URL is not set");
+        return None;
+    };
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!(
+        "roomwork_test_{}_{}_{}",
+        std::process::id(),
+        Utc::now().timestamp_micros(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    );
+    let mut conn = sqlx::PgConnection::connect(&admin_url).await.expect("connect to ROOMWORK_TEST_DATABASE_URL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    let guard = PgDatabase { admin_url: admin_url.clone(), name: name.clone() };
+    let (base, _) = admin_url.rsplit_once('/').expect("URL names a database");
+    let store = PgStore::open(&format!("{base}/{name}")).await.expect("open test database");
+    Some((Box::new(store), Guard::Postgres(guard)))
+}
+
+macro_rules! contract {
+    ($($story:ident),+ $(,)?) => {
+        mod on_sqlite {
+            $(#[tokio::test] async fn $story() { let (s, _g) = super::sqlite().await; super::$story(&*s).await; })+
+        }
+        mod on_postgres {
+            $(#[tokio::test] async fn $story() {
+                if let Some((s, _g)) = super::postgres().await { super::$story(&*s).await; }
+            })+
+        }
+    };
+}
+
+contract!(
+    every_record_kind_reads_back_as_it_was_saved,
+    saving_a_record_again_updates_it_instead_of_duplicating,
+    stage_history_is_appended_and_identical_changes_are_kept_once,
+    a_batch_that_fails_midway_stores_nothing,
+    external_keys_index_stored_records_for_reimports,
+    asking_for_a_missing_record_is_not_found,
+    activities_filter_by_account_and_limit_newest_first,
+    large_batches_span_many_statements,
+);
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn usd(major: i64) -> Money {
+    Money::from_major(major, Currency::USD)
+}
+
+fn sample() -> Batch {
+    let t = Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 0).unwrap();
+    let rep = Rep {
+        id: RepId::new(),
+        name: "Dana O'Neil".into(),
+        email: Some(Email::parse("dana@brightwater.example").unwrap()),
+        territory: Some("West".into()),
+        segment: Some("enterprise".into()),
+        weekly_lead_capacity: 25,
+        active: true,
+    };
+    let account = Account {
+        id: AccountId::new(),
+        ext_key: Some(ExternalKey::new("salesforce", "account", "001A0000006Vm9rIAC").unwrap()),
+        name: "Meridian Foods Inc.".into(),
+        tier: Some(Tier::parse("strategic").unwrap()),
+        health: Health::AtRisk,
+        health_reason: Some("two late deliveries and an open critical complaint".into()),
+        industry: Some("Food & Beverage".into()),
+        country: Some("United States".into()),
+        employees: Some(1_200),
+        annual_revenue: Some(usd(310_000_000)),
+        owner: Some(rep.id),
+        domain: Some("meridianfoods.example".into()),
+        created_at: t,
+    };
+    let contact = Contact {
+        id: ContactId::new(),
+        ext_key: Some(ExternalKey::new("salesforce", "contact", "003A0000001abcdEAA").unwrap()),
+        account_id: Some(account.id),
+        name: "Priya Raman".into(),
+        title: Some("Plant Engineering Manager".into()),
+        role: ContactRole::Technical,
+        email: Some(Email::parse("priya.raman@meridianfoods.example").unwrap()),
+        phone: Some("+1 513 555 0142".into()),
+        created_at: t,
+    };
+    let lead = Lead {
+        id: LeadId::new(),
+        ext_key: Some(ExternalKey::new("hubspot", "contact", "5012").unwrap()),
+        name: "Tom Becker".into(),
+        title: Some("Dir. Procurement".into()),
+        company: Some("Harlow Creek Water Authority".into()),
+        company_size: Some(340),
+        industry: Some("Water Utilities".into()),
+        country: Some("United States".into()),
+        source: Some("Web form".into()),
+        email: None,
+        behaviour: LeadBehaviour { pages_viewed: 12, form_submissions: 2, email_opens: 5, email_clicks: 1 },
+        outcome: Some(LeadOutcome { converted: true, date: day(2026, 4, 1) }),
+        owner: Some(rep.id),
+        created_at: t,
+    };
+    let opp = Opportunity {
+        id: OpportunityId::new(),
+        ext_key: Some(ExternalKey::new("salesforce", "opportunity", "006A000000AbCdEFGH").unwrap()),
+        name: "Meridian Foods - Dosing skid retrofit".into(),
+        account_id: Some(account.id),
+        owner: Some(rep.id),
+        stage: Stage::parse("Proposal").unwrap(),
+        amount: Some(Money::from_minor(4_850_050, Currency::USD)),
+        close_date: Some(day(2026, 6, 30)),
+        next_step: Some("Send revised quote w/ volume pricing".into()),
+        next_step_date: Some(day(2026, 4, 10)),
+        created_on: day(2026, 2, 1),
+        forecast_category: Some(ForecastCategory::BestCase),
+        stage_history: vec![
+            StageChange { stage: Stage::parse("Qualification").unwrap(), entered_on: day(2026, 2, 1) },
+            StageChange { stage: Stage::parse("Proposal").unwrap(), entered_on: day(2026, 3, 15) },
+        ],
+    };
+    let activity = Activity {
+        id: ActivityId::new(),
+        ext_key: None,
+        kind: ActivityKind::Visit,
+        direction: Direction::Outbound,
+        ai_assisted: false,
+        account_id: Some(account.id),
+        contact_id: Some(contact.id),
+        opportunity_id: Some(opp.id),
+        rep_id: Some(rep.id),
+        occurred_at: t,
+        duration_minutes: Some(90),
+        subject: "Site walk of line 3 with plant engineering".into(),
+        body: Some("Seal leaks on P-301 again; Priya wants a proposal by Friday.".into()),
+    };
+    let order = Order {
+        id: OrderId::new(),
+        number: "SO-20931".into(),
+        account_id: account.id,
+        status: OrderStatus::BackOrdered,
+        ordered_on: day(2026, 2, 20),
+        promised_on: Some(day(2026, 3, 20)),
+        delivered_on: None,
+        value: usd(18_400),
+        description: "Mechanical seal kit, 12 units".into(),
+    };
+    let issue = CustomerIssue {
+        id: IssueId::new(),
+        account_id: account.id,
+        kind: IssueKind::ServiceFailure,
+        severity: Severity::Critical,
+        summary: "Pump P-301 seal failed 3 weeks after commissioning".into(),
+        opened_on: day(2026, 3, 1),
+        closed_on: None,
+    };
+    let transcript = Transcript {
+        id: TranscriptId::new(),
+        title: "Complaint call: Meridian Foods".into(),
+        account_id: Some(account.id),
+        opportunity_id: Some(opp.id),
+        rep_id: Some(rep.id),
+        file_name: "meridian-complaint.vtt".into(),
+        content: "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Priya Raman>The seal failed again.\n".into(),
+        occurred_at: t,
+        uploaded_at: t,
+    };
+    let project = PortfolioProject {
+        id: ProjectId::new(),
+        title: "Chlorine dosing upgrade".into(),
+        client: "Eastvale Water".into(),
+        industry: "Water Utilities".into(),
+        year: 2024,
+        summary: "Replaced six dosing pumps; cut chemical overdosing by 22%.".into(),
+        capabilities: vec!["dosing systems".into(), "commissioning".into()],
+        value: Some(usd(265_000)),
+    };
+    Batch {
+        reps: vec![rep],
+        accounts: vec![account],
+        contacts: vec![contact],
+        leads: vec![lead],
+        opportunities: vec![opp],
+        activities: vec![activity],
+        orders: vec![order],
+        issues: vec![issue],
+        transcripts: vec![transcript],
+        projects: vec![project],
+    }
+}
+
+async fn every_record_kind_reads_back_as_it_was_saved(store: &dyn Store) {
+    let b = sample();
+    store.save_batch(&b).await.unwrap();
+    assert_eq!(store.reps().await.unwrap(), b.reps);
+    assert_eq!(store.accounts().await.unwrap(), b.accounts);
+    assert_eq!(store.contacts().await.unwrap(), b.contacts);
+    assert_eq!(store.leads().await.unwrap(), b.leads);
+    assert_eq!(store.opportunities().await.unwrap(), b.opportunities);
+    assert_eq!(store.opportunity(b.opportunities[0].id).await.unwrap(), b.opportunities[0]);
+    assert_eq!(store.activities(ActivityFilter::default()).await.unwrap(), b.activities);
+    assert_eq!(store.orders().await.unwrap(), b.orders);
+    assert_eq!(store.issues().await.unwrap(), b.issues);
+    assert_eq!(store.transcripts().await.unwrap(), b.transcripts);
+    assert_eq!(store.projects().await.unwrap(), b.projects);
+    assert_eq!(store.account(b.accounts[0].id).await.unwrap(), b.accounts[0]);
+    let c = store.counts().await.unwrap();
+    assert_eq!((c.accounts, c.opportunities, c.stage_changes, c.projects), (1, 1, 2, 1));
+}
+
+async fn saving_a_record_again_updates_it_instead_of_duplicating(store: &dyn Store) {
+    let mut b = sample();
+    store.save_batch(&b).await.unwrap();
+    b.accounts[0].name = "Meridian Foods".into();
+    b.accounts[0].health = Health::Watch;
+    b.opportunities[0].amount = Some(usd(41_000));
+    b.orders[0].status = OrderStatus::Shipped;
+    store.save_batch(&b).await.unwrap();
+    let c = store.counts().await.unwrap();
+    assert_eq!((c.accounts, c.opportunities, c.orders, c.reps), (1, 1, 1, 1));
+    let acc = store.account(b.accounts[0].id).await.unwrap();
+    assert_eq!((acc.name.as_str(), acc.health), ("Meridian Foods", Health::Watch));
+    assert_eq!(store.opportunities().await.unwrap()[0].amount, Some(usd(41_000)));
+    assert_eq!(store.orders().await.unwrap()[0].status, OrderStatus::Shipped);
+}
+
+async fn stage_history_is_appended_and_identical_changes_are_kept_once(store: &dyn Store) {
+    let mut b = sample();
+    store.save_batch(&b).await.unwrap();
+    let opp = &mut b.opportunities[0];
+    opp.stage = Stage::parse("Negotiation").unwrap();
+    // The re-import only knows the newest change; the stored history keeps the older ones.
+    opp.stage_history = vec![StageChange { stage: opp.stage.clone(), entered_on: day(2026, 4, 2) }];
+    store.save_batch(&b).await.unwrap();
+    store.save_batch(&b).await.unwrap();
+    let stored = store.opportunity(b.opportunities[0].id).await.unwrap();
+    let stages: Vec<&str> = stored.stage_history.iter().map(|c| c.stage.as_str()).collect();
+    assert_eq!(stages, ["Qualification", "Proposal", "Negotiation"]);
+    assert_eq!(stored.stage.as_str(), "Negotiation");
+    let stages = store.opportunity_stages().await.unwrap();
+    assert_eq!(stages[&b.opportunities[0].id].as_str(), "Negotiation");
+}
+
+async fn a_batch_that_fails_midway_stores_nothing(store: &dyn Store) {
+    let mut b = sample();
+    // The contact points at an account that exists nowhere: the batch must fail as a whole,
+    // including the rep, account and lead written before the contact.
+    b.contacts[0].account_id = Some(AccountId::new());
+    let err = store.save_batch(&b).await.unwrap_err();
+    assert!(matches!(err, StoreError::Database(_)), "{err}");
+    assert_eq!(store.counts().await.unwrap(), Default::default());
+    // And a good batch after the failure still goes through.
+    store.save_batch(&sample()).await.unwrap();
+    assert_eq!(store.counts().await.unwrap().accounts, 1);
+}
+
+async fn external_keys_index_stored_records_for_reimports(store: &dyn Store) {
+    let b = sample();
+    store.save_batch(&b).await.unwrap();
+    let accounts = store.key_index(KeyedKind::Account).await.unwrap();
+    assert_eq!(accounts[b.accounts[0].ext_key.as_ref().unwrap()], b.accounts[0].id.as_uuid());
+    let opps = store.key_index(KeyedKind::Opportunity).await.unwrap();
+    assert_eq!(opps.len(), 1);
+    assert!(store.key_index(KeyedKind::Activity).await.unwrap().is_empty());
+}
+
+async fn asking_for_a_missing_record_is_not_found(store: &dyn Store) {
+    let err = store.account(AccountId::new()).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { what: "account", .. }), "{err}");
+    let err = store.opportunity(OpportunityId::new()).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { what: "opportunity", .. }), "{err}");
+}
+
+async fn activities_filter_by_account_and_limit_newest_first(store: &dyn Store) {
+    let mut b = sample();
+    let base = b.activities[0].clone();
+    for i in 1..=5 {
+        let mut a = base.clone();
+        a.id = ActivityId::new();
+        a.occurred_at = base.occurred_at + chrono::Duration::days(i);
+        a.subject = format!("Follow-up {i}");
+        b.activities.push(a);
+    }
+    let mut other = base.clone();
+    other.id = ActivityId::new();
+    other.account_id = None;
+    other.contact_id = None;
+    b.activities.push(other);
+    store.save_batch(&b).await.unwrap();
+    let filter = ActivityFilter { account_id: Some(b.accounts[0].id), limit: Some(2), ..Default::default() };
+    let got = store.activities(filter).await.unwrap();
+    let subjects: Vec<&str> = got.iter().map(|a| a.subject.as_str()).collect();
+    assert_eq!(subjects, ["Follow-up 5", "Follow-up 4"]);
+    let all = store.activities(ActivityFilter { account_id: Some(b.accounts[0].id), ..Default::default() }).await;
+    assert_eq!(all.unwrap().len(), 6);
+    assert_eq!(store.activities(ActivityFilter::default()).await.unwrap().len(), 7);
+}
+
+async fn large_batches_span_many_statements(store: &dyn Store) {
+    let mut b = sample();
+    let base = b.activities[0].clone();
+    for i in 0..2_500 {
+        let mut a = base.clone();
+        a.id = ActivityId::new();
+        a.subject = format!("Call {i}");
+        b.activities.push(a);
+    }
+    store.save_batch(&b).await.unwrap();
+    assert_eq!(store.counts().await.unwrap().activities, 2_501);
+}
