@@ -70,7 +70,7 @@ pub struct IssueSeed {
 
 /// Fictional customer company name stems, without industry word or legal suffix.
 pub const COMPANY_STEMS: &[&str] = &[
-    "Harlow Creek", "Meridian", "Vantor", "Bellrock", "Cobalt Ridge", "Dunmore",
+    "Harlow Creek", "Meridian", "Valtbrook", "Bellrock", "Cobalt Ridge", "Dunmore",
     "Eastvale", "Fairhaven", "Granite Bay", "Halvorsen", "Ironvale", "Juniper Flats",
     "Kestrel Point", "Linden Hall", "Millrace", "Northgate", "Pinecrest", "Quarry Hill",
     "Redwater", "Silver Fork", "Tamarack", "Upland", "Valemont", "Westbrook",
@@ -656,7 +656,7 @@ pub const PROJECTS: &[ProjectSeed] = &[
     },
     ProjectSeed {
         title: "Cooling water pump VFD retrofit",
-        client: "Vantor Chemicals",
+        client: "Valtbrook Chemicals",
         industry: "Chemicals",
         year: 2021,
         summary: "Added variable frequency drives to four 200 hp cooling water pumps and removed the throttling valves from the discharge headers. Pump energy use fell 31%, about $118,000 a year at the site's power rate. Simple payback came in at 22 months.",

@@ -1,0 +1,597 @@
+//! Matching parsed rows to what is stored, and planning the writes.
+//!
+//! A row whose key is already stored updates that record; the columns the file carries
+//! overwrite, the rest (a tier or health set in roomwork, say) are kept. References by id or
+//! by name find stored accounts, contacts, deals and reps; a reference to an account that does
+//! not exist yet creates it, named as referenced, so that a later accounts file fills it in.
+//! A deal whose stage changed gets a new stage-history entry; its older history is kept.
+//! Activities are an append-only log: a re-imported activity is left as stored.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use roomwork_domain::*;
+use serde::Serialize;
+
+use crate::parse::{AccountRef, Records};
+use crate::stages::{StageMapping, StageReconciler};
+
+/// What is stored already, as the importer needs it. Built by the caller from the store and
+/// updated by [`plan`] with what it creates, so several files in one run see each other.
+#[derive(Default, Debug)]
+pub struct Existing {
+    /// Reps by folded name.
+    pub reps_by_name: HashMap<String, RepId>,
+    /// Accounts by id.
+    pub accounts: HashMap<AccountId, Account>,
+    /// Account ids by external key.
+    pub accounts_by_key: HashMap<ExternalKey, AccountId>,
+    /// Account ids by folded name.
+    pub accounts_by_name: HashMap<String, AccountId>,
+    /// Contacts by id.
+    pub contacts: HashMap<ContactId, Contact>,
+    /// Contact ids by external key.
+    pub contacts_by_key: HashMap<ExternalKey, ContactId>,
+    /// Contact ids by folded name, only where the name is unique.
+    pub contacts_by_name: HashMap<String, Option<ContactId>>,
+    /// Leads by id.
+    pub leads: HashMap<LeadId, Lead>,
+    /// Lead ids by external key.
+    pub leads_by_key: HashMap<ExternalKey, LeadId>,
+    /// Deals by id (stage history not needed).
+    pub opportunities: HashMap<OpportunityId, Opportunity>,
+    /// Deal ids by external key.
+    pub opportunities_by_key: HashMap<ExternalKey, OpportunityId>,
+    /// Activity keys already stored.
+    pub activity_keys: HashSet<ExternalKey>,
+}
+
+/// Folds a name for matching: lower-case words of letters and digits.
+pub fn fold_name(name: &str) -> String {
+    name.to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Existing {
+    /// Indexes stored records.
+    pub fn new(
+        reps: Vec<Rep>,
+        accounts: Vec<Account>,
+        contacts: Vec<Contact>,
+        leads: Vec<Lead>,
+        opportunities: Vec<Opportunity>,
+        activity_keys: impl IntoIterator<Item = ExternalKey>,
+    ) -> Self {
+        let mut e = Existing::default();
+        for r in reps {
+            e.reps_by_name.insert(fold_name(&r.name), r.id);
+        }
+        for a in accounts {
+            e.index_account(a);
+        }
+        for c in contacts {
+            e.index_contact(c);
+        }
+        for l in leads {
+            if let Some(k) = &l.ext_key {
+                e.leads_by_key.insert(k.clone(), l.id);
+            }
+            e.leads.insert(l.id, l);
+        }
+        for o in opportunities {
+            if let Some(k) = &o.ext_key {
+                e.opportunities_by_key.insert(k.clone(), o.id);
+            }
+            e.opportunities.insert(o.id, o);
+        }
+        e.activity_keys = activity_keys.into_iter().collect();
+        e
+    }
+
+    fn index_account(&mut self, a: Account) {
+        if let Some(k) = &a.ext_key {
+            self.accounts_by_key.insert(k.clone(), a.id);
+        }
+        self.accounts_by_name.entry(fold_name(&a.name)).or_insert(a.id);
+        self.accounts.insert(a.id, a);
+    }
+
+    fn index_contact(&mut self, c: Contact) {
+        if let Some(k) = &c.ext_key {
+            self.contacts_by_key.insert(k.clone(), c.id);
+        }
+        self.contacts_by_name
+            .entry(fold_name(&c.name))
+            .and_modify(|v| {
+                if *v != Some(c.id) {
+                    *v = None
+                }
+            })
+            .or_insert(Some(c.id));
+        self.contacts.insert(c.id, c);
+    }
+}
+
+/// Created, updated and unchanged counts for one record kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// New records.
+    pub created: usize,
+    /// Stored records the file changes.
+    pub updated: usize,
+    /// Stored records the file repeats as they are.
+    pub unchanged: usize,
+}
+
+/// The writes one file implies, and what the person importing it should know.
+#[derive(Debug, Default, Serialize)]
+pub struct Plan {
+    /// Records to write (changed and new only).
+    #[serde(skip)]
+    pub batch: Batch,
+    /// Counts per kind: "accounts", "contacts", ...
+    pub tallies: std::collections::BTreeMap<&'static str, Tally>,
+    /// Reps created because a file named an owner roomwork did not know.
+    pub new_reps: Vec<String>,
+    /// Accounts created because a row referenced them.
+    pub referenced_accounts: Vec<String>,
+    /// Stage values and what they became.
+    pub stages: Vec<StageMapping>,
+    /// Things worth a look that did not stop the import.
+    pub warnings: Vec<String>,
+}
+
+impl Plan {
+    fn tally(&mut self, kind: &'static str) -> &mut Tally {
+        self.tallies.entry(kind).or_default()
+    }
+}
+
+/// Columns present in the file, by field name: a present column overwrites, even when empty.
+pub type Present = HashSet<&'static str>;
+
+struct Ctx<'a> {
+    existing: &'a mut Existing,
+    plan: Plan,
+    now: DateTime<Utc>,
+    default_capacity: u32,
+    unresolved_owner_ids: usize,
+}
+
+impl Ctx<'_> {
+    fn rep(&mut self, owner: &Option<String>) -> Option<RepId> {
+        let owner = owner.as_ref()?;
+        // A Salesforce user id (005...) names no one we know; a users export would be needed.
+        if owner.len() >= 15 && owner.starts_with("005") && owner.chars().all(|c| c.is_ascii_alphanumeric()) {
+            self.unresolved_owner_ids += 1;
+            return None;
+        }
+        let key = fold_name(owner);
+        if key.is_empty() {
+            return None;
+        }
+        if let Some(id) = self.existing.reps_by_name.get(&key) {
+            return Some(*id);
+        }
+        let rep = Rep {
+            id: RepId::new(),
+            name: owner.trim().to_string(),
+            email: None,
+            territory: None,
+            segment: None,
+            weekly_lead_capacity: self.default_capacity,
+            active: true,
+        };
+        self.existing.reps_by_name.insert(key, rep.id);
+        self.plan.new_reps.push(rep.name.clone());
+        let id = rep.id;
+        self.plan.batch.reps.push(rep);
+        Some(id)
+    }
+
+    fn account(&mut self, r: &Option<AccountRef>) -> Option<AccountId> {
+        let r = r.as_ref()?;
+        if let Some(k) = &r.key
+            && let Some(id) = self.existing.accounts_by_key.get(k)
+        {
+            return Some(*id);
+        }
+        if let Some(n) = &r.name
+            && let Some(id) = self.existing.accounts_by_name.get(&fold_name(n))
+        {
+            return Some(*id);
+        }
+        let name = r.name.clone().unwrap_or_else(|| {
+            format!("Account {}", r.key.as_ref().map(|k| k.as_str().rsplit(':').next().unwrap_or("")).unwrap_or(""))
+        });
+        let ext_key = r.key.clone().or_else(|| ExternalKey::from_name("account", &name).ok());
+        if ext_key.as_ref().is_some_and(|k| self.existing.accounts_by_key.contains_key(k)) {
+            return ext_key.and_then(|k| self.existing.accounts_by_key.get(&k).copied());
+        }
+        let account = Account {
+            id: AccountId::new(),
+            ext_key,
+            name: name.clone(),
+            tier: None,
+            health: Health::Healthy,
+            health_reason: None,
+            industry: None,
+            country: None,
+            employees: None,
+            annual_revenue: None,
+            owner: None,
+            domain: None,
+            created_at: self.now,
+        };
+        let id = account.id;
+        self.plan.referenced_accounts.push(name);
+        self.plan.tally("accounts").created += 1;
+        self.plan.batch.accounts.push(account.clone());
+        self.existing.index_account(account);
+        Some(id)
+    }
+}
+
+macro_rules! set_if {
+    ($present:expr, $field:literal, $target:expr, $value:expr) => {
+        if $present.contains($field) {
+            $target = $value;
+        }
+    };
+}
+
+/// Plans the writes for one file's records.
+pub fn plan(
+    records: Records,
+    present: &Present,
+    existing: &mut Existing,
+    catalog: &StageCatalog,
+    clock: &dyn Clock,
+    default_capacity: u32,
+) -> Plan {
+    let now = clock.now();
+    let today = clock.today();
+    let mut ctx = Ctx { existing, plan: Plan::default(), now, default_capacity, unresolved_owner_ids: 0 };
+    let mut reconciler = StageReconciler::new(catalog);
+    let mut seen_lines: HashMap<ExternalKey, u64> = HashMap::new();
+    let mut repeated = 0usize;
+    let mut note_repeat = |key: &ExternalKey, line: u64, warnings: &mut Vec<String>| -> bool {
+        if let Some(first) = seen_lines.insert(key.clone(), line) {
+            repeated += 1;
+            if repeated <= 5 {
+                warnings.push(format!("line {line} repeats the record of line {first}; the later row is used"));
+            }
+            return true;
+        }
+        false
+    };
+    match records {
+        Records::Accounts(rows) => {
+            // Later rows win: keep the last row per key.
+            let mut last: HashMap<ExternalKey, usize> = HashMap::new();
+            for (i, r) in rows.iter().enumerate() {
+                note_repeat(&r.key, r.line, &mut ctx.plan.warnings);
+                last.insert(r.key.clone(), i);
+            }
+            for (i, r) in rows.into_iter().enumerate() {
+                if last[&r.key] != i {
+                    continue;
+                }
+                let owner = ctx.rep(&r.owner);
+                let stored = ctx
+                    .existing
+                    .accounts_by_key
+                    .get(&r.key)
+                    .or_else(|| if r.key.as_str().starts_with("name:") { ctx.existing.accounts_by_name.get(&fold_name(&r.name)) } else { None })
+                    .and_then(|id| ctx.existing.accounts.get(id))
+                    .cloned();
+                let mut a = stored.clone().unwrap_or(Account {
+                    id: AccountId::new(),
+                    ext_key: Some(r.key.clone()),
+                    name: r.name.clone(),
+                    tier: None,
+                    health: Health::Healthy,
+                    health_reason: None,
+                    industry: None,
+                    country: None,
+                    employees: None,
+                    annual_revenue: None,
+                    owner: None,
+                    domain: None,
+                    created_at: now,
+                });
+                // A stub created from a name reference takes the file's id key.
+                if a.ext_key.as_ref().is_none_or(|k| k.as_str().starts_with("name:")) {
+                    a.ext_key = Some(r.key.clone());
+                }
+                a.name = r.name;
+                set_if!(present, "industry", a.industry, r.industry);
+                set_if!(present, "country", a.country, r.country);
+                set_if!(present, "employees", a.employees, r.employees);
+                set_if!(present, "annual_revenue", a.annual_revenue, r.revenue);
+                set_if!(present, "owner", a.owner, owner);
+                if let Some(t) = r.tier {
+                    a.tier = Some(t);
+                }
+                if let Some(h) = r.health {
+                    a.health = h;
+                }
+                set_if!(present, "domain", a.domain, r.domain);
+                if let Some(c) = r.created {
+                    a.created_at = c;
+                }
+                record_change(&mut ctx.plan, "accounts", stored.as_ref(), &a);
+                if stored.as_ref() != Some(&a) {
+                    ctx.plan.batch.accounts.push(a.clone());
+                }
+                ctx.existing.index_account(a);
+            }
+        }
+        Records::Contacts(rows) => {
+            for r in rows {
+                note_repeat(&r.key, r.line, &mut ctx.plan.warnings);
+                let account_id = ctx.account(&r.account);
+                let stored =
+                    ctx.existing.contacts_by_key.get(&r.key).and_then(|id| ctx.existing.contacts.get(id)).cloned();
+                let mut c = stored.clone().unwrap_or(Contact {
+                    id: ContactId::new(),
+                    ext_key: Some(r.key.clone()),
+                    account_id: None,
+                    name: r.name.clone(),
+                    title: None,
+                    role: ContactRole::Other,
+                    email: None,
+                    phone: None,
+                    created_at: now,
+                });
+                c.name = r.name;
+                if account_id.is_some() || present.contains("account_id") || present.contains("account_name") {
+                    c.account_id = account_id;
+                }
+                set_if!(present, "title", c.title, r.title);
+                set_if!(present, "email", c.email, r.email);
+                set_if!(present, "phone", c.phone, r.phone);
+                if let Some(role) = r.role {
+                    c.role = role;
+                }
+                if let Some(t) = r.created {
+                    c.created_at = t;
+                }
+                record_change(&mut ctx.plan, "contacts", stored.as_ref(), &c);
+                if stored.as_ref() != Some(&c) {
+                    ctx.plan.batch.contacts.push(c.clone());
+                }
+                ctx.existing.index_contact(c);
+            }
+        }
+        Records::Leads(rows) => {
+            for r in rows {
+                note_repeat(&r.key, r.line, &mut ctx.plan.warnings);
+                let owner = ctx.rep(&r.owner);
+                let stored = ctx.existing.leads_by_key.get(&r.key).and_then(|id| ctx.existing.leads.get(id)).cloned();
+                let mut l = stored.clone().unwrap_or(Lead {
+                    id: LeadId::new(),
+                    ext_key: Some(r.key.clone()),
+                    name: r.name.clone(),
+                    title: None,
+                    company: None,
+                    company_size: None,
+                    industry: None,
+                    country: None,
+                    source: None,
+                    email: None,
+                    behaviour: LeadBehaviour::default(),
+                    outcome: None,
+                    owner: None,
+                    created_at: now,
+                });
+                l.name = r.name;
+                set_if!(present, "title", l.title, r.title);
+                set_if!(present, "company", l.company, r.company);
+                set_if!(present, "company_size", l.company_size, r.company_size);
+                set_if!(present, "industry", l.industry, r.industry);
+                set_if!(present, "country", l.country, r.country);
+                set_if!(present, "source", l.source, r.source);
+                set_if!(present, "email", l.email, r.email);
+                set_if!(present, "owner", l.owner, owner);
+                for (field, target, value) in [
+                    ("pages_viewed", &mut l.behaviour.pages_viewed, r.behaviour.pages_viewed),
+                    ("form_submissions", &mut l.behaviour.form_submissions, r.behaviour.form_submissions),
+                    ("email_opens", &mut l.behaviour.email_opens, r.behaviour.email_opens),
+                    ("email_clicks", &mut l.behaviour.email_clicks, r.behaviour.email_clicks),
+                ] {
+                    if present.contains(field) {
+                        *target = value;
+                    }
+                }
+                if let Some(t) = r.created {
+                    l.created_at = t;
+                }
+                if let Some(outcome) = lead_outcome(r.converted, r.converted_date, r.status.as_deref(), today) {
+                    l.outcome = Some(outcome);
+                }
+                record_change(&mut ctx.plan, "leads", stored.as_ref(), &l);
+                if stored.as_ref() != Some(&l) {
+                    ctx.plan.batch.leads.push(l.clone());
+                }
+                ctx.existing.leads_by_key.insert(r.key, l.id);
+                ctx.existing.leads.insert(l.id, l);
+            }
+        }
+        Records::Opportunities(rows) => {
+            let mut unmapped_rows = 0usize;
+            for r in rows {
+                note_repeat(&r.key, r.line, &mut ctx.plan.warnings);
+                let account_id = ctx.account(&r.account);
+                let owner = ctx.rep(&r.owner);
+                let stage_name = match reconciler.map(&r.stage) {
+                    Some(c) => c,
+                    None => {
+                        unmapped_rows += 1;
+                        r.stage.clone()
+                    }
+                };
+                let Ok(stage) = Stage::parse(&stage_name) else { continue };
+                let stored = ctx
+                    .existing
+                    .opportunities_by_key
+                    .get(&r.key)
+                    .and_then(|id| ctx.existing.opportunities.get(id))
+                    .cloned();
+                let created_on = r.created.unwrap_or(today);
+                let mut o = stored.clone().unwrap_or(Opportunity {
+                    id: OpportunityId::new(),
+                    ext_key: Some(r.key.clone()),
+                    name: r.name.clone(),
+                    account_id: None,
+                    owner: None,
+                    stage: stage.clone(),
+                    amount: None,
+                    close_date: None,
+                    next_step: None,
+                    next_step_date: None,
+                    created_on,
+                    forecast_category: None,
+                    stage_history: vec![],
+                });
+                o.stage_history.clear();
+                let entered = r.stage_changed.unwrap_or(if stored.is_some() { today } else { created_on });
+                if stored.as_ref().is_none_or(|s| s.stage != stage) {
+                    o.stage_history.push(StageChange { stage: stage.clone(), entered_on: entered });
+                }
+                o.name = r.name;
+                o.stage = stage;
+                if account_id.is_some() || present.contains("account_id") || present.contains("account_name") {
+                    o.account_id = account_id;
+                }
+                set_if!(present, "owner", o.owner, owner);
+                set_if!(present, "amount", o.amount, r.amount);
+                set_if!(present, "close_date", o.close_date, r.close_date);
+                set_if!(present, "next_step", o.next_step, r.next_step);
+                set_if!(present, "next_step_date", o.next_step_date, r.next_step_date);
+                set_if!(present, "forecast_category", o.forecast_category, r.forecast_category);
+                if let Some(c) = r.created {
+                    o.created_on = c;
+                }
+                let mut compare = stored.clone();
+                if let Some(s) = compare.as_mut() {
+                    s.stage_history.clear();
+                }
+                let mut candidate = o.clone();
+                candidate.stage_history.clear();
+                record_change(&mut ctx.plan, "opportunities", compare.as_ref(), &candidate);
+                if compare.as_ref() != Some(&candidate) {
+                    ctx.plan.batch.opportunities.push(o.clone());
+                }
+                ctx.existing.opportunities_by_key.insert(r.key, o.id);
+                o.stage_history.clear();
+                ctx.existing.opportunities.insert(o.id, o);
+            }
+            if unmapped_rows > 0 {
+                ctx.plan.warnings.push(format!(
+                    "{unmapped_rows} deals kept a stage roomwork could not map to the canonical stages (see the stage report)"
+                ));
+            }
+        }
+        Records::Activities(rows) => {
+            for r in rows {
+                if note_repeat(&r.key, r.line, &mut ctx.plan.warnings) || ctx.existing.activity_keys.contains(&r.key) {
+                    ctx.plan.tally("activities").unchanged += 1;
+                    continue;
+                }
+                let account_id = ctx.account(&r.account);
+                let rep_id = ctx.rep(&r.owner);
+                let contact_id = r
+                    .contact_key
+                    .as_ref()
+                    .and_then(|k| ctx.existing.contacts_by_key.get(k).copied())
+                    .or_else(|| r.contact_name.as_ref().and_then(|n| ctx.existing.contacts_by_name.get(&fold_name(n)).copied().flatten()));
+                let opportunity_id = r.opportunity_key.as_ref().and_then(|k| ctx.existing.opportunities_by_key.get(k).copied());
+                let account_id = account_id
+                    .or_else(|| contact_id.and_then(|c| ctx.existing.contacts.get(&c)).and_then(|c| c.account_id))
+                    .or_else(|| opportunity_id.and_then(|o| ctx.existing.opportunities.get(&o)).and_then(|o| o.account_id));
+                ctx.plan.batch.activities.push(Activity {
+                    id: ActivityId::new(),
+                    ext_key: Some(r.key.clone()),
+                    kind: r.kind,
+                    direction: r.direction,
+                    ai_assisted: r.ai_assisted,
+                    account_id,
+                    contact_id,
+                    opportunity_id,
+                    rep_id,
+                    occurred_at: r.occurred_at,
+                    duration_minutes: r.duration_minutes,
+                    subject: r.subject,
+                    body: r.description,
+                });
+                ctx.existing.activity_keys.insert(r.key);
+                ctx.plan.tally("activities").created += 1;
+            }
+        }
+    }
+    if repeated > 5 {
+        ctx.plan.warnings.push(format!("{} more rows repeat an earlier row of the same record", repeated - 5));
+    }
+    if ctx.unresolved_owner_ids > 0 {
+        ctx.plan.warnings.push(format!(
+            "{} rows name their owner by Salesforce user id (005...); roomwork knows reps by name, so these rows keep no owner",
+            ctx.unresolved_owner_ids
+        ));
+    }
+    ctx.plan.stages = reconciler.report();
+    let b = &mut ctx.plan.batch;
+    dedupe_last(&mut b.accounts, |x| x.id);
+    dedupe_last(&mut b.contacts, |x| x.id);
+    dedupe_last(&mut b.leads, |x| x.id);
+    dedupe_last(&mut b.opportunities, |x| x.id);
+    ctx.plan
+}
+
+fn record_change<T: PartialEq>(plan: &mut Plan, kind: &'static str, stored: Option<&T>, new: &T) {
+    let t = plan.tally(kind);
+    match stored {
+        None => t.created += 1,
+        Some(s) if s == new => t.unchanged += 1,
+        Some(_) => t.updated += 1,
+    }
+}
+
+/// Keeps the last entry per id, in first-seen order, so that a statement never touches the
+/// same row twice when a file repeats a record.
+fn dedupe_last<T, I: std::hash::Hash + Eq>(list: &mut Vec<T>, id: impl Fn(&T) -> I) {
+    let mut last: HashMap<I, usize> = HashMap::with_capacity(list.len());
+    for (i, x) in list.iter().enumerate() {
+        last.insert(id(x), i);
+    }
+    if last.len() == list.len() {
+        return;
+    }
+    let mut i = 0;
+    list.retain(|x| {
+        let keep = last[&id(x)] == i;
+        i += 1;
+        keep
+    });
+}
+
+/// A lead's outcome from its conversion flag and date, or from a closing status.
+fn lead_outcome(converted: Option<bool>, date: Option<NaiveDate>, status: Option<&str>, today: NaiveDate) -> Option<LeadOutcome> {
+    match converted {
+        Some(true) => Some(LeadOutcome { converted: true, date: date.unwrap_or(today) }),
+        _ => {
+            let status = status.map(fold_name).unwrap_or_default();
+            let lost = ["unqualified", "disqualified", "closed not converted", "closed lost", "junk", "bad timing"];
+            if lost.iter().any(|s| status == *s) {
+                Some(LeadOutcome { converted: false, date: date.unwrap_or(today) })
+            } else {
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! Cell values: dates in the orders exports use, timestamps, flags and counts.
+//!
+//! A date's field order (month/day/year in a US Salesforce export, day/month/year in a European
+//! one, ISO in HubSpot) is a property of the file, not of a cell: [`DateOrder::detect`] looks at
+//! every date in the file and keeps only the orders that read all of them.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+
+/// How the numeric parts of a slash or dot date are ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// Month/day/year (US).
+    Mdy,
+    /// Day/month/year.
+    Dmy,
+    /// Year/month/day.
+    Ymd,
+}
+
+impl DateOrder {
+    /// Picks the order that reads every sample, preferring `preferred` when several do.
+    /// `None` when no order reads them all.
+    pub fn detect<'a>(samples: impl Iterator<Item = &'a str>, preferred: DateOrder) -> Option<DateOrder> {
+        let mut possible = [DateOrder::Mdy, DateOrder::Dmy, DateOrder::Ymd].to_vec();
+        for s in samples {
+            possible.retain(|o| parse_date(s, *o).is_some());
+            if possible.is_empty() {
+                return None;
+            }
+        }
+        if possible.contains(&preferred) { Some(preferred) } else { possible.first().copied() }
+    }
+}
+
+/// Splits a date-time cell into its date part and optional time part.
+fn split_time(s: &str) -> (&str, Option<&str>) {
+    let s = s.trim();
+    if let Some((d, t)) = s.split_once('T') {
+        return (d, Some(t));
+    }
+    match s.split_once(' ') {
+        Some((d, t)) => (d, Some(t.trim())),
+        None => (s, None),
+    }
+}
+
+/// Parses a date in `order`; ISO `YYYY-MM-DD` is always accepted.
+pub fn parse_date(s: &str, order: DateOrder) -> Option<NaiveDate> {
+    let (d, _) = split_time(s);
+    if let Ok(date) = NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+        return Some(date);
+    }
+    let parts: Vec<&str> = d.split(['/', '.', '-']).collect();
+    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let n: Vec<u32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let year = |y: u32, raw: &str| -> Option<i32> {
+        match raw.len() {
+            4 => Some(y as i32),
+            2 => Some(if y < 70 { 2000 + y as i32 } else { 1900 + y as i32 }),
+            _ => None,
+        }
+    };
+    let (y, m, day) = match order {
+        DateOrder::Mdy => (year(n[2], parts[2])?, n[0], n[1]),
+        DateOrder::Dmy => (year(n[2], parts[2])?, n[1], n[0]),
+        DateOrder::Ymd => (year(n[0], parts[0])?, n[1], n[2]),
+    };
+    NaiveDate::from_ymd_opt(y, m, day)
+}
+
+/// Parses a timestamp: RFC 3339 (`2011-01-08T10:30:00.000Z`, `+0000` offsets too), a date with
+/// a 24-hour or AM/PM time, or a bare date (read as midnight UTC).
+pub fn parse_datetime(s: &str, order: DateOrder) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(t) = DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z") {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(t) = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f") {
+        return Some(t.and_utc());
+    }
+    let (d, t) = split_time(s);
+    let date = parse_date(d, order)?;
+    let time = match t {
+        None => NaiveTime::MIN,
+        Some(t) => parse_time(t)?,
+    };
+    Some(date.and_time(time).and_utc())
+}
+
+fn parse_time(t: &str) -> Option<NaiveTime> {
+    let t = t.trim();
+    for f in ["%H:%M:%S%.f", "%H:%M", "%I:%M %p", "%I:%M:%S %p", "%I:%M%p"] {
+        if let Ok(time) = NaiveTime::parse_from_str(t, f) {
+            return Some(time);
+        }
+    }
+    None
+}
+
+/// TRUE/FALSE, true/false, 1/0, yes/no, Y/N, checked/unchecked.
+pub fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "y" | "checked" | "t" => Some(true),
+        "false" | "0" | "no" | "n" | "unchecked" | "f" => Some(false),
+        _ => None,
+    }
+}
+
+/// A non-negative whole number, allowing thousands separators and a `.0` that spreadsheets add.
+pub fn parse_count(s: &str) -> Option<u32> {
+    let cleaned: String = s.trim().chars().filter(|c| *c != ',' && *c != ' ').collect();
+    let cleaned = cleaned.strip_suffix(".0").unwrap_or(&cleaned).to_string();
+    let cleaned = cleaned.strip_suffix(".00").unwrap_or(&cleaned);
+    cleaned.parse().ok()
+}
+
+/// Company size as CRMs write it: "340", "1,200", or a band such as "201-500" or "1000+"
+/// (read as the band's lower bound, the number the company is known to exceed).
+pub fn parse_company_size(s: &str) -> Option<u32> {
+    let t = s.trim();
+    if let Some(n) = parse_count(t) {
+        return Some(n);
+    }
+    let t = t.trim_end_matches('+').trim();
+    if let Some(n) = parse_count(t) {
+        return Some(n);
+    }
+    let (lo, hi) = t.split_once(['-', '–'])?;
+    let (lo, hi) = (parse_count(lo)?, parse_count(hi)?);
+    (lo <= hi).then_some(lo)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn us_salesforce_dates_parse_month_first() {
+        assert_eq!(parse_date("1/8/2011", DateOrder::Mdy), Some(d(2011, 1, 8)));
+        assert_eq!(parse_date("01/08/11", DateOrder::Mdy), Some(d(2011, 1, 8)));
+        assert_eq!(parse_date("1/8/2011", DateOrder::Dmy), Some(d(2011, 8, 1)));
+        assert_eq!(parse_date("2011-01-08", DateOrder::Dmy), Some(d(2011, 1, 8)));
+        assert_eq!(parse_date("13/8/2011", DateOrder::Mdy), None);
+        assert_eq!(parse_date("2/30/2011", DateOrder::Mdy), None);
+        assert_eq!(parse_date("soon", DateOrder::Mdy), None);
+    }
+
+    #[test]
+    fn date_order_is_detected_from_the_whole_file() {
+        let us = ["1/8/2011", "12/31/2011", "3/4/2012"];
+        assert_eq!(DateOrder::detect(us.iter().copied(), DateOrder::Dmy), Some(DateOrder::Mdy));
+        let eu = ["1/8/2011", "31/12/2011"];
+        assert_eq!(DateOrder::detect(eu.iter().copied(), DateOrder::Mdy), Some(DateOrder::Dmy));
+        let ambiguous = ["1/8/2011", "3/4/2012"];
+        assert_eq!(DateOrder::detect(ambiguous.iter().copied(), DateOrder::Mdy), Some(DateOrder::Mdy));
+        let broken = ["13/8/2011", "8/13/2011"];
+        assert_eq!(DateOrder::detect(broken.iter().copied(), DateOrder::Mdy), None);
+    }
+
+    #[test]
+    fn timestamps_from_every_export_style_parse() {
+        let want = d(2011, 1, 8).and_hms_opt(10, 30, 0).unwrap().and_utc();
+        for s in [
+            "2011-01-08T10:30:00.000Z",
+            "2011-01-08T10:30:00.000+0000",
+            "2011-01-08 10:30",
+            "1/8/2011 10:30 AM",
+            "1/8/2011 10:30:00",
+        ] {
+            assert_eq!(parse_datetime(s, DateOrder::Mdy), Some(want), "{s}");
+        }
+        assert_eq!(parse_datetime("1/8/2011", DateOrder::Mdy), Some(d(2011, 1, 8).and_hms_opt(0, 0, 0).unwrap().and_utc()));
+        assert_eq!(parse_datetime("1/8/2011 25:00", DateOrder::Mdy), None);
+    }
+
+    #[test]
+    fn flags_counts_and_sizes() {
+        assert_eq!(parse_bool("TRUE"), Some(true));
+        assert_eq!(parse_bool("0"), Some(false));
+        assert_eq!(parse_bool("maybe"), None);
+        assert_eq!(parse_count("1,200"), Some(1200));
+        assert_eq!(parse_count("12.0"), Some(12));
+        assert_eq!(parse_count("-3"), None);
+        assert_eq!(parse_company_size("201-500"), Some(201));
+        assert_eq!(parse_company_size("1000+"), Some(1000));
+        assert_eq!(parse_company_size("lots"), None);
+    }
+}
