@@ -287,8 +287,16 @@ pub fn plan(
                     .existing
                     .accounts_by_key
                     .get(&r.key)
-                    .or_else(|| if r.key.as_str().starts_with("name:") { ctx.existing.accounts_by_name.get(&fold_name(&r.name)) } else { None })
                     .and_then(|id| ctx.existing.accounts.get(id))
+                    .or_else(|| {
+                        // An account known only by name (created from a reference) is this row's
+                        // account; one that carries another system id is a different record.
+                        ctx.existing
+                            .accounts_by_name
+                            .get(&fold_name(&r.name))
+                            .and_then(|id| ctx.existing.accounts.get(id))
+                            .filter(|a| a.ext_key.as_ref().is_none_or(|k| k.as_str().starts_with("name:")))
+                    })
                     .cloned();
                 let mut a = stored.clone().unwrap_or(Account {
                     id: AccountId::new(),
