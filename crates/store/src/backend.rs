@@ -13,6 +13,7 @@ macro_rules! impl_store {
                 table: &$crate::columns::Table,
                 records: &[T],
                 values: fn(&T) -> Vec<$crate::columns::Value>,
+                progress: &(dyn Fn(u64) + Sync),
             ) -> $crate::Result<()> {
                 let per = $crate::columns::rows_per_statement(table.columns.len());
                 for chunk in records.chunks(per) {
@@ -28,6 +29,7 @@ macro_rules! impl_store {
                         }
                     }
                     query.execute(&mut **tx).await?;
+                    progress(chunk.len() as u64);
                 }
                 Ok(())
             }
@@ -61,20 +63,24 @@ macro_rules! impl_store {
                 $backend
             }
 
-            async fn save_batch(&self, batch: &roomwork_domain::Batch) -> $crate::Result<()> {
+            async fn save_batch_with_progress(
+                &self,
+                batch: &roomwork_domain::Batch,
+                progress: &(dyn Fn(u64) + Sync),
+            ) -> $crate::Result<()> {
                 use $crate::columns::*;
                 let mut tx = self.pool.begin().await?;
-                Self::write_rows(&mut tx, &REPS, &batch.reps, rep_values).await?;
-                Self::write_rows(&mut tx, &ACCOUNTS, &batch.accounts, account_values).await?;
-                Self::write_rows(&mut tx, &CONTACTS, &batch.contacts, contact_values).await?;
-                Self::write_rows(&mut tx, &LEADS, &batch.leads, lead_values).await?;
-                Self::write_rows(&mut tx, &OPPORTUNITIES, &batch.opportunities, opportunity_values).await?;
+                Self::write_rows(&mut tx, &REPS, &batch.reps, rep_values, progress).await?;
+                Self::write_rows(&mut tx, &ACCOUNTS, &batch.accounts, account_values, progress).await?;
+                Self::write_rows(&mut tx, &CONTACTS, &batch.contacts, contact_values, progress).await?;
+                Self::write_rows(&mut tx, &LEADS, &batch.leads, lead_values, progress).await?;
+                Self::write_rows(&mut tx, &OPPORTUNITIES, &batch.opportunities, opportunity_values, progress).await?;
                 Self::write_stage_changes(&mut tx, &batch.opportunities).await?;
-                Self::write_rows(&mut tx, &ACTIVITIES, &batch.activities, activity_values).await?;
-                Self::write_rows(&mut tx, &ORDERS, &batch.orders, order_values).await?;
-                Self::write_rows(&mut tx, &ISSUES, &batch.issues, issue_values).await?;
-                Self::write_rows(&mut tx, &TRANSCRIPTS, &batch.transcripts, transcript_values).await?;
-                Self::write_rows(&mut tx, &PROJECTS, &batch.projects, project_values).await?;
+                Self::write_rows(&mut tx, &ACTIVITIES, &batch.activities, activity_values, progress).await?;
+                Self::write_rows(&mut tx, &ORDERS, &batch.orders, order_values, progress).await?;
+                Self::write_rows(&mut tx, &ISSUES, &batch.issues, issue_values, progress).await?;
+                Self::write_rows(&mut tx, &TRANSCRIPTS, &batch.transcripts, transcript_values, progress).await?;
+                Self::write_rows(&mut tx, &PROJECTS, &batch.projects, project_values, progress).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -184,11 +190,17 @@ macro_rules! impl_store {
                 rows.into_iter().map(|r| r.into_domain()).collect()
             }
 
-            async fn opportunities(&self) -> $crate::Result<Vec<roomwork_domain::Opportunity>> {
+            async fn opportunities(
+                &self,
+                with_history: bool,
+            ) -> $crate::Result<Vec<roomwork_domain::Opportunity>> {
                 let rows: Vec<$crate::rows::OpportunityRow> =
                     sqlx::query_as("SELECT * FROM opportunities ORDER BY created_on, id")
                         .fetch_all(&self.pool)
                         .await?;
+                if !with_history {
+                    return rows.into_iter().map(|r| r.into_domain(Vec::new())).collect();
+                }
                 let changes: Vec<$crate::rows::StageChangeRow> = sqlx::query_as(
                     "SELECT opportunity_id, stage, entered_on FROM stage_changes ORDER BY opportunity_id, entered_on, seq",
                 )

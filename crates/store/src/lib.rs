@@ -146,7 +146,12 @@ pub trait Store: Send + Sync {
     /// Writes every record of `batch` in one transaction: inserted when its id is new, updated
     /// when it exists. Stage changes are added to a deal's stored history (an identical
     /// stage and date is kept once). Any failure rolls the whole batch back.
-    async fn save_batch(&self, batch: &Batch) -> Result<()>;
+    async fn save_batch(&self, batch: &Batch) -> Result<()> {
+        self.save_batch_with_progress(batch, &|_| {}).await
+    }
+
+    /// [`Store::save_batch`], calling `progress` with the number of rows each statement wrote.
+    async fn save_batch_with_progress(&self, batch: &Batch, progress: &(dyn Fn(u64) + Sync)) -> Result<()>;
 
     /// Record counts per kind.
     async fn counts(&self) -> Result<Counts>;
@@ -167,8 +172,9 @@ pub trait Store: Send + Sync {
     async fn contacts(&self) -> Result<Vec<Contact>>;
     /// All leads, oldest first.
     async fn leads(&self) -> Result<Vec<Lead>>;
-    /// All opportunities with their stage history, by creation date.
-    async fn opportunities(&self) -> Result<Vec<Opportunity>>;
+    /// All opportunities by creation date, with their stage history when `with_history`
+    /// (without it the history is left empty, which is much cheaper for large pipelines).
+    async fn opportunities(&self, with_history: bool) -> Result<Vec<Opportunity>>;
     /// One opportunity with its stage history.
     async fn opportunity(&self, id: OpportunityId) -> Result<Opportunity>;
     /// Activities matching `filter`, newest first.

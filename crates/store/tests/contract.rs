@@ -248,8 +248,11 @@ async fn every_record_kind_reads_back_as_it_was_saved(store: &dyn Store) {
     assert_eq!(store.accounts().await.unwrap(), b.accounts);
     assert_eq!(store.contacts().await.unwrap(), b.contacts);
     assert_eq!(store.leads().await.unwrap(), b.leads);
-    assert_eq!(store.opportunities().await.unwrap(), b.opportunities);
+    assert_eq!(store.opportunities(true).await.unwrap(), b.opportunities);
     assert_eq!(store.opportunity(b.opportunities[0].id).await.unwrap(), b.opportunities[0]);
+    let brief = store.opportunities(false).await.unwrap();
+    assert!(brief[0].stage_history.is_empty());
+    assert_eq!(brief[0].stage, b.opportunities[0].stage);
     assert_eq!(store.activities(ActivityFilter::default()).await.unwrap(), b.activities);
     assert_eq!(store.orders().await.unwrap(), b.orders);
     assert_eq!(store.issues().await.unwrap(), b.issues);
@@ -272,7 +275,7 @@ async fn saving_a_record_again_updates_it_instead_of_duplicating(store: &dyn Sto
     assert_eq!((c.accounts, c.opportunities, c.orders, c.reps), (1, 1, 1, 1));
     let acc = store.account(b.accounts[0].id).await.unwrap();
     assert_eq!((acc.name.as_str(), acc.health), ("Meridian Foods", Health::Watch));
-    assert_eq!(store.opportunities().await.unwrap()[0].amount, Some(usd(41_000)));
+    assert_eq!(store.opportunities(true).await.unwrap()[0].amount, Some(usd(41_000)));
     assert_eq!(store.orders().await.unwrap()[0].status, OrderStatus::Shipped);
 }
 
@@ -349,6 +352,7 @@ async fn activities_filter_by_account_and_limit_newest_first(store: &dyn Store) 
 }
 
 async fn large_batches_span_many_statements(store: &dyn Store) {
+    let written = std::sync::atomic::AtomicU64::new(0);
     let mut b = sample();
     let base = b.activities[0].clone();
     for i in 0..2_500 {
@@ -357,6 +361,11 @@ async fn large_batches_span_many_statements(store: &dyn Store) {
         a.subject = format!("Call {i}");
         b.activities.push(a);
     }
-    store.save_batch(&b).await.unwrap();
+    let progress = |n: u64| {
+        written.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    };
+    store.save_batch_with_progress(&b, &progress).await.unwrap();
     assert_eq!(store.counts().await.unwrap().activities, 2_501);
+    // Every written row is reported (stage changes are not rows of a record kind).
+    assert_eq!(written.load(std::sync::atomic::Ordering::Relaxed), b.len() as u64);
 }
