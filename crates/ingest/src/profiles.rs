@@ -84,7 +84,7 @@ const ACCOUNT_FIELDS: &[(&str, &[&str])] = &[
     ("employees", &["employees", "numberofemployees", "noofemployees"]),
     ("annual_revenue", &["annualrevenue"]),
     ("owner", &["accountowner", "owner", "ownername", "companyowner", "ownerid"]),
-    ("tier", &["tier", "accounttier", "customertier", "rating"]),
+    ("tier", &["tier", "accounttier", "customertier"]),
     ("health", &["health", "accounthealth", "healthstatus"]),
     ("domain", &["website", "companydomainname", "domain", "websiteurl"]),
     ("created", &["createddate", "createdate", "created"]),
