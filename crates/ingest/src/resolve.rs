@@ -421,7 +421,11 @@ pub fn plan(
                     l.created_at = t;
                 }
                 if let Some(outcome) = lead_outcome(r.converted, r.converted_date, r.status.as_deref(), today) {
-                    l.outcome = Some(outcome);
+                    // A file that gives no date for an outcome already known keeps its date.
+                    l.outcome = match l.outcome {
+                        Some(known) if known.converted == outcome.converted && r.converted_date.is_none() => Some(known),
+                        _ => Some(outcome),
+                    };
                 }
                 record_change(&mut ctx.plan, "leads", stored.as_ref(), &l);
                 if stored.as_ref() != Some(&l) {

@@ -1,0 +1,94 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+const EXIT_CODES: &str = "Exit codes: 0 done; 1 unexpected failure; 2 bad command line; \
+3 an input file is malformed or invalid (nothing of it stored); 4 database error; \
+5 refused to protect existing data.";
+
+/// roomwork: AI sales operations that give account managers their time back for customers.
+#[derive(Debug, Parser)]
+#[command(name = "roomwork", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Where roomwork keeps its database and files [default: the user's data directory, e.g.
+    /// ~/.local/share/roomwork].
+    #[arg(long, global = true, env = "ROOMWORK_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Database to use: sqlite://PATH or postgres://USER@HOST/DB [default: sqlite://DATA_DIR/roomwork.db].
+    #[arg(long, global = true, env = "ROOMWORK_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Print JSON on standard output instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import CRM exports (Salesforce, HubSpot, or any CSV with --mapping).
+    ///
+    /// The kind of each file is detected from its header and said before importing. Records
+    /// already imported are updated, not duplicated; stage names are reconciled to the
+    /// canonical stages with a report. A file with any bad cell is refused whole, with the
+    /// line, column and reason of every problem, and nothing of it is stored.
+    Import(ImportArgs),
+    /// Report CRM data hygiene: field completion, probable duplicates, deals with missing or
+    /// past close dates, open deals without a next step.
+    Hygiene,
+    /// Create the demo company (Brightwater Industrial Supply) in a fresh data directory and
+    /// run every capability on it.
+    Demo(DemoArgs),
+    /// Show what is stored: record counts, backend and data directory.
+    Status,
+    /// List the canonical deal stages and the spellings that reconcile to each.
+    Stages,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// CSV files to import, in order (accounts before the deals that name them is best, but
+    /// not required).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// A TOML file saying which column is which, for CSVs no built-in profile recognises
+    /// (see the README for an example).
+    #[arg(long, value_name = "MAP.toml")]
+    pub mapping: Option<PathBuf>,
+
+    /// Show what would be created and updated, and store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Currency of amounts written without a symbol or code.
+    #[arg(long, env = "ROOMWORK_CURRENCY", default_value = "USD")]
+    pub currency: String,
+
+    /// Weekly lead capacity given to reps that an import creates from an owner name.
+    #[arg(long, default_value_t = 20)]
+    pub default_capacity: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// small (seconds), medium, or large (1,000,000 deals and 10,000,000 activities, for
+    /// benchmarks).
+    #[arg(long, default_value = "small", value_parser = ["small", "medium", "large"])]
+    pub size: String,
+
+    /// Seed of the generator: the same seed and day give the same company.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}

@@ -1,0 +1,202 @@
+//! `roomwork demo`: make the demo company and run every capability on it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use roomwork_demo::{Generator, Size, export};
+use roomwork_domain::{Batch, Clock, Currency, SystemClock};
+use serde::Serialize;
+
+use super::Context;
+use super::import::{FileReport, ImportOptions, import_files};
+use crate::args::DemoArgs;
+use crate::exit::Refused;
+use crate::output;
+
+#[derive(Serialize)]
+struct DemoReport {
+    data_dir: String,
+    size: String,
+    seed: u64,
+    today: String,
+    counts: roomwork_store::Counts,
+    exports: Vec<String>,
+    transcripts_dir: Option<String>,
+    notes_dir: Option<String>,
+    reimport: Vec<FileReport>,
+    hygiene: HygieneSummary,
+}
+
+#[derive(Serialize)]
+struct HygieneSummary {
+    duplicate_accounts: usize,
+    duplicate_contacts: usize,
+    open_deals_without_close_date: usize,
+    open_deals_past_close_date: usize,
+    open_deals_without_next_step: usize,
+}
+
+pub async fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<()> {
+    let size = Size::parse(&args.size).context("--size must be small, medium or large")?;
+    let store = ctx.store().await?;
+    let before = store.counts().await?;
+    if before != roomwork_store::Counts::default() {
+        return Err(Refused(format!(
+            "{} already holds data ({} accounts, {} deals); the demo company is made in a fresh data directory, \
+             so nothing of yours is mixed with it: pass --data-dir NEW_DIR (or --database-url to an empty database)",
+            roomwork_store::redact_url(&ctx.url),
+            before.accounts,
+            before.opportunities
+        ))
+        .into());
+    }
+    let today = SystemClock.today();
+    let generator = Generator::new(size, args.seed, today);
+    let plan = generator.plan();
+    let expected = (plan.reps + plan.accounts * 5 + plan.leads + plan.opportunities + plan.activities) as u64;
+    let pb = output::bar(expected, "generating", false);
+    if ctx.json {
+        pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let demo_dir = ctx.data_dir.join("demo");
+    let keep_for_export = size != Size::Large;
+    let mut kept = Batch::default();
+    let mut transcripts_dir = None;
+    let mut notes_dir = None;
+    let mut notes_written = 0;
+    for batch in generator {
+        store.save_batch_with_progress(&batch, &|n| pb.inc(n)).await.context("storing the demo company")?;
+        if !batch.transcripts.is_empty() {
+            let dir = demo_dir.join("transcripts");
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            for t in &batch.transcripts {
+                write(&dir.join(&t.file_name), t.content.as_bytes())?;
+            }
+            transcripts_dir = Some(dir.display().to_string());
+        }
+        if notes_written < 12 {
+            let dir = demo_dir.join("notes");
+            for a in batch.activities.iter().filter(|a| a.body.is_some()).take(12 - notes_written) {
+                std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+                notes_written += 1;
+                let body = format!("{}\n{}\n\n{}\n", a.subject, a.occurred_at.format("%Y-%m-%d"), a.body.as_deref().unwrap_or(""));
+                write(&dir.join(format!("note-{notes_written:02}.txt")), body.as_bytes())?;
+                notes_dir = Some(dir.display().to_string());
+            }
+        }
+        if keep_for_export {
+            kept.reps.extend(batch.reps);
+            kept.accounts.extend(batch.accounts);
+            kept.contacts.extend(batch.contacts);
+            kept.leads.extend(batch.leads);
+            kept.opportunities.extend(batch.opportunities);
+        }
+    }
+    pb.finish_and_clear();
+
+    // The CRM side of the company, written as Salesforce reports and imported back through the
+    // real importer: stage spellings reconcile, and records already stored stay unchanged.
+    let mut exports = Vec::new();
+    let mut reimport = Vec::new();
+    if keep_for_export {
+        let dir = demo_dir.join("exports");
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let reps: HashMap<_, _> = kept.reps.iter().map(|r| (r.id, r.name.clone())).collect();
+        let accounts: HashMap<_, _> = kept.accounts.iter().map(|a| (a.id, a.name.clone())).collect();
+        let files = [
+            ("salesforce-accounts.csv", 0),
+            ("salesforce-contacts.csv", 1),
+            ("salesforce-leads.csv", 2),
+            ("salesforce-opportunities.csv", 3),
+        ];
+        for (name, which) in files {
+            let path = dir.join(name);
+            let file = std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+            let out = std::io::BufWriter::new(file);
+            match which {
+                0 => export::account_report(out, &kept.accounts, &reps),
+                1 => export::contact_report(out, &kept.contacts, &accounts),
+                2 => export::lead_report(out, &kept.leads, &reps),
+                _ => export::opportunity_report(out, &kept.opportunities, &accounts, &reps, args.seed),
+            }
+            .with_context(|| format!("writing {}", path.display()))?;
+            exports.push(path);
+        }
+        let opts = ImportOptions { mapping: None, dry_run: false, currency: Currency::USD, default_capacity: 20, quiet: true };
+        reimport = import_files(&*store, &exports, &opts).await?;
+    }
+    let counts = store.counts().await?;
+    let h = super::hygiene::report(&*store).await?;
+    let report = DemoReport {
+        data_dir: ctx.data_dir.display().to_string(),
+        size: args.size.clone(),
+        seed: args.seed,
+        today: today.to_string(),
+        counts,
+        exports: exports.iter().map(|p| p.display().to_string()).collect(),
+        transcripts_dir,
+        notes_dir,
+        reimport,
+        hygiene: HygieneSummary {
+            duplicate_accounts: h.duplicate_accounts.len(),
+            duplicate_contacts: h.duplicate_contacts.len(),
+            open_deals_without_close_date: h.missing_close_date.count,
+            open_deals_past_close_date: h.past_close_date.count,
+            open_deals_without_next_step: h.no_next_step.count,
+        },
+    };
+    if ctx.json {
+        return output::json(&report);
+    }
+    print(&report, ctx);
+    Ok(())
+}
+
+fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+}
+
+fn print(r: &DemoReport, ctx: &Context) {
+    println!("Made the demo company Brightwater Industrial Supply ({} size, seed {}, history up to {}).", r.size, r.seed, r.today);
+    println!("Stored in {}:", roomwork_store::redact_url(&ctx.url));
+    println!("{}", super::status::counts_table(&r.counts));
+    if !r.reimport.is_empty() {
+        println!("\nImported its CRM exports back through the importer (stage spellings reconciled, nothing duplicated):");
+        let rows = r.reimport.iter().map(|f| {
+            let (created, updated, unchanged) = f.plan.as_ref().map_or((0, 0, 0), |p| {
+                p.tallies.values().fold((0, 0, 0), |(c, u, n), t| (c + t.created, u + t.updated, n + t.unchanged))
+            });
+            let stages = f.plan.as_ref().map_or(0, |p| p.stages.len());
+            vec![
+                PathBuf::from(&f.file).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+                f.detected.clone().unwrap_or_else(|| f.error.clone().unwrap_or_default()),
+                created.to_string(),
+                updated.to_string(),
+                unchanged.to_string(),
+                if stages > 0 { format!("{stages} spellings") } else { "-".into() },
+            ]
+        });
+        println!("{}", output::table(&["file", "detected as", "created", "updated", "unchanged", "stages"], rows));
+    }
+    let h = &r.hygiene;
+    println!(
+        "\nHygiene: {} open deals past their close date, {} without a next step, {} probable duplicate account groups.",
+        h.open_deals_past_close_date, h.open_deals_without_next_step, h.duplicate_accounts
+    );
+    println!("\nWhere to look:");
+    for e in &r.exports {
+        println!("  CRM export          {e}");
+    }
+    if let Some(d) = &r.transcripts_dir {
+        println!("  call transcripts    {d}");
+    }
+    if let Some(d) = &r.notes_dir {
+        println!("  meeting notes       {d}");
+    }
+    let dd = format!("--data-dir {}", r.data_dir);
+    println!("\nTry next:");
+    println!("  roomwork {dd} status");
+    println!("  roomwork {dd} hygiene");
+    println!("  roomwork {dd} import --dry-run {}", r.exports.last().map(|s| s.as_str()).unwrap_or("FILE.csv"));
+}

@@ -1,0 +1,224 @@
+//! `roomwork import FILE...`
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use roomwork_domain::{Clock, Currency, StageCatalog, SystemClock};
+use roomwork_ingest::profiles::{Mapping, Profile};
+use roomwork_ingest::resolve::{self, Existing, Plan};
+use roomwork_store::{KeyedKind, Store};
+use serde::Serialize;
+
+use super::Context;
+use crate::args::ImportArgs;
+use crate::exit::ImportFailed;
+use crate::output;
+
+/// What happened to one file.
+#[derive(Debug, Serialize)]
+pub struct FileReport {
+    /// Path as given.
+    pub file: String,
+    /// The export layout it was read as.
+    pub detected: Option<String>,
+    /// Data rows.
+    pub rows: usize,
+    /// Encoding.
+    pub encoding: Option<String>,
+    /// Columns nothing used.
+    pub ignored_columns: Vec<String>,
+    /// Repeated column names.
+    pub duplicated_columns: Vec<String>,
+    /// Stored or not (dry run, or failure).
+    pub stored: bool,
+    /// The plan (counts, stage mappings, warnings).
+    #[serde(flatten)]
+    pub plan: Option<Plan>,
+    /// Why the file was refused.
+    pub error: Option<String>,
+}
+
+/// Options shared with the demo.
+pub struct ImportOptions {
+    pub mapping: Option<Profile>,
+    pub dry_run: bool,
+    pub currency: Currency,
+    pub default_capacity: u32,
+    pub quiet: bool,
+}
+
+/// Loads what the importer needs to know about stored records.
+pub async fn load_existing(store: &dyn Store) -> anyhow::Result<Existing> {
+    let activity_keys = store.key_index(KeyedKind::Activity).await?;
+    Ok(Existing::new(
+        store.reps().await?,
+        store.accounts().await?,
+        store.contacts().await?,
+        store.leads().await?,
+        store.opportunities(false).await?,
+        activity_keys.into_keys(),
+    ))
+}
+
+/// Imports files in order; each file is stored in one transaction or not at all.
+pub async fn import_files(store: &dyn Store, files: &[impl AsRef<Path>], opts: &ImportOptions) -> anyhow::Result<Vec<FileReport>> {
+    let catalog = StageCatalog::default_b2b();
+    let clock = SystemClock;
+    let mut existing = load_existing(store).await.context("reading stored records")?;
+    let mut reports = Vec::new();
+    for path in files {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let mut report = FileReport {
+            file: name.clone(),
+            detected: None,
+            rows: 0,
+            encoding: None,
+            ignored_columns: vec![],
+            duplicated_columns: vec![],
+            stored: false,
+            plan: None,
+            error: None,
+        };
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                report.error = Some(format!("{name}: cannot read: {e}"));
+                reports.push(report);
+                continue;
+            }
+        };
+        let pb = output::bar(bytes.len() as u64, "reading", true);
+        if opts.quiet || bytes.len() < (1 << 20) {
+            pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+        let parsed = roomwork_ingest::parse_file(&name, &bytes, opts.mapping.as_ref(), opts.currency, &mut |b| pb.set_position(b));
+        pb.finish_and_clear();
+        drop(bytes);
+        let parsed = match parsed {
+            Ok(p) => p,
+            Err(e) => {
+                report.error = Some(e.to_string());
+                reports.push(report);
+                continue;
+            }
+        };
+        report.detected = Some(parsed.profile.label.clone());
+        report.rows = parsed.records.len();
+        report.encoding = Some(parsed.encoding.to_string());
+        report.ignored_columns = parsed.columns.ignored.clone();
+        report.duplicated_columns = parsed.columns.duplicated.clone();
+        if !opts.quiet {
+            eprintln!("{name}: {} ({} rows, {})", parsed.profile.label, report.rows, parsed.encoding);
+        }
+        let present = parsed.present();
+        let plan = resolve::plan(parsed.records, &present, &mut existing, &catalog, &clock, opts.default_capacity);
+        if !opts.dry_run && !plan.batch.is_empty() {
+            let pb = output::bar(plan.batch.len() as u64, "storing", false);
+            if opts.quiet || plan.batch.len() < 50_000 {
+                pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+            }
+            let saved = store.save_batch_with_progress(&plan.batch, &|n| pb.inc(n)).await;
+            pb.finish_and_clear();
+            if let Err(e) = saved {
+                report.error = Some(format!("{name}: storing failed, nothing of it was stored: {e}"));
+                // What the plan assumed is not stored: read the store again.
+                existing = load_existing(store).await.context("re-reading stored records")?;
+                report.plan = Some(plan);
+                reports.push(report);
+                continue;
+            }
+            report.stored = true;
+        }
+        report.plan = Some(plan);
+        reports.push(report);
+    }
+    Ok(reports)
+}
+
+pub async fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
+    let currency = Currency::parse(&args.currency).context("--currency")?;
+    let mapping = match &args.mapping {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read the mapping file {}", p.display()))?;
+            Some(Mapping::parse(&p.display().to_string(), &text, currency)?)
+        }
+        None => None,
+    };
+    let store = ctx.store().await?;
+    let opts = ImportOptions { mapping, dry_run: args.dry_run, currency, default_capacity: args.default_capacity, quiet: ctx.json };
+    let reports = import_files(&*store, &args.files, &opts).await?;
+    if ctx.json {
+        output::json(&reports)?;
+    } else {
+        print_reports(&reports, args.dry_run);
+    }
+    let failed = reports.iter().filter(|r| r.error.is_some()).count();
+    if failed > 0 {
+        return Err(ImportFailed { failed, total: reports.len() }.into());
+    }
+    let _ = SystemClock.now();
+    Ok(())
+}
+
+/// Prints reports as tables.
+pub fn print_reports(reports: &[FileReport], dry_run: bool) {
+    for r in reports {
+        println!();
+        match (&r.detected, &r.error) {
+            (_, Some(e)) if r.plan.is_none() => {
+                println!("{}: NOT IMPORTED", r.file);
+                println!("{e}");
+                continue;
+            }
+            (Some(d), _) => println!("{}: {d}, {} rows", r.file, r.rows),
+            _ => {}
+        }
+        if !r.duplicated_columns.is_empty() {
+            println!("  repeated columns (first non-empty value used): {}", r.duplicated_columns.join(", "));
+        }
+        if !r.ignored_columns.is_empty() {
+            println!("  columns not used: {}", r.ignored_columns.join(", "));
+        }
+        let Some(plan) = &r.plan else { continue };
+        let verb = if dry_run { "would be" } else { "" };
+        let rows = plan.tallies.iter().map(|(kind, t)| vec![kind.to_string(), t.created.to_string(), t.updated.to_string(), t.unchanged.to_string()]);
+        let header = if dry_run { ["records", "would create", "would update", "unchanged"] } else { ["records", "created", "updated", "unchanged"] };
+        println!("{}", output::table(&header, rows));
+        if !plan.stages.is_empty() {
+            let rows = plan.stages.iter().map(|m| {
+                vec![
+                    m.raw.clone(),
+                    m.canonical.clone().unwrap_or_else(|| "(not mapped: kept as typed)".into()),
+                    match (m.method, m.score) {
+                        (Some(method), Some(s)) => format!("{method:?} {s:.2}").to_lowercase(),
+                        (Some(method), None) => format!("{method:?}").to_lowercase(),
+                        _ => "-".into(),
+                    },
+                    m.rows.to_string(),
+                ]
+            });
+            println!("{}", output::table(&["stage in file", "canonical stage", "match", "rows"], rows));
+        }
+        if !plan.new_reps.is_empty() {
+            println!("  reps {verb} created from owner names: {}", plan.new_reps.join(", "));
+        }
+        if !plan.referenced_accounts.is_empty() {
+            let shown: Vec<&str> = plan.referenced_accounts.iter().take(10).map(|s| s.as_str()).collect();
+            let more = plan.referenced_accounts.len().saturating_sub(10);
+            println!(
+                "  accounts {verb} created from references: {}{}",
+                shown.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            );
+        }
+        for w in &plan.warnings {
+            println!("  note: {w}");
+        }
+        if let Some(e) = &r.error {
+            println!("{e}");
+        } else if dry_run {
+            println!("  dry run: nothing was stored");
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! One module per command; [`run`] dispatches.
+
+mod demo;
+mod hygiene;
+mod import;
+mod status;
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use roomwork_store::Store;
+
+use crate::args::{Cli, Command};
+
+/// Where and how a command works.
+pub struct Context {
+    /// The data directory.
+    pub data_dir: PathBuf,
+    /// The database URL (never printed unredacted).
+    pub url: String,
+    /// JSON output instead of tables.
+    pub json: bool,
+}
+
+impl Context {
+    fn new(global: &crate::args::Global) -> anyhow::Result<Self> {
+        let data_dir = match &global.data_dir {
+            Some(d) => d.clone(),
+            None => dirs::data_dir()
+                .map(|d| d.join("roomwork"))
+                .context("no user data directory is known on this system; pass --data-dir")?,
+        };
+        let url = global
+            .database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("roomwork.db").display()));
+        Ok(Self { data_dir, url, json: global.json })
+    }
+
+    /// Opens the store, creating the data directory for an SQLite file.
+    pub async fn store(&self) -> anyhow::Result<Box<dyn Store>> {
+        if self.url.starts_with("sqlite:") {
+            std::fs::create_dir_all(&self.data_dir)
+                .with_context(|| format!("cannot create the data directory {}", self.data_dir.display()))?;
+        }
+        roomwork_store::open(&self.url)
+            .await
+            .with_context(|| format!("cannot open the database at {}", roomwork_store::redact_url(&self.url)))
+    }
+}
+
+/// Runs one command.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let ctx = Context::new(&cli.global)?;
+    match cli.command {
+        Command::Import(args) => import::run(&ctx, args).await,
+        Command::Hygiene => hygiene::run(&ctx).await,
+        Command::Demo(args) => demo::run(&ctx, args).await,
+        Command::Status => status::run(&ctx).await,
+        Command::Stages => status::stages(&ctx),
+    }
+}

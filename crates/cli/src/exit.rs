@@ -1,0 +1,54 @@
+//! Exit codes. Scripts can rely on these; they are listed in the README and in `--help`.
+
+/// The outcome of a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Code {
+    /// 0: done.
+    Success = 0,
+    /// 1: an unexpected failure (a bug, or the machine: disk full, permissions).
+    Failure = 1,
+    // 2 is clap's: the command line itself is wrong.
+    /// 3: an input file is malformed, unrecognised or partly invalid; nothing of it was stored.
+    InvalidInput = 3,
+    /// 4: the database could not be opened, migrated or written.
+    Database = 4,
+    /// 5: refused to protect data (e.g. `demo` into a data directory that already has data).
+    Refused = 5,
+}
+
+impl From<Code> for std::process::ExitCode {
+    fn from(c: Code) -> Self {
+        std::process::ExitCode::from(c as u8)
+    }
+}
+
+/// A refusal to protect existing data.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Refused(pub String);
+
+/// Some files failed to import (each already reported); the rest were stored.
+#[derive(Debug, thiserror::Error)]
+#[error("{failed} of {total} file(s) could not be imported; nothing from those files was stored")]
+pub struct ImportFailed {
+    /// Files that failed.
+    pub failed: usize,
+    /// Files given.
+    pub total: usize,
+}
+
+/// Maps an error chain to its exit code.
+pub fn classify(e: &anyhow::Error) -> Code {
+    for cause in e.chain() {
+        if cause.is::<roomwork_ingest::IngestError>() || cause.is::<ImportFailed>() {
+            return Code::InvalidInput;
+        }
+        if cause.is::<roomwork_store::StoreError>() {
+            return Code::Database;
+        }
+        if cause.is::<Refused>() {
+            return Code::Refused;
+        }
+    }
+    Code::Failure
+}

@@ -1,0 +1,42 @@
+//! Tables for people, JSON for scripts.
+
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use serde::Serialize;
+
+/// A table with a header row.
+pub fn table<I, R>(header: &[&str], rows: I) -> Table
+where
+    I: IntoIterator<Item = R>,
+    R: IntoIterator<Item = String>,
+{
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_header(header.to_vec());
+    for r in rows {
+        t.add_row(r.into_iter().collect::<Vec<_>>());
+    }
+    t
+}
+
+/// Prints `value` as pretty JSON on standard output.
+pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// A progress bar on standard error; hidden when standard error is not a terminal.
+pub fn bar(len: u64, what: &str, bytes: bool) -> indicatif::ProgressBar {
+    let template = if bytes {
+        "{msg:>12} [{bar:40}] {bytes}/{total_bytes} ({eta})"
+    } else {
+        "{msg:>12} [{bar:40}] {human_pos}/{human_len} ({eta})"
+    };
+    let pb = indicatif::ProgressBar::new(len);
+    pb.set_style(indicatif::ProgressStyle::with_template(template).expect("valid template").progress_chars("=> "));
+    pb.set_message(what.to_string());
+    pb
+}
+
+/// "87.5%".
+pub fn percent(rate: f64) -> String {
+    format!("{:.1}%", rate * 100.0)
+}
