@@ -775,7 +775,13 @@ impl Generator {
                 account_id: Some(info.account.id),
                 opportunity_id: c.opportunity.as_ref().map(|(id, _, _)| *id),
                 rep_id: Some(rep.id),
-                file_name: format!("{}-{}-{}.vtt", c.when.format("%Y-%m-%d"), c.kind.replace('_', "-"), ascii_slug(&info.short).replace('.', "-")),
+                file_name: format!(
+                    "{:02}-{}-{}-{}.vtt",
+                    n + 1,
+                    c.when.format("%Y-%m-%d"),
+                    c.kind.replace('_', "-"),
+                    ascii_slug(&info.short).replace('.', "-")
+                ),
                 content,
                 occurred_at: started,
                 uploaded_at: started + Duration::minutes(90),
@@ -947,6 +953,8 @@ mod tests {
                 assert!(!t.content.contains(slot), "{slot} in {}", t.file_name);
             }
         }
+        let names: std::collections::HashSet<&str> = b.transcripts.iter().map(|t| t.file_name.as_str()).collect();
+        assert_eq!(names.len(), b.transcripts.len(), "file names are unique");
         let kinds: std::collections::HashSet<&str> = b.transcripts.iter().map(|t| t.title.split(':').next().unwrap()).collect();
         assert!(kinds.len() >= 3, "{kinds:?}");
         let notes: Vec<&Activity> = b.activities.iter().filter(|a| a.body.is_some()).collect();
