@@ -27,7 +27,13 @@ pub struct Global {
     pub data_dir: Option<PathBuf>,
 
     /// Database to use: sqlite://PATH or postgres://USER@HOST/DB [default: sqlite://DATA_DIR/roomwork.db].
-    #[arg(long, global = true, env = "ROOMWORK_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "ROOMWORK_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
 
     /// Print JSON on standard output instead of tables.

@@ -10,7 +10,9 @@ where
     R: IntoIterator<Item = String>,
 {
     let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_header(header.to_vec());
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header.to_vec());
     for r in rows {
         t.add_row(r.into_iter().collect::<Vec<_>>());
     }
@@ -31,7 +33,11 @@ pub fn bar(len: u64, what: &str, bytes: bool) -> indicatif::ProgressBar {
         "{msg:>12} [{bar:40}] {human_pos}/{human_len} ({eta})"
     };
     let pb = indicatif::ProgressBar::new(len);
-    pb.set_style(indicatif::ProgressStyle::with_template(template).expect("valid template").progress_chars("=> "));
+    pb.set_style(
+        indicatif::ProgressStyle::with_template(template)
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
     pb.set_message(what.to_string());
     pb
 }

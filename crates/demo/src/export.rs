@@ -66,27 +66,48 @@ pub fn opportunity_report<W: Write>(
     let mut rng = Rng::stream(seed, "export", 0);
     let mut w = writer(out)?;
     w.write_record([
-        "Opportunity Owner", "Account Name", "Opportunity Name", "Stage", "Amount", "Close Date", "Created Date",
-        "Next Step", "Forecast Category", "Opportunity ID",
+        "Opportunity Owner",
+        "Account Name",
+        "Opportunity Name",
+        "Stage",
+        "Amount",
+        "Close Date",
+        "Created Date",
+        "Next Step",
+        "Forecast Category",
+        "Opportunity ID",
     ])?;
     for o in opportunities {
         let spellings = stage_spellings(o.stage.as_str());
         // Most rows use Salesforce's spelling; about one in five a rep's own.
         let stage = if spellings.is_empty() || !rng.chance(0.2) {
-            spellings.first().copied().unwrap_or(o.stage.as_str()).to_string()
+            spellings
+                .first()
+                .copied()
+                .unwrap_or(o.stage.as_str())
+                .to_string()
         } else {
             rng.pick(spellings).to_string()
         };
         w.write_record([
-            o.owner.and_then(|r| reps.get(&r)).cloned().unwrap_or_default(),
-            o.account_id.and_then(|a| accounts.get(&a)).cloned().unwrap_or_default(),
+            o.owner
+                .and_then(|r| reps.get(&r))
+                .cloned()
+                .unwrap_or_default(),
+            o.account_id
+                .and_then(|a| accounts.get(&a))
+                .cloned()
+                .unwrap_or_default(),
             o.name.clone(),
             stage,
             o.amount.map(|m| m.to_string()).unwrap_or_default(),
             o.close_date.map(us_date).unwrap_or_default(),
             us_date(o.created_on),
             o.next_step.clone().unwrap_or_default(),
-            o.forecast_category.map(forecast_label).unwrap_or_default().to_string(),
+            o.forecast_category
+                .map(forecast_label)
+                .unwrap_or_default()
+                .to_string(),
             short_id(&o.ext_key),
         ])?;
     }
@@ -105,22 +126,39 @@ fn forecast_label(f: ForecastCategory) -> &'static str {
 }
 
 /// A Salesforce account report.
-pub fn account_report<W: Write>(out: W, accounts: &[Account], reps: &HashMap<RepId, String>) -> std::io::Result<()> {
+pub fn account_report<W: Write>(
+    out: W,
+    accounts: &[Account],
+    reps: &HashMap<RepId, String>,
+) -> std::io::Result<()> {
     let mut w = writer(out)?;
     w.write_record([
-        "Account Owner", "Account Name", "Account ID", "Industry", "Annual Revenue", "Employees", "Billing Country", "Website",
+        "Account Owner",
+        "Account Name",
+        "Account ID",
+        "Industry",
+        "Annual Revenue",
+        "Employees",
+        "Billing Country",
+        "Website",
         "Created Date",
     ])?;
     for a in accounts {
         w.write_record([
-            a.owner.and_then(|r| reps.get(&r)).cloned().unwrap_or_default(),
+            a.owner
+                .and_then(|r| reps.get(&r))
+                .cloned()
+                .unwrap_or_default(),
             a.name.clone(),
             short_id(&a.ext_key),
             a.industry.clone().unwrap_or_default(),
             a.annual_revenue.map(|m| m.to_string()).unwrap_or_default(),
             a.employees.map(|e| e.to_string()).unwrap_or_default(),
             a.country.clone().unwrap_or_default(),
-            a.domain.as_ref().map(|d| format!("www.{d}")).unwrap_or_default(),
+            a.domain
+                .as_ref()
+                .map(|d| format!("www.{d}"))
+                .unwrap_or_default(),
             us_date(a.created_at.date_naive()),
         ])?;
     }
@@ -129,16 +167,32 @@ pub fn account_report<W: Write>(out: W, accounts: &[Account], reps: &HashMap<Rep
 }
 
 /// A Salesforce contact report.
-pub fn contact_report<W: Write>(out: W, contacts: &[Contact], accounts: &HashMap<AccountId, String>) -> std::io::Result<()> {
+pub fn contact_report<W: Write>(
+    out: W,
+    contacts: &[Contact],
+    accounts: &HashMap<AccountId, String>,
+) -> std::io::Result<()> {
     let mut w = writer(out)?;
-    w.write_record(["First Name", "Last Name", "Title", "Account Name", "Email", "Phone", "Contact ID", "Created Date"])?;
+    w.write_record([
+        "First Name",
+        "Last Name",
+        "Title",
+        "Account Name",
+        "Email",
+        "Phone",
+        "Contact ID",
+        "Created Date",
+    ])?;
     for c in contacts {
         let (first, last) = c.name.split_once(' ').unwrap_or(("", &c.name));
         w.write_record([
             first.to_string(),
             last.to_string(),
             c.title.clone().unwrap_or_default(),
-            c.account_id.and_then(|a| accounts.get(&a)).cloned().unwrap_or_default(),
+            c.account_id
+                .and_then(|a| accounts.get(&a))
+                .cloned()
+                .unwrap_or_default(),
             c.email.as_ref().map(|e| e.to_string()).unwrap_or_default(),
             c.phone.clone().unwrap_or_default(),
             short_id(&c.ext_key),
@@ -150,12 +204,32 @@ pub fn contact_report<W: Write>(out: W, contacts: &[Contact], accounts: &HashMap
 }
 
 /// A Salesforce lead report with behaviour columns as a marketing-automation sync adds them.
-pub fn lead_report<W: Write>(out: W, leads: &[Lead], reps: &HashMap<RepId, String>) -> std::io::Result<()> {
+pub fn lead_report<W: Write>(
+    out: W,
+    leads: &[Lead],
+    reps: &HashMap<RepId, String>,
+) -> std::io::Result<()> {
     let mut w = writer(out)?;
     w.write_record([
-        "Lead Owner", "First Name", "Last Name", "Title", "Company / Account", "Lead Source", "Lead Status", "Industry",
-        "No. of Employees", "Country", "Email", "Converted", "Converted Date", "Create Date", "Lead ID", "Page Views",
-        "Form Submissions", "Email Opens", "Email Clicks",
+        "Lead Owner",
+        "First Name",
+        "Last Name",
+        "Title",
+        "Company / Account",
+        "Lead Source",
+        "Lead Status",
+        "Industry",
+        "No. of Employees",
+        "Country",
+        "Email",
+        "Converted",
+        "Converted Date",
+        "Create Date",
+        "Lead ID",
+        "Page Views",
+        "Form Submissions",
+        "Email Opens",
+        "Email Clicks",
     ])?;
     for l in leads {
         let (first, last) = l.name.split_once(' ').unwrap_or(("", &l.name));
@@ -165,7 +239,10 @@ pub fn lead_report<W: Write>(out: W, leads: &[Lead], reps: &HashMap<RepId, Strin
             None => ("Working - Contacted", "FALSE", String::new()),
         };
         w.write_record([
-            l.owner.and_then(|r| reps.get(&r)).cloned().unwrap_or_default(),
+            l.owner
+                .and_then(|r| reps.get(&r))
+                .cloned()
+                .unwrap_or_default(),
             first.to_string(),
             last.to_string(),
             l.title.clone().unwrap_or_default(),

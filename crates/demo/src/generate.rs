@@ -49,7 +49,14 @@ impl Size {
     /// The counts this size produces.
     pub fn plan(&self) -> SizePlan {
         match self {
-            Size::Small => SizePlan { reps: 8, accounts: 120, leads: 3_000, opportunities: 600, activities: 6_000, transcripts: 12 },
+            Size::Small => SizePlan {
+                reps: 8,
+                accounts: 120,
+                leads: 3_000,
+                opportunities: 600,
+                activities: 6_000,
+                transcripts: 12,
+            },
             Size::Medium => SizePlan {
                 reps: 24,
                 accounts: 2_000,
@@ -92,7 +99,17 @@ pub fn job_rank(title: &str) -> f64 {
     let has = |w: &[&str]| w.iter().any(|x| t.contains(x));
     if has(&["student", "intern", "n/a", "none", "test"]) || t.trim().is_empty() {
         0.0
-    } else if has(&["chief", "ceo", "coo", "cfo", "cto", "president", "owner", "general manager"]) && !t.contains("vice") {
+    } else if has(&[
+        "chief",
+        "ceo",
+        "coo",
+        "cfo",
+        "cto",
+        "president",
+        "owner",
+        "general manager",
+    ]) && !t.contains("vice")
+    {
         4.0
     } else if has(&["vp", "vice president", "v.p"]) {
         3.5
@@ -100,7 +117,15 @@ pub fn job_rank(title: &str) -> f64 {
         3.0
     } else if has(&["manager", "mgr", "lead", "supervisor", "chief engineer"]) {
         2.0
-    } else if has(&["engineer", "buyer", "purchas", "procure", "planner", "specialist", "analyst"]) {
+    } else if has(&[
+        "engineer",
+        "buyer",
+        "purchas",
+        "procure",
+        "planner",
+        "specialist",
+        "analyst",
+    ]) {
         1.5
     } else {
         1.0
@@ -108,28 +133,67 @@ pub fn job_rank(title: &str) -> f64 {
 }
 
 /// The demo's log-odds of converting for a lead's features (see [`LEAD_MODEL`]).
-pub fn lead_logit(title: &str, size: u32, industry: &str, source: &str, country: &str, b: &LeadBehaviour) -> f64 {
-    let w = |name: &str| LEAD_MODEL.iter().find(|(n, _)| n.starts_with(name)).map(|(_, w)| *w).unwrap_or(0.0);
-    let core = ["Food", "Water", "Chemicals", "Pulp", "Pharma"].iter().any(|c| industry.contains(c));
+pub fn lead_logit(
+    title: &str,
+    size: u32,
+    industry: &str,
+    source: &str,
+    country: &str,
+    b: &LeadBehaviour,
+) -> f64 {
+    let w = |name: &str| {
+        LEAD_MODEL
+            .iter()
+            .find(|(n, _)| n.starts_with(name))
+            .map(|(_, w)| *w)
+            .unwrap_or(0.0)
+    };
+    let core = ["Food", "Water", "Chemicals", "Pulp", "Pharma"]
+        .iter()
+        .any(|c| industry.contains(c));
     let src = source.to_lowercase();
     w("intercept")
         + w("job rank") * job_rank(title)
         + w("log10 company size") * (size.max(1) as f64).log10()
         + if core { w("core industry") } else { 0.0 }
-        + if src.contains("referral") { w("source: referral") } else { 0.0 }
-        + if src.contains("trade show") || src.contains("webinar") { w("source: trade show") } else { 0.0 }
-        + if src.contains("cold") || src.contains("list") { w("source: cold") } else { 0.0 }
+        + if src.contains("referral") {
+            w("source: referral")
+        } else {
+            0.0
+        }
+        + if src.contains("trade show") || src.contains("webinar") {
+            w("source: trade show")
+        } else {
+            0.0
+        }
+        + if src.contains("cold") || src.contains("list") {
+            w("source: cold")
+        } else {
+            0.0
+        }
         + w("log1p pages") * (b.pages_viewed as f64).ln_1p()
         + w("form submissions") * b.form_submissions.min(4) as f64
         + w("email clicks") * b.email_clicks.min(6) as f64
-        + if country == "United States" || country == "Canada" { 0.0 } else { w("country outside") }
+        + if country == "United States" || country == "Canada" {
+            0.0
+        } else {
+            w("country outside")
+        }
 }
 
 fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-const STAGES: [&str; 7] = ["Prospecting", "Qualification", "Needs Analysis", "Proposal", "Negotiation", "Closed Won", "Closed Lost"];
+const STAGES: [&str; 7] = [
+    "Prospecting",
+    "Qualification",
+    "Needs Analysis",
+    "Proposal",
+    "Negotiation",
+    "Closed Won",
+    "Closed Lost",
+];
 
 /// A salesforce-style id: 3-character key prefix and 12 base-62 characters, 18-character form.
 fn sf_id(rng: &mut Rng, prefix: &str) -> SalesforceId {
@@ -213,6 +277,12 @@ impl Generator {
         g
     }
 
+    /// Makes deals without their activities (for benchmarks that only need deals).
+    pub fn without_activities(mut self) -> Self {
+        self.plan.activities = 0;
+        self
+    }
+
     /// The counts this generator will produce.
     pub fn plan(&self) -> SizePlan {
         self.plan
@@ -230,13 +300,27 @@ impl Generator {
                 continue;
             }
             let i = self.reps.len();
-            let email = format!("{}.{}@brightwater.example", ascii_slug(first), ascii_slug(last));
+            let email = format!(
+                "{}.{}@brightwater.example",
+                ascii_slug(first),
+                ascii_slug(last)
+            );
             self.reps.push(Rep {
-                id: RepId::from_parts(millis(self.today - Duration::days(900)) + i as u64, rng.bytes10()),
+                id: RepId::from_parts(
+                    millis(self.today - Duration::days(900)) + i as u64,
+                    rng.bytes10(),
+                ),
                 name,
                 email: Email::parse(&email).ok(),
                 territory: Some(territories[i % territories.len()].to_string()),
-                segment: Some(if i % 3 == 0 { "enterprise" } else { "mid-market" }.to_string()),
+                segment: Some(
+                    if i.is_multiple_of(3) {
+                        "enterprise"
+                    } else {
+                        "mid-market"
+                    }
+                    .to_string(),
+                ),
                 weekly_lead_capacity: 15 + rng.range(0, 26) as u32,
                 active: i % 11 != 10,
             });
@@ -255,8 +339,16 @@ impl Generator {
                 let (kind, industry) = *rng.pick(corpus::COMPANY_KINDS);
                 let suffix = *rng.pick(corpus::LEGAL_SUFFIXES);
                 let short = format!("{stem} {kind}");
-                let base = if suffix.is_empty() { short.clone() } else { format!("{short} {suffix}") };
-                let name = if used.contains(&base) { format!("{base} ({})", i) } else { base };
+                let base = if suffix.is_empty() {
+                    short.clone()
+                } else {
+                    format!("{short} {suffix}")
+                };
+                let name = if used.contains(&base) {
+                    format!("{base} ({})", i)
+                } else {
+                    base
+                };
                 if used.insert(name.clone()) {
                     break (name, short, industry);
                 }
@@ -296,8 +388,19 @@ impl Generator {
                         name: format!("{first} {last}"),
                         title: Some(title.to_string()),
                         role: ContactRole::parse(role).unwrap_or(ContactRole::Other),
-                        email: Email::parse(&format!("{}.{}@{domain}", ascii_slug(first), ascii_slug(last))).ok(),
-                        phone: rng.chance(0.8).then(|| format!("+1 ({}) 555-01{:02}", rng.range(201, 990), rng.range(0, 100))),
+                        email: Email::parse(&format!(
+                            "{}.{}@{domain}",
+                            ascii_slug(first),
+                            ascii_slug(last)
+                        ))
+                        .ok(),
+                        phone: rng.chance(0.8).then(|| {
+                            format!(
+                                "+1 ({}) 555-01{:02}",
+                                rng.range(201, 990),
+                                rng.range(0, 100)
+                            )
+                        }),
                         created_at: midnight(created + Duration::days(rng.range(0, 300))),
                     }
                 })
@@ -315,9 +418,17 @@ impl Generator {
         }
         // Tiers by revenue rank: the top 10% strategic, the next 25% key, the rest standard.
         let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by_key(|i| std::cmp::Reverse(self.accounts[*i].account.annual_revenue.map(|m| m.minor())));
+        order.sort_by_key(|i| {
+            std::cmp::Reverse(self.accounts[*i].account.annual_revenue.map(|m| m.minor()))
+        });
         for (rank, i) in order.iter().enumerate() {
-            let tier = if rank * 10 < n { "strategic" } else if rank * 100 < n * 35 { "key" } else { "standard" };
+            let tier = if rank * 10 < n {
+                "strategic"
+            } else if rank * 100 < n * 35 {
+                "key"
+            } else {
+                "standard"
+            };
             self.accounts[*i].account.tier = Tier::parse(tier).ok();
         }
         // Exact deal counts proportional to the weights.
@@ -337,7 +448,10 @@ impl Generator {
     }
 
     fn base_batch(&mut self) -> Batch {
-        let mut batch = Batch { reps: self.reps.clone(), ..Default::default() };
+        let mut batch = Batch {
+            reps: self.reps.clone(),
+            ..Default::default()
+        };
         for i in 0..self.accounts.len() {
             self.orders_and_issues(i, &mut batch);
         }
@@ -348,7 +462,8 @@ impl Generator {
         self.leads(&mut batch);
         for (k, p) in corpus::PROJECTS.iter().enumerate() {
             let mut rng = Rng::stream(self.seed, "project", k as u64);
-            let done = NaiveDate::from_ymd_opt(p.year as i32, 1 + (k % 12) as u32, 15).expect("valid date");
+            let done = NaiveDate::from_ymd_opt(p.year as i32, 1 + (k % 12) as u32, 15)
+                .expect("valid date");
             batch.projects.push(PortfolioProject {
                 id: ProjectId::from_parts(millis(done), rng.bytes10()),
                 title: p.title.to_string(),
@@ -382,17 +497,34 @@ impl Generator {
             let ordered_on = today - Duration::days(rng.range(0, 730));
             let age = (today - ordered_on).num_days();
             let status = if age > 45 {
-                if rng.chance(0.04) { OrderStatus::Cancelled } else { OrderStatus::Delivered }
+                if rng.chance(0.04) {
+                    OrderStatus::Cancelled
+                } else {
+                    OrderStatus::Delivered
+                }
             } else {
-                *rng.pick(&[OrderStatus::Open, OrderStatus::Confirmed, OrderStatus::Shipped, OrderStatus::BackOrdered, OrderStatus::Delivered])
+                *rng.pick(&[
+                    OrderStatus::Open,
+                    OrderStatus::Confirmed,
+                    OrderStatus::Shipped,
+                    OrderStatus::BackOrdered,
+                    OrderStatus::Delivered,
+                ])
             };
-            let status = if at_risk && backordered.is_none() && age < 60 { OrderStatus::BackOrdered } else { status };
+            let status = if at_risk && backordered.is_none() && age < 60 {
+                OrderStatus::BackOrdered
+            } else {
+                status
+            };
             let promised = ordered_on + Duration::days(rng.range(10, 35));
             let number = format!("SO-{}", self.next_order);
             self.next_order += 1;
             let mut description = rng.pick(corpus::ORDER_LINES).to_string();
             if status == OrderStatus::BackOrdered {
-                description.push_str(&format!(" (back-ordered: {})", rng.pick(corpus::BACKORDER_REASONS)));
+                description.push_str(&format!(
+                    " (back-ordered: {})",
+                    rng.pick(corpus::BACKORDER_REASONS)
+                ));
                 backordered.get_or_insert(number.clone());
             }
             let value = 400 + (10f64.powf(2.5 + rng.f64() * 2.2)).round() as i64;
@@ -403,7 +535,8 @@ impl Generator {
                 status,
                 ordered_on,
                 promised_on: Some(promised),
-                delivered_on: (status == OrderStatus::Delivered).then(|| promised + Duration::days(rng.range(-5, 8))),
+                delivered_on: (status == OrderStatus::Delivered)
+                    .then(|| promised + Duration::days(rng.range(-5, 8))),
                 value: Money::from_major(value, Currency::USD),
                 description,
             });
@@ -423,7 +556,11 @@ impl Generator {
                 promised_on: Some(ordered_on + Duration::days(14)),
                 delivered_on: None,
                 value: Money::from_major(6_000 + rng.range(0, 30_000), Currency::USD),
-                description: format!("{} (back-ordered: {})", rng.pick(corpus::ORDER_LINES), rng.pick(corpus::BACKORDER_REASONS)),
+                description: format!(
+                    "{} (back-ordered: {})",
+                    rng.pick(corpus::ORDER_LINES),
+                    rng.pick(corpus::BACKORDER_REASONS)
+                ),
             });
             backordered = Some(number.clone());
             self.accounts[i].order_numbers.push(number);
@@ -436,8 +573,18 @@ impl Generator {
                 .filter(|s| severity_rank(s.severity) >= min_severity)
                 .collect();
             let seed = *rng.pick(&candidates);
-            let opened = today - Duration::days(if open { rng.range(3, 45) } else { rng.range(60, 700) });
-            let slots = Slots { order_no: backordered.clone().unwrap_or_else(|| rng.pick(&orders).clone()), ..Default::default() };
+            let opened = today
+                - Duration::days(if open {
+                    rng.range(3, 45)
+                } else {
+                    rng.range(60, 700)
+                });
+            let slots = Slots {
+                order_no: backordered
+                    .clone()
+                    .unwrap_or_else(|| rng.pick(&orders).clone()),
+                ..Default::default()
+            };
             batch.issues.push(CustomerIssue {
                 id: IssueId::from_parts(millis(opened), rng.bytes10()),
                 account_id,
@@ -460,17 +607,18 @@ impl Generator {
             account.at_risk = true;
             account.account.health = Health::AtRisk;
             account.account.health_reason = Some(
-                *rng.pick(&[
+                rng.pick(&[
                     "Open high-severity issue and a back-ordered order; the plant manager has mentioned re-tendering.",
                     "Repeated service failures this quarter; orders down sharply on last year.",
                     "Critical complaint still open and the customer has asked a competitor to quote.",
-                ]),
-            )
-            .map(String::from);
+                ])
+                .to_string(),
+            );
         } else if watch {
             issue(&mut rng, true, 1);
             account.account.health = Health::Watch;
-            account.account.health_reason = Some("Open complaint awaiting a root-cause answer.".to_string());
+            account.account.health_reason =
+                Some("Open complaint awaiting a root-cause answer.".to_string());
         }
     }
 
@@ -488,10 +636,19 @@ impl Generator {
             let source = *rng.pick(corpus::LEAD_SOURCES);
             let engaged = rng.f64();
             let pages = (engaged * engaged * 30.0 * rng.f64()).round() as u32;
-            let forms = if rng.chance(0.25 + 0.5 * engaged) { 1 + rng.range(0, 3) as u32 } else { 0 };
+            let forms = if rng.chance(0.25 + 0.5 * engaged) {
+                1 + rng.range(0, 3) as u32
+            } else {
+                0
+            };
             let opens = rng.range(0, 16) as u32;
             let clicks = (opens as f64 * rng.f64() * engaged).round() as u32;
-            let behaviour = LeadBehaviour { pages_viewed: pages, form_submissions: forms, email_opens: opens, email_clicks: clicks };
+            let behaviour = LeadBehaviour {
+                pages_viewed: pages,
+                form_submissions: forms,
+                email_opens: opens,
+                email_clicks: clicks,
+            };
             // Arrivals spread over two years, busier on weekdays and in recent months.
             let days_ago = ((1.0 - rng.f64().powf(1.3)) * 730.0) as i64;
             let day = today - Duration::days(days_ago);
@@ -502,11 +659,16 @@ impl Generator {
             };
             let day = day.min(today);
             let created_at = at(day, rng.range(7 * 60, 19 * 60));
-            let p = sigmoid(lead_logit(title, size, industry, source, city.2, &behaviour));
+            let p = sigmoid(lead_logit(
+                title, size, industry, source, city.2, &behaviour,
+            ));
             let outcome = if (today - day).num_days() > 30 {
                 let converted = rng.chance(p);
                 let lag = rng.range(5, 45);
-                Some(LeadOutcome { converted, date: (day + Duration::days(lag)).min(today) })
+                Some(LeadOutcome {
+                    converted,
+                    date: (day + Duration::days(lag)).min(today),
+                })
             } else {
                 None
             };
@@ -522,7 +684,12 @@ impl Generator {
                 industry: Some(industry.to_string()),
                 country: Some(city.2.to_string()),
                 source: Some(source.to_string()),
-                email: Email::parse(&format!("{}@{}.example", ascii_slug(first), ascii_slug(&company).replace('.', ""))).ok(),
+                email: Email::parse(&format!(
+                    "{}@{}.example",
+                    ascii_slug(first),
+                    ascii_slug(&company).replace('.', "")
+                ))
+                .ok(),
                 behaviour,
                 outcome,
                 owner: Some(owner),
@@ -537,16 +704,25 @@ impl Generator {
         let mut rng = Rng::stream(self.seed, "deals", i as u64);
         let n_opps = self.accounts[i].opp_count;
         let activity_budget = n_opps * self.plan.activities / self.plan.opportunities.max(1);
-        let owner_idx = self.reps.iter().position(|r| Some(r.id) == self.accounts[i].account.owner).unwrap_or(0);
+        let owner_idx = self
+            .reps
+            .iter()
+            .position(|r| Some(r.id) == self.accounts[i].account.owner)
+            .unwrap_or(0);
         let info = &self.accounts[i];
         let account_id = info.account.id;
         let contacts: Vec<ContactId> = info.contacts.iter().map(|c| c.id).collect();
-        let mut spans: Vec<(OpportunityId, NaiveDate, NaiveDate, usize)> = Vec::with_capacity(n_opps);
+        let mut spans: Vec<(OpportunityId, NaiveDate, NaiveDate, usize)> =
+            Vec::with_capacity(n_opps);
         for k in 0..n_opps {
             let product = *rng.pick(corpus::PRODUCTS);
             let created_on = today - Duration::days(rng.range(0, 720));
             let cycle = rng.range(25, 200);
-            let rep_idx = if rng.chance(0.9) { owner_idx } else { rng.range(0, self.reps.len() as i64) as usize };
+            let rep_idx = if rng.chance(0.9) {
+                owner_idx
+            } else {
+                rng.range(0, self.reps.len() as i64) as usize
+            };
             let would_close = created_on + Duration::days(cycle);
             let closed = would_close < today && !rng.chance(0.06);
             // Stages reached: won deals pass all five open stages; lost and open ones stop early.
@@ -556,23 +732,40 @@ impl Generator {
             } else if closed {
                 1 + rng.range(0, 5) as usize
             } else {
-                let progress = ((today - created_on).num_days() as f64 / cycle as f64).clamp(0.0, 0.99);
+                let progress =
+                    ((today - created_on).num_days() as f64 / cycle as f64).clamp(0.0, 0.99);
                 1 + (progress * 5.0) as usize
             };
             let stalled = !closed && rng.chance(0.15);
             let mut history = Vec::new();
-            let end = if closed { would_close } else if stalled { today - Duration::days(rng.range(20, 75)) } else { today };
+            let end = if closed {
+                would_close
+            } else if stalled {
+                today - Duration::days(rng.range(20, 75))
+            } else {
+                today
+            };
             let span = (end - created_on).num_days().max(reached as i64);
             let mut cuts: Vec<i64> = (1..reached).map(|_| rng.range(0, span)).collect();
             cuts.sort();
-            history.push(StageChange { stage: Stage::parse(STAGES[0]).expect("valid"), entered_on: created_on });
+            history.push(StageChange {
+                stage: Stage::parse(STAGES[0]).expect("valid"),
+                entered_on: created_on,
+            });
             for (s, c) in cuts.iter().enumerate() {
-                let d = (created_on + Duration::days(*c)).max(history.last().map(|h| h.entered_on).unwrap_or(created_on));
-                history.push(StageChange { stage: Stage::parse(STAGES[s + 1]).expect("valid"), entered_on: d });
+                let d = (created_on + Duration::days(*c))
+                    .max(history.last().map(|h| h.entered_on).unwrap_or(created_on));
+                history.push(StageChange {
+                    stage: Stage::parse(STAGES[s + 1]).expect("valid"),
+                    entered_on: d,
+                });
             }
             if closed {
                 let last = if won { STAGES[5] } else { STAGES[6] };
-                history.push(StageChange { stage: Stage::parse(last).expect("valid"), entered_on: would_close });
+                history.push(StageChange {
+                    stage: Stage::parse(last).expect("valid"),
+                    entered_on: would_close,
+                });
             }
             // Identical (stage, day) pairs are one entry.
             history.dedup_by(|a, b| a.stage == b.stage && a.entered_on == b.entered_on);
@@ -590,23 +783,48 @@ impl Generator {
             let forecast = match stage.as_str() {
                 "Closed Won" => ForecastCategory::Closed,
                 "Closed Lost" => ForecastCategory::Omitted,
-                "Negotiation" => if rng.chance(0.7) { ForecastCategory::Commit } else { ForecastCategory::BestCase },
-                "Proposal" => if rng.chance(0.5) { ForecastCategory::BestCase } else { ForecastCategory::Pipeline },
+                "Negotiation" => {
+                    if rng.chance(0.7) {
+                        ForecastCategory::Commit
+                    } else {
+                        ForecastCategory::BestCase
+                    }
+                }
+                "Proposal" => {
+                    if rng.chance(0.5) {
+                        ForecastCategory::BestCase
+                    } else {
+                        ForecastCategory::Pipeline
+                    }
+                }
                 _ => ForecastCategory::Pipeline,
             };
             let (next_step, next_step_date) = if !closed && rng.chance(0.85) {
                 let s = *rng.pick(corpus::NEXT_STEPS);
-                (Some(s.to_string()), Some(today + Duration::days(rng.range(if stalled { -30 } else { -5 }, 21))))
+                (
+                    Some(s.to_string()),
+                    Some(today + Duration::days(rng.range(if stalled { -30 } else { -5 }, 21))),
+                )
             } else {
                 (None, None)
             };
             let osf = sf_id(&mut rng, "006");
             let id = OpportunityId::from_parts(millis(created_on) + k as u64, rng.bytes10());
             let name = format!("{} - {product}", self.accounts[i].short);
-            let activity_end = if closed { would_close.min(today) } else if stalled { end } else { today };
+            let activity_end = if closed {
+                would_close.min(today)
+            } else if stalled {
+                end
+            } else {
+                today
+            };
             spans.push((id, created_on, activity_end, rep_idx));
-            if !closed && i % 3 == 0 && self.candidates.len() < 4 * self.plan.transcripts {
-                let kind = if stage.as_str() == "Negotiation" || stage.as_str() == "Proposal" { "negotiation" } else { "discovery" };
+            if !closed && i.is_multiple_of(3) && self.candidates.len() < 4 * self.plan.transcripts {
+                let kind = if stage.as_str() == "Negotiation" || stage.as_str() == "Proposal" {
+                    "negotiation"
+                } else {
+                    "discovery"
+                };
                 self.candidates.push(CallCandidate {
                     kind,
                     account: i,
@@ -632,14 +850,39 @@ impl Generator {
             });
         }
         if self.accounts[i].at_risk && self.candidates.len() < 4 * self.plan.transcripts {
-            self.candidates.push(CallCandidate { kind: "complaint", account: i, opportunity: None, rep: owner_idx, when: today - Duration::days(rng.range(1, 10)) });
+            self.candidates.push(CallCandidate {
+                kind: "complaint",
+                account: i,
+                opportunity: None,
+                rep: owner_idx,
+                when: today - Duration::days(rng.range(1, 10)),
+            });
         }
-        if self.accounts[i].account.tier.as_ref().is_some_and(|t| t.as_str() == "strategic") && self.candidates.len() < 4 * self.plan.transcripts {
-            self.candidates.push(CallCandidate { kind: "account_review", account: i, opportunity: None, rep: owner_idx, when: today - Duration::days(rng.range(1, 30)) });
+        if self.accounts[i]
+            .account
+            .tier
+            .as_ref()
+            .is_some_and(|t| t.as_str() == "strategic")
+            && self.candidates.len() < 4 * self.plan.transcripts
+        {
+            self.candidates.push(CallCandidate {
+                kind: "account_review",
+                account: i,
+                opportunity: None,
+                rep: owner_idx,
+                when: today - Duration::days(rng.range(1, 30)),
+            });
         }
         // Activities: 85% on deals (weighted by how long each was worked), the rest account-level.
-        let on_deals = if spans.is_empty() { 0 } else { activity_budget * 85 / 100 };
-        let weights: Vec<f64> = spans.iter().map(|(_, a, b, _)| 1.0 + (*b - *a).num_days().max(0) as f64).collect();
+        let on_deals = if spans.is_empty() {
+            0
+        } else {
+            activity_budget * 85 / 100
+        };
+        let weights: Vec<f64> = spans
+            .iter()
+            .map(|(_, a, b, _)| 1.0 + (*b - *a).num_days().max(0) as f64)
+            .collect();
         let mut slots = Slots {
             account: self.accounts[i].short.clone(),
             site: format!("the {} plant", self.accounts[i].city.0),
@@ -656,7 +899,14 @@ impl Generator {
             let days = (to - from).num_days().max(0);
             let day = from + Duration::days(rng.range(0, days + 1));
             let kind_idx = rng.weighted(&[0.38, 0.24, 0.14, 0.07, 0.09, 0.08]);
-            let mut kind = [ActivityKind::Email, ActivityKind::Call, ActivityKind::Meeting, ActivityKind::Visit, ActivityKind::CheckIn, ActivityKind::Note][kind_idx];
+            let mut kind = [
+                ActivityKind::Email,
+                ActivityKind::Call,
+                ActivityKind::Meeting,
+                ActivityKind::Visit,
+                ActivityKind::CheckIn,
+                ActivityKind::Note,
+            ][kind_idx];
             if opp.is_none() && matches!(kind, ActivityKind::Meeting) {
                 kind = ActivityKind::CheckIn;
             }
@@ -675,7 +925,8 @@ impl Generator {
                 ActivityKind::CheckIn => Some(rng.range(8, 21) as u32),
                 _ => None,
             };
-            let contact = (!contacts.is_empty() && kind != ActivityKind::Note).then(|| *rng.pick(&contacts));
+            let contact =
+                (!contacts.is_empty() && kind != ActivityKind::Note).then(|| *rng.pick(&contacts));
             let rep = &self.reps[rep_idx];
             slots.rep = rep.name.split(' ').next().unwrap_or("").to_string();
             let (subject, body) = if kind == ActivityKind::Note && n % notes_every == 0 {
@@ -685,12 +936,27 @@ impl Generator {
                 slots.competitor = rng.pick(corpus::COMPETITORS).to_string();
                 slots.amount = spoken_amount(rng.range(8, 400) * 500);
                 slots.date = spoken_date(day + Duration::days(rng.range(3, 30)));
-                slots.order_no = self.accounts[i].order_numbers.first().cloned().unwrap_or_default();
+                slots.order_no = self.accounts[i]
+                    .order_numbers
+                    .first()
+                    .cloned()
+                    .unwrap_or_default();
                 slots.qty = rng.range(2, 13).to_string();
-                (format!("Meeting notes: {}", self.accounts[i].short), Some(slots.fill(*rng.pick(corpus::MEETING_NOTES))))
+                (
+                    format!("Meeting notes: {}", self.accounts[i].short),
+                    Some(slots.fill(pick_str(&mut rng, corpus::MEETING_NOTES))),
+                )
             } else {
-                let subjects: Vec<&str> = corpus::ACTIVITY_SUBJECTS.iter().filter(|(k, _)| *k == kind.as_str()).map(|(_, s)| *s).collect();
-                let subject = if subjects.is_empty() { kind.as_str().to_string() } else { slots.fill(*rng.pick(&subjects)) };
+                let subjects: Vec<&str> = corpus::ACTIVITY_SUBJECTS
+                    .iter()
+                    .filter(|(k, _)| *k == kind.as_str())
+                    .map(|(_, s)| *s)
+                    .collect();
+                let subject = if subjects.is_empty() {
+                    kind.as_str().to_string()
+                } else {
+                    slots.fill(pick_str(&mut rng, &subjects))
+                };
                 (subject, None)
             };
             batch.activities.push(Activity {
@@ -726,17 +992,31 @@ impl Generator {
             }
         }
         for (n, c) in picked.into_iter().enumerate() {
-            let script = corpus::CALLS.iter().find(|s| s.kind == c.kind).expect("every call kind has a script");
+            let script = corpus::CALLS
+                .iter()
+                .find(|s| s.kind == c.kind)
+                .expect("every call kind has a script");
             let info = &self.accounts[c.account];
             let rep = &self.reps[c.rep];
             let customers: Vec<&Contact> = info.contacts.iter().take(2).collect();
             let customer = customers[0];
             let customer2_name = customers.get(1).map(|c| c.name.clone()).unwrap_or_else(|| {
-                format!("{} {}", rng.pick(corpus::FIRST_NAMES), rng.pick(corpus::LAST_NAMES))
+                format!(
+                    "{} {}",
+                    rng.pick(corpus::FIRST_NAMES),
+                    rng.pick(corpus::LAST_NAMES)
+                )
             });
-            let (product, amount) = c.opportunity.as_ref().map(|(_, p, a)| (p.to_lowercase(), *a)).unwrap_or_else(|| {
-                (rng.pick(corpus::PRODUCTS).to_lowercase(), rng.range(20, 300) * 500)
-            });
+            let (product, amount) = c
+                .opportunity
+                .as_ref()
+                .map(|(_, p, a)| (p.to_lowercase(), *a))
+                .unwrap_or_else(|| {
+                    (
+                        rng.pick(corpus::PRODUCTS).to_lowercase(),
+                        rng.range(20, 300) * 500,
+                    )
+                });
             let slots = Slots {
                 rep: first_of(&rep.name),
                 customer: first_of(&customer.name),
@@ -747,7 +1027,11 @@ impl Generator {
                 amount: spoken_amount(amount),
                 date: spoken_date(c.when + Duration::days(rng.range(4, 25))),
                 site: format!("the {} plant", info.city.0),
-                order_no: info.order_numbers.last().cloned().unwrap_or_else(|| "SO-20001".into()),
+                order_no: info
+                    .order_numbers
+                    .last()
+                    .cloned()
+                    .unwrap_or_else(|| "SO-20001".into()),
                 qty: rng.range(2, 13).to_string(),
             };
             let mut turns: Vec<(String, String)> = Vec::new();
@@ -768,7 +1052,12 @@ impl Generator {
                 _ => crate::vtt::Style::TeamsNumbered,
             };
             let started = at(c.when, rng.range(8 * 60, 17 * 60));
-            let content = crate::vtt::render(&turns, style, &format!("{}: {}", script.title, info.short), &mut rng);
+            let content = crate::vtt::render(
+                &turns,
+                style,
+                &format!("{}: {}", script.title, info.short),
+                &mut rng,
+            );
             batch.transcripts.push(Transcript {
                 id: TranscriptId::from_parts(started.timestamp_millis() as u64, rng.bytes10()),
                 title: format!("{}: {}", script.title, info.short),
@@ -789,6 +1078,10 @@ impl Generator {
         }
         batch
     }
+}
+
+fn pick_str<'a>(rng: &mut Rng, items: &[&'a str]) -> &'a str {
+    items[rng.range(0, items.len() as i64) as usize]
 }
 
 fn severity_rank(s: &str) -> u8 {
@@ -826,7 +1119,11 @@ fn ascii_slug(s: &str) -> String {
             c => c,
         })
         .collect();
-    mapped.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+    mapped
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect()
 }
 
 impl Iterator for Generator {
@@ -846,7 +1143,11 @@ impl Iterator for Generator {
                     self.deals_for_account(i, &mut batch);
                     i += 1;
                 }
-                self.phase = if i >= self.accounts.len() { Phase::Calls } else { Phase::Deals(i) };
+                self.phase = if i >= self.accounts.len() {
+                    Phase::Calls
+                } else {
+                    Phase::Deals(i)
+                };
                 Some(batch)
             }
             Phase::Calls => {
@@ -900,32 +1201,81 @@ mod tests {
         assert_eq!(b.leads.len(), plan.leads);
         assert_eq!(b.transcripts.len(), plan.transcripts);
         let activities = b.activities.len() as f64;
-        assert!((activities - plan.activities as f64).abs() / (plan.activities as f64) < 0.05, "{activities}");
-        assert!(!b.orders.is_empty() && !b.issues.is_empty() && !b.projects.is_empty() && !b.contacts.is_empty());
+        assert!(
+            (activities - plan.activities as f64).abs() / (plan.activities as f64) < 0.05,
+            "{activities}"
+        );
+        assert!(
+            !b.orders.is_empty()
+                && !b.issues.is_empty()
+                && !b.projects.is_empty()
+                && !b.contacts.is_empty()
+        );
     }
 
     #[test]
     fn the_story_holds_at_risk_accounts_stalled_and_slipping_deals_back_orders() {
         let b = small();
-        let at_risk: Vec<&Account> = b.accounts.iter().filter(|a| a.health == Health::AtRisk).collect();
+        let at_risk: Vec<&Account> = b
+            .accounts
+            .iter()
+            .filter(|a| a.health == Health::AtRisk)
+            .collect();
         assert!(!at_risk.is_empty());
         for a in &at_risk {
-            assert!(b.issues.iter().any(|i| i.account_id == a.id && i.is_open() && i.severity as u8 >= Severity::High as u8));
-            assert!(b.orders.iter().any(|o| o.account_id == a.id && o.status == OrderStatus::BackOrdered));
+            assert!(b.issues.iter().any(|i| i.account_id == a.id
+                && i.is_open()
+                && i.severity as u8 >= Severity::High as u8));
+            assert!(
+                b.orders
+                    .iter()
+                    .any(|o| o.account_id == a.id && o.status == OrderStatus::BackOrdered)
+            );
         }
         let catalog = StageCatalog::default_b2b();
-        let open: Vec<&Opportunity> = b.opportunities.iter().filter(|o| !catalog.is_closed(&o.stage)).collect();
-        let stalled = open.iter().filter(|o| (today() - o.stage_history.last().unwrap().entered_on).num_days() > 14).count();
-        let slipping = open.iter().filter(|o| o.close_date.is_some_and(|d| d < today())).count();
-        assert!(stalled > 0 && slipping > 0, "stalled {stalled} slipping {slipping}");
-        let won = b.opportunities.iter().filter(|o| o.stage.as_str() == "Closed Won").count();
-        let lost = b.opportunities.iter().filter(|o| o.stage.as_str() == "Closed Lost").count();
+        let open: Vec<&Opportunity> = b
+            .opportunities
+            .iter()
+            .filter(|o| !catalog.is_closed(&o.stage))
+            .collect();
+        let stalled = open
+            .iter()
+            .filter(|o| (today() - o.stage_history.last().unwrap().entered_on).num_days() > 14)
+            .count();
+        let slipping = open
+            .iter()
+            .filter(|o| o.close_date.is_some_and(|d| d < today()))
+            .count();
+        assert!(
+            stalled > 0 && slipping > 0,
+            "stalled {stalled} slipping {slipping}"
+        );
+        let won = b
+            .opportunities
+            .iter()
+            .filter(|o| o.stage.as_str() == "Closed Won")
+            .count();
+        let lost = b
+            .opportunities
+            .iter()
+            .filter(|o| o.stage.as_str() == "Closed Lost")
+            .count();
         assert!(won > 0 && lost > 0);
         for o in &b.opportunities {
             assert_eq!(o.stage_history.last().unwrap().stage, o.stage);
-            assert!(o.stage_history.windows(2).all(|w| w[0].entered_on <= w[1].entered_on), "{:?}", o.stage_history);
+            assert!(
+                o.stage_history
+                    .windows(2)
+                    .all(|w| w[0].entered_on <= w[1].entered_on),
+                "{:?}",
+                o.stage_history
+            );
         }
-        let tiers: std::collections::HashSet<&str> = b.accounts.iter().filter_map(|a| a.tier.as_ref().map(|t| t.as_str())).collect();
+        let tiers: std::collections::HashSet<&str> = b
+            .accounts
+            .iter()
+            .filter_map(|a| a.tier.as_ref().map(|t| t.as_str()))
+            .collect();
         assert_eq!(tiers.len(), 3);
     }
 
@@ -935,7 +1285,11 @@ mod tests {
         let decided: Vec<&Lead> = b.leads.iter().filter(|l| l.outcome.is_some()).collect();
         let rate = |f: &dyn Fn(&Lead) -> bool| {
             let group: Vec<&&Lead> = decided.iter().filter(|l| f(l)).collect();
-            group.iter().filter(|l| l.outcome.unwrap().converted).count() as f64 / group.len().max(1) as f64
+            group
+                .iter()
+                .filter(|l| l.outcome.unwrap().converted)
+                .count() as f64
+                / group.len().max(1) as f64
         };
         let senior = rate(&|l| job_rank(l.title.as_deref().unwrap_or("")) >= 3.0);
         let junior = rate(&|l| job_rank(l.title.as_deref().unwrap_or("")) <= 1.0);
@@ -953,12 +1307,21 @@ mod tests {
                 assert!(!t.content.contains(slot), "{slot} in {}", t.file_name);
             }
         }
-        let names: std::collections::HashSet<&str> = b.transcripts.iter().map(|t| t.file_name.as_str()).collect();
+        let names: std::collections::HashSet<&str> =
+            b.transcripts.iter().map(|t| t.file_name.as_str()).collect();
         assert_eq!(names.len(), b.transcripts.len(), "file names are unique");
-        let kinds: std::collections::HashSet<&str> = b.transcripts.iter().map(|t| t.title.split(':').next().unwrap()).collect();
+        let kinds: std::collections::HashSet<&str> = b
+            .transcripts
+            .iter()
+            .map(|t| t.title.split(':').next().unwrap())
+            .collect();
         assert!(kinds.len() >= 3, "{kinds:?}");
         let notes: Vec<&Activity> = b.activities.iter().filter(|a| a.body.is_some()).collect();
         assert!(notes.len() >= 10, "{}", notes.len());
-        assert!(notes.iter().all(|n| !n.body.as_ref().unwrap().contains("{customer}")));
+        assert!(
+            notes
+                .iter()
+                .all(|n| !n.body.as_ref().unwrap().contains("{customer}"))
+        );
     }
 }

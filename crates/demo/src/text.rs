@@ -81,7 +81,7 @@ pub(crate) fn spoken_amount(dollars: i64) -> String {
     let digits = dollars.to_string();
     let mut out = String::from("$");
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -95,10 +95,23 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled_and_unknown_ones_kept() {
-        let s = Slots { rep: "Dana".into(), account: "Meridian".into(), ..Default::default() };
-        assert_eq!(s.fill("Hi, {rep} from {account}. {nope} {"), "Hi, Dana from Meridian. {nope} {");
-        assert_eq!(spoken_date(NaiveDate::from_ymd_opt(2026, 3, 22).unwrap()), "March 22nd");
-        assert_eq!(spoken_date(NaiveDate::from_ymd_opt(2026, 3, 11).unwrap()), "March 11th");
+        let s = Slots {
+            rep: "Dana".into(),
+            account: "Meridian".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            s.fill("Hi, {rep} from {account}. {nope} {"),
+            "Hi, Dana from Meridian. {nope} {"
+        );
+        assert_eq!(
+            spoken_date(NaiveDate::from_ymd_opt(2026, 3, 22).unwrap()),
+            "March 22nd"
+        );
+        assert_eq!(
+            spoken_date(NaiveDate::from_ymd_opt(2026, 3, 11).unwrap()),
+            "March 11th"
+        );
         assert_eq!(spoken_amount(48_500), "$48,500");
     }
 }

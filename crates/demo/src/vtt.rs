@@ -16,10 +16,21 @@ pub(crate) enum Style {
 
 fn stamp(ms: i64) -> String {
     let ms = ms.max(0);
-    format!("{:02}:{:02}:{:02}.{:03}", ms / 3_600_000, (ms / 60_000) % 60, (ms / 1000) % 60, ms % 1000)
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        ms / 3_600_000,
+        (ms / 60_000) % 60,
+        (ms / 1000) % 60,
+        ms % 1000
+    )
 }
 
-pub(crate) fn render(turns: &[(String, String)], style: Style, title: &str, rng: &mut Rng) -> String {
+pub(crate) fn render(
+    turns: &[(String, String)],
+    style: Style,
+    title: &str,
+    rng: &mut Rng,
+) -> String {
     let mut out = String::from("WEBVTT\n\n");
     out.push_str(&format!("NOTE {title}\n\n"));
     let mut t: i64 = rng.range(500, 3_000);
@@ -27,13 +38,24 @@ pub(crate) fn render(turns: &[(String, String)], style: Style, title: &str, rng:
         let words = text.split_whitespace().count().max(1) as f64;
         let length = (words / 2.6 * 1000.0) as i64 + rng.range(200, 900);
         // About one turn in eight starts before the previous one ends.
-        let start = if n > 0 && rng.chance(0.12) { t - rng.range(300, 1_200) } else { t };
+        let start = if n > 0 && rng.chance(0.12) {
+            t - rng.range(300, 1_200)
+        } else {
+            t
+        };
         let end = start + length;
         match style {
-            Style::VoiceTags => out.push_str(&format!("{} --> {}\n<v {speaker}>{text}\n\n", stamp(start), stamp(end))),
-            Style::ZoomPrefix => {
-                out.push_str(&format!("{}\n{} --> {}\n{speaker}: {text}\n\n", n + 1, stamp(start), stamp(end)))
-            }
+            Style::VoiceTags => out.push_str(&format!(
+                "{} --> {}\n<v {speaker}>{text}\n\n",
+                stamp(start),
+                stamp(end)
+            )),
+            Style::ZoomPrefix => out.push_str(&format!(
+                "{}\n{} --> {}\n{speaker}: {text}\n\n",
+                n + 1,
+                stamp(start),
+                stamp(end)
+            )),
             Style::TeamsNumbered => out.push_str(&format!(
                 "{}\n{} --> {}\n<v {speaker}>{text}</v>\n\n",
                 n + 1,
@@ -52,7 +74,10 @@ mod tests {
 
     #[test]
     fn cues_are_well_formed_in_every_style() {
-        let turns = vec![("Dana O'Neil".to_string(), "Morning Priya.".to_string()), ("Priya Raman".to_string(), "Hi Dana, go ahead.".to_string())];
+        let turns = vec![
+            ("Dana O'Neil".to_string(), "Morning Priya.".to_string()),
+            ("Priya Raman".to_string(), "Hi Dana, go ahead.".to_string()),
+        ];
         let mut rng = Rng::new(1);
         let v = render(&turns, Style::VoiceTags, "Call", &mut rng);
         assert!(v.starts_with("WEBVTT\n\nNOTE Call\n\n"));

@@ -30,7 +30,11 @@ pub struct FixedClock(pub DateTime<Utc>);
 impl FixedClock {
     /// A clock stopped at midnight UTC of `date`.
     pub fn at_date(date: NaiveDate) -> Self {
-        Self(date.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc())
+        Self(
+            date.and_hms_opt(0, 0, 0)
+                .expect("midnight exists")
+                .and_utc(),
+        )
     }
 }
 

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use crate::{
-    AccountId, ActivityId, ContactId, Email, ExternalKey, IssueId, LeadId, Money, OpportunityId, OrderId, ParseError,
-    ProjectId, RepId, Stage, Tier, TranscriptId,
+    AccountId, ActivityId, ContactId, Email, ExternalKey, IssueId, LeadId, Money, OpportunityId,
+    OrderId, ParseError, ProjectId, RepId, Stage, Tier, TranscriptId,
 };
 
 macro_rules! text_enum {
@@ -127,7 +127,13 @@ text_enum!(
 impl ActivityKind {
     /// True for the kinds that put the account manager with the customer.
     pub fn is_touchpoint(&self) -> bool {
-        matches!(self, ActivityKind::Call | ActivityKind::Visit | ActivityKind::Meeting | ActivityKind::CheckIn)
+        matches!(
+            self,
+            ActivityKind::Call
+                | ActivityKind::Visit
+                | ActivityKind::Meeting
+                | ActivityKind::CheckIn
+        )
     }
 }
 
@@ -527,11 +533,23 @@ mod tests {
 
     #[test]
     fn enums_parse_crm_spellings() {
-        assert_eq!(ActivityKind::parse("Check-in").unwrap(), ActivityKind::CheckIn);
-        assert_eq!(ActivityKind::parse("CHECK_IN").unwrap(), ActivityKind::CheckIn);
+        assert_eq!(
+            ActivityKind::parse("Check-in").unwrap(),
+            ActivityKind::CheckIn
+        );
+        assert_eq!(
+            ActivityKind::parse("CHECK_IN").unwrap(),
+            ActivityKind::CheckIn
+        );
         assert_eq!(ActivityKind::parse("Task").unwrap(), ActivityKind::Note);
-        assert_eq!(ForecastCategory::parse("Best Case").unwrap(), ForecastCategory::BestCase);
-        assert_eq!(OrderStatus::parse("Back-ordered").unwrap(), OrderStatus::BackOrdered);
+        assert_eq!(
+            ForecastCategory::parse("Best Case").unwrap(),
+            ForecastCategory::BestCase
+        );
+        assert_eq!(
+            OrderStatus::parse("Back-ordered").unwrap(),
+            OrderStatus::BackOrdered
+        );
         assert_eq!(Health::parse("At Risk").unwrap(), Health::AtRisk);
         let err = Severity::parse("apocalyptic").unwrap_err();
         assert!(err.reason.contains("low, medium, high, critical"), "{err}");

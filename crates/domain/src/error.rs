@@ -18,7 +18,11 @@ impl ParseError {
     /// Builds an error for `what`, quoting `input`.
     pub fn new(what: &'static str, input: &str, reason: impl Into<String>) -> Self {
         let input: String = input.chars().take(80).collect();
-        Self { what, input, reason: reason.into() }
+        Self {
+            what,
+            input,
+            reason: reason.into(),
+        }
     }
 }
 

@@ -27,7 +27,11 @@ impl Currency {
         let code = code.trim();
         let bytes = code.as_bytes();
         if bytes.len() != 3 || !bytes.iter().all(u8::is_ascii_alphabetic) {
-            return Err(ParseError::new("currency", code, "expected a three-letter ISO 4217 code"));
+            return Err(ParseError::new(
+                "currency",
+                code,
+                "expected a three-letter ISO 4217 code",
+            ));
         }
         Ok(Currency([
             bytes[0].to_ascii_uppercase(),
@@ -61,7 +65,10 @@ impl Currency {
     }
 
     fn uses_dollar_sign(&self) -> bool {
-        matches!(self.code(), "USD" | "CAD" | "AUD" | "NZD" | "MXN" | "SGD" | "HKD")
+        matches!(
+            self.code(),
+            "USD" | "CAD" | "AUD" | "NZD" | "MXN" | "SGD" | "HKD"
+        )
     }
 }
 
@@ -117,7 +124,10 @@ impl Money {
 
     /// An amount from whole major units (dollars).
     pub fn from_major(major: i64, currency: Currency) -> Self {
-        Self { minor: major * 10i64.pow(currency.exponent()), currency }
+        Self {
+            minor: major * 10i64.pow(currency.exponent()),
+            currency,
+        }
     }
 
     /// The amount in minor units.
@@ -135,7 +145,10 @@ impl Money {
         if self.currency != other.currency {
             return None;
         }
-        self.minor.checked_add(other.minor).map(|minor| Money { minor, currency: self.currency })
+        self.minor.checked_add(other.minor).map(|minor| Money {
+            minor,
+            currency: self.currency,
+        })
     }
 
     /// Parses an amount as CRM exports write it. A bare number is in `default_currency`; a
@@ -158,7 +171,11 @@ impl Money {
         let mut currency: Option<Currency> = None;
         // Leading or trailing ISO code.
         let leading = s.get(..3).and_then(|c| Currency::parse(c).ok());
-        let trailing = s.len().checked_sub(3).and_then(|i| s.get(i..)).and_then(|c| Currency::parse(c).ok());
+        let trailing = s
+            .len()
+            .checked_sub(3)
+            .and_then(|i| s.get(i..))
+            .and_then(|c| Currency::parse(c).ok());
         if let Some(c) = leading {
             currency = Some(c);
             s = s[3..].trim().to_string();
@@ -168,7 +185,14 @@ impl Money {
         }
         // Symbols.
         let symbols: [(&str, Currency); 5] = [
-            ("$", if default_currency.uses_dollar_sign() { default_currency } else { Currency::USD }),
+            (
+                "$",
+                if default_currency.uses_dollar_sign() {
+                    default_currency
+                } else {
+                    Currency::USD
+                },
+            ),
             ("€", Currency::EUR),
             ("£", Currency::GBP),
             ("¥", Currency(*b"JPY")),
@@ -191,11 +215,21 @@ impl Money {
             s = rest.trim().to_string();
         }
         let currency = currency.unwrap_or(default_currency);
-        let s: String = s.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\'' | '_')).collect();
-        if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
-            return Err(err("expected digits with optional thousands separators and decimals"));
+        let s: String = s
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\'' | '_'))
+            .collect();
+        if s.is_empty()
+            || !s
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        {
+            return Err(err(
+                "expected digits with optional thousands separators and decimals",
+            ));
         }
-        let (int_part, frac_part) = split_decimal(&s).ok_or_else(|| err("separators are not in a valid place"))?;
+        let (int_part, frac_part) =
+            split_decimal(&s).ok_or_else(|| err("separators are not in a valid place"))?;
         if int_part.is_empty() && frac_part.is_empty() {
             return Err(err("no digits"));
         }
@@ -211,9 +245,16 @@ impl Money {
             frac.push('0');
         }
         let digits = format!("{int_part}{frac}");
-        let digits = if digits.is_empty() { "0".to_string() } else { digits };
+        let digits = if digits.is_empty() {
+            "0".to_string()
+        } else {
+            digits
+        };
         let magnitude: i64 = digits.parse().map_err(|_| err("amount is too large"))?;
-        Ok(Money { minor: if negative { -magnitude } else { magnitude }, currency })
+        Ok(Money {
+            minor: if negative { -magnitude } else { magnitude },
+            currency,
+        })
     }
 }
 
@@ -226,11 +267,19 @@ fn split_decimal(s: &str) -> Option<(String, String)> {
         (Some(d), Some(c)) => Some(if d > c { '.' } else { ',' }),
         (Some(_), None) => {
             // "1.932.000" is thousands; "1932.5" is decimal.
-            if s.matches('.').count() > 1 { None } else { Some('.') }
+            if s.matches('.').count() > 1 {
+                None
+            } else {
+                Some('.')
+            }
         }
         (None, Some(c)) => {
             let after = s.len() - c - 1;
-            if s.matches(',').count() > 1 || after == 3 { None } else { Some(',') }
+            if s.matches(',').count() > 1 || after == 3 {
+                None
+            } else {
+                Some(',')
+            }
         }
         (None, None) => None,
     };
@@ -259,10 +308,10 @@ fn split_decimal(s: &str) -> Option<(String, String)> {
         return None;
     }
     let groups: Vec<&str> = int_raw.split(thousands).collect();
-    if groups.len() > 1 {
-        if groups[0].is_empty() || groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3) {
-            return None;
-        }
+    if groups.len() > 1
+        && (groups[0].is_empty() || groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3))
+    {
+        return None;
     }
     Some((groups.concat(), frac.to_string()))
 }
@@ -276,13 +325,17 @@ impl fmt::Display for Money {
         let digits = major.to_string();
         let mut grouped = String::new();
         for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(ch);
         }
         let sign = if self.minor < 0 { "-" } else { "" };
-        let body = if exp > 0 { format!("{grouped}.{minor:0width$}", width = exp as usize) } else { grouped };
+        let body = if exp > 0 {
+            format!("{grouped}.{minor:0width$}", width = exp as usize)
+        } else {
+            grouped
+        };
         match self.currency.symbol() {
             Some(sym) => write!(f, "{sign}{sym}{body}"),
             None => write!(f, "{sign}{} {body}", self.currency),
@@ -323,7 +376,10 @@ mod tests {
     fn dollar_sign_follows_a_dollar_default_currency() {
         let cad = Currency::parse("cad").unwrap();
         assert_eq!(Money::parse("$5", cad).unwrap().currency(), cad);
-        assert_eq!(Money::parse("$5", Currency::EUR).unwrap().currency(), Currency::USD);
+        assert_eq!(
+            Money::parse("$5", Currency::EUR).unwrap().currency(),
+            Currency::USD
+        );
     }
 
     #[test]

@@ -101,9 +101,17 @@ impl StageCatalog {
                 return Err(ParseError::new("stage list", &s.name, "stage named twice"));
             }
         }
-        for (outcome, label) in [(StageOutcome::Open, "open"), (StageOutcome::Won, "won"), (StageOutcome::Lost, "lost")] {
+        for (outcome, label) in [
+            (StageOutcome::Open, "open"),
+            (StageOutcome::Won, "won"),
+            (StageOutcome::Lost, "lost"),
+        ] {
             if !stages.iter().any(|s| s.outcome == outcome) {
-                return Err(ParseError::new("stage list", "", format!("needs at least one {label} stage")));
+                return Err(ParseError::new(
+                    "stage list",
+                    "",
+                    format!("needs at least one {label} stage"),
+                ));
             }
         }
         Ok(Self { stages })
@@ -120,28 +128,93 @@ impl StageCatalog {
         };
         use StageOutcome::*;
         Self::new(vec![
-            def("Prospecting", Open, 14, &["prospect", "new", "new lead", "appointment scheduled", "appointmentscheduled", "lead"]),
+            def(
+                "Prospecting",
+                Open,
+                14,
+                &[
+                    "prospect",
+                    "new",
+                    "new lead",
+                    "appointment scheduled",
+                    "appointmentscheduled",
+                    "lead",
+                ],
+            ),
             def(
                 "Qualification",
                 Open,
                 14,
-                &["qualify", "qualified", "qualified to buy", "qualifiedtobuy", "discovery", "id. decision makers", "id decision makers"],
+                &[
+                    "qualify",
+                    "qualified",
+                    "qualified to buy",
+                    "qualifiedtobuy",
+                    "discovery",
+                    "id. decision makers",
+                    "id decision makers",
+                ],
             ),
             def(
                 "Needs Analysis",
                 Open,
                 14,
-                &["needs assessment", "perception analysis", "value proposition", "presentation scheduled", "presentationscheduled", "solution design", "demo"],
+                &[
+                    "needs assessment",
+                    "perception analysis",
+                    "value proposition",
+                    "presentation scheduled",
+                    "presentationscheduled",
+                    "solution design",
+                    "demo",
+                ],
             ),
             def(
                 "Proposal",
                 Open,
                 14,
-                &["proposal/price quote", "proposal price quote", "quote", "quoted", "proposal sent", "decision maker bought in", "decisionmakerboughtin"],
+                &[
+                    "proposal/price quote",
+                    "proposal price quote",
+                    "quote",
+                    "quoted",
+                    "proposal sent",
+                    "decision maker bought in",
+                    "decisionmakerboughtin",
+                ],
             ),
-            def("Negotiation", Open, 14, &["negotiation/review", "negotiation review", "contract sent", "contractsent", "verbal", "commit"]),
-            def("Closed Won", Won, 0, &["won", "closedwon", "closed/won", "booked", "signed"]),
-            def("Closed Lost", Lost, 0, &["lost", "closedlost", "closed/lost", "dead", "no decision", "disqualified"]),
+            def(
+                "Negotiation",
+                Open,
+                14,
+                &[
+                    "negotiation/review",
+                    "negotiation review",
+                    "contract sent",
+                    "contractsent",
+                    "verbal",
+                    "commit",
+                ],
+            ),
+            def(
+                "Closed Won",
+                Won,
+                0,
+                &["won", "closedwon", "closed/won", "booked", "signed"],
+            ),
+            def(
+                "Closed Lost",
+                Lost,
+                0,
+                &[
+                    "lost",
+                    "closedlost",
+                    "closed/lost",
+                    "dead",
+                    "no decision",
+                    "disqualified",
+                ],
+            ),
         ])
         .expect("the default catalog is valid")
     }
@@ -153,12 +226,16 @@ impl StageCatalog {
 
     /// The definition of a canonical stage name (exact, case-insensitive).
     pub fn get(&self, name: &str) -> Option<&StageDef> {
-        self.stages.iter().find(|s| s.name.eq_ignore_ascii_case(name.trim()))
+        self.stages
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
     }
 
     /// Position in the funnel, for "moved backwards" and ordering.
     pub fn position(&self, stage: &Stage) -> Option<usize> {
-        self.stages.iter().position(|s| s.name.eq_ignore_ascii_case(stage.as_str()))
+        self.stages
+            .iter()
+            .position(|s| s.name.eq_ignore_ascii_case(stage.as_str()))
     }
 
     /// Open, won or lost; `None` for a stage the catalog does not know.
@@ -168,7 +245,10 @@ impl StageCatalog {
 
     /// True when the stage closes a deal (won or lost).
     pub fn is_closed(&self, stage: &Stage) -> bool {
-        matches!(self.outcome(stage), Some(StageOutcome::Won | StageOutcome::Lost))
+        matches!(
+            self.outcome(stage),
+            Some(StageOutcome::Won | StageOutcome::Lost)
+        )
     }
 }
 
@@ -188,8 +268,18 @@ mod tests {
 
     #[test]
     fn a_catalog_without_a_lost_stage_is_refused() {
-        let open = StageDef { name: "A".into(), outcome: StageOutcome::Open, expected_days: 1, aliases: vec![] };
-        let won = StageDef { name: "W".into(), outcome: StageOutcome::Won, expected_days: 0, aliases: vec![] };
+        let open = StageDef {
+            name: "A".into(),
+            outcome: StageOutcome::Open,
+            expected_days: 1,
+            aliases: vec![],
+        };
+        let won = StageDef {
+            name: "W".into(),
+            outcome: StageOutcome::Won,
+            expected_days: 0,
+            aliases: vec![],
+        };
         assert!(StageCatalog::new(vec![open.clone(), won]).is_err());
         assert!(StageCatalog::new(vec![open.clone(), open]).is_err());
     }

@@ -75,7 +75,11 @@ impl Probability {
         if p.is_finite() && (0.0..=1.0).contains(&p) {
             Ok(Probability(p))
         } else {
-            Err(ParseError::new("probability", &p.to_string(), "must be between 0 and 1"))
+            Err(ParseError::new(
+                "probability",
+                &p.to_string(),
+                "must be between 0 and 1",
+            ))
         }
     }
 
@@ -86,9 +90,12 @@ impl Probability {
             Some(n) => (n.trim(), true),
             None => (s, false),
         };
-        let v: f64 = num.parse().map_err(|_| ParseError::new("probability", input, "not a number"))?;
+        let v: f64 = num
+            .parse()
+            .map_err(|_| ParseError::new("probability", input, "not a number"))?;
         let v = if percent || v > 1.0 { v / 100.0 } else { v };
-        Probability::new(v).map_err(|_| ParseError::new("probability", input, "must be between 0% and 100%"))
+        Probability::new(v)
+            .map_err(|_| ParseError::new("probability", input, "must be between 0% and 100%"))
     }
 
     /// The value in `[0, 1]`.
@@ -122,7 +129,11 @@ impl SalesforceId {
     pub fn parse(input: &str) -> Result<Self, ParseError> {
         let s = input.trim();
         if !s.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(ParseError::new("Salesforce id", input, "only letters and digits are allowed"));
+            return Err(ParseError::new(
+                "Salesforce id",
+                input,
+                "only letters and digits are allowed",
+            ));
         }
         match s.len() {
             15 => Ok(SalesforceId(format!("{s}{}", Self::suffix(s)))),
@@ -136,7 +147,9 @@ impl SalesforceId {
                     let bits = ALPHABET
                         .iter()
                         .position(|a| *a == code.to_ascii_uppercase())
-                        .ok_or_else(|| ParseError::new("Salesforce id", input, "invalid checksum character"))?;
+                        .ok_or_else(|| {
+                            ParseError::new("Salesforce id", input, "invalid checksum character")
+                        })?;
                     for (i, b) in chunk.iter().enumerate() {
                         let upper = bits & (1 << i) != 0;
                         if upper && !b.is_ascii_alphabetic() {
@@ -146,13 +159,21 @@ impl SalesforceId {
                                 "checksum of the last 3 characters does not match",
                             ));
                         }
-                        restored.push(if upper { b.to_ascii_uppercase() } else { b.to_ascii_lowercase() } as char);
+                        restored.push(if upper {
+                            b.to_ascii_uppercase()
+                        } else {
+                            b.to_ascii_lowercase()
+                        } as char);
                     }
                 }
                 restored.push_str(&suffix.to_ascii_uppercase());
                 Ok(SalesforceId(restored))
             }
-            n => Err(ParseError::new("Salesforce id", input, format!("expected 15 or 18 characters, found {n}"))),
+            n => Err(ParseError::new(
+                "Salesforce id",
+                input,
+                format!("expected 15 or 18 characters, found {n}"),
+            )),
         }
     }
 
@@ -163,10 +184,13 @@ impl SalesforceId {
             .as_bytes()
             .chunks(5)
             .map(|chunk| {
-                let bits = chunk
-                    .iter()
-                    .enumerate()
-                    .fold(0usize, |acc, (i, b)| if b.is_ascii_uppercase() { acc | (1 << i) } else { acc });
+                let bits = chunk.iter().enumerate().fold(0usize, |acc, (i, b)| {
+                    if b.is_ascii_uppercase() {
+                        acc | (1 << i)
+                    } else {
+                        acc
+                    }
+                });
                 ALPHABET[bits] as char
             })
             .collect()
@@ -315,9 +339,20 @@ mod tests {
 
     #[test]
     fn emails_are_checked_and_lowercased() {
-        assert_eq!(Email::parse(" Jane.Doe@Example.COM ").unwrap().as_str(), "jane.doe@example.com");
+        assert_eq!(
+            Email::parse(" Jane.Doe@Example.COM ").unwrap().as_str(),
+            "jane.doe@example.com"
+        );
         assert_eq!(Email::parse("a@b.co").unwrap().domain(), "b.co");
-        for bad in ["", "jane", "jane@", "@x.com", "jane@localhost", "a b@x.com", "a@x.com;b@y.com"] {
+        for bad in [
+            "",
+            "jane",
+            "jane@",
+            "@x.com",
+            "jane@localhost",
+            "a b@x.com",
+            "a@x.com;b@y.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

@@ -1,1 +1,3 @@
-//! placeholder
+//! The six drafting workflows and the built-in offline engine.
+//!
+//! Boundary only, for now: issue 4 builds it.

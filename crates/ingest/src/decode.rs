@@ -17,19 +17,25 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_string(), "UTF-8"),
-        Err(_) => (bytes.iter().map(|b| windows_1252(*b)).collect(), "Windows-1252"),
+        Err(_) => (
+            bytes.iter().map(|b| windows_1252(*b)).collect(),
+            "Windows-1252",
+        ),
     }
 }
 
 fn utf16(bytes: &[u8], read: fn([u8; 2]) -> u16) -> String {
     let units = bytes.chunks_exact(2).map(|c| read([c[0], c[1]]));
-    char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
 }
 
 fn windows_1252(b: u8) -> char {
     const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘',
-        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
     ];
     match b {
         0x80..=0x9F => HIGH[(b - 0x80) as usize],
@@ -44,7 +50,10 @@ mod tests {
     #[test]
     fn a_utf8_bom_is_stripped() {
         let (s, enc) = decode(b"\xEF\xBB\xBFOpportunity Name,Stage\n");
-        assert_eq!((s.as_str(), enc), ("Opportunity Name,Stage\n", "UTF-8 (BOM)"));
+        assert_eq!(
+            (s.as_str(), enc),
+            ("Opportunity Name,Stage\n", "UTF-8 (BOM)")
+        );
     }
 
     #[test]

@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use roomwork_domain::{Account, Contact, ContactRole, Lead, Opportunity, StageCatalog, StageOutcome};
+use roomwork_domain::{
+    Account, Contact, ContactRole, Lead, Opportunity, StageCatalog, StageOutcome,
+};
 use serde::Serialize;
 
 use crate::resolve::fold_name;
@@ -80,13 +82,30 @@ pub struct HygieneReport {
     pub unknown_stages: Vec<(String, usize)>,
 }
 
-fn completion<T>(object: &'static str, items: &[T], fields: &[(&'static str, fn(&T) -> bool)]) -> Vec<FieldCompletion> {
+/// A field name and how to tell whether a record has it.
+type FieldCheck<T> = (&'static str, fn(&T) -> bool);
+
+fn completion<T>(
+    object: &'static str,
+    items: &[T],
+    fields: &[FieldCheck<T>],
+) -> Vec<FieldCompletion> {
     fields
         .iter()
         .map(|(field, has)| {
             let filled = items.iter().filter(|i| has(i)).count();
             let total = items.len();
-            FieldCompletion { object, field, filled, total, rate: if total == 0 { 1.0 } else { filled as f64 / total as f64 } }
+            FieldCompletion {
+                object,
+                field,
+                filled,
+                total,
+                rate: if total == 0 {
+                    1.0
+                } else {
+                    filled as f64 / total as f64
+                },
+            }
         })
         .collect()
 }
@@ -94,8 +113,27 @@ fn completion<T>(object: &'static str, items: &[T], fields: &[(&'static str, fn(
 /// An account name with legal forms and "the" removed: "The Meridian Foods, Inc." → "meridian foods".
 pub fn normalise_company(name: &str) -> String {
     const NOISE: &[&str] = &[
-        "the", "inc", "incorporated", "llc", "ltd", "limited", "corp", "corporation", "co", "company", "gmbh", "ag", "plc",
-        "sa", "bv", "nv", "lp", "llp", "srl", "de", "cv",
+        "the",
+        "inc",
+        "incorporated",
+        "llc",
+        "ltd",
+        "limited",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "gmbh",
+        "ag",
+        "plc",
+        "sa",
+        "bv",
+        "nv",
+        "lp",
+        "llp",
+        "srl",
+        "de",
+        "cv",
     ];
     fold_name(&name.replace('&', " and "))
         .split(' ')
@@ -128,7 +166,11 @@ impl UnionFind {
     }
 }
 
-fn groups(n: usize, pairs: &[(usize, usize, String)], name: impl Fn(usize) -> (String, String)) -> Vec<DuplicateGroup> {
+fn groups(
+    n: usize,
+    pairs: &[(usize, usize, String)],
+    name: impl Fn(usize) -> (String, String),
+) -> Vec<DuplicateGroup> {
     let mut uf = UnionFind((0..n).collect());
     let mut reasons: HashMap<usize, Vec<String>> = HashMap::new();
     for (a, b, _) in pairs {
@@ -150,7 +192,11 @@ fn groups(n: usize, pairs: &[(usize, usize, String)], name: impl Fn(usize) -> (S
         .filter(|(_, m)| m.len() > 1)
         .map(|(root, m)| {
             let (names, ids) = m.iter().map(|i| name(*i)).unzip();
-            DuplicateGroup { names, ids, reason: reasons.remove(&root).unwrap_or_default().join("; ") }
+            DuplicateGroup {
+                names,
+                ids,
+                reason: reasons.remove(&root).unwrap_or_default().join("; "),
+            }
         })
         .collect();
     out.sort_by(|a, b| a.names.cmp(&b.names));
@@ -158,7 +204,10 @@ fn groups(n: usize, pairs: &[(usize, usize, String)], name: impl Fn(usize) -> (S
 }
 
 fn duplicate_accounts(accounts: &[Account]) -> Vec<DuplicateGroup> {
-    let norm: Vec<String> = accounts.iter().map(|a| normalise_company(&a.name)).collect();
+    let norm: Vec<String> = accounts
+        .iter()
+        .map(|a| normalise_company(&a.name))
+        .collect();
     let mut pairs = Vec::new();
     let mut by_name: HashMap<&str, usize> = HashMap::new();
     let mut by_domain: HashMap<&str, usize> = HashMap::new();
@@ -176,7 +225,10 @@ fn duplicate_accounts(accounts: &[Account]) -> Vec<DuplicateGroup> {
         {
             pairs.push((j, i, format!("same web domain {d}")));
         }
-        blocks.entry(norm[i].chars().take(3).collect()).or_default().push(i);
+        blocks
+            .entry(norm[i].chars().take(3).collect())
+            .or_default()
+            .push(i);
     }
     for members in blocks.values() {
         if members.len() > 400 {
@@ -191,7 +243,9 @@ fn duplicate_accounts(accounts: &[Account]) -> Vec<DuplicateGroup> {
             }
         }
     }
-    groups(accounts.len(), &pairs, |i| (accounts[i].name.clone(), accounts[i].id.to_string()))
+    groups(accounts.len(), &pairs, |i| {
+        (accounts[i].name.clone(), accounts[i].id.to_string())
+    })
 }
 
 fn duplicate_contacts(contacts: &[Contact]) -> Vec<DuplicateGroup> {
@@ -211,7 +265,9 @@ fn duplicate_contacts(contacts: &[Contact]) -> Vec<DuplicateGroup> {
             pairs.push((j, i, "same name at the same account".to_string()));
         }
     }
-    groups(contacts.len(), &pairs, |i| (contacts[i].name.clone(), contacts[i].id.to_string()))
+    groups(contacts.len(), &pairs, |i| {
+        (contacts[i].name.clone(), contacts[i].id.to_string())
+    })
 }
 
 fn deal_list<'a>(deals: impl Iterator<Item = &'a Opportunity>) -> DealList {
@@ -223,7 +279,12 @@ fn deal_list<'a>(deals: impl Iterator<Item = &'a Opportunity>) -> DealList {
         examples: all
             .into_iter()
             .take(EXAMPLES)
-            .map(|o| DealRef { id: o.id.to_string(), name: o.name.clone(), stage: o.stage.to_string(), close_date: o.close_date })
+            .map(|o| DealRef {
+                id: o.id.to_string(),
+                name: o.name.clone(),
+                stage: o.stage.to_string(),
+                close_date: o.close_date,
+            })
             .collect(),
     }
 }
@@ -283,12 +344,19 @@ pub fn hygiene(
             ("owner", |o| o.owner.is_some()),
             ("amount", |o| o.amount.is_some()),
             ("close_date", |o| o.close_date.is_some()),
-            ("next_step", |o| o.next_step.as_deref().is_some_and(|s| !s.trim().is_empty())),
+            ("next_step", |o| {
+                o.next_step.as_deref().is_some_and(|s| !s.trim().is_empty())
+            }),
             ("next_step_date", |o| o.next_step_date.is_some()),
             ("forecast_category", |o| o.forecast_category.is_some()),
         ],
     ));
-    let is_open = |o: &&Opportunity| !matches!(catalog.outcome(&o.stage), Some(StageOutcome::Won | StageOutcome::Lost));
+    let is_open = |o: &&Opportunity| {
+        !matches!(
+            catalog.outcome(&o.stage),
+            Some(StageOutcome::Won | StageOutcome::Lost)
+        )
+    };
     let mut unknown: HashMap<String, usize> = HashMap::new();
     for o in opportunities {
         if catalog.outcome(&o.stage).is_none() {
@@ -301,10 +369,23 @@ pub fn hygiene(
         completion: completion_rows,
         duplicate_accounts: duplicate_accounts(accounts),
         duplicate_contacts: duplicate_contacts(contacts),
-        missing_close_date: deal_list(opportunities.iter().filter(is_open).filter(|o| o.close_date.is_none())),
-        past_close_date: deal_list(opportunities.iter().filter(is_open).filter(|o| o.close_date.is_some_and(|d| d < today))),
+        missing_close_date: deal_list(
+            opportunities
+                .iter()
+                .filter(is_open)
+                .filter(|o| o.close_date.is_none()),
+        ),
+        past_close_date: deal_list(
+            opportunities
+                .iter()
+                .filter(is_open)
+                .filter(|o| o.close_date.is_some_and(|d| d < today)),
+        ),
         no_next_step: deal_list(
-            opportunities.iter().filter(is_open).filter(|o| o.next_step.as_deref().is_none_or(|s| s.trim().is_empty())),
+            opportunities
+                .iter()
+                .filter(is_open)
+                .filter(|o| o.next_step.as_deref().is_none_or(|s| s.trim().is_empty())),
         ),
         unknown_stages,
     }
@@ -354,7 +435,10 @@ mod tests {
 
     #[test]
     fn legal_forms_and_punctuation_do_not_hide_duplicates() {
-        assert_eq!(normalise_company("The Meridian Foods, Inc."), "meridian foods");
+        assert_eq!(
+            normalise_company("The Meridian Foods, Inc."),
+            "meridian foods"
+        );
         assert_eq!(normalise_company("Harlow & Sons GmbH"), "harlow and sons");
         let accounts = vec![
             account("Meridian Foods Inc.", None),
@@ -367,8 +451,16 @@ mod tests {
         ];
         let groups = duplicate_accounts(&accounts);
         assert_eq!(groups.len(), 3, "{groups:#?}");
-        assert!(groups.iter().any(|g| g.reason.contains("cobaltridge.example")));
-        assert!(groups.iter().all(|g| !g.names.contains(&"Dunmore Water".to_string())));
+        assert!(
+            groups
+                .iter()
+                .any(|g| g.reason.contains("cobaltridge.example"))
+        );
+        assert!(
+            groups
+                .iter()
+                .all(|g| !g.names.contains(&"Dunmore Water".to_string()))
+        );
     }
 
     #[test]
@@ -390,9 +482,17 @@ mod tests {
         assert_eq!(r.past_close_date.count, 1);
         assert_eq!(r.no_next_step.count, 1);
         assert_eq!(r.unknown_stages, vec![("On hold".to_string(), 1)]);
-        let close = r.completion.iter().find(|c| c.object == "opportunities" && c.field == "close_date").unwrap();
+        let close = r
+            .completion
+            .iter()
+            .find(|c| c.object == "opportunities" && c.field == "close_date")
+            .unwrap();
         assert_eq!((close.filled, close.total), (5, 6));
-        let next = r.completion.iter().find(|c| c.object == "opportunities" && c.field == "next_step").unwrap();
+        let next = r
+            .completion
+            .iter()
+            .find(|c| c.object == "opportunities" && c.field == "next_step")
+            .unwrap();
         assert_eq!(next.filled, 4);
     }
 }

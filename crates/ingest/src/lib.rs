@@ -54,9 +54,17 @@ pub struct Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.column.is_empty() {
-            write!(f, "{}: line {}: {}: {}", self.file, self.line, self.field, self.reason)
+            write!(
+                f,
+                "{}: line {}: {}: {}",
+                self.file, self.line, self.field, self.reason
+            )
         } else {
-            write!(f, "{}: line {}, column {}: {}: {}", self.file, self.line, self.column, self.field, self.reason)
+            write!(
+                f,
+                "{}: line {}, column {}: {}: {}",
+                self.file, self.line, self.column, self.field, self.reason
+            )
         }
     }
 }
@@ -119,7 +127,11 @@ pub enum IngestError {
 fn list_problems(problems: &[Problem]) -> String {
     let shown: Vec<String> = problems.iter().take(20).map(|p| format!("  {p}")).collect();
     let more = problems.len().saturating_sub(20);
-    if more > 0 { format!("{}\n  ... and {more} more", shown.join("\n")) } else { shown.join("\n") }
+    if more > 0 {
+        format!("{}\n  ... and {more} more", shown.join("\n"))
+    } else {
+        shown.join("\n")
+    }
 }
 
 /// A file read, recognised and parsed, ready to be planned against the store.
@@ -157,10 +169,21 @@ pub fn parse_file(
     let table = read::read_table(file, bytes, progress)?;
     let profile = match mapping {
         Some(p) => p.clone(),
-        None => profiles::detect(&table.headers, default_currency)
-            .ok_or_else(|| IngestError::Unrecognised { file: file.to_string(), headers: table.headers.clone() })?,
+        None => profiles::detect(&table.headers, default_currency).ok_or_else(|| {
+            IngestError::Unrecognised {
+                file: file.to_string(),
+                headers: table.headers.clone(),
+            }
+        })?,
     };
     let columns = ColumnMap::build(&profile, &table.headers, file)?;
     let records = parse::parse_records(file, &table, &profile, &columns)?;
-    Ok(ParsedFile { file: file.to_string(), profile, columns, records, encoding: table.encoding, footer_lines: table.footer_lines })
+    Ok(ParsedFile {
+        file: file.to_string(),
+        profile,
+        columns,
+        records,
+        encoding: table.encoding,
+        footer_lines: table.footer_lines,
+    })
 }

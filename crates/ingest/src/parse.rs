@@ -6,8 +6,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use roomwork_domain::{
-    ActivityKind, ContactRole, Direction, Email, ExternalKey, ForecastCategory, Health, LeadBehaviour, Money,
-    SalesforceId, Tier,
+    ActivityKind, ContactRole, Direction, Email, ExternalKey, ForecastCategory, Health,
+    LeadBehaviour, Money, SalesforceId, Tier,
 };
 
 use crate::profiles::{ColumnMap, Profile, RecordKind};
@@ -183,7 +183,11 @@ impl Row<'_> {
         });
     }
 
-    fn parsed<T>(&mut self, field: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+    fn parsed<T>(
+        &mut self,
+        field: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
         let (col, v) = self.cell(field)?;
         let v = v.to_string();
         match parse(&v) {
@@ -198,21 +202,28 @@ impl Row<'_> {
     fn date(&mut self, field: &str) -> Option<NaiveDate> {
         let order = self.order;
         self.parsed(field, |v| {
-            values::parse_date(v, order).ok_or_else(|| format!("{v:?} is not a date ({order:?} order)"))
+            values::parse_date(v, order)
+                .ok_or_else(|| format!("{v:?} is not a date ({order:?} order)"))
         })
     }
 
     fn datetime(&mut self, field: &str) -> Option<DateTime<Utc>> {
         let order = self.order;
-        self.parsed(field, |v| values::parse_datetime(v, order).ok_or_else(|| format!("{v:?} is not a date or time")))
+        self.parsed(field, |v| {
+            values::parse_datetime(v, order).ok_or_else(|| format!("{v:?} is not a date or time"))
+        })
     }
 
     fn count(&mut self, field: &str) -> Option<u32> {
-        self.parsed(field, |v| values::parse_count(v).ok_or_else(|| format!("{v:?} is not a whole number")))
+        self.parsed(field, |v| {
+            values::parse_count(v).ok_or_else(|| format!("{v:?} is not a whole number"))
+        })
     }
 
     fn flag(&mut self, field: &str) -> Option<bool> {
-        self.parsed(field, |v| values::parse_bool(v).ok_or_else(|| format!("{v:?} is not TRUE or FALSE")))
+        self.parsed(field, |v| {
+            values::parse_bool(v).ok_or_else(|| format!("{v:?} is not TRUE or FALSE"))
+        })
     }
 
     fn email(&mut self, field: &str) -> Option<Email> {
@@ -240,9 +251,12 @@ impl Row<'_> {
         if let Some((col, id)) = self.cell("id") {
             let id = id.to_string();
             let key = if system == "salesforce" {
-                SalesforceId::parse(&id).map_err(|e| e.reason).and_then(|sf| {
-                    ExternalKey::new(&system, kind.singular(), sf.as_str()).map_err(|e| e.reason)
-                })
+                SalesforceId::parse(&id)
+                    .map_err(|e| e.reason)
+                    .and_then(|sf| {
+                        ExternalKey::new(&system, kind.singular(), sf.as_str())
+                            .map_err(|e| e.reason)
+                    })
             } else {
                 ExternalKey::new(&system, kind.singular(), &id).map_err(|e| e.reason)
             };
@@ -264,12 +278,16 @@ impl Row<'_> {
             Some((col, id)) => {
                 let id = id.to_string();
                 let parsed = if system == "salesforce" {
-                    SalesforceId::parse(&id).map(|s| s.as_str().to_string()).map_err(|e| e.reason)
+                    SalesforceId::parse(&id)
+                        .map(|s| s.as_str().to_string())
+                        .map_err(|e| e.reason)
                 } else {
                     // HubSpot lists several associated ids separated by ';': the first is primary.
                     Ok(id.split(';').next().unwrap_or("").trim().to_string())
                 };
-                match parsed.and_then(|id| ExternalKey::new(&system, "account", &id).map_err(|e| e.reason)) {
+                match parsed
+                    .and_then(|id| ExternalKey::new(&system, "account", &id).map_err(|e| e.reason))
+                {
                     Ok(k) => Some(k),
                     Err(reason) => {
                         self.problem(col, "account_id", reason);
@@ -317,18 +335,40 @@ fn strip_trailing_id(name: &str) -> String {
     t.to_string()
 }
 
-const DATE_FIELDS: &[&str] = &["created", "close_date", "next_step_date", "converted_date", "stage_changed", "date"];
+const DATE_FIELDS: &[&str] = &[
+    "created",
+    "close_date",
+    "next_step_date",
+    "converted_date",
+    "stage_changed",
+    "date",
+];
 
 /// Turns the rows of `table` into typed records of the profile's kind.
-pub fn parse_records(file: &str, table: &Table, profile: &Profile, map: &ColumnMap) -> Result<Records, IngestError> {
+pub fn parse_records(
+    file: &str,
+    table: &Table,
+    profile: &Profile,
+    map: &ColumnMap,
+) -> Result<Records, IngestError> {
     // The date order is a property of the file: detect it from every date cell.
     let order = match profile.fixed_date_order {
         Some(o) => o,
         None => {
-            let cols: Vec<usize> =
-                DATE_FIELDS.iter().filter_map(|f| map.fields.get(f)).flatten().copied().collect();
-            let samples = table.rows.iter().flat_map(|(_, r)| cols.iter().filter_map(|c| r.get(*c)));
-            let samples = samples.map(|s| s.trim()).filter(|s| !s.is_empty()).map(|s| s.split([' ', 'T']).next().unwrap_or(s));
+            let cols: Vec<usize> = DATE_FIELDS
+                .iter()
+                .filter_map(|f| map.fields.get(f))
+                .flatten()
+                .copied()
+                .collect();
+            let samples = table
+                .rows
+                .iter()
+                .flat_map(|(_, r)| cols.iter().filter_map(|c| r.get(*c)));
+            let samples = samples
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+                .map(|s| s.split([' ', 'T']).next().unwrap_or(s));
             DateOrder::detect(samples, profile.date_order).unwrap_or(profile.date_order)
         }
     };
@@ -371,7 +411,9 @@ pub fn parse_records(file: &str, table: &Table, profile: &Profile, map: &ColumnM
                 key,
                 industry: r.text("industry"),
                 country: r.text("country"),
-                employees: r.parsed("employees", |v| values::parse_company_size(v).ok_or_else(|| format!("{v:?} is not a headcount"))),
+                employees: r.parsed("employees", |v| {
+                    values::parse_company_size(v).ok_or_else(|| format!("{v:?} is not a headcount"))
+                }),
                 revenue: r.money("annual_revenue"),
                 owner: r.text("owner"),
                 tier: r.parsed("tier", |v| Tier::parse(v).map_err(|e| e.reason)),
@@ -425,7 +467,8 @@ pub fn parse_records(file: &str, table: &Table, profile: &Profile, map: &ColumnM
                 key,
                 title: r.text("title"),
                 company_size: r.parsed("company_size", |v| {
-                    values::parse_company_size(v).ok_or_else(|| format!("{v:?} is not a company size"))
+                    values::parse_company_size(v)
+                        .ok_or_else(|| format!("{v:?} is not a company size"))
                 }),
                 industry: r.text("industry"),
                 country: r.text("country"),
@@ -471,7 +514,9 @@ pub fn parse_records(file: &str, table: &Table, profile: &Profile, map: &ColumnM
                 created: r.date("created"),
                 next_step: r.text("next_step"),
                 next_step_date: r.date("next_step_date"),
-                forecast_category: r.parsed("forecast_category", |v| ForecastCategory::parse(v).map_err(|e| e.reason)),
+                forecast_category: r.parsed("forecast_category", |v| {
+                    ForecastCategory::parse(v).map_err(|e| e.reason)
+                }),
                 stage_changed: r.date("stage_changed"),
                 stage,
                 name,
@@ -492,8 +537,18 @@ pub fn parse_records(file: &str, table: &Table, profile: &Profile, map: &ColumnM
             let owner = r.text("owner");
             let account = r.account_ref();
             let stamp = occurred_at.to_rfc3339();
-            let account_label = account.as_ref().and_then(|a| a.name.clone().or(a.key.as_ref().map(|k| k.to_string())));
-            let key = r.key(kind, &[Some(&stamp), Some(&subject), owner.as_deref(), account_label.as_deref()])?;
+            let account_label = account
+                .as_ref()
+                .and_then(|a| a.name.clone().or(a.key.as_ref().map(|k| k.to_string())));
+            let key = r.key(
+                kind,
+                &[
+                    Some(&stamp),
+                    Some(&subject),
+                    owner.as_deref(),
+                    account_label.as_deref(),
+                ],
+            )?;
             let system = r.profile.system.clone();
             let sf_key = |r: &mut Row, field: &str, kind: &str| -> Option<ExternalKey> {
                 let (col, v) = r.cell(field)?;
@@ -513,12 +568,15 @@ pub fn parse_records(file: &str, table: &Table, profile: &Profile, map: &ColumnM
             };
             // Salesforce's WhoId may be a lead (00Q) and WhatId an account (001) or another
             // object; only contact (003) and opportunity (006) ids are links we keep.
-            let contact_key = sf_key(r, "contact_id", "contact").filter(|k| system != "salesforce" || k.as_str().contains(":contact:003"));
-            let opportunity_key =
-                sf_key(r, "opportunity_id", "opportunity").filter(|k| system != "salesforce" || k.as_str().contains(":opportunity:006"));
+            let contact_key = sf_key(r, "contact_id", "contact")
+                .filter(|k| system != "salesforce" || k.as_str().contains(":contact:003"));
+            let opportunity_key = sf_key(r, "opportunity_id", "opportunity")
+                .filter(|k| system != "salesforce" || k.as_str().contains(":opportunity:006"));
             let kind_text = r.text("kind");
             let activity_kind = match kind_text {
-                Some(_) => r.parsed("kind", |v| ActivityKind::parse(v).map_err(|e| e.reason)).unwrap_or(ActivityKind::Note),
+                Some(_) => r
+                    .parsed("kind", |v| ActivityKind::parse(v).map_err(|e| e.reason))
+                    .unwrap_or(ActivityKind::Note),
                 None if r.cell("duration_seconds").is_some() => ActivityKind::Call,
                 None => ActivityKind::Note,
             };
@@ -530,7 +588,9 @@ pub fn parse_records(file: &str, table: &Table, profile: &Profile, map: &ColumnM
                 line: r.line,
                 key,
                 kind: activity_kind,
-                direction: r.parsed("direction", |v| Direction::parse(v).map_err(|e| e.reason)).unwrap_or(Direction::Outbound),
+                direction: r
+                    .parsed("direction", |v| Direction::parse(v).map_err(|e| e.reason))
+                    .unwrap_or(Direction::Outbound),
                 occurred_at,
                 duration_minutes,
                 account,
@@ -545,14 +605,21 @@ pub fn parse_records(file: &str, table: &Table, profile: &Profile, map: &ColumnM
         })),
     };
     if !problems.is_empty() {
-        return Err(IngestError::Invalid { file: file.to_string(), rows: table.rows.len(), problems });
+        return Err(IngestError::Invalid {
+            file: file.to_string(),
+            rows: table.rows.len(),
+            problems,
+        });
     }
     Ok(records)
 }
 
 fn clean_domain(d: &str) -> String {
     let d = d.trim().to_lowercase();
-    let d = d.strip_prefix("https://").or_else(|| d.strip_prefix("http://")).unwrap_or(&d);
+    let d = d
+        .strip_prefix("https://")
+        .or_else(|| d.strip_prefix("http://"))
+        .unwrap_or(&d);
     let d = d.strip_prefix("www.").unwrap_or(d);
     d.trim_end_matches('/').to_string()
 }
@@ -563,8 +630,14 @@ mod tests {
 
     #[test]
     fn hubspot_association_suffixes_are_stripped() {
-        assert_eq!(strip_trailing_id("Meridian Foods (1234567)"), "Meridian Foods");
+        assert_eq!(
+            strip_trailing_id("Meridian Foods (1234567)"),
+            "Meridian Foods"
+        );
         assert_eq!(strip_trailing_id("Plant (North)"), "Plant (North)");
-        assert_eq!(clean_domain("https://www.Meridian.example/"), "meridian.example");
+        assert_eq!(
+            clean_domain("https://www.Meridian.example/"),
+            "meridian.example"
+        );
     }
 }

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use roomwork_domain::Currency;
 use serde::Deserialize;
 
-use crate::values::DateOrder;
 use crate::IngestError;
+use crate::values::DateOrder;
 
 /// The kind of record a file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, Deserialize)]
@@ -80,15 +80,41 @@ const ACCOUNT_FIELDS: &[(&str, &[&str])] = &[
     ("id", &["accountid", "id", "recordid", "companyid"]),
     ("name", &["accountname", "name", "companyname", "company"]),
     ("industry", &["industry"]),
-    ("country", &["billingcountry", "country", "countryregion", "shippingcountry"]),
-    ("employees", &["employees", "numberofemployees", "noofemployees"]),
+    (
+        "country",
+        &[
+            "billingcountry",
+            "country",
+            "countryregion",
+            "shippingcountry",
+        ],
+    ),
+    (
+        "employees",
+        &["employees", "numberofemployees", "noofemployees"],
+    ),
     ("annual_revenue", &["annualrevenue"]),
-    ("owner", &["accountowner", "owner", "ownername", "companyowner", "ownerid"]),
+    (
+        "owner",
+        &[
+            "accountowner",
+            "owner",
+            "ownername",
+            "companyowner",
+            "ownerid",
+        ],
+    ),
     ("tier", &["tier", "accounttier", "customertier"]),
     ("health", &["health", "accounthealth", "healthstatus"]),
-    ("domain", &["website", "companydomainname", "domain", "websiteurl"]),
+    (
+        "domain",
+        &["website", "companydomainname", "domain", "websiteurl"],
+    ),
     ("created", &["createddate", "createdate", "created"]),
-    ("currency", &["annualrevenuecurrency", "currency", "currencyisocode"]),
+    (
+        "currency",
+        &["annualrevenuecurrency", "currency", "currencyisocode"],
+    ),
 ];
 
 const CONTACT_FIELDS: &[(&str, &[&str])] = &[
@@ -96,11 +122,31 @@ const CONTACT_FIELDS: &[(&str, &[&str])] = &[
     ("first_name", &["firstname"]),
     ("last_name", &["lastname"]),
     ("name", &["fullname", "contactname", "name"]),
-    ("account_id", &["accountid", "associatedcompanyid", "associatedcompanyids", "companyid"]),
-    ("account_name", &["accountname", "associatedcompany", "companyname", "company"]),
+    (
+        "account_id",
+        &[
+            "accountid",
+            "associatedcompanyid",
+            "associatedcompanyids",
+            "companyid",
+        ],
+    ),
+    (
+        "account_name",
+        &["accountname", "associatedcompany", "companyname", "company"],
+    ),
     ("title", &["title", "jobtitle"]),
     ("email", &["email", "emailaddress"]),
-    ("phone", &["phone", "phonenumber", "businessphone", "mobile", "mobilephone"]),
+    (
+        "phone",
+        &[
+            "phone",
+            "phonenumber",
+            "businessphone",
+            "mobile",
+            "mobilephone",
+        ],
+    ),
     ("role", &["role", "contactrole", "buyingrole"]),
     ("created", &["createddate", "createdate", "created"]),
 ];
@@ -111,19 +157,44 @@ const LEAD_FIELDS: &[(&str, &[&str])] = &[
     ("last_name", &["lastname"]),
     ("name", &["fullname", "name", "leadname"]),
     ("title", &["title", "jobtitle"]),
-    ("company", &["companyaccount", "company", "companyname", "associatedcompany"]),
-    ("company_size", &["noofemployees", "numberofemployees", "employees", "companysize"]),
+    (
+        "company",
+        &[
+            "companyaccount",
+            "company",
+            "companyname",
+            "associatedcompany",
+        ],
+    ),
+    (
+        "company_size",
+        &[
+            "noofemployees",
+            "numberofemployees",
+            "employees",
+            "companysize",
+        ],
+    ),
     ("industry", &["industry"]),
     ("country", &["country", "countryregion"]),
-    ("source", &["leadsource", "source", "originalsource", "latestsource"]),
+    (
+        "source",
+        &["leadsource", "source", "originalsource", "latestsource"],
+    ),
     ("email", &["email", "emailaddress"]),
     ("owner", &["leadowner", "owner", "contactowner", "ownerid"]),
     ("converted", &["converted", "isconverted"]),
     ("converted_date", &["converteddate", "becameacustomerdate"]),
     ("status", &["leadstatus", "status"]),
     ("created", &["createddate", "createdate", "created"]),
-    ("pages_viewed", &["numberofpageviews", "pageviews", "pagesviewed"]),
-    ("form_submissions", &["numberofformsubmissions", "formsubmissions"]),
+    (
+        "pages_viewed",
+        &["numberofpageviews", "pageviews", "pagesviewed"],
+    ),
+    (
+        "form_submissions",
+        &["numberofformsubmissions", "formsubmissions"],
+    ),
     ("email_opens", &["marketingemailsopened", "emailopens"]),
     ("email_clicks", &["marketingemailsclicked", "emailclicks"]),
 ];
@@ -131,41 +202,125 @@ const LEAD_FIELDS: &[(&str, &[&str])] = &[
 const OPPORTUNITY_FIELDS: &[(&str, &[&str])] = &[
     ("id", &["opportunityid", "id", "recordid", "dealid"]),
     ("name", &["opportunityname", "name", "dealname"]),
-    ("account_id", &["accountid", "associatedcompanyid", "associatedcompanyids"]),
-    ("account_name", &["accountname", "associatedcompany", "company"]),
-    ("owner", &["opportunityowner", "owner", "dealowner", "ownername", "ownerid"]),
+    (
+        "account_id",
+        &["accountid", "associatedcompanyid", "associatedcompanyids"],
+    ),
+    (
+        "account_name",
+        &["accountname", "associatedcompany", "company"],
+    ),
+    (
+        "owner",
+        &[
+            "opportunityowner",
+            "owner",
+            "dealowner",
+            "ownername",
+            "ownerid",
+        ],
+    ),
     ("stage", &["stage", "stagename", "dealstage"]),
-    ("amount", &["amount", "amountusd", "dealamount", "totalprice"]),
-    ("currency", &["opportunitycurrency", "currency", "currencyisocode", "dealcurrencycode", "amountcurrency"]),
+    (
+        "amount",
+        &["amount", "amountusd", "dealamount", "totalprice"],
+    ),
+    (
+        "currency",
+        &[
+            "opportunitycurrency",
+            "currency",
+            "currencyisocode",
+            "dealcurrencycode",
+            "amountcurrency",
+        ],
+    ),
     ("close_date", &["closedate", "expectedclosedate"]),
     ("created", &["createddate", "createdate", "created"]),
     ("next_step", &["nextstep"]),
     ("next_step_date", &["nextstepdate", "nextactivitydate"]),
-    ("forecast_category", &["forecastcategory", "forecastcategoryname"]),
-    ("stage_changed", &["laststagechangedate", "datelastenteredstage", "stagechangedate"]),
+    (
+        "forecast_category",
+        &["forecastcategory", "forecastcategoryname"],
+    ),
+    (
+        "stage_changed",
+        &[
+            "laststagechangedate",
+            "datelastenteredstage",
+            "stagechangedate",
+        ],
+    ),
 ];
 
 const ACTIVITY_FIELDS: &[(&str, &[&str])] = &[
     ("id", &["activityid", "id", "taskid", "recordid"]),
     ("subject", &["subject", "activitysubject", "title"]),
-    ("kind", &["tasksubtype", "activitytype", "type", "kind", "calltype2"]),
+    (
+        "kind",
+        &["tasksubtype", "activitytype", "type", "kind", "calltype2"],
+    ),
     ("direction", &["calltype", "direction"]),
-    ("date", &["date", "activitydate", "duedate", "startdatetime", "createddate", "activitydatetime"]),
-    ("duration_seconds", &["calldurationinseconds", "callduration", "calldurationseconds"]),
-    ("duration_minutes", &["durationinminutes", "duration", "durationminutes"]),
+    (
+        "date",
+        &[
+            "date",
+            "activitydate",
+            "duedate",
+            "startdatetime",
+            "createddate",
+            "activitydatetime",
+        ],
+    ),
+    (
+        "duration_seconds",
+        &[
+            "calldurationinseconds",
+            "callduration",
+            "calldurationseconds",
+        ],
+    ),
+    (
+        "duration_minutes",
+        &["durationinminutes", "duration", "durationminutes"],
+    ),
     ("account_id", &["accountid"]),
-    ("account_name", &["companyaccount", "accountname", "company", "associatedcompany"]),
+    (
+        "account_name",
+        &[
+            "companyaccount",
+            "accountname",
+            "company",
+            "associatedcompany",
+        ],
+    ),
     ("contact_id", &["whoid", "contactid"]),
     ("contact_name", &["contact", "contactname", "name"]),
     ("opportunity_id", &["whatid", "opportunityid"]),
-    ("owner", &["assigned", "assignedto", "ownerid", "owner", "activityowner"]),
-    ("description", &["description", "comments", "fullcomments", "body", "notes"]),
+    (
+        "owner",
+        &[
+            "assigned",
+            "assignedto",
+            "ownerid",
+            "owner",
+            "activityowner",
+        ],
+    ),
+    (
+        "description",
+        &["description", "comments", "fullcomments", "body", "notes"],
+    ),
     ("ai_assisted", &["aiassisted", "ai"]),
 ];
 
 /// Folds a header: lower-case letters and digits only.
 pub fn fold(header: &str) -> String {
-    header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    header
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// A known export layout.
@@ -299,7 +454,13 @@ const SIGNATURES: &[Signature] = &[
         kind: RecordKind::Accounts,
         date_order: DateOrder::Mdy,
         required: &["accountname"],
-        forbidden: &["firstname", "lastname", "opportunityname", "subject", "stage"],
+        forbidden: &[
+            "firstname",
+            "lastname",
+            "opportunityname",
+            "subject",
+            "stage",
+        ],
     },
     Signature {
         label: "Salesforce account data-loader export",
@@ -320,7 +481,12 @@ pub fn detect(headers: &[String], default_currency: Currency) -> Option<Profile>
         .iter()
         .filter(|s| s.required.iter().all(|r| has(r)) && !s.forbidden.iter().any(|f| has(f)))
         .max_by_key(|s| {
-            let known = folded.iter().filter(|f| s.kind.fields().iter().any(|(_, aliases)| aliases.contains(&f.as_str())));
+            let known = folded.iter().filter(|f| {
+                s.kind
+                    .fields()
+                    .iter()
+                    .any(|(_, aliases)| aliases.contains(&f.as_str()))
+            });
             (known.count(), s.required.len())
         })
         .map(|s| Profile {
@@ -355,7 +521,11 @@ pub struct Mapping {
 
 impl Mapping {
     /// Reads and checks a mapping file: the kind's fields must exist and be unique.
-    pub fn parse(path: &str, text: &str, default_currency: Currency) -> Result<Profile, IngestError> {
+    pub fn parse(
+        path: &str,
+        text: &str,
+        default_currency: Currency,
+    ) -> Result<Profile, IngestError> {
         let invalid = |line: usize, field: &str, reason: String| IngestError::Mapping {
             file: path.to_string(),
             line,
@@ -363,11 +533,17 @@ impl Mapping {
             reason,
         };
         let m: Mapping = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start].matches('\n').count() + 1).unwrap_or(0);
+            let line = e
+                .span()
+                .map(|s| text[..s.start].matches('\n').count() + 1)
+                .unwrap_or(0);
             invalid(line, "", e.message().to_string())
         })?;
         let line_of = |needle: &str| {
-            text.lines().position(|l| l.trim_start().starts_with(needle)).map(|i| i + 1).unwrap_or(0)
+            text.lines()
+                .position(|l| l.trim_start().starts_with(needle))
+                .map(|i| i + 1)
+                .unwrap_or(0)
         };
         for field in m.columns.keys() {
             if !m.kind.fields().iter().any(|(f, _)| f == field) {
@@ -375,7 +551,11 @@ impl Mapping {
                 return Err(invalid(
                     line_of(field),
                     field,
-                    format!("{} have no field {field:?}; known fields: {}", m.kind.as_str(), known.join(", ")),
+                    format!(
+                        "{} have no field {field:?}; known fields: {}",
+                        m.kind.as_str(),
+                        known.join(", ")
+                    ),
                 ));
             }
         }
@@ -384,17 +564,30 @@ impl Mapping {
                 return Err(invalid(
                     line_of("[columns]"),
                     alternatives[0],
-                    format!("{} need a column for {}", m.kind.as_str(), alternatives.join(" or ")),
+                    format!(
+                        "{} need a column for {}",
+                        m.kind.as_str(),
+                        alternatives.join(" or ")
+                    ),
                 ));
             }
         }
         let currency = match &m.currency {
-            Some(c) => Currency::parse(c).map_err(|e| invalid(line_of("currency"), "currency", e.to_string()))?,
+            Some(c) => Currency::parse(c)
+                .map_err(|e| invalid(line_of("currency"), "currency", e.to_string()))?,
             None => default_currency,
         };
         let system = m.system.clone().unwrap_or_else(|| "mapped".into());
-        if system.is_empty() || !system.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return Err(invalid(line_of("system"), "system", "use letters, digits, '-' or '_'".into()));
+        if system.is_empty()
+            || !system
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(invalid(
+                line_of("system"),
+                "system",
+                "use letters, digits, '-' or '_'".into(),
+            ));
         }
         Ok(Profile {
             label: format!("{} mapped by {path}", m.kind.as_str()),
@@ -422,7 +615,11 @@ pub struct ColumnMap {
 
 impl ColumnMap {
     /// Maps headers to the profile's fields. A mapping file's columns must all exist.
-    pub fn build(profile: &Profile, headers: &[String], file: &str) -> Result<ColumnMap, IngestError> {
+    pub fn build(
+        profile: &Profile,
+        headers: &[String],
+        file: &str,
+    ) -> Result<ColumnMap, IngestError> {
         let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
         let mut fields: HashMap<&'static str, Vec<usize>> = HashMap::new();
         let mut used = vec![false; headers.len()];
@@ -432,13 +629,16 @@ impl ColumnMap {
                     let _ = aliases;
                     if let Some(header) = explicit.get(*field) {
                         let want = fold(header);
-                        let idx: Vec<usize> = (0..headers.len()).filter(|i| folded[*i] == want).collect();
+                        let idx: Vec<usize> =
+                            (0..headers.len()).filter(|i| folded[*i] == want).collect();
                         if idx.is_empty() {
                             return Err(IngestError::Malformed {
                                 file: file.to_string(),
                                 line: 1,
                                 column: String::new(),
-                                reason: format!("the mapping names column {header:?} for {field}, but the header has no such column"),
+                                reason: format!(
+                                    "the mapping names column {header:?} for {field}, but the header has no such column"
+                                ),
                             });
                         }
                         for i in &idx {
@@ -453,7 +653,9 @@ impl ColumnMap {
                 // it, and within a field the alias order decides: "Opportunity ID" beats "Id".
                 for (field, aliases) in profile.kind.fields() {
                     for alias in *aliases {
-                        let idx: Vec<usize> = (0..headers.len()).filter(|i| !used[*i] && folded[*i] == *alias).collect();
+                        let idx: Vec<usize> = (0..headers.len())
+                            .filter(|i| !used[*i] && folded[*i] == *alias)
+                            .collect();
                         if !idx.is_empty() {
                             for i in &idx {
                                 used[*i] = true;
@@ -465,7 +667,12 @@ impl ColumnMap {
                 }
             }
         }
-        let ignored = headers.iter().zip(&used).filter(|(_, u)| !**u).map(|(h, _)| h.clone()).collect();
+        let ignored = headers
+            .iter()
+            .zip(&used)
+            .filter(|(_, u)| !**u)
+            .map(|(h, _)| h.clone())
+            .collect();
         let mut seen = HashMap::new();
         let mut duplicated = Vec::new();
         for h in headers {
@@ -475,7 +682,11 @@ impl ColumnMap {
                 duplicated.push(h.clone());
             }
         }
-        Ok(ColumnMap { fields, ignored, duplicated })
+        Ok(ColumnMap {
+            fields,
+            ignored,
+            duplicated,
+        })
     }
 }
 
@@ -490,15 +701,42 @@ mod tests {
     #[test]
     fn exports_are_recognised_from_their_headers() {
         let cases = [
-            ("Opportunity Name,Account Name,Stage,Close Date,Amount,Opportunity Owner", "Salesforce opportunity report"),
-            ("Id,Name,AccountId,StageName,Amount,CloseDate,OwnerId", "Salesforce opportunity data-loader export"),
-            ("Record ID,Deal Name,Deal Stage,Close Date,Amount,Deal owner,Associated Company", "HubSpot deals export"),
-            ("Record ID,Company name,Company owner,Industry,Country/Region", "HubSpot companies export"),
-            ("Record ID,First Name,Last Name,Email,Associated Company", "HubSpot contacts export"),
-            ("First Name,Last Name,Title,Account Name,Email", "Salesforce contact report"),
-            ("First Name,Last Name,Title,Company / Account,Lead Source,Lead Status", "Salesforce lead report"),
-            ("Account Name,Account ID,Type,Industry,Billing Country", "Salesforce account report"),
-            ("Subject,Assigned,Date,Company / Account,Task Subtype", "Salesforce activity report"),
+            (
+                "Opportunity Name,Account Name,Stage,Close Date,Amount,Opportunity Owner",
+                "Salesforce opportunity report",
+            ),
+            (
+                "Id,Name,AccountId,StageName,Amount,CloseDate,OwnerId",
+                "Salesforce opportunity data-loader export",
+            ),
+            (
+                "Record ID,Deal Name,Deal Stage,Close Date,Amount,Deal owner,Associated Company",
+                "HubSpot deals export",
+            ),
+            (
+                "Record ID,Company name,Company owner,Industry,Country/Region",
+                "HubSpot companies export",
+            ),
+            (
+                "Record ID,First Name,Last Name,Email,Associated Company",
+                "HubSpot contacts export",
+            ),
+            (
+                "First Name,Last Name,Title,Account Name,Email",
+                "Salesforce contact report",
+            ),
+            (
+                "First Name,Last Name,Title,Company / Account,Lead Source,Lead Status",
+                "Salesforce lead report",
+            ),
+            (
+                "Account Name,Account ID,Type,Industry,Billing Country",
+                "Salesforce account report",
+            ),
+            (
+                "Subject,Assigned,Date,Company / Account,Task Subtype",
+                "Salesforce activity report",
+            ),
         ];
         for (h, want) in cases {
             let p = detect(&headers(h), Currency::USD).unwrap_or_else(|| panic!("{h}"));
@@ -522,19 +760,31 @@ mod tests {
     fn a_mapping_file_makes_a_profile_and_names_bad_fields_by_line() {
         let good = "kind = \"opportunities\"\nsystem = \"pipedrive\"\ndate_order = \"dmy\"\ncurrency = \"EUR\"\n\n[columns]\nname = \"Title\"\nstage = \"Pipeline stage\"\namount = \"Value\"\n";
         let p = Mapping::parse("map.toml", good, Currency::USD).unwrap();
-        assert_eq!((p.kind, p.system.as_str(), p.currency), (RecordKind::Opportunities, "pipedrive", Currency::EUR));
+        assert_eq!(
+            (p.kind, p.system.as_str(), p.currency),
+            (RecordKind::Opportunities, "pipedrive", Currency::EUR)
+        );
         assert_eq!(p.fixed_date_order, Some(DateOrder::Dmy));
 
         let bad_field = "kind = \"opportunities\"\n[columns]\nname = \"Title\"\nstage = \"S\"\nvalue = \"Value\"\n";
-        let err = Mapping::parse("map.toml", bad_field, Currency::USD).unwrap_err().to_string();
-        assert!(err.contains("map.toml") && err.contains("line 5") && err.contains("\"value\""), "{err}");
+        let err = Mapping::parse("map.toml", bad_field, Currency::USD)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("map.toml") && err.contains("line 5") && err.contains("\"value\""),
+            "{err}"
+        );
 
         let missing = "kind = \"opportunities\"\n[columns]\nname = \"Title\"\n";
-        let err = Mapping::parse("map.toml", missing, Currency::USD).unwrap_err().to_string();
+        let err = Mapping::parse("map.toml", missing, Currency::USD)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("stage"), "{err}");
 
         let bad_kind = "kind = \"widgets\"\n[columns]\n";
-        let err = Mapping::parse("map.toml", bad_kind, Currency::USD).unwrap_err().to_string();
+        let err = Mapping::parse("map.toml", bad_kind, Currency::USD)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 1"), "{err}");
     }
 }

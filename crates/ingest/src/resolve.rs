@@ -97,7 +97,9 @@ impl Existing {
         if let Some(k) = &a.ext_key {
             self.accounts_by_key.insert(k.clone(), a.id);
         }
-        self.accounts_by_name.entry(fold_name(&a.name)).or_insert(a.id);
+        self.accounts_by_name
+            .entry(fold_name(&a.name))
+            .or_insert(a.id);
         self.accounts.insert(a.id, a);
     }
 
@@ -167,7 +169,10 @@ impl Ctx<'_> {
     fn rep(&mut self, owner: &Option<String>) -> Option<RepId> {
         let owner = owner.as_ref()?;
         // A Salesforce user id (005...) names no one we know; a users export would be needed.
-        if owner.len() >= 15 && owner.starts_with("005") && owner.chars().all(|c| c.is_ascii_alphanumeric()) {
+        if owner.len() >= 15
+            && owner.starts_with("005")
+            && owner.chars().all(|c| c.is_ascii_alphanumeric())
+        {
             self.unresolved_owner_ids += 1;
             return None;
         }
@@ -207,10 +212,22 @@ impl Ctx<'_> {
             return Some(*id);
         }
         let name = r.name.clone().unwrap_or_else(|| {
-            format!("Account {}", r.key.as_ref().map(|k| k.as_str().rsplit(':').next().unwrap_or("")).unwrap_or(""))
+            format!(
+                "Account {}",
+                r.key
+                    .as_ref()
+                    .map(|k| k.as_str().rsplit(':').next().unwrap_or(""))
+                    .unwrap_or("")
+            )
         });
-        let ext_key = r.key.clone().or_else(|| ExternalKey::from_name("account", &name).ok());
-        if ext_key.as_ref().is_some_and(|k| self.existing.accounts_by_key.contains_key(k)) {
+        let ext_key = r
+            .key
+            .clone()
+            .or_else(|| ExternalKey::from_name("account", &name).ok());
+        if ext_key
+            .as_ref()
+            .is_some_and(|k| self.existing.accounts_by_key.contains_key(k))
+        {
             return ext_key.and_then(|k| self.existing.accounts_by_key.get(&k).copied());
         }
         let account = Account {
@@ -256,7 +273,13 @@ pub fn plan(
 ) -> Plan {
     let now = clock.now();
     let today = clock.today();
-    let mut ctx = Ctx { existing, plan: Plan::default(), now, default_capacity, unresolved_owner_ids: 0 };
+    let mut ctx = Ctx {
+        existing,
+        plan: Plan::default(),
+        now,
+        default_capacity,
+        unresolved_owner_ids: 0,
+    };
     let mut reconciler = StageReconciler::new(catalog);
     let mut seen_lines: HashMap<ExternalKey, u64> = HashMap::new();
     let mut repeated = 0usize;
@@ -264,7 +287,9 @@ pub fn plan(
         if let Some(first) = seen_lines.insert(key.clone(), line) {
             repeated += 1;
             if repeated <= 5 {
-                warnings.push(format!("line {line} repeats the record of line {first}; the later row is used"));
+                warnings.push(format!(
+                    "line {line} repeats the record of line {first}; the later row is used"
+                ));
             }
             return true;
         }
@@ -295,7 +320,11 @@ pub fn plan(
                             .accounts_by_name
                             .get(&fold_name(&r.name))
                             .and_then(|id| ctx.existing.accounts.get(id))
-                            .filter(|a| a.ext_key.as_ref().is_none_or(|k| k.as_str().starts_with("name:")))
+                            .filter(|a| {
+                                a.ext_key
+                                    .as_ref()
+                                    .is_none_or(|k| k.as_str().starts_with("name:"))
+                            })
                     })
                     .cloned();
                 let mut a = stored.clone().unwrap_or(Account {
@@ -314,7 +343,10 @@ pub fn plan(
                     created_at: now,
                 });
                 // A stub created from a name reference takes the file's id key.
-                if a.ext_key.as_ref().is_none_or(|k| k.as_str().starts_with("name:")) {
+                if a.ext_key
+                    .as_ref()
+                    .is_none_or(|k| k.as_str().starts_with("name:"))
+                {
                     a.ext_key = Some(r.key.clone());
                 }
                 a.name = r.name;
@@ -344,8 +376,12 @@ pub fn plan(
             for r in rows {
                 note_repeat(&r.key, r.line, &mut ctx.plan.warnings);
                 let account_id = ctx.account(&r.account);
-                let stored =
-                    ctx.existing.contacts_by_key.get(&r.key).and_then(|id| ctx.existing.contacts.get(id)).cloned();
+                let stored = ctx
+                    .existing
+                    .contacts_by_key
+                    .get(&r.key)
+                    .and_then(|id| ctx.existing.contacts.get(id))
+                    .cloned();
                 let mut c = stored.clone().unwrap_or(Contact {
                     id: ContactId::new(),
                     ext_key: Some(r.key.clone()),
@@ -358,7 +394,10 @@ pub fn plan(
                     created_at: now,
                 });
                 c.name = r.name;
-                if account_id.is_some() || present.contains("account_id") || present.contains("account_name") {
+                if account_id.is_some()
+                    || present.contains("account_id")
+                    || present.contains("account_name")
+                {
                     c.account_id = account_id;
                 }
                 set_if!(present, "title", c.title, r.title);
@@ -381,7 +420,12 @@ pub fn plan(
             for r in rows {
                 note_repeat(&r.key, r.line, &mut ctx.plan.warnings);
                 let owner = ctx.rep(&r.owner);
-                let stored = ctx.existing.leads_by_key.get(&r.key).and_then(|id| ctx.existing.leads.get(id)).cloned();
+                let stored = ctx
+                    .existing
+                    .leads_by_key
+                    .get(&r.key)
+                    .and_then(|id| ctx.existing.leads.get(id))
+                    .cloned();
                 let mut l = stored.clone().unwrap_or(Lead {
                     id: LeadId::new(),
                     ext_key: Some(r.key.clone()),
@@ -408,10 +452,26 @@ pub fn plan(
                 set_if!(present, "email", l.email, r.email);
                 set_if!(present, "owner", l.owner, owner);
                 for (field, target, value) in [
-                    ("pages_viewed", &mut l.behaviour.pages_viewed, r.behaviour.pages_viewed),
-                    ("form_submissions", &mut l.behaviour.form_submissions, r.behaviour.form_submissions),
-                    ("email_opens", &mut l.behaviour.email_opens, r.behaviour.email_opens),
-                    ("email_clicks", &mut l.behaviour.email_clicks, r.behaviour.email_clicks),
+                    (
+                        "pages_viewed",
+                        &mut l.behaviour.pages_viewed,
+                        r.behaviour.pages_viewed,
+                    ),
+                    (
+                        "form_submissions",
+                        &mut l.behaviour.form_submissions,
+                        r.behaviour.form_submissions,
+                    ),
+                    (
+                        "email_opens",
+                        &mut l.behaviour.email_opens,
+                        r.behaviour.email_opens,
+                    ),
+                    (
+                        "email_clicks",
+                        &mut l.behaviour.email_clicks,
+                        r.behaviour.email_clicks,
+                    ),
                 ] {
                     if present.contains(field) {
                         *target = value;
@@ -420,10 +480,17 @@ pub fn plan(
                 if let Some(t) = r.created {
                     l.created_at = t;
                 }
-                if let Some(outcome) = lead_outcome(r.converted, r.converted_date, r.status.as_deref(), today) {
+                if let Some(outcome) =
+                    lead_outcome(r.converted, r.converted_date, r.status.as_deref(), today)
+                {
                     // A file that gives no date for an outcome already known keeps its date.
                     l.outcome = match l.outcome {
-                        Some(known) if known.converted == outcome.converted && r.converted_date.is_none() => Some(known),
+                        Some(known)
+                            if known.converted == outcome.converted
+                                && r.converted_date.is_none() =>
+                        {
+                            Some(known)
+                        }
                         _ => Some(outcome),
                     };
                 }
@@ -448,7 +515,9 @@ pub fn plan(
                         r.stage.clone()
                     }
                 };
-                let Ok(stage) = Stage::parse(&stage_name) else { continue };
+                let Ok(stage) = Stage::parse(&stage_name) else {
+                    continue;
+                };
                 let stored = ctx
                     .existing
                     .opportunities_by_key
@@ -472,21 +541,39 @@ pub fn plan(
                     stage_history: vec![],
                 });
                 o.stage_history.clear();
-                let entered = r.stage_changed.unwrap_or(if stored.is_some() { today } else { created_on });
+                let entered =
+                    r.stage_changed
+                        .unwrap_or(if stored.is_some() { today } else { created_on });
                 if stored.as_ref().is_none_or(|s| s.stage != stage) {
-                    o.stage_history.push(StageChange { stage: stage.clone(), entered_on: entered });
+                    o.stage_history.push(StageChange {
+                        stage: stage.clone(),
+                        entered_on: entered,
+                    });
                 }
                 o.name = r.name;
                 o.stage = stage;
-                if account_id.is_some() || present.contains("account_id") || present.contains("account_name") {
+                if account_id.is_some()
+                    || present.contains("account_id")
+                    || present.contains("account_name")
+                {
                     o.account_id = account_id;
                 }
                 set_if!(present, "owner", o.owner, owner);
                 set_if!(present, "amount", o.amount, r.amount);
                 set_if!(present, "close_date", o.close_date, r.close_date);
                 set_if!(present, "next_step", o.next_step, r.next_step);
-                set_if!(present, "next_step_date", o.next_step_date, r.next_step_date);
-                set_if!(present, "forecast_category", o.forecast_category, r.forecast_category);
+                set_if!(
+                    present,
+                    "next_step_date",
+                    o.next_step_date,
+                    r.next_step_date
+                );
+                set_if!(
+                    present,
+                    "forecast_category",
+                    o.forecast_category,
+                    r.forecast_category
+                );
                 if let Some(c) = r.created {
                     o.created_on = c;
                 }
@@ -512,7 +599,9 @@ pub fn plan(
         }
         Records::Activities(rows) => {
             for r in rows {
-                if note_repeat(&r.key, r.line, &mut ctx.plan.warnings) || ctx.existing.activity_keys.contains(&r.key) {
+                if note_repeat(&r.key, r.line, &mut ctx.plan.warnings)
+                    || ctx.existing.activity_keys.contains(&r.key)
+                {
                     ctx.plan.tally("activities").unchanged += 1;
                     continue;
                 }
@@ -522,11 +611,30 @@ pub fn plan(
                     .contact_key
                     .as_ref()
                     .and_then(|k| ctx.existing.contacts_by_key.get(k).copied())
-                    .or_else(|| r.contact_name.as_ref().and_then(|n| ctx.existing.contacts_by_name.get(&fold_name(n)).copied().flatten()));
-                let opportunity_id = r.opportunity_key.as_ref().and_then(|k| ctx.existing.opportunities_by_key.get(k).copied());
+                    .or_else(|| {
+                        r.contact_name.as_ref().and_then(|n| {
+                            ctx.existing
+                                .contacts_by_name
+                                .get(&fold_name(n))
+                                .copied()
+                                .flatten()
+                        })
+                    });
+                let opportunity_id = r
+                    .opportunity_key
+                    .as_ref()
+                    .and_then(|k| ctx.existing.opportunities_by_key.get(k).copied());
                 let account_id = account_id
-                    .or_else(|| contact_id.and_then(|c| ctx.existing.contacts.get(&c)).and_then(|c| c.account_id))
-                    .or_else(|| opportunity_id.and_then(|o| ctx.existing.opportunities.get(&o)).and_then(|o| o.account_id));
+                    .or_else(|| {
+                        contact_id
+                            .and_then(|c| ctx.existing.contacts.get(&c))
+                            .and_then(|c| c.account_id)
+                    })
+                    .or_else(|| {
+                        opportunity_id
+                            .and_then(|o| ctx.existing.opportunities.get(&o))
+                            .and_then(|o| o.account_id)
+                    });
                 ctx.plan.batch.activities.push(Activity {
                     id: ActivityId::new(),
                     ext_key: Some(r.key.clone()),
@@ -548,7 +656,10 @@ pub fn plan(
         }
     }
     if repeated > 5 {
-        ctx.plan.warnings.push(format!("{} more rows repeat an earlier row of the same record", repeated - 5));
+        ctx.plan.warnings.push(format!(
+            "{} more rows repeat an earlier row of the same record",
+            repeated - 5
+        ));
     }
     if ctx.unresolved_owner_ids > 0 {
         ctx.plan.warnings.push(format!(
@@ -593,14 +704,32 @@ fn dedupe_last<T, I: std::hash::Hash + Eq>(list: &mut Vec<T>, id: impl Fn(&T) ->
 }
 
 /// A lead's outcome from its conversion flag and date, or from a closing status.
-fn lead_outcome(converted: Option<bool>, date: Option<NaiveDate>, status: Option<&str>, today: NaiveDate) -> Option<LeadOutcome> {
+fn lead_outcome(
+    converted: Option<bool>,
+    date: Option<NaiveDate>,
+    status: Option<&str>,
+    today: NaiveDate,
+) -> Option<LeadOutcome> {
     match converted {
-        Some(true) => Some(LeadOutcome { converted: true, date: date.unwrap_or(today) }),
+        Some(true) => Some(LeadOutcome {
+            converted: true,
+            date: date.unwrap_or(today),
+        }),
         _ => {
             let status = status.map(fold_name).unwrap_or_default();
-            let lost = ["unqualified", "disqualified", "closed not converted", "closed lost", "junk", "bad timing"];
+            let lost = [
+                "unqualified",
+                "disqualified",
+                "closed not converted",
+                "closed lost",
+                "junk",
+                "bad timing",
+            ];
             if lost.iter().any(|s| status == *s) {
-                Some(LeadOutcome { converted: false, date: date.unwrap_or(today) })
+                Some(LeadOutcome {
+                    converted: false,
+                    date: date.unwrap_or(today),
+                })
             } else {
                 None
             }

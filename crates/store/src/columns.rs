@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use roomwork_domain::{
-    Account, Activity, Contact, CustomerIssue, Lead, Money, Opportunity, Order, PortfolioProject, Rep, Transcript,
+    Account, Activity, Contact, CustomerIssue, Lead, Money, Opportunity, Order, PortfolioProject,
+    Rep, Transcript,
 };
 
 /// One bindable column value.
@@ -38,7 +39,10 @@ pub(crate) fn time(t: DateTime<Utc>) -> Value {
     int(t.timestamp_millis())
 }
 fn money_parts(m: Option<Money>) -> [Value; 2] {
-    [opt_int(m.map(|m| m.minor())), opt_text(m.map(|m| m.currency().code().to_string()))]
+    [
+        opt_int(m.map(|m| m.minor())),
+        opt_text(m.map(|m| m.currency().code().to_string())),
+    ]
 }
 
 /// A table written by upsert on its primary key `id`.
@@ -47,39 +51,53 @@ pub(crate) struct Table {
     pub columns: &'static [&'static str],
 }
 
-/// `INSERT ... VALUES (...), (...) ON CONFLICT (id) DO UPDATE SET ...` for `rows` rows, with
-/// `$n` placeholders (understood by both PostgreSQL and SQLite).
-pub(crate) fn upsert_sql(table: &Table, rows: usize) -> String {
-    let n = table.columns.len();
-    let mut sql = format!("INSERT INTO {} ({}) VALUES ", table.name, table.columns.join(", "));
+/// How a backend writes bind parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Placeholders {
+    /// `$1, $2, ...` (PostgreSQL).
+    Numbered,
+    /// `?, ?, ...` (SQLite). SQLite looks a named parameter up by walking a list, so binding
+    /// thousands of `$n` parameters costs O(n²) per statement; anonymous ones are numbered in
+    /// order and bind in O(1).
+    Anonymous,
+}
+
+fn values_clause(sql: &mut String, rows: usize, columns: usize, style: Placeholders) {
     for r in 0..rows {
         if r > 0 {
             sql.push_str(", ");
         }
         sql.push('(');
-        for c in 0..n {
+        for c in 0..columns {
             if c > 0 {
                 sql.push_str(", ");
             }
-            sql.push('$');
-            sql.push_str(&(r * n + c + 1).to_string());
+            match style {
+                Placeholders::Numbered => {
+                    sql.push('$');
+                    sql.push_str(&(r * columns + c + 1).to_string());
+                }
+                Placeholders::Anonymous => sql.push('?'),
+            }
         }
         sql.push(')');
     }
-    let updates: Vec<String> = table.columns.iter().filter(|c| **c != "id").map(|c| format!("{c} = excluded.{c}")).collect();
+}
+
+/// `INSERT ... VALUES (...), (...) ON CONFLICT (id) DO UPDATE SET ...` for `rows` rows.
+pub(crate) fn upsert_sql(table: &Table, rows: usize, style: Placeholders) -> String {
+    let mut sql = format!("INSERT INTO {} ({}) VALUES ", table.name, table.columns.join(", "));
+    values_clause(&mut sql, rows, table.columns.len(), style);
+    let updates: Vec<String> =
+        table.columns.iter().filter(|c| **c != "id").map(|c| format!("{c} = excluded.{c}")).collect();
     sql.push_str(&format!(" ON CONFLICT (id) DO UPDATE SET {}", updates.join(", ")));
     sql
 }
 
 /// Stage changes are appended; an identical (deal, stage, date) is kept once.
-pub(crate) fn stage_change_sql(rows: usize) -> String {
+pub(crate) fn stage_change_sql(rows: usize, style: Placeholders) -> String {
     let mut sql = String::from("INSERT INTO stage_changes (opportunity_id, stage, entered_on) VALUES ");
-    for r in 0..rows {
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&format!("(${}, ${}, ${})", r * 3 + 1, r * 3 + 2, r * 3 + 3));
-    }
+    values_clause(&mut sql, rows, 3, style);
     sql.push_str(" ON CONFLICT (opportunity_id, stage, entered_on) DO NOTHING");
     sql
 }
@@ -103,7 +121,16 @@ pub fn name_key(name: &str) -> String {
 
 pub(crate) const REPS: Table = Table {
     name: "reps",
-    columns: &["id", "name", "name_key", "email", "territory", "segment", "weekly_lead_capacity", "active"],
+    columns: &[
+        "id",
+        "name",
+        "name_key",
+        "email",
+        "territory",
+        "segment",
+        "weekly_lead_capacity",
+        "active",
+    ],
 };
 pub(crate) fn rep_values(r: &Rep) -> Vec<Value> {
     vec![
@@ -121,8 +148,21 @@ pub(crate) fn rep_values(r: &Rep) -> Vec<Value> {
 pub(crate) const ACCOUNTS: Table = Table {
     name: "accounts",
     columns: &[
-        "id", "ext_key", "name", "name_key", "tier", "health", "health_reason", "industry", "country", "employees",
-        "revenue_minor", "revenue_currency", "owner_id", "domain", "created_at",
+        "id",
+        "ext_key",
+        "name",
+        "name_key",
+        "tier",
+        "health",
+        "health_reason",
+        "industry",
+        "country",
+        "employees",
+        "revenue_minor",
+        "revenue_currency",
+        "owner_id",
+        "domain",
+        "created_at",
     ],
 };
 pub(crate) fn account_values(a: &Account) -> Vec<Value> {
@@ -148,7 +188,17 @@ pub(crate) fn account_values(a: &Account) -> Vec<Value> {
 
 pub(crate) const CONTACTS: Table = Table {
     name: "contacts",
-    columns: &["id", "ext_key", "account_id", "name", "title", "role", "email", "phone", "created_at"],
+    columns: &[
+        "id",
+        "ext_key",
+        "account_id",
+        "name",
+        "title",
+        "role",
+        "email",
+        "phone",
+        "created_at",
+    ],
 };
 pub(crate) fn contact_values(c: &Contact) -> Vec<Value> {
     vec![
@@ -167,8 +217,23 @@ pub(crate) fn contact_values(c: &Contact) -> Vec<Value> {
 pub(crate) const LEADS: Table = Table {
     name: "leads",
     columns: &[
-        "id", "ext_key", "name", "title", "company", "company_size", "industry", "country", "source", "email",
-        "pages_viewed", "form_submissions", "email_opens", "email_clicks", "converted", "outcome_date", "owner_id",
+        "id",
+        "ext_key",
+        "name",
+        "title",
+        "company",
+        "company_size",
+        "industry",
+        "country",
+        "source",
+        "email",
+        "pages_viewed",
+        "form_submissions",
+        "email_opens",
+        "email_clicks",
+        "converted",
+        "outcome_date",
+        "owner_id",
         "created_at",
     ],
 };
@@ -199,8 +264,19 @@ pub(crate) fn lead_values(l: &Lead) -> Vec<Value> {
 pub(crate) const OPPORTUNITIES: Table = Table {
     name: "opportunities",
     columns: &[
-        "id", "ext_key", "name", "account_id", "owner_id", "stage", "amount_minor", "currency", "close_date",
-        "next_step", "next_step_date", "created_on", "forecast_category",
+        "id",
+        "ext_key",
+        "name",
+        "account_id",
+        "owner_id",
+        "stage",
+        "amount_minor",
+        "currency",
+        "close_date",
+        "next_step",
+        "next_step_date",
+        "created_on",
+        "forecast_category",
     ],
 };
 pub(crate) fn opportunity_values(o: &Opportunity) -> Vec<Value> {
@@ -225,8 +301,19 @@ pub(crate) fn opportunity_values(o: &Opportunity) -> Vec<Value> {
 pub(crate) const ACTIVITIES: Table = Table {
     name: "activities",
     columns: &[
-        "id", "ext_key", "kind", "direction", "ai_assisted", "account_id", "contact_id", "opportunity_id", "rep_id",
-        "occurred_at", "duration_minutes", "subject", "body",
+        "id",
+        "ext_key",
+        "kind",
+        "direction",
+        "ai_assisted",
+        "account_id",
+        "contact_id",
+        "opportunity_id",
+        "rep_id",
+        "occurred_at",
+        "duration_minutes",
+        "subject",
+        "body",
     ],
 };
 pub(crate) fn activity_values(a: &Activity) -> Vec<Value> {
@@ -250,7 +337,15 @@ pub(crate) fn activity_values(a: &Activity) -> Vec<Value> {
 pub(crate) const ORDERS: Table = Table {
     name: "orders",
     columns: &[
-        "id", "number", "account_id", "status", "ordered_on", "promised_on", "delivered_on", "value_minor", "currency",
+        "id",
+        "number",
+        "account_id",
+        "status",
+        "ordered_on",
+        "promised_on",
+        "delivered_on",
+        "value_minor",
+        "currency",
         "description",
     ],
 };
@@ -271,7 +366,15 @@ pub(crate) fn order_values(o: &Order) -> Vec<Value> {
 
 pub(crate) const ISSUES: Table = Table {
     name: "customer_issues",
-    columns: &["id", "account_id", "kind", "severity", "summary", "opened_on", "closed_on"],
+    columns: &[
+        "id",
+        "account_id",
+        "kind",
+        "severity",
+        "summary",
+        "opened_on",
+        "closed_on",
+    ],
 };
 pub(crate) fn issue_values(i: &CustomerIssue) -> Vec<Value> {
     vec![
@@ -288,7 +391,15 @@ pub(crate) fn issue_values(i: &CustomerIssue) -> Vec<Value> {
 pub(crate) const TRANSCRIPTS: Table = Table {
     name: "transcripts",
     columns: &[
-        "id", "title", "account_id", "opportunity_id", "rep_id", "file_name", "content", "occurred_at", "uploaded_at",
+        "id",
+        "title",
+        "account_id",
+        "opportunity_id",
+        "rep_id",
+        "file_name",
+        "content",
+        "occurred_at",
+        "uploaded_at",
     ],
 };
 pub(crate) fn transcript_values(t: &Transcript) -> Vec<Value> {
@@ -307,7 +418,17 @@ pub(crate) fn transcript_values(t: &Transcript) -> Vec<Value> {
 
 pub(crate) const PROJECTS: Table = Table {
     name: "portfolio_projects",
-    columns: &["id", "title", "client", "industry", "year", "summary", "capabilities", "value_minor", "currency"],
+    columns: &[
+        "id",
+        "title",
+        "client",
+        "industry",
+        "year",
+        "summary",
+        "capabilities",
+        "value_minor",
+        "currency",
+    ],
 };
 pub(crate) fn project_values(p: &PortfolioProject) -> Vec<Value> {
     let [value, cur] = money_parts(p.value);
@@ -330,10 +451,17 @@ mod tests {
 
     #[test]
     fn upsert_sql_numbers_placeholders_across_rows() {
-        let t = Table { name: "t", columns: &["id", "a"] };
+        let t = Table {
+            name: "t",
+            columns: &["id", "a"],
+        };
         assert_eq!(
-            upsert_sql(&t, 2),
+            upsert_sql(&t, 2, Placeholders::Numbered),
             "INSERT INTO t (id, a) VALUES ($1, $2), ($3, $4) ON CONFLICT (id) DO UPDATE SET a = excluded.a"
+        );
+        assert_eq!(
+            upsert_sql(&t, 2, Placeholders::Anonymous),
+            "INSERT INTO t (id, a) VALUES (?, ?), (?, ?) ON CONFLICT (id) DO UPDATE SET a = excluded.a"
         );
     }
 

@@ -31,8 +31,8 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use roomwork_domain::{
-    Account, AccountId, Activity, Batch, Contact, CustomerIssue, ExternalKey, Lead, Opportunity, OpportunityId, Order,
-    PortfolioProject, Rep, Stage, Transcript,
+    Account, AccountId, Activity, Batch, Contact, CustomerIssue, ExternalKey, Lead, Opportunity,
+    OpportunityId, Order, PortfolioProject, Rep, Stage, Transcript,
 };
 use serde::Serialize;
 
@@ -151,7 +151,11 @@ pub trait Store: Send + Sync {
     }
 
     /// [`Store::save_batch`], calling `progress` with the number of rows each statement wrote.
-    async fn save_batch_with_progress(&self, batch: &Batch, progress: &(dyn Fn(u64) + Sync)) -> Result<()>;
+    async fn save_batch_with_progress(
+        &self,
+        batch: &Batch,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<()>;
 
     /// Record counts per kind.
     async fn counts(&self) -> Result<Counts>;
@@ -220,7 +224,10 @@ mod tests {
 
     #[test]
     fn passwords_never_appear_in_redacted_urls() {
-        assert_eq!(redact_url("postgres://bob:hunter2@db/x"), "postgres://bob:***@db/x");
+        assert_eq!(
+            redact_url("postgres://bob:hunter2@db/x"),
+            "postgres://bob:***@db/x"
+        );
         assert_eq!(redact_url("postgres://bob@db/x"), "postgres://bob@db/x");
         assert_eq!(redact_url("sqlite:///tmp/a.db"), "sqlite:///tmp/a.db");
     }

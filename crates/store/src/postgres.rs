@@ -20,4 +20,4 @@ impl PgStore {
     }
 }
 
-impl_store!(PgStore, sqlx::Postgres, Backend::Postgres);
+impl_store!(PgStore, sqlx::Postgres, Backend::Postgres, crate::columns::Placeholders::Numbered);

@@ -13,7 +13,11 @@ use crate::StoreError;
 type R<T> = Result<T, StoreError>;
 
 fn corrupt(table: &'static str, column: &'static str, reason: impl ToString) -> StoreError {
-    StoreError::Corrupt { table, column, reason: reason.to_string() }
+    StoreError::Corrupt {
+        table,
+        column,
+        reason: reason.to_string(),
+    }
 }
 
 fn id<T: FromStr>(table: &'static str, column: &'static str, s: &str) -> R<T>
@@ -39,12 +43,16 @@ fn opt_day(table: &'static str, column: &'static str, s: Option<&String>) -> R<O
 }
 
 fn instant(table: &'static str, column: &'static str, ms: i64) -> R<DateTime<Utc>> {
-    DateTime::from_timestamp_millis(ms).ok_or_else(|| corrupt(table, column, "timestamp out of range"))
+    DateTime::from_timestamp_millis(ms)
+        .ok_or_else(|| corrupt(table, column, "timestamp out of range"))
 }
 
 fn money(table: &'static str, minor: Option<i64>, cur: Option<&String>) -> R<Option<Money>> {
     match (minor, cur) {
-        (Some(m), Some(c)) => Ok(Some(Money::from_minor(m, Currency::parse(c).map_err(|e| corrupt(table, "currency", e))?))),
+        (Some(m), Some(c)) => Ok(Some(Money::from_minor(
+            m,
+            Currency::parse(c).map_err(|e| corrupt(table, "currency", e))?,
+        ))),
         (None, _) => Ok(None),
         (Some(_), None) => Err(corrupt(table, "currency", "amount without a currency")),
     }
@@ -55,7 +63,8 @@ fn u32_of(table: &'static str, column: &'static str, v: i64) -> R<u32> {
 }
 
 fn email(table: &'static str, s: Option<&String>) -> R<Option<Email>> {
-    s.map(|s| Email::parse(s).map_err(|e| corrupt(table, "email", e))).transpose()
+    s.map(|s| Email::parse(s).map_err(|e| corrupt(table, "email", e)))
+        .transpose()
 }
 
 #[derive(sqlx::FromRow)]
@@ -77,7 +86,11 @@ impl RepRow {
             email: email("reps", self.email.as_ref())?,
             territory: self.territory,
             segment: self.segment,
-            weekly_lead_capacity: u32_of("reps", "weekly_lead_capacity", self.weekly_lead_capacity)?,
+            weekly_lead_capacity: u32_of(
+                "reps",
+                "weekly_lead_capacity",
+                self.weekly_lead_capacity,
+            )?,
             active: self.active,
         })
     }
@@ -108,12 +121,18 @@ impl AccountRow {
             id: id(T, "id", &self.id)?,
             ext_key: self.ext_key.map(ExternalKey::from_stored),
             name: self.name,
-            tier: self.tier.map(|t| Tier::parse(&t).map_err(|e| corrupt(T, "tier", e))).transpose()?,
+            tier: self
+                .tier
+                .map(|t| Tier::parse(&t).map_err(|e| corrupt(T, "tier", e)))
+                .transpose()?,
             health: Health::parse(&self.health).map_err(|e| corrupt(T, "health", e))?,
             health_reason: self.health_reason,
             industry: self.industry,
             country: self.country,
-            employees: self.employees.map(|e| u32_of(T, "employees", e)).transpose()?,
+            employees: self
+                .employees
+                .map(|e| u32_of(T, "employees", e))
+                .transpose()?,
             annual_revenue: money(T, self.revenue_minor, self.revenue_currency.as_ref())?,
             owner: opt_id(T, "owner_id", self.owner_id.as_ref())?,
             domain: self.domain,
@@ -177,10 +196,19 @@ pub(crate) struct LeadRow {
 impl LeadRow {
     pub(crate) fn into_domain(self) -> R<Lead> {
         const T: &str = "leads";
-        let outcome = match (self.converted, opt_day(T, "outcome_date", self.outcome_date.as_ref())?) {
+        let outcome = match (
+            self.converted,
+            opt_day(T, "outcome_date", self.outcome_date.as_ref())?,
+        ) {
             (Some(converted), Some(date)) => Some(LeadOutcome { converted, date }),
             (None, None) => None,
-            _ => return Err(corrupt(T, "outcome_date", "outcome and its date must be set together")),
+            _ => {
+                return Err(corrupt(
+                    T,
+                    "outcome_date",
+                    "outcome and its date must be set together",
+                ));
+            }
         };
         Ok(Lead {
             id: id(T, "id", &self.id)?,
@@ -188,7 +216,10 @@ impl LeadRow {
             name: self.name,
             title: self.title,
             company: self.company,
-            company_size: self.company_size.map(|v| u32_of(T, "company_size", v)).transpose()?,
+            company_size: self
+                .company_size
+                .map(|v| u32_of(T, "company_size", v))
+                .transpose()?,
             industry: self.industry,
             country: self.country,
             source: self.source,
@@ -240,7 +271,9 @@ impl OpportunityRow {
             created_on: day(T, "created_on", &self.created_on)?,
             forecast_category: self
                 .forecast_category
-                .map(|f| ForecastCategory::parse(&f).map_err(|e| corrupt(T, "forecast_category", e)))
+                .map(|f| {
+                    ForecastCategory::parse(&f).map_err(|e| corrupt(T, "forecast_category", e))
+                })
                 .transpose()?,
             stage_history,
         })
@@ -298,7 +331,10 @@ impl ActivityRow {
             opportunity_id: opt_id(T, "opportunity_id", self.opportunity_id.as_ref())?,
             rep_id: opt_id(T, "rep_id", self.rep_id.as_ref())?,
             occurred_at: instant(T, "occurred_at", self.occurred_at)?,
-            duration_minutes: self.duration_minutes.map(|d| u32_of(T, "duration_minutes", d)).transpose()?,
+            duration_minutes: self
+                .duration_minutes
+                .map(|d| u32_of(T, "duration_minutes", d))
+                .transpose()?,
             subject: self.subject,
             body: self.body,
         })
@@ -330,7 +366,8 @@ impl OrderRow {
             ordered_on: day(T, "ordered_on", &self.ordered_on)?,
             promised_on: opt_day(T, "promised_on", self.promised_on.as_ref())?,
             delivered_on: opt_day(T, "delivered_on", self.delivered_on.as_ref())?,
-            value: money(T, Some(self.value_minor), Some(&self.currency))?.expect("both parts present"),
+            value: money(T, Some(self.value_minor), Some(&self.currency))?
+                .expect("both parts present"),
             description: self.description,
         })
     }
@@ -415,7 +452,8 @@ impl ProjectRow {
             industry: self.industry,
             year: u16::try_from(self.year).map_err(|_| corrupt(T, "year", self.year))?,
             summary: self.summary,
-            capabilities: serde_json::from_str(&self.capabilities).map_err(|e| corrupt(T, "capabilities", e))?,
+            capabilities: serde_json::from_str(&self.capabilities)
+                .map_err(|e| corrupt(T, "capabilities", e))?,
             value: money(T, self.value_minor, self.currency.as_ref())?,
         })
     }

@@ -19,11 +19,16 @@ impl Drop for PgDatabase {
         // Runs even when the story panicked; a fresh runtime on its own thread because Drop
         // cannot await.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async {
                 if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
                     let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .execute(&mut conn)
+                        .await;
                 }
             })
         })
@@ -39,13 +44,18 @@ enum Guard {
 async fn sqlite() -> (Box<dyn Store>, Guard) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("contract.db").display());
-    (Box::new(SqliteStore::open(&url).await.unwrap()), Guard::Sqlite(dir))
+    (
+        Box::new(SqliteStore::open(&url).await.unwrap()),
+        Guard::Sqlite(dir),
+    )
 }
 
 async fn postgres() -> Option<(Box<dyn Store>, Guard)> {
     let Ok(admin_url) = std::env::var("ROOMWORK_TEST_DATABASE_URL") else {
         if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("CI=true but ROOMWORK_TEST_DATABASE_URL is not set: the PostgreSQL contract suite must run in CI");
+            panic!(
+                "CI=true but ROOMWORK_TEST_DATABASE_URL is not set: the PostgreSQL contract suite must run in CI"
+            );
         }
         eprintln!("skipping PostgreSQL: ROOMWORK_TEST_DATABASE_URL is not set");
         return None;
@@ -57,14 +67,21 @@ async fn postgres() -> Option<(Box<dyn Store>, Guard)> {
         Utc::now().timestamp_micros(),
         COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
     );
-    let mut conn = sqlx::PgConnection::connect(&admin_url).await.expect("connect to ROOMWORK_TEST_DATABASE_URL");
+    let mut conn = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .expect("connect to ROOMWORK_TEST_DATABASE_URL");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
         .execute(&mut conn)
         .await
         .expect("create test database");
-    let guard = PgDatabase { admin_url: admin_url.clone(), name: name.clone() };
+    let guard = PgDatabase {
+        admin_url: admin_url.clone(),
+        name: name.clone(),
+    };
     let (base, _) = admin_url.rsplit_once('/').expect("URL names a database");
-    let store = PgStore::open(&format!("{base}/{name}")).await.expect("open test database");
+    let store = PgStore::open(&format!("{base}/{name}"))
+        .await
+        .expect("open test database");
     Some((Box::new(store), Guard::Postgres(guard)))
 }
 
@@ -148,8 +165,16 @@ fn sample() -> Batch {
         country: Some("United States".into()),
         source: Some("Web form".into()),
         email: None,
-        behaviour: LeadBehaviour { pages_viewed: 12, form_submissions: 2, email_opens: 5, email_clicks: 1 },
-        outcome: Some(LeadOutcome { converted: true, date: day(2026, 4, 1) }),
+        behaviour: LeadBehaviour {
+            pages_viewed: 12,
+            form_submissions: 2,
+            email_opens: 5,
+            email_clicks: 1,
+        },
+        outcome: Some(LeadOutcome {
+            converted: true,
+            date: day(2026, 4, 1),
+        }),
         owner: Some(rep.id),
         created_at: t,
     };
@@ -167,8 +192,14 @@ fn sample() -> Batch {
         created_on: day(2026, 2, 1),
         forecast_category: Some(ForecastCategory::BestCase),
         stage_history: vec![
-            StageChange { stage: Stage::parse("Qualification").unwrap(), entered_on: day(2026, 2, 1) },
-            StageChange { stage: Stage::parse("Proposal").unwrap(), entered_on: day(2026, 3, 15) },
+            StageChange {
+                stage: Stage::parse("Qualification").unwrap(),
+                entered_on: day(2026, 2, 1),
+            },
+            StageChange {
+                stage: Stage::parse("Proposal").unwrap(),
+                entered_on: day(2026, 3, 15),
+            },
         ],
     };
     let activity = Activity {
@@ -213,7 +244,8 @@ fn sample() -> Batch {
         opportunity_id: Some(opp.id),
         rep_id: Some(rep.id),
         file_name: "meridian-complaint.vtt".into(),
-        content: "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Priya Raman>The seal failed again.\n".into(),
+        content: "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Priya Raman>The seal failed again.\n"
+            .into(),
         occurred_at: t,
         uploaded_at: t,
     };
@@ -249,18 +281,30 @@ async fn every_record_kind_reads_back_as_it_was_saved(store: &dyn Store) {
     assert_eq!(store.contacts().await.unwrap(), b.contacts);
     assert_eq!(store.leads().await.unwrap(), b.leads);
     assert_eq!(store.opportunities(true).await.unwrap(), b.opportunities);
-    assert_eq!(store.opportunity(b.opportunities[0].id).await.unwrap(), b.opportunities[0]);
+    assert_eq!(
+        store.opportunity(b.opportunities[0].id).await.unwrap(),
+        b.opportunities[0]
+    );
     let brief = store.opportunities(false).await.unwrap();
     assert!(brief[0].stage_history.is_empty());
     assert_eq!(brief[0].stage, b.opportunities[0].stage);
-    assert_eq!(store.activities(ActivityFilter::default()).await.unwrap(), b.activities);
+    assert_eq!(
+        store.activities(ActivityFilter::default()).await.unwrap(),
+        b.activities
+    );
     assert_eq!(store.orders().await.unwrap(), b.orders);
     assert_eq!(store.issues().await.unwrap(), b.issues);
     assert_eq!(store.transcripts().await.unwrap(), b.transcripts);
     assert_eq!(store.projects().await.unwrap(), b.projects);
-    assert_eq!(store.account(b.accounts[0].id).await.unwrap(), b.accounts[0]);
+    assert_eq!(
+        store.account(b.accounts[0].id).await.unwrap(),
+        b.accounts[0]
+    );
     let c = store.counts().await.unwrap();
-    assert_eq!((c.accounts, c.opportunities, c.stage_changes, c.projects), (1, 1, 2, 1));
+    assert_eq!(
+        (c.accounts, c.opportunities, c.stage_changes, c.projects),
+        (1, 1, 2, 1)
+    );
 }
 
 async fn saving_a_record_again_updates_it_instead_of_duplicating(store: &dyn Store) {
@@ -272,11 +316,23 @@ async fn saving_a_record_again_updates_it_instead_of_duplicating(store: &dyn Sto
     b.orders[0].status = OrderStatus::Shipped;
     store.save_batch(&b).await.unwrap();
     let c = store.counts().await.unwrap();
-    assert_eq!((c.accounts, c.opportunities, c.orders, c.reps), (1, 1, 1, 1));
+    assert_eq!(
+        (c.accounts, c.opportunities, c.orders, c.reps),
+        (1, 1, 1, 1)
+    );
     let acc = store.account(b.accounts[0].id).await.unwrap();
-    assert_eq!((acc.name.as_str(), acc.health), ("Meridian Foods", Health::Watch));
-    assert_eq!(store.opportunities(true).await.unwrap()[0].amount, Some(usd(41_000)));
-    assert_eq!(store.orders().await.unwrap()[0].status, OrderStatus::Shipped);
+    assert_eq!(
+        (acc.name.as_str(), acc.health),
+        ("Meridian Foods", Health::Watch)
+    );
+    assert_eq!(
+        store.opportunities(true).await.unwrap()[0].amount,
+        Some(usd(41_000))
+    );
+    assert_eq!(
+        store.orders().await.unwrap()[0].status,
+        OrderStatus::Shipped
+    );
 }
 
 async fn stage_history_is_appended_and_identical_changes_are_kept_once(store: &dyn Store) {
@@ -285,11 +341,18 @@ async fn stage_history_is_appended_and_identical_changes_are_kept_once(store: &d
     let opp = &mut b.opportunities[0];
     opp.stage = Stage::parse("Negotiation").unwrap();
     // The re-import only knows the newest change; the stored history keeps the older ones.
-    opp.stage_history = vec![StageChange { stage: opp.stage.clone(), entered_on: day(2026, 4, 2) }];
+    opp.stage_history = vec![StageChange {
+        stage: opp.stage.clone(),
+        entered_on: day(2026, 4, 2),
+    }];
     store.save_batch(&b).await.unwrap();
     store.save_batch(&b).await.unwrap();
     let stored = store.opportunity(b.opportunities[0].id).await.unwrap();
-    let stages: Vec<&str> = stored.stage_history.iter().map(|c| c.stage.as_str()).collect();
+    let stages: Vec<&str> = stored
+        .stage_history
+        .iter()
+        .map(|c| c.stage.as_str())
+        .collect();
     assert_eq!(stages, ["Qualification", "Proposal", "Negotiation"]);
     assert_eq!(stored.stage.as_str(), "Negotiation");
     let stages = store.opportunity_stages().await.unwrap();
@@ -313,17 +376,44 @@ async fn external_keys_index_stored_records_for_reimports(store: &dyn Store) {
     let b = sample();
     store.save_batch(&b).await.unwrap();
     let accounts = store.key_index(KeyedKind::Account).await.unwrap();
-    assert_eq!(accounts[b.accounts[0].ext_key.as_ref().unwrap()], b.accounts[0].id.as_uuid());
+    assert_eq!(
+        accounts[b.accounts[0].ext_key.as_ref().unwrap()],
+        b.accounts[0].id.as_uuid()
+    );
     let opps = store.key_index(KeyedKind::Opportunity).await.unwrap();
     assert_eq!(opps.len(), 1);
-    assert!(store.key_index(KeyedKind::Activity).await.unwrap().is_empty());
+    assert!(
+        store
+            .key_index(KeyedKind::Activity)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn asking_for_a_missing_record_is_not_found(store: &dyn Store) {
     let err = store.account(AccountId::new()).await.unwrap_err();
-    assert!(matches!(err, StoreError::NotFound { what: "account", .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            StoreError::NotFound {
+                what: "account",
+                ..
+            }
+        ),
+        "{err}"
+    );
     let err = store.opportunity(OpportunityId::new()).await.unwrap_err();
-    assert!(matches!(err, StoreError::NotFound { what: "opportunity", .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            StoreError::NotFound {
+                what: "opportunity",
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 async fn activities_filter_by_account_and_limit_newest_first(store: &dyn Store) {
@@ -342,13 +432,29 @@ async fn activities_filter_by_account_and_limit_newest_first(store: &dyn Store) 
     other.contact_id = None;
     b.activities.push(other);
     store.save_batch(&b).await.unwrap();
-    let filter = ActivityFilter { account_id: Some(b.accounts[0].id), limit: Some(2), ..Default::default() };
+    let filter = ActivityFilter {
+        account_id: Some(b.accounts[0].id),
+        limit: Some(2),
+        ..Default::default()
+    };
     let got = store.activities(filter).await.unwrap();
     let subjects: Vec<&str> = got.iter().map(|a| a.subject.as_str()).collect();
     assert_eq!(subjects, ["Follow-up 5", "Follow-up 4"]);
-    let all = store.activities(ActivityFilter { account_id: Some(b.accounts[0].id), ..Default::default() }).await;
+    let all = store
+        .activities(ActivityFilter {
+            account_id: Some(b.accounts[0].id),
+            ..Default::default()
+        })
+        .await;
     assert_eq!(all.unwrap().len(), 6);
-    assert_eq!(store.activities(ActivityFilter::default()).await.unwrap().len(), 7);
+    assert_eq!(
+        store
+            .activities(ActivityFilter::default())
+            .await
+            .unwrap()
+            .len(),
+        7
+    );
 }
 
 async fn large_batches_span_many_statements(store: &dyn Store) {
@@ -367,5 +473,8 @@ async fn large_batches_span_many_statements(store: &dyn Store) {
     store.save_batch_with_progress(&b, &progress).await.unwrap();
     assert_eq!(store.counts().await.unwrap().activities, 2_501);
     // Every written row is reported (stage changes are not rows of a record kind).
-    assert_eq!(written.load(std::sync::atomic::Ordering::Relaxed), b.len() as u64);
+    assert_eq!(
+        written.load(std::sync::atomic::Ordering::Relaxed),
+        b.len() as u64
+    );
 }

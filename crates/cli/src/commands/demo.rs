@@ -54,7 +54,8 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<()> {
     let today = SystemClock.today();
     let generator = Generator::new(size, args.seed, today);
     let plan = generator.plan();
-    let expected = (plan.reps + plan.accounts * 5 + plan.leads + plan.opportunities + plan.activities) as u64;
+    let expected =
+        (plan.reps + plan.accounts * 5 + plan.leads + plan.opportunities + plan.activities) as u64;
     let pb = output::bar(expected, "generating", false);
     if ctx.json {
         pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
@@ -66,7 +67,10 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<()> {
     let mut notes_dir = None;
     let mut notes_written = 0;
     for batch in generator {
-        store.save_batch_with_progress(&batch, &|n| pb.inc(n)).await.context("storing the demo company")?;
+        store
+            .save_batch_with_progress(&batch, &|n| pb.inc(n))
+            .await
+            .context("storing the demo company")?;
         if !batch.transcripts.is_empty() {
             let dir = demo_dir.join("transcripts");
             std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -77,11 +81,25 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<()> {
         }
         if notes_written < 12 {
             let dir = demo_dir.join("notes");
-            for a in batch.activities.iter().filter(|a| a.body.is_some()).take(12 - notes_written) {
-                std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            for a in batch
+                .activities
+                .iter()
+                .filter(|a| a.body.is_some())
+                .take(12 - notes_written)
+            {
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
                 notes_written += 1;
-                let body = format!("{}\n{}\n\n{}\n", a.subject, a.occurred_at.format("%Y-%m-%d"), a.body.as_deref().unwrap_or(""));
-                write(&dir.join(format!("note-{notes_written:02}.txt")), body.as_bytes())?;
+                let body = format!(
+                    "{}\n{}\n\n{}\n",
+                    a.subject,
+                    a.occurred_at.format("%Y-%m-%d"),
+                    a.body.as_deref().unwrap_or("")
+                );
+                write(
+                    &dir.join(format!("note-{notes_written:02}.txt")),
+                    body.as_bytes(),
+                )?;
                 notes_dir = Some(dir.display().to_string());
             }
         }
@@ -103,7 +121,11 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<()> {
         let dir = demo_dir.join("exports");
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let reps: HashMap<_, _> = kept.reps.iter().map(|r| (r.id, r.name.clone())).collect();
-        let accounts: HashMap<_, _> = kept.accounts.iter().map(|a| (a.id, a.name.clone())).collect();
+        let accounts: HashMap<_, _> = kept
+            .accounts
+            .iter()
+            .map(|a| (a.id, a.name.clone()))
+            .collect();
         let files = [
             ("salesforce-accounts.csv", 0),
             ("salesforce-contacts.csv", 1),
@@ -112,18 +134,31 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<()> {
         ];
         for (name, which) in files {
             let path = dir.join(name);
-            let file = std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+            let file = std::fs::File::create(&path)
+                .with_context(|| format!("creating {}", path.display()))?;
             let out = std::io::BufWriter::new(file);
             match which {
                 0 => export::account_report(out, &kept.accounts, &reps),
                 1 => export::contact_report(out, &kept.contacts, &accounts),
                 2 => export::lead_report(out, &kept.leads, &reps),
-                _ => export::opportunity_report(out, &kept.opportunities, &accounts, &reps, args.seed),
+                _ => export::opportunity_report(
+                    out,
+                    &kept.opportunities,
+                    &accounts,
+                    &reps,
+                    args.seed,
+                ),
             }
             .with_context(|| format!("writing {}", path.display()))?;
             exports.push(path);
         }
-        let opts = ImportOptions { mapping: None, dry_run: false, currency: Currency::USD, default_capacity: 20, quiet: true };
+        let opts = ImportOptions {
+            mapping: None,
+            dry_run: false,
+            currency: Currency::USD,
+            default_capacity: 20,
+            quiet: true,
+        };
         reimport = import_files(&*store, &exports, &opts).await?;
     }
     let counts = store.counts().await?;
@@ -158,26 +193,55 @@ fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 fn print(r: &DemoReport, ctx: &Context) {
-    println!("Made the demo company Brightwater Industrial Supply ({} size, seed {}, history up to {}).", r.size, r.seed, r.today);
+    println!(
+        "Made the demo company Brightwater Industrial Supply ({} size, seed {}, history up to {}).",
+        r.size, r.seed, r.today
+    );
     println!("Stored in {}:", roomwork_store::redact_url(&ctx.url));
     println!("{}", super::status::counts_table(&r.counts));
     if !r.reimport.is_empty() {
-        println!("\nImported its CRM exports back through the importer (stage spellings reconciled, nothing duplicated):");
+        println!(
+            "\nImported its CRM exports back through the importer (stage spellings reconciled, nothing duplicated):"
+        );
         let rows = r.reimport.iter().map(|f| {
             let (created, updated, unchanged) = f.plan.as_ref().map_or((0, 0, 0), |p| {
-                p.tallies.values().fold((0, 0, 0), |(c, u, n), t| (c + t.created, u + t.updated, n + t.unchanged))
+                p.tallies.values().fold((0, 0, 0), |(c, u, n), t| {
+                    (c + t.created, u + t.updated, n + t.unchanged)
+                })
             });
             let stages = f.plan.as_ref().map_or(0, |p| p.stages.len());
             vec![
-                PathBuf::from(&f.file).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
-                f.detected.clone().unwrap_or_else(|| f.error.clone().unwrap_or_default()),
+                PathBuf::from(&f.file)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+                f.detected
+                    .clone()
+                    .unwrap_or_else(|| f.error.clone().unwrap_or_default()),
                 created.to_string(),
                 updated.to_string(),
                 unchanged.to_string(),
-                if stages > 0 { format!("{stages} spellings") } else { "-".into() },
+                if stages > 0 {
+                    format!("{stages} spellings")
+                } else {
+                    "-".into()
+                },
             ]
         });
-        println!("{}", output::table(&["file", "detected as", "created", "updated", "unchanged", "stages"], rows));
+        println!(
+            "{}",
+            output::table(
+                &[
+                    "file",
+                    "detected as",
+                    "created",
+                    "updated",
+                    "unchanged",
+                    "stages"
+                ],
+                rows
+            )
+        );
     }
     let h = &r.hygiene;
     println!(
@@ -198,5 +262,8 @@ fn print(r: &DemoReport, ctx: &Context) {
     println!("\nTry next:");
     println!("  roomwork {dd} status");
     println!("  roomwork {dd} hygiene");
-    println!("  roomwork {dd} import --dry-run {}", r.exports.last().map(|s| s.as_str()).unwrap_or("FILE.csv"));
+    println!(
+        "  roomwork {dd} import --dry-run {}",
+        r.exports.last().map(|s| s.as_str()).unwrap_or("FILE.csv")
+    );
 }

@@ -12,7 +12,14 @@ pub async fn report(store: &dyn roomwork_store::Store) -> anyhow::Result<Hygiene
     let contacts = store.contacts().await?;
     let leads = store.leads().await?;
     let opportunities = store.opportunities(false).await?;
-    Ok(hygiene(&accounts, &contacts, &leads, &opportunities, &StageCatalog::default_b2b(), SystemClock.today()))
+    Ok(hygiene(
+        &accounts,
+        &contacts,
+        &leads,
+        &opportunities,
+        &StageCatalog::default_b2b(),
+        SystemClock.today(),
+    ))
 }
 
 pub async fn run(ctx: &Context) -> anyhow::Result<()> {
@@ -28,12 +35,28 @@ pub async fn run(ctx: &Context) -> anyhow::Result<()> {
 /// Prints the report, with up to `examples` rows per list.
 pub fn print(r: &HygieneReport, examples: usize) {
     println!("Field completion");
-    let rows = r.completion.iter().map(|c| vec![c.object.to_string(), c.field.to_string(), format!("{}/{}", c.filled, c.total), output::percent(c.rate)]);
-    println!("{}", output::table(&["object", "field", "filled", "rate"], rows));
-    for (title, groups) in [("Probable duplicate accounts", &r.duplicate_accounts), ("Probable duplicate contacts", &r.duplicate_contacts)] {
+    let rows = r.completion.iter().map(|c| {
+        vec![
+            c.object.to_string(),
+            c.field.to_string(),
+            format!("{}/{}", c.filled, c.total),
+            output::percent(c.rate),
+        ]
+    });
+    println!(
+        "{}",
+        output::table(&["object", "field", "filled", "rate"], rows)
+    );
+    for (title, groups) in [
+        ("Probable duplicate accounts", &r.duplicate_accounts),
+        ("Probable duplicate contacts", &r.duplicate_contacts),
+    ] {
         println!("\n{title}: {}", groups.len());
         if !groups.is_empty() {
-            let rows = groups.iter().take(examples).map(|g| vec![g.names.join(" | "), g.reason.clone()]);
+            let rows = groups
+                .iter()
+                .take(examples)
+                .map(|g| vec![g.names.join(" | "), g.reason.clone()]);
             println!("{}", output::table(&["records", "why"], rows));
         }
     }
@@ -41,7 +64,13 @@ pub fn print(r: &HygieneReport, examples: usize) {
         println!("\n{title}: {}", l.count);
         if l.count > 0 {
             let rows = l.examples.iter().take(examples).map(|d| {
-                vec![d.name.clone(), d.stage.clone(), d.close_date.map(|c| c.to_string()).unwrap_or_else(|| "-".into())]
+                vec![
+                    d.name.clone(),
+                    d.stage.clone(),
+                    d.close_date
+                        .map(|c| c.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                ]
             });
             println!("{}", output::table(&["deal", "stage", "close date"], rows));
         }
@@ -51,6 +80,14 @@ pub fn print(r: &HygieneReport, examples: usize) {
     list("Open deals without a next step", &r.no_next_step);
     if !r.unknown_stages.is_empty() {
         println!("\nStages not in the canonical list");
-        println!("{}", output::table(&["stage", "deals"], r.unknown_stages.iter().map(|(s, n)| vec![s.clone(), n.to_string()])));
+        println!(
+            "{}",
+            output::table(
+                &["stage", "deals"],
+                r.unknown_stages
+                    .iter()
+                    .map(|(s, n)| vec![s.clone(), n.to_string()])
+            )
+        );
     }
 }

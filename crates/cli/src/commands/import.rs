@@ -61,10 +61,16 @@ pub async fn load_existing(store: &dyn Store) -> anyhow::Result<Existing> {
 }
 
 /// Imports files in order; each file is stored in one transaction or not at all.
-pub async fn import_files(store: &dyn Store, files: &[impl AsRef<Path>], opts: &ImportOptions) -> anyhow::Result<Vec<FileReport>> {
+pub async fn import_files(
+    store: &dyn Store,
+    files: &[impl AsRef<Path>],
+    opts: &ImportOptions,
+) -> anyhow::Result<Vec<FileReport>> {
     let catalog = StageCatalog::default_b2b();
     let clock = SystemClock;
-    let mut existing = load_existing(store).await.context("reading stored records")?;
+    let mut existing = load_existing(store)
+        .await
+        .context("reading stored records")?;
     let mut reports = Vec::new();
     for path in files {
         let path = path.as_ref();
@@ -92,7 +98,13 @@ pub async fn import_files(store: &dyn Store, files: &[impl AsRef<Path>], opts: &
         if opts.quiet || bytes.len() < (1 << 20) {
             pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
         }
-        let parsed = roomwork_ingest::parse_file(&name, &bytes, opts.mapping.as_ref(), opts.currency, &mut |b| pb.set_position(b));
+        let parsed = roomwork_ingest::parse_file(
+            &name,
+            &bytes,
+            opts.mapping.as_ref(),
+            opts.currency,
+            &mut |b| pb.set_position(b),
+        );
         pb.finish_and_clear();
         drop(bytes);
         let parsed = match parsed {
@@ -109,21 +121,37 @@ pub async fn import_files(store: &dyn Store, files: &[impl AsRef<Path>], opts: &
         report.ignored_columns = parsed.columns.ignored.clone();
         report.duplicated_columns = parsed.columns.duplicated.clone();
         if !opts.quiet {
-            eprintln!("{name}: {} ({} rows, {})", parsed.profile.label, report.rows, parsed.encoding);
+            eprintln!(
+                "{name}: {} ({} rows, {})",
+                parsed.profile.label, report.rows, parsed.encoding
+            );
         }
         let present = parsed.present();
-        let plan = resolve::plan(parsed.records, &present, &mut existing, &catalog, &clock, opts.default_capacity);
+        let plan = resolve::plan(
+            parsed.records,
+            &present,
+            &mut existing,
+            &catalog,
+            &clock,
+            opts.default_capacity,
+        );
         if !opts.dry_run && !plan.batch.is_empty() {
             let pb = output::bar(plan.batch.len() as u64, "storing", false);
             if opts.quiet || plan.batch.len() < 50_000 {
                 pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
             }
-            let saved = store.save_batch_with_progress(&plan.batch, &|n| pb.inc(n)).await;
+            let saved = store
+                .save_batch_with_progress(&plan.batch, &|n| pb.inc(n))
+                .await;
             pb.finish_and_clear();
             if let Err(e) = saved {
-                report.error = Some(format!("{name}: storing failed, nothing of it was stored: {e}"));
+                report.error = Some(format!(
+                    "{name}: storing failed, nothing of it was stored: {e}"
+                ));
                 // What the plan assumed is not stored: read the store again.
-                existing = load_existing(store).await.context("re-reading stored records")?;
+                existing = load_existing(store)
+                    .await
+                    .context("re-reading stored records")?;
                 report.plan = Some(plan);
                 reports.push(report);
                 continue;
@@ -140,13 +168,20 @@ pub async fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
     let currency = Currency::parse(&args.currency).context("--currency")?;
     let mapping = match &args.mapping {
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read the mapping file {}", p.display()))?;
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read the mapping file {}", p.display()))?;
             Some(Mapping::parse(&p.display().to_string(), &text, currency)?)
         }
         None => None,
     };
     let store = ctx.store().await?;
-    let opts = ImportOptions { mapping, dry_run: args.dry_run, currency, default_capacity: args.default_capacity, quiet: ctx.json };
+    let opts = ImportOptions {
+        mapping,
+        dry_run: args.dry_run,
+        currency,
+        default_capacity: args.default_capacity,
+        quiet: ctx.json,
+    };
     let reports = import_files(&*store, &args.files, &opts).await?;
     if ctx.json {
         output::json(&reports)?;
@@ -155,7 +190,11 @@ pub async fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
     }
     let failed = reports.iter().filter(|r| r.error.is_some()).count();
     if failed > 0 {
-        return Err(ImportFailed { failed, total: reports.len() }.into());
+        return Err(ImportFailed {
+            failed,
+            total: reports.len(),
+        }
+        .into());
     }
     let _ = SystemClock.now();
     Ok(())
@@ -175,21 +214,37 @@ pub fn print_reports(reports: &[FileReport], dry_run: bool) {
             _ => {}
         }
         if !r.duplicated_columns.is_empty() {
-            println!("  repeated columns (first non-empty value used): {}", r.duplicated_columns.join(", "));
+            println!(
+                "  repeated columns (first non-empty value used): {}",
+                r.duplicated_columns.join(", ")
+            );
         }
         if !r.ignored_columns.is_empty() {
             println!("  columns not used: {}", r.ignored_columns.join(", "));
         }
         let Some(plan) = &r.plan else { continue };
         let verb = if dry_run { "would be" } else { "" };
-        let rows = plan.tallies.iter().map(|(kind, t)| vec![kind.to_string(), t.created.to_string(), t.updated.to_string(), t.unchanged.to_string()]);
-        let header = if dry_run { ["records", "would create", "would update", "unchanged"] } else { ["records", "created", "updated", "unchanged"] };
+        let rows = plan.tallies.iter().map(|(kind, t)| {
+            vec![
+                kind.to_string(),
+                t.created.to_string(),
+                t.updated.to_string(),
+                t.unchanged.to_string(),
+            ]
+        });
+        let header = if dry_run {
+            ["records", "would create", "would update", "unchanged"]
+        } else {
+            ["records", "created", "updated", "unchanged"]
+        };
         println!("{}", output::table(&header, rows));
         if !plan.stages.is_empty() {
             let rows = plan.stages.iter().map(|m| {
                 vec![
                     m.raw.clone(),
-                    m.canonical.clone().unwrap_or_else(|| "(not mapped: kept as typed)".into()),
+                    m.canonical
+                        .clone()
+                        .unwrap_or_else(|| "(not mapped: kept as typed)".into()),
                     match (m.method, m.score) {
                         (Some(method), Some(s)) => format!("{method:?} {s:.2}").to_lowercase(),
                         (Some(method), None) => format!("{method:?}").to_lowercase(),
@@ -198,18 +253,33 @@ pub fn print_reports(reports: &[FileReport], dry_run: bool) {
                     m.rows.to_string(),
                 ]
             });
-            println!("{}", output::table(&["stage in file", "canonical stage", "match", "rows"], rows));
+            println!(
+                "{}",
+                output::table(&["stage in file", "canonical stage", "match", "rows"], rows)
+            );
         }
         if !plan.new_reps.is_empty() {
-            println!("  reps {verb} created from owner names: {}", plan.new_reps.join(", "));
+            println!(
+                "  reps {verb} created from owner names: {}",
+                plan.new_reps.join(", ")
+            );
         }
         if !plan.referenced_accounts.is_empty() {
-            let shown: Vec<&str> = plan.referenced_accounts.iter().take(10).map(|s| s.as_str()).collect();
+            let shown: Vec<&str> = plan
+                .referenced_accounts
+                .iter()
+                .take(10)
+                .map(|s| s.as_str())
+                .collect();
             let more = plan.referenced_accounts.len().saturating_sub(10);
             println!(
                 "  accounts {verb} created from references: {}{}",
                 shown.join(", "),
-                if more > 0 { format!(" and {more} more") } else { String::new() }
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
             );
         }
         for w in &plan.warnings {

@@ -34,18 +34,29 @@ impl Context {
             .database_url
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("roomwork.db").display()));
-        Ok(Self { data_dir, url, json: global.json })
+        Ok(Self {
+            data_dir,
+            url,
+            json: global.json,
+        })
     }
 
     /// Opens the store, creating the data directory for an SQLite file.
     pub async fn store(&self) -> anyhow::Result<Box<dyn Store>> {
         if self.url.starts_with("sqlite:") {
-            std::fs::create_dir_all(&self.data_dir)
-                .with_context(|| format!("cannot create the data directory {}", self.data_dir.display()))?;
+            std::fs::create_dir_all(&self.data_dir).with_context(|| {
+                format!(
+                    "cannot create the data directory {}",
+                    self.data_dir.display()
+                )
+            })?;
         }
-        roomwork_store::open(&self.url)
-            .await
-            .with_context(|| format!("cannot open the database at {}", roomwork_store::redact_url(&self.url)))
+        roomwork_store::open(&self.url).await.with_context(|| {
+            format!(
+                "cannot open the database at {}",
+                roomwork_store::redact_url(&self.url)
+            )
+        })
     }
 }
 

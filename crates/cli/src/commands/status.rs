@@ -25,7 +25,10 @@ pub async fn run(ctx: &Context) -> anyhow::Result<()> {
     if ctx.json {
         return output::json(&s);
     }
-    println!("data directory: {}\ndatabase: {} ({:?})", s.data_dir, s.database, s.backend);
+    println!(
+        "data directory: {}\ndatabase: {} ({:?})",
+        s.data_dir, s.database, s.backend
+    );
     println!("{}", counts_table(&s.counts));
     Ok(())
 }
@@ -45,7 +48,10 @@ pub fn counts_table(c: &roomwork_store::Counts) -> comfy_table::Table {
         ("transcripts", c.transcripts),
         ("portfolio projects", c.projects),
     ];
-    output::table(&["records", "count"], rows.iter().map(|(k, n)| vec![k.to_string(), n.to_string()]))
+    output::table(
+        &["records", "count"],
+        rows.iter().map(|(k, n)| vec![k.to_string(), n.to_string()]),
+    )
 }
 
 pub fn stages(ctx: &Context) -> anyhow::Result<()> {
@@ -54,8 +60,20 @@ pub fn stages(ctx: &Context) -> anyhow::Result<()> {
         return output::json(&catalog);
     }
     let rows = catalog.stages().iter().enumerate().map(|(i, s)| {
-        vec![(i + 1).to_string(), s.name.clone(), format!("{:?}", s.outcome).to_lowercase(), s.expected_days.to_string(), s.aliases.join(", ")]
+        vec![
+            (i + 1).to_string(),
+            s.name.clone(),
+            format!("{:?}", s.outcome).to_lowercase(),
+            s.expected_days.to_string(),
+            s.aliases.join(", "),
+        ]
     });
-    println!("{}", output::table(&["#", "stage", "outcome", "expected days", "also accepted"], rows));
+    println!(
+        "{}",
+        output::table(
+            &["#", "stage", "outcome", "expected days", "also accepted"],
+            rows
+        )
+    );
     Ok(())
 }
