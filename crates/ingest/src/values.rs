@@ -204,8 +204,14 @@ mod tests {
         );
         // Contradicting cells: the first decides, and parsing then reports the other as bad.
         let broken = ["13/8/2011", "8/13/2011"];
-        assert_eq!(DateOrder::detect(broken.iter().copied(), DateOrder::Mdy), Some(DateOrder::Dmy));
-        assert_eq!(DateOrder::detect(["soon"].iter().copied(), DateOrder::Mdy), None);
+        assert_eq!(
+            DateOrder::detect(broken.iter().copied(), DateOrder::Mdy),
+            Some(DateOrder::Dmy)
+        );
+        assert_eq!(
+            DateOrder::detect(["soon"].iter().copied(), DateOrder::Mdy),
+            None
+        );
     }
 
     #[test]

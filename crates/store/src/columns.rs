@@ -86,17 +86,29 @@ fn values_clause(sql: &mut String, rows: usize, columns: usize, style: Placehold
 
 /// `INSERT ... VALUES (...), (...) ON CONFLICT (id) DO UPDATE SET ...` for `rows` rows.
 pub(crate) fn upsert_sql(table: &Table, rows: usize, style: Placeholders) -> String {
-    let mut sql = format!("INSERT INTO {} ({}) VALUES ", table.name, table.columns.join(", "));
+    let mut sql = format!(
+        "INSERT INTO {} ({}) VALUES ",
+        table.name,
+        table.columns.join(", ")
+    );
     values_clause(&mut sql, rows, table.columns.len(), style);
-    let updates: Vec<String> =
-        table.columns.iter().filter(|c| **c != "id").map(|c| format!("{c} = excluded.{c}")).collect();
-    sql.push_str(&format!(" ON CONFLICT (id) DO UPDATE SET {}", updates.join(", ")));
+    let updates: Vec<String> = table
+        .columns
+        .iter()
+        .filter(|c| **c != "id")
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    sql.push_str(&format!(
+        " ON CONFLICT (id) DO UPDATE SET {}",
+        updates.join(", ")
+    ));
     sql
 }
 
 /// Stage changes are appended; an identical (deal, stage, date) is kept once.
 pub(crate) fn stage_change_sql(rows: usize, style: Placeholders) -> String {
-    let mut sql = String::from("INSERT INTO stage_changes (opportunity_id, stage, entered_on) VALUES ");
+    let mut sql =
+        String::from("INSERT INTO stage_changes (opportunity_id, stage, entered_on) VALUES ");
     values_clause(&mut sql, rows, 3, style);
     sql.push_str(" ON CONFLICT (opportunity_id, stage, entered_on) DO NOTHING");
     sql

@@ -20,4 +20,9 @@ impl PgStore {
     }
 }
 
-impl_store!(PgStore, sqlx::Postgres, Backend::Postgres, crate::columns::Placeholders::Numbered);
+impl_store!(
+    PgStore,
+    sqlx::Postgres,
+    Backend::Postgres,
+    crate::columns::Placeholders::Numbered
+);

@@ -42,4 +42,9 @@ impl SqliteStore {
     }
 }
 
-impl_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite, crate::columns::Placeholders::Anonymous);
+impl_store!(
+    SqliteStore,
+    sqlx::Sqlite,
+    Backend::Sqlite,
+    crate::columns::Placeholders::Anonymous
+);
