@@ -83,7 +83,9 @@ impl Existing {
             }
             e.leads.insert(l.id, l);
         }
-        for o in opportunities {
+        for mut o in opportunities {
+            // Stage changes are appended by the store, never rewritten: the history is not needed.
+            o.stage_history.clear();
             if let Some(k) = &o.ext_key {
                 e.opportunities_by_key.insert(k.clone(), o.id);
             }
@@ -163,11 +165,26 @@ struct Ctx<'a> {
     now: DateTime<Utc>,
     default_capacity: u32,
     unresolved_owner_ids: usize,
+    /// Owner and account values repeat on many rows: resolve each distinct spelling once.
+    rep_cache: HashMap<String, Option<RepId>>,
+    account_cache: HashMap<(Option<ExternalKey>, Option<String>), Option<AccountId>>,
 }
 
 impl Ctx<'_> {
     fn rep(&mut self, owner: &Option<String>) -> Option<RepId> {
         let owner = owner.as_ref()?;
+        if let Some(hit) = self.rep_cache.get(owner) {
+            if hit.is_none() && owner.starts_with("005") {
+                self.unresolved_owner_ids += 1;
+            }
+            return *hit;
+        }
+        let id = self.resolve_rep(owner);
+        self.rep_cache.insert(owner.clone(), id);
+        id
+    }
+
+    fn resolve_rep(&mut self, owner: &str) -> Option<RepId> {
         // A Salesforce user id (005...) names no one we know; a users export would be needed.
         if owner.len() >= 15
             && owner.starts_with("005")
@@ -201,6 +218,16 @@ impl Ctx<'_> {
 
     fn account(&mut self, r: &Option<AccountRef>) -> Option<AccountId> {
         let r = r.as_ref()?;
+        let cache_key = (r.key.clone(), r.name.clone());
+        if let Some(hit) = self.account_cache.get(&cache_key) {
+            return *hit;
+        }
+        let id = self.resolve_account(r);
+        self.account_cache.insert(cache_key, id);
+        id
+    }
+
+    fn resolve_account(&mut self, r: &AccountRef) -> Option<AccountId> {
         if let Some(k) = &r.key
             && let Some(id) = self.existing.accounts_by_key.get(k)
         {
@@ -279,9 +306,11 @@ pub fn plan(
         now,
         default_capacity,
         unresolved_owner_ids: 0,
+        rep_cache: HashMap::new(),
+        account_cache: HashMap::new(),
     };
     let mut reconciler = StageReconciler::new(catalog);
-    let mut seen_lines: HashMap<ExternalKey, u64> = HashMap::new();
+    let mut seen_lines: HashMap<ExternalKey, u64> = HashMap::with_capacity(records.len());
     let mut repeated = 0usize;
     let mut note_repeat = |key: &ExternalKey, line: u64, warnings: &mut Vec<String>| -> bool {
         if let Some(first) = seen_lines.insert(key.clone(), line) {
@@ -371,6 +400,7 @@ pub fn plan(
                 }
                 ctx.existing.index_account(a);
             }
+            ctx.account_cache.clear();
         }
         Records::Contacts(rows) => {
             for r in rows {
@@ -503,6 +533,9 @@ pub fn plan(
             }
         }
         Records::Opportunities(rows) => {
+            ctx.existing.opportunities.reserve(rows.len());
+            ctx.existing.opportunities_by_key.reserve(rows.len());
+            ctx.plan.batch.opportunities.reserve(rows.len());
             let mut unmapped_rows = 0usize;
             for r in rows {
                 note_repeat(&r.key, r.line, &mut ctx.plan.warnings);
@@ -577,18 +610,16 @@ pub fn plan(
                 if let Some(c) = r.created {
                     o.created_on = c;
                 }
-                let mut compare = stored.clone();
-                if let Some(s) = compare.as_mut() {
-                    s.stage_history.clear();
-                }
-                let mut candidate = o.clone();
-                candidate.stage_history.clear();
-                record_change(&mut ctx.plan, "opportunities", compare.as_ref(), &candidate);
-                if compare.as_ref() != Some(&candidate) {
-                    ctx.plan.batch.opportunities.push(o.clone());
+                // Compare without the history (stored deals are held without it).
+                let history = std::mem::take(&mut o.stage_history);
+                let changed = stored.as_ref() != Some(&o);
+                record_change(&mut ctx.plan, "opportunities", stored.as_ref(), &o);
+                if changed {
+                    let mut write = o.clone();
+                    write.stage_history = history;
+                    ctx.plan.batch.opportunities.push(write);
                 }
                 ctx.existing.opportunities_by_key.insert(r.key, o.id);
-                o.stage_history.clear();
                 ctx.existing.opportunities.insert(o.id, o);
             }
             if unmapped_rows > 0 {

@@ -36,6 +36,19 @@ pub struct FileReport {
     pub plan: Option<Plan>,
     /// Why the file was refused.
     pub error: Option<String>,
+    /// Milliseconds spent reading and parsing, planning, and storing.
+    pub timings_ms: Timings,
+}
+
+/// Where an import's time went.
+#[derive(Debug, Default, Serialize)]
+pub struct Timings {
+    /// Decoding, CSV reading, detection and cell parsing.
+    pub parse: u64,
+    /// Matching against stored records.
+    pub plan: u64,
+    /// Writing the batch.
+    pub store: u64,
 }
 
 /// Options shared with the demo.
@@ -85,7 +98,9 @@ pub async fn import_files(
             stored: false,
             plan: None,
             error: None,
+            timings_ms: Timings::default(),
         };
+        let started = std::time::Instant::now();
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
@@ -126,6 +141,8 @@ pub async fn import_files(
                 parsed.profile.label, report.rows, parsed.encoding
             );
         }
+        report.timings_ms.parse = started.elapsed().as_millis() as u64;
+        let started = std::time::Instant::now();
         let present = parsed.present();
         let plan = resolve::plan(
             parsed.records,
@@ -135,6 +152,8 @@ pub async fn import_files(
             &clock,
             opts.default_capacity,
         );
+        report.timings_ms.plan = started.elapsed().as_millis() as u64;
+        let started = std::time::Instant::now();
         if !opts.dry_run && !plan.batch.is_empty() {
             let pb = output::bar(plan.batch.len() as u64, "storing", false);
             if opts.quiet || plan.batch.len() < 50_000 {
@@ -144,6 +163,7 @@ pub async fn import_files(
                 .save_batch_with_progress(&plan.batch, &|n| pb.inc(n))
                 .await;
             pb.finish_and_clear();
+            report.timings_ms.store = started.elapsed().as_millis() as u64;
             if let Err(e) = saved {
                 report.error = Some(format!(
                     "{name}: storing failed, nothing of it was stored: {e}"
