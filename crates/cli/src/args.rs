@@ -10,7 +10,12 @@ const EXIT_CODES: &str = "Exit codes: 0 done; 1 unexpected failure; 2 bad comman
 
 /// roomwork: AI sales operations that give account managers their time back for customers.
 #[derive(Debug, Parser)]
-#[command(name = "roomwork", version, about, after_help = EXIT_CODES)]
+#[command(
+    name = "roomwork",
+    version,
+    about = "roomwork: AI sales operations that give account managers their time back for customers",
+    after_help = EXIT_CODES
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -81,6 +86,11 @@ pub struct ImportArgs {
     /// Currency of amounts written without a symbol or code.
     #[arg(long, env = "ROOMWORK_CURRENCY", default_value = "USD")]
     pub currency: String,
+
+    /// Order of day, month and year in slash or dot dates, when the data cannot tell (every
+    /// day is 12 or less). Without it the order is detected from all of a file's dates.
+    #[arg(long, value_parser = ["mdy", "dmy", "ymd"])]
+    pub date_order: Option<String>,
 
     /// Weekly lead capacity given to reps that an import creates from an owner name.
     #[arg(long, default_value_t = 20)]

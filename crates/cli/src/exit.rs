@@ -37,13 +37,20 @@ pub struct ImportFailed {
     pub total: usize,
 }
 
+/// A file could not be written to the database (nothing of it was stored).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{0} file(s) could not be stored: the database refused or failed the write; nothing from those files was stored"
+)]
+pub struct StoreFailed(pub usize);
+
 /// Maps an error chain to its exit code.
 pub fn classify(e: &anyhow::Error) -> Code {
     for cause in e.chain() {
         if cause.is::<roomwork_ingest::IngestError>() || cause.is::<ImportFailed>() {
             return Code::InvalidInput;
         }
-        if cause.is::<roomwork_store::StoreError>() {
+        if cause.is::<roomwork_store::StoreError>() || cause.is::<StoreFailed>() {
             return Code::Database;
         }
         if cause.is::<Refused>() {

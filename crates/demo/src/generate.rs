@@ -334,26 +334,31 @@ impl Generator {
         let mut weights = Vec::with_capacity(n);
         for i in 0..n {
             let mut rng = Rng::stream(self.seed, "account", i as u64);
-            let (name, short, industry) = loop {
-                let stem = *rng.pick(corpus::COMPANY_STEMS);
-                let (kind, industry) = *rng.pick(corpus::COMPANY_KINDS);
-                let suffix = *rng.pick(corpus::LEGAL_SUFFIXES);
-                let short = format!("{stem} {kind}");
-                let base = if suffix.is_empty() {
-                    short.clone()
-                } else {
-                    format!("{short} {suffix}")
-                };
-                let name = if used.contains(&base) {
-                    format!("{base} ({})", i)
-                } else {
-                    base
-                };
-                if used.insert(name.clone()) {
-                    break (name, short, industry);
+            // Distinct company names: a stem and a kind, then a town when those run out (the
+            // large company has more accounts than stems times kinds).
+            let city = *rng.pick(corpus::CITIES);
+            let (name, short, industry) = {
+                let mut attempt = 0;
+                loop {
+                    let stem = *rng.pick(corpus::COMPANY_STEMS);
+                    let (kind, industry) = *rng.pick(corpus::COMPANY_KINDS);
+                    let short = match attempt {
+                        0..=9 => format!("{stem} {kind}"),
+                        10..=29 => format!("{stem} {} {kind}", rng.pick(corpus::CITIES).0),
+                        _ => format!("{stem} {} {kind} {}", rng.pick(corpus::CITIES).0, i),
+                    };
+                    attempt += 1;
+                    if used.insert(crate::generate::fold_company(&short)) {
+                        let suffix = *rng.pick(corpus::LEGAL_SUFFIXES);
+                        let name = if suffix.is_empty() {
+                            short.clone()
+                        } else {
+                            format!("{short} {suffix}")
+                        };
+                        break (name, short, industry);
+                    }
                 }
             };
-            let city = *rng.pick(corpus::CITIES);
             let employees = (10f64.powf(1.8 + rng.f64() * 2.4)).round() as u32;
             let revenue = (employees as f64 * (150_000.0 + rng.f64() * 250_000.0)).round() as i64;
             let owner = rng.range(0, self.reps.len() as i64) as usize;
@@ -1078,6 +1083,14 @@ impl Generator {
         }
         batch
     }
+}
+
+/// Lower-case letters and digits of a company name, for telling names apart.
+fn fold_company(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn pick_str<'a>(rng: &mut Rng, items: &[&'a str]) -> &'a str {

@@ -233,6 +233,19 @@ impl Money {
         if int_part.is_empty() && frac_part.is_empty() {
             return Err(err("no digits"));
         }
+        // "1.500" is 1.5 in a US export and 1500 in a European one; "1,500" is read as 1500
+        // (the US convention, documented). A lone point before exactly three digits is refused
+        // rather than guessed, because guessing wrong is a silent factor of 1000.
+        let points = s.matches('.').count();
+        if points == 1
+            && !s.contains(',')
+            && frac_part.len() == 3
+            && (1..=3).contains(&int_part.len())
+        {
+            return Err(err(
+                "ambiguous: could be a decimal point or a thousands separator; write 1500 or 1.50",
+            ));
+        }
         let exp = currency.exponent() as usize;
         let mut frac = frac_part.to_string();
         if frac.len() > exp {
@@ -390,6 +403,24 @@ mod tests {
         assert!(usd("1,93,2").is_err());
         assert!(usd("12.3.4,5").is_err());
         assert!(usd("99999999999999999999").is_err());
+    }
+
+    #[test]
+    fn a_lone_point_before_three_digits_is_ambiguous_and_refused() {
+        // Regression: "25.000 €" was read as 25.00 by trimming the zeros.
+        for s in ["1.500", "25.000 €", "$1.000", "EUR 120.000"] {
+            let e = Money::parse(s, Currency::EUR).unwrap_err();
+            assert!(e.reason.contains("ambiguous"), "{s}: {e}");
+        }
+        assert_eq!(
+            Money::parse("1.500,00 €", Currency::EUR).unwrap().minor(),
+            150_000
+        );
+        assert_eq!(
+            Money::parse("1932.500", Currency::USD).unwrap().minor(),
+            193_250
+        );
+        assert_eq!(Money::parse("1.5", Currency::USD).unwrap().minor(), 150);
     }
 
     #[test]

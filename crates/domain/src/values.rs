@@ -125,7 +125,8 @@ impl From<Probability> for f64 {
 pub struct SalesforceId(String);
 
 impl SalesforceId {
-    /// Parses a 15- or 18-character id. An 18-character id's checksum must match.
+    /// Parses a 15- or 18-character id. An 18-character id with mixed case must match its
+    /// checksum; one whose letters were all folded to one case has its case restored from it.
     pub fn parse(input: &str) -> Result<Self, ParseError> {
         let s = input.trim();
         if !s.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -142,6 +143,22 @@ impl SalesforceId {
                 // case was folded (by a spreadsheet, say) is restored from it.
                 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
                 let (base, suffix) = s.split_at(15);
+                let has_upper = base.bytes().any(|b| b.is_ascii_uppercase());
+                let has_lower = base.bytes().any(|b| b.is_ascii_lowercase());
+                if has_upper && has_lower {
+                    // The case is intact, so the checksum must agree with it.
+                    if !Self::suffix(base).eq_ignore_ascii_case(suffix) {
+                        return Err(ParseError::new(
+                            "Salesforce id",
+                            input,
+                            "checksum of the last 3 characters does not match",
+                        ));
+                    }
+                    return Ok(SalesforceId(format!(
+                        "{base}{}",
+                        suffix.to_ascii_uppercase()
+                    )));
+                }
                 let mut restored = String::with_capacity(18);
                 for (chunk, code) in base.as_bytes().chunks(5).zip(suffix.bytes()) {
                     let bits = ALPHABET
@@ -333,6 +350,10 @@ mod tests {
         // Case folded by a spreadsheet: the checksum restores it.
         assert_eq!(SalesforceId::parse("001a0000006vm9riac").unwrap(), short);
         assert!(SalesforceId::parse("001A0000006Vm9rXXX").is_err());
+        // Regression: a mixed-case id with a wrong checksum was "restored" to another record.
+        assert!(SalesforceId::parse("001A0000006Vm9rAAA").is_err());
+        // Upper-cased by a spreadsheet: restored from the checksum too.
+        assert_eq!(SalesforceId::parse("001A0000006VM9RIAC").unwrap(), short);
         assert!(SalesforceId::parse("001A00-0006Vm9r").is_err());
         assert!(SalesforceId::parse("123").is_err());
     }

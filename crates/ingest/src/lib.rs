@@ -149,6 +149,8 @@ pub struct ParsedFile {
     pub encoding: &'static str,
     /// Report footer lines dropped.
     pub footer_lines: usize,
+    /// Values kept with a default (unknown picklist values), worth a look.
+    pub warnings: Vec<String>,
 }
 
 impl ParsedFile {
@@ -166,8 +168,20 @@ pub fn parse_file(
     default_currency: Currency,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ParsedFile, IngestError> {
+    parse_file_with(file, bytes, mapping, default_currency, None, progress)
+}
+
+/// [`parse_file`] with the date order fixed by the caller instead of detected.
+pub fn parse_file_with(
+    file: &str,
+    bytes: &[u8],
+    mapping: Option<&Profile>,
+    default_currency: Currency,
+    date_order: Option<values::DateOrder>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ParsedFile, IngestError> {
     let table = read::read_table(file, bytes, progress)?;
-    let profile = match mapping {
+    let mut profile = match mapping {
         Some(p) => p.clone(),
         None => profiles::detect(&table.headers, default_currency).ok_or_else(|| {
             IngestError::Unrecognised {
@@ -176,8 +190,11 @@ pub fn parse_file(
             }
         })?,
     };
+    if date_order.is_some() {
+        profile.fixed_date_order = date_order;
+    }
     let columns = ColumnMap::build(&profile, &table.headers, file)?;
-    let records = parse::parse_records(file, &table, &profile, &columns)?;
+    let (records, warnings) = parse::parse_records(file, &table, &profile, &columns)?;
     Ok(ParsedFile {
         file: file.to_string(),
         profile,
@@ -185,5 +202,6 @@ pub fn parse_file(
         records,
         encoding: table.encoding,
         footer_lines: table.footer_lines,
+        warnings,
     })
 }

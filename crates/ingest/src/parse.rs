@@ -156,9 +156,33 @@ struct Row<'a> {
     problems: &'a mut Vec<Problem>,
     order: DateOrder,
     profile: &'a Profile,
+    /// Picklist values roomwork does not know, by field, with their row counts.
+    lenient: &'a mut std::collections::BTreeMap<(&'static str, String), usize>,
+    /// For records keyed without an id: how often each derived key was seen so far.
+    occurrences: &'a mut std::collections::HashMap<String, u32>,
 }
 
 impl Row<'_> {
+    /// A picklist cell: known values parse; an unknown one (an organisation's own picklist
+    /// value, say) becomes `default` and is counted for a warning instead of refusing the
+    /// file. In a multi-select ("Champion;Influencer") the first value counts.
+    fn picklist<T>(
+        &mut self,
+        field: &'static str,
+        parse: impl Fn(&str) -> Result<T, roomwork_domain::ParseError>,
+        default: T,
+    ) -> Option<T> {
+        let (_, v) = self.cell(field)?;
+        let first = v.split(';').next().unwrap_or("").trim().to_string();
+        match parse(&first) {
+            Ok(t) => Some(t),
+            Err(_) => {
+                *self.lenient.entry((field, first)).or_insert(0) += 1;
+                Some(default)
+            }
+        }
+    }
+
     /// The first non-empty cell of `field`, trimmed, with its column index.
     fn cell(&self, field: &str) -> Option<(usize, &str)> {
         self.map
@@ -312,10 +336,17 @@ impl Row<'_> {
     }
 
     fn missing(&mut self, field: &str) {
+        let column = self
+            .map
+            .fields
+            .get(field)
+            .and_then(|cols| cols.first())
+            .map(|c| format!("{} ({:?})", c + 1, self.headers[*c]))
+            .unwrap_or_default();
         self.problems.push(Problem {
             file: self.file.to_string(),
             line: self.line,
-            column: String::new(),
+            column,
             field: field.to_string(),
             reason: format!("{field} is required and empty"),
         });
@@ -344,13 +375,14 @@ const DATE_FIELDS: &[&str] = &[
     "date",
 ];
 
-/// Turns the rows of `table` into typed records of the profile's kind.
+/// Turns the rows of `table` into typed records of the profile's kind, with warnings about
+/// unknown picklist values that were kept as their default.
 pub fn parse_records(
     file: &str,
     table: &Table,
     profile: &Profile,
     map: &ColumnMap,
-) -> Result<Records, IngestError> {
+) -> Result<(Records, Vec<String>), IngestError> {
     // The date order is a property of the file: detect it from every date cell.
     let order = match profile.fixed_date_order {
         Some(o) => o,
@@ -373,6 +405,8 @@ pub fn parse_records(
         }
     };
     let mut problems = Vec::new();
+    let mut lenient = std::collections::BTreeMap::new();
+    let mut occurrences = std::collections::HashMap::new();
     let kind = profile.kind;
     macro_rules! each_row {
         ($body:expr) => {{
@@ -387,6 +421,8 @@ pub fn parse_records(
                     problems: &mut problems,
                     order,
                     profile,
+                    lenient: &mut lenient,
+                    occurrences: &mut occurrences,
                 };
                 #[allow(clippy::redundant_closure_call)]
                 if let Some(rec) = ($body)(&mut row) {
@@ -444,7 +480,7 @@ pub fn parse_records(
                 title: r.text("title"),
                 email,
                 phone: r.text("phone"),
-                role: r.parsed("role", |v| ContactRole::parse(v).map_err(|e| e.reason)),
+                role: r.picklist("role", ContactRole::parse, ContactRole::Other),
                 created: r.datetime("created"),
                 name,
             })
@@ -501,6 +537,11 @@ pub fn parse_records(
                 }
                 return None;
             };
+            if let Err(e) = roomwork_domain::Stage::parse(&stage) {
+                let col = r.cell("stage").map(|(c, _)| c).unwrap_or(0);
+                r.problem(col, "stage", e.reason);
+                return None;
+            }
             let account = r.account_ref();
             let account_label = account.as_ref().and_then(|a| a.name.clone());
             let key = r.key(kind, &[Some(&name), account_label.as_deref()])?;
@@ -540,15 +581,38 @@ pub fn parse_records(
             let account_label = account
                 .as_ref()
                 .and_then(|a| a.name.clone().or(a.key.as_ref().map(|k| k.to_string())));
-            let key = r.key(
-                kind,
-                &[
-                    Some(&stamp),
-                    Some(&subject),
+            // Without an id, an activity is known by everything it says; identical rows are
+            // told apart by their order in the file, so none is lost.
+            let contact_label = r.text("contact_id").or_else(|| r.text("contact_name"));
+            let duration_label = r
+                .text("duration_seconds")
+                .or_else(|| r.text("duration_minutes"));
+            let description_label: Option<String> =
+                r.text("description").map(|d| d.chars().take(120).collect());
+            let key = if r.cell("id").is_some() {
+                r.key(kind, &[])?
+            } else {
+                let parts = [
+                    Some(stamp.as_str()),
+                    Some(subject.as_str()),
                     owner.as_deref(),
                     account_label.as_deref(),
-                ],
-            )?;
+                    contact_label.as_deref(),
+                    duration_label.as_deref(),
+                    description_label.as_deref(),
+                ];
+                let base = parts
+                    .iter()
+                    .map(|p| p.unwrap_or(""))
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                let n = r.occurrences.entry(base.clone()).or_insert(0);
+                *n += 1;
+                let occurrence = format!("#{n}");
+                let mut with_occurrence = parts.to_vec();
+                with_occurrence.push(Some(occurrence.as_str()));
+                r.key(kind, &with_occurrence)?
+            };
             let system = r.profile.system.clone();
             let sf_key = |r: &mut Row, field: &str, kind: &str| -> Option<ExternalKey> {
                 let (col, v) = r.cell(field)?;
@@ -575,7 +639,7 @@ pub fn parse_records(
             let kind_text = r.text("kind");
             let activity_kind = match kind_text {
                 Some(_) => r
-                    .parsed("kind", |v| ActivityKind::parse(v).map_err(|e| e.reason))
+                    .picklist("kind", ActivityKind::parse, ActivityKind::Note)
                     .unwrap_or(ActivityKind::Note),
                 None if r.cell("duration_seconds").is_some() => ActivityKind::Call,
                 None => ActivityKind::Note,
@@ -589,7 +653,7 @@ pub fn parse_records(
                 key,
                 kind: activity_kind,
                 direction: r
-                    .parsed("direction", |v| Direction::parse(v).map_err(|e| e.reason))
+                    .picklist("direction", Direction::parse, Direction::Outbound)
                     .unwrap_or(Direction::Outbound),
                 occurred_at,
                 duration_minutes,
@@ -611,7 +675,13 @@ pub fn parse_records(
             problems,
         });
     }
-    Ok(records)
+    let warnings = lenient
+        .into_iter()
+        .map(|((field, value), rows)| {
+            format!("{rows} rows have {field} {value:?}, which roomwork does not know; kept as the default")
+        })
+        .collect();
+    Ok((records, warnings))
 }
 
 fn clean_domain(d: &str) -> String {

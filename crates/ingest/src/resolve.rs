@@ -148,6 +148,8 @@ pub struct Plan {
     pub stages: Vec<StageMapping>,
     /// Things worth a look that did not stop the import.
     pub warnings: Vec<String>,
+    /// The first records created or updated, by name (at most [`EXAMPLES_PER_FILE`]).
+    pub examples: Vec<Change>,
 }
 
 impl Plan {
@@ -312,16 +314,22 @@ pub fn plan(
     let mut reconciler = StageReconciler::new(catalog);
     let mut seen_lines: HashMap<ExternalKey, u64> = HashMap::with_capacity(records.len());
     let mut repeated = 0usize;
+    let kept = if matches!(records, Records::Activities(_)) {
+        "the first row is kept"
+    } else {
+        "the later row is used"
+    };
     let mut note_repeat = |key: &ExternalKey, line: u64, warnings: &mut Vec<String>| -> bool {
-        if let Some(first) = seen_lines.insert(key.clone(), line) {
+        if let Some(first) = seen_lines.get(key).copied() {
             repeated += 1;
             if repeated <= 5 {
                 warnings.push(format!(
-                    "line {line} repeats the record of line {first}; the later row is used"
+                    "line {line} repeats the record of line {first}; {kept}"
                 ));
             }
             return true;
         }
+        seen_lines.insert(key.clone(), line);
         false
     };
     match records {
@@ -383,7 +391,10 @@ pub fn plan(
                 set_if!(present, "country", a.country, r.country);
                 set_if!(present, "employees", a.employees, r.employees);
                 set_if!(present, "annual_revenue", a.annual_revenue, r.revenue);
-                set_if!(present, "owner", a.owner, owner);
+                // An owner given as an id roomwork cannot match keeps the stored owner.
+                if present.contains("owner") && (owner.is_some() || r.owner.is_none()) {
+                    a.owner = owner;
+                }
                 if let Some(t) = r.tier {
                     a.tier = Some(t);
                 }
@@ -394,7 +405,7 @@ pub fn plan(
                 if let Some(c) = r.created {
                     a.created_at = c;
                 }
-                record_change(&mut ctx.plan, "accounts", stored.as_ref(), &a);
+                record_change(&mut ctx.plan, "accounts", stored.as_ref(), &a, &a.name);
                 if stored.as_ref() != Some(&a) {
                     ctx.plan.batch.accounts.push(a.clone());
                 }
@@ -439,7 +450,7 @@ pub fn plan(
                 if let Some(t) = r.created {
                     c.created_at = t;
                 }
-                record_change(&mut ctx.plan, "contacts", stored.as_ref(), &c);
+                record_change(&mut ctx.plan, "contacts", stored.as_ref(), &c, &c.name);
                 if stored.as_ref() != Some(&c) {
                     ctx.plan.batch.contacts.push(c.clone());
                 }
@@ -480,7 +491,10 @@ pub fn plan(
                 set_if!(present, "country", l.country, r.country);
                 set_if!(present, "source", l.source, r.source);
                 set_if!(present, "email", l.email, r.email);
-                set_if!(present, "owner", l.owner, owner);
+                // An owner given as an id roomwork cannot match keeps the stored owner.
+                if present.contains("owner") && (owner.is_some() || r.owner.is_none()) {
+                    l.owner = owner;
+                }
                 for (field, target, value) in [
                     (
                         "pages_viewed",
@@ -524,7 +538,7 @@ pub fn plan(
                         _ => Some(outcome),
                     };
                 }
-                record_change(&mut ctx.plan, "leads", stored.as_ref(), &l);
+                record_change(&mut ctx.plan, "leads", stored.as_ref(), &l, &l.name);
                 if stored.as_ref() != Some(&l) {
                     ctx.plan.batch.leads.push(l.clone());
                 }
@@ -591,7 +605,10 @@ pub fn plan(
                 {
                     o.account_id = account_id;
                 }
-                set_if!(present, "owner", o.owner, owner);
+                // An owner given as an id roomwork cannot match keeps the stored owner.
+                if present.contains("owner") && (owner.is_some() || r.owner.is_none()) {
+                    o.owner = owner;
+                }
                 set_if!(present, "amount", o.amount, r.amount);
                 set_if!(present, "close_date", o.close_date, r.close_date);
                 set_if!(present, "next_step", o.next_step, r.next_step);
@@ -613,7 +630,7 @@ pub fn plan(
                 // Compare without the history (stored deals are held without it).
                 let history = std::mem::take(&mut o.stage_history);
                 let changed = stored.as_ref() != Some(&o);
-                record_change(&mut ctx.plan, "opportunities", stored.as_ref(), &o);
+                record_change(&mut ctx.plan, "opportunities", stored.as_ref(), &o, &o.name);
                 if changed {
                     let mut write = o.clone();
                     write.stage_history = history;
@@ -703,17 +720,53 @@ pub fn plan(
     dedupe_last(&mut b.accounts, |x| x.id);
     dedupe_last(&mut b.contacts, |x| x.id);
     dedupe_last(&mut b.leads, |x| x.id);
-    dedupe_last(&mut b.opportunities, |x| x.id);
+    merge_repeated_deals(&mut b.opportunities);
     ctx.plan
 }
 
-fn record_change<T: PartialEq>(plan: &mut Plan, kind: &'static str, stored: Option<&T>, new: &T) {
+fn record_change<T: PartialEq>(
+    plan: &mut Plan,
+    kind: &'static str,
+    stored: Option<&T>,
+    new: &T,
+    name: &str,
+) {
     let t = plan.tally(kind);
-    match stored {
-        None => t.created += 1,
-        Some(s) if s == new => t.unchanged += 1,
-        Some(_) => t.updated += 1,
+    let action = match stored {
+        None => {
+            t.created += 1;
+            "create"
+        }
+        Some(s) if s == new => {
+            t.unchanged += 1;
+            return;
+        }
+        Some(_) => {
+            t.updated += 1;
+            "update"
+        }
+    };
+    if plan.examples.len() < EXAMPLES_PER_FILE {
+        plan.examples.push(Change {
+            kind,
+            action,
+            name: name.to_string(),
+        });
     }
+}
+
+/// At most this many changes are named per file.
+pub const EXAMPLES_PER_FILE: usize = 25;
+
+/// One record a file creates or updates, named for the person reading the plan.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Change {
+    /// "accounts", "opportunities", ...
+    pub kind: &'static str,
+    /// "create" or "update".
+    pub action: &'static str,
+    /// The record's name.
+    pub name: String,
 }
 
 /// Keeps the last entry per id, in first-seen order, so that a statement never touches the
@@ -732,6 +785,40 @@ fn dedupe_last<T, I: std::hash::Hash + Eq>(list: &mut Vec<T>, id: impl Fn(&T) ->
         i += 1;
         keep
     });
+}
+
+/// Keeps the last write of each deal, carrying the stage changes of its earlier writes (a deal
+/// that a file lists twice keeps every stage it was seen in).
+fn merge_repeated_deals(list: &mut Vec<Opportunity>) {
+    let mut last: HashMap<OpportunityId, usize> = HashMap::with_capacity(list.len());
+    for (i, o) in list.iter().enumerate() {
+        last.insert(o.id, i);
+    }
+    if last.len() == list.len() {
+        return;
+    }
+    let mut carried: HashMap<OpportunityId, Vec<StageChange>> = HashMap::new();
+    for (i, o) in list.iter_mut().enumerate() {
+        if last[&o.id] != i {
+            carried
+                .entry(o.id)
+                .or_default()
+                .append(&mut o.stage_history);
+        }
+    }
+    let mut i = 0;
+    list.retain(|o| {
+        let keep = last[&o.id] == i;
+        i += 1;
+        keep
+    });
+    for o in list.iter_mut() {
+        if let Some(mut earlier) = carried.remove(&o.id) {
+            earlier.append(&mut o.stage_history);
+            earlier.dedup();
+            o.stage_history = earlier;
+        }
+    }
 }
 
 /// A lead's outcome from its conversion flag and date, or from a closing status.

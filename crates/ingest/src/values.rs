@@ -19,22 +19,38 @@ pub enum DateOrder {
 }
 
 impl DateOrder {
-    /// Picks the order that reads every sample, preferring `preferred` when several do.
-    /// `None` when no order reads them all.
+    /// Picks the order that reads the file's dates, preferring `preferred` when several do.
+    /// Cells no order reads are skipped (parsing reports them); `None` when none reads any.
     pub fn detect<'a>(
         samples: impl Iterator<Item = &'a str>,
         preferred: DateOrder,
     ) -> Option<DateOrder> {
         let mut possible = [DateOrder::Mdy, DateOrder::Dmy, DateOrder::Ymd].to_vec();
+        let mut preferred = preferred;
+        let mut any = false;
         for s in samples {
-            possible.retain(|o| parse_date(s, *o).is_some());
+            // Dotted dates (01.04.2026) are written day-first wherever they are used.
+            if s.contains('.') && preferred == DateOrder::Mdy {
+                preferred = DateOrder::Dmy;
+            }
+            let fits: Vec<DateOrder> = possible
+                .iter()
+                .copied()
+                .filter(|o| parse_date(s, *o).is_some())
+                .collect();
+            // A cell no order reads ("TBD") says nothing about the order.
+            if fits.is_empty() {
+                continue;
+            }
+            any = true;
+            possible = fits;
             // One order left: the rest of the file either fits it or has bad cells, which
             // parsing reports one by one.
-            if possible.len() <= 1 {
+            if possible.len() == 1 {
                 break;
             }
         }
-        if possible.is_empty() {
+        if !any {
             return None;
         }
         if possible.contains(&preferred) {
@@ -211,6 +227,17 @@ mod tests {
         assert_eq!(
             DateOrder::detect(["soon"].iter().copied(), DateOrder::Mdy),
             None
+        );
+        // Regressions: a bad first cell no longer decides, and dotted dates are day-first.
+        let bad_first = ["TBD", "31/12/2025"];
+        assert_eq!(
+            DateOrder::detect(bad_first.iter().copied(), DateOrder::Mdy),
+            Some(DateOrder::Dmy)
+        );
+        let german = ["01.04.2026", "02.03.2026"];
+        assert_eq!(
+            DateOrder::detect(german.iter().copied(), DateOrder::Mdy),
+            Some(DateOrder::Dmy)
         );
     }
 

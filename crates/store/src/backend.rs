@@ -1,8 +1,10 @@
 //! The store's SQL, written once and compiled for each driver.
 //!
-//! Both backends accept the same statements (`$n` placeholders, `ON CONFLICT ... DO UPDATE`,
-//! `excluded.`), so the only differences between them are their connection options and their
-//! migration folders. `impl_store!` instantiates this body for a concrete `sqlx::Database`.
+//! Both backends accept the same statements (`ON CONFLICT ... DO UPDATE`, `excluded.`) except
+//! for bulk-write placeholders, which come from `columns::Placeholders` (`$n` for PostgreSQL,
+//! `?` for SQLite); small queries use `$n`, which both accept. The differences between the
+//! backends are their connection options, their placeholders and their migration folders.
+//! `impl_store!` instantiates this body for a concrete `sqlx::Database`.
 
 macro_rules! impl_store {
     ($store:ident, $db:ty, $backend:expr, $placeholders:expr) => {

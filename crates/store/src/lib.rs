@@ -207,15 +207,47 @@ pub async fn open(url: &str) -> Result<Box<dyn Store>> {
     }
 }
 
-/// A URL with any password replaced by `***`, for messages and logs.
+/// A URL with any password replaced by `***`, for messages and logs: the password in the
+/// user-info part (everything before the *last* `@` of the authority, as URL parsers read it)
+/// and `password=`/`sslpassword=` query parameters.
 pub fn redact_url(url: &str) -> String {
-    if let Some((scheme, rest)) = url.split_once("://")
-        && let Some((userinfo, host)) = rest.split_once('@')
-        && let Some((user, _password)) = userinfo.split_once(':')
-    {
-        return format!("{scheme}://{user}:***@{host}");
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let mut out = match base.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = match rest.find('/') {
+                Some(i) => rest.split_at(i),
+                None => (rest, ""),
+            };
+            match authority.rsplit_once('@') {
+                Some((userinfo, host)) => match userinfo.split_once(':') {
+                    Some((user, _password)) => format!("{scheme}://{user}:***@{host}{path}"),
+                    None => format!("{scheme}://{userinfo}@{host}{path}"),
+                },
+                None => base.to_string(),
+            }
+        }
+        None => base.to_string(),
+    };
+    if let Some(q) = query {
+        let params: Vec<String> = q
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, _))
+                    if k.eq_ignore_ascii_case("password")
+                        || k.eq_ignore_ascii_case("sslpassword") =>
+                {
+                    format!("{k}=***")
+                }
+                _ => p.to_string(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&params.join("&"));
     }
-    url.to_string()
+    out
 }
 
 #[cfg(test)]
@@ -230,6 +262,15 @@ mod tests {
         );
         assert_eq!(redact_url("postgres://bob@db/x"), "postgres://bob@db/x");
         assert_eq!(redact_url("sqlite:///tmp/a.db"), "sqlite:///tmp/a.db");
+        // Regressions: a password containing '@', and one in the query string.
+        assert_eq!(
+            redact_url("postgres://bob:p@ss@db/x"),
+            "postgres://bob:***@db/x"
+        );
+        assert_eq!(
+            redact_url("postgres://bob@db/x?sslmode=require&password=secret"),
+            "postgres://bob@db/x?sslmode=require&password=***"
+        );
     }
 
     #[tokio::test]

@@ -158,8 +158,12 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<()> {
             currency: Currency::USD,
             default_capacity: 20,
             quiet: true,
+            date_order: None,
         };
         reimport = import_files(&*store, &exports, &opts).await?;
+        if let Some(failed) = reimport.iter().find_map(|r| r.error.as_ref()) {
+            anyhow::bail!("re-importing the demo's own CRM exports failed (a bug): {failed}");
+        }
     }
     let counts = store.counts().await?;
     let h = super::hygiene::report(&*store).await?;
@@ -258,7 +262,16 @@ fn print(r: &DemoReport, ctx: &Context) {
     if let Some(d) = &r.notes_dir {
         println!("  meeting notes       {d}");
     }
-    let dd = format!("--data-dir {}", r.data_dir);
+    let default_url = format!("sqlite://{}", ctx.data_dir.join("roomwork.db").display());
+    let dd = if ctx.url == default_url {
+        format!("--data-dir {}", r.data_dir)
+    } else {
+        format!(
+            "--data-dir {} --database-url '{}'",
+            r.data_dir,
+            roomwork_store::redact_url(&ctx.url)
+        )
+    };
     println!("\nTry next:");
     println!("  roomwork {dd} status");
     println!("  roomwork {dd} hygiene");

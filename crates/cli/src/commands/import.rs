@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use roomwork_domain::{Clock, Currency, StageCatalog, SystemClock};
+use roomwork_domain::{Currency, StageCatalog, SystemClock};
 use roomwork_ingest::profiles::{Mapping, Profile};
 use roomwork_ingest::resolve::{self, Existing, Plan};
 use roomwork_store::{KeyedKind, Store};
@@ -36,6 +36,8 @@ pub struct FileReport {
     pub plan: Option<Plan>,
     /// Why the file was refused.
     pub error: Option<String>,
+    /// True when the file parsed but the database failed to store it.
+    pub store_failed: bool,
     /// Milliseconds spent reading and parsing, planning, and storing.
     pub timings_ms: Timings,
 }
@@ -58,6 +60,7 @@ pub struct ImportOptions {
     pub currency: Currency,
     pub default_capacity: u32,
     pub quiet: bool,
+    pub date_order: Option<roomwork_ingest::values::DateOrder>,
 }
 
 /// Loads what the importer needs to know about stored records.
@@ -98,6 +101,7 @@ pub async fn import_files(
             stored: false,
             plan: None,
             error: None,
+            store_failed: false,
             timings_ms: Timings::default(),
         };
         let started = std::time::Instant::now();
@@ -113,11 +117,12 @@ pub async fn import_files(
         if opts.quiet || bytes.len() < (1 << 20) {
             pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
         }
-        let parsed = roomwork_ingest::parse_file(
+        let parsed = roomwork_ingest::parse_file_with(
             &name,
             &bytes,
             opts.mapping.as_ref(),
             opts.currency,
+            opts.date_order,
             &mut |b| pb.set_position(b),
         );
         pb.finish_and_clear();
@@ -144,7 +149,8 @@ pub async fn import_files(
         report.timings_ms.parse = started.elapsed().as_millis() as u64;
         let started = std::time::Instant::now();
         let present = parsed.present();
-        let plan = resolve::plan(
+        let parse_warnings = parsed.warnings;
+        let mut plan = resolve::plan(
             parsed.records,
             &present,
             &mut existing,
@@ -152,6 +158,7 @@ pub async fn import_files(
             &clock,
             opts.default_capacity,
         );
+        plan.warnings.extend(parse_warnings);
         report.timings_ms.plan = started.elapsed().as_millis() as u64;
         let started = std::time::Instant::now();
         if !opts.dry_run && !plan.batch.is_empty() {
@@ -168,6 +175,7 @@ pub async fn import_files(
                 report.error = Some(format!(
                     "{name}: storing failed, nothing of it was stored: {e}"
                 ));
+                report.store_failed = true;
                 // What the plan assumed is not stored: read the store again.
                 existing = load_existing(store)
                     .await
@@ -201,12 +209,22 @@ pub async fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
         currency,
         default_capacity: args.default_capacity,
         quiet: ctx.json,
+        date_order: match args.date_order.as_deref() {
+            None => None,
+            Some("mdy") => Some(roomwork_ingest::values::DateOrder::Mdy),
+            Some("dmy") => Some(roomwork_ingest::values::DateOrder::Dmy),
+            Some(_) => Some(roomwork_ingest::values::DateOrder::Ymd),
+        },
     };
     let reports = import_files(&*store, &args.files, &opts).await?;
     if ctx.json {
         output::json(&reports)?;
     } else {
         print_reports(&reports, args.dry_run);
+    }
+    let store_failed = reports.iter().filter(|r| r.store_failed).count();
+    if store_failed > 0 {
+        return Err(crate::exit::StoreFailed(store_failed).into());
     }
     let failed = reports.iter().filter(|r| r.error.is_some()).count();
     if failed > 0 {
@@ -216,7 +234,6 @@ pub async fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
         }
         .into());
     }
-    let _ = SystemClock.now();
     Ok(())
 }
 
@@ -277,6 +294,21 @@ pub fn print_reports(reports: &[FileReport], dry_run: bool) {
                 "{}",
                 output::table(&["stage in file", "canonical stage", "match", "rows"], rows)
             );
+        }
+        if dry_run && !plan.examples.is_empty() {
+            let rows = plan
+                .examples
+                .iter()
+                .map(|c| vec![c.action.to_string(), c.kind.to_string(), c.name.clone()]);
+            println!("{}", output::table(&["would", "records", "name"], rows));
+            let named = plan.examples.len();
+            let total: usize = plan.tallies.values().map(|t| t.created + t.updated).sum();
+            if total > named {
+                println!(
+                    "  ... and {} more (--json lists the same first {named})",
+                    total - named
+                );
+            }
         }
         if !plan.new_reps.is_empty() {
             println!(
