@@ -11,7 +11,8 @@
 //! A second baseline shows where that target stands: the same `sqlite3 .import` followed by
 //! `INSERT ... SELECT` into roomwork's own schema (its migration, with its primary keys, unique
 //! record keys, indexes and stage history). That is SQLite doing the writes roomwork must do,
-//! with no Rust, no parsing and no matching: the floor for this schema.
+//! with no Rust, no parsing and no matching, and with foreign keys checked as roomwork checks
+//! them: the floor for this schema.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -190,7 +191,7 @@ fn import(rows: usize, dir: &Path, runs: usize) -> anyhow::Result<()> {
 fn floor_script(file: &Path) -> String {
     let schema = include_str!("../../store/migrations/sqlite/0001_core.sql");
     format!(
-        "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nPRAGMA cache_size=-131072;\n{schema}\n\
+        "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nPRAGMA foreign_keys=ON;\nPRAGMA cache_size=-131072;\n{schema}\n\
          .import --csv {} raw\n\
          BEGIN;\n\
          INSERT INTO reps (id, name, name_key, weekly_lead_capacity, active) \
