@@ -3,6 +3,17 @@
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
 
+/// `println!` that survives a closed pipe; see [`write_line`].
+macro_rules! say {
+    () => {
+        $crate::output::write_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_line(format_args!($($arg)*))
+    };
+}
+pub(crate) use say;
+
 /// A table with a header row.
 pub fn table<I, R>(header: &[&str], rows: I) -> Table
 where
@@ -21,7 +32,7 @@ where
 
 /// Prints `value` as pretty JSON on standard output.
 pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    say!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
@@ -45,4 +56,17 @@ pub fn bar(len: u64, what: &str, bytes: bool) -> indicatif::ProgressBar {
 /// "87.5%".
 pub fn percent(rate: f64) -> String {
     format!("{:.1}%", rate * 100.0)
+}
+
+/// Writes one line to standard output. A closed pipe (`roomwork hygiene | head`) ends the
+/// program quietly with success, as Unix tools do; any other write error is reported.
+pub fn write_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    if let Err(e) = writeln!(std::io::stdout().lock(), "{args}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(1);
+    }
 }

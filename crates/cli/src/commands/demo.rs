@@ -13,6 +13,7 @@ use super::import::{FileReport, ImportOptions, import_files};
 use crate::args::DemoArgs;
 use crate::exit::Refused;
 use crate::output;
+use crate::output::say;
 
 #[derive(Serialize)]
 struct DemoReport {
@@ -197,14 +198,16 @@ fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 fn print(r: &DemoReport, ctx: &Context) {
-    println!(
+    say!(
         "Made the demo company Brightwater Industrial Supply ({} size, seed {}, history up to {}).",
-        r.size, r.seed, r.today
+        r.size,
+        r.seed,
+        r.today
     );
-    println!("Stored in {}:", roomwork_store::redact_url(&ctx.url));
-    println!("{}", super::status::counts_table(&r.counts));
+    say!("Stored in {}:", roomwork_store::redact_url(&ctx.url));
+    say!("{}", super::status::counts_table(&r.counts));
     if !r.reimport.is_empty() {
-        println!(
+        say!(
             "\nImported its CRM exports back through the importer (stage spellings reconciled, nothing duplicated):"
         );
         let rows = r.reimport.iter().map(|f| {
@@ -232,7 +235,7 @@ fn print(r: &DemoReport, ctx: &Context) {
                 },
             ]
         });
-        println!(
+        say!(
             "{}",
             output::table(
                 &[
@@ -248,19 +251,21 @@ fn print(r: &DemoReport, ctx: &Context) {
         );
     }
     let h = &r.hygiene;
-    println!(
+    say!(
         "\nHygiene: {} open deals past their close date, {} without a next step, {} probable duplicate account groups.",
-        h.open_deals_past_close_date, h.open_deals_without_next_step, h.duplicate_accounts
+        h.open_deals_past_close_date,
+        h.open_deals_without_next_step,
+        h.duplicate_accounts
     );
-    println!("\nWhere to look:");
+    say!("\nWhere to look:");
     for e in &r.exports {
-        println!("  CRM export          {e}");
+        say!("  CRM export          {e}");
     }
     if let Some(d) = &r.transcripts_dir {
-        println!("  call transcripts    {d}");
+        say!("  call transcripts    {d}");
     }
     if let Some(d) = &r.notes_dir {
-        println!("  meeting notes       {d}");
+        say!("  meeting notes       {d}");
     }
     let default_url = format!("sqlite://{}", ctx.data_dir.join("roomwork.db").display());
     let dd = if ctx.url == default_url {
@@ -272,10 +277,10 @@ fn print(r: &DemoReport, ctx: &Context) {
             roomwork_store::redact_url(&ctx.url)
         )
     };
-    println!("\nTry next:");
-    println!("  roomwork {dd} status");
-    println!("  roomwork {dd} hygiene");
-    println!(
+    say!("\nTry next:");
+    say!("  roomwork {dd} status");
+    say!("  roomwork {dd} hygiene");
+    say!(
         "  roomwork {dd} import --dry-run {}",
         r.exports.last().map(|s| s.as_str()).unwrap_or("FILE.csv")
     );

@@ -5,6 +5,7 @@ use roomwork_ingest::hygiene::{DealList, HygieneReport, hygiene};
 
 use super::Context;
 use crate::output;
+use crate::output::say;
 
 /// Builds the report from the store.
 pub async fn report(store: &dyn roomwork_store::Store) -> anyhow::Result<HygieneReport> {
@@ -34,7 +35,7 @@ pub async fn run(ctx: &Context) -> anyhow::Result<()> {
 
 /// Prints the report, with up to `examples` rows per list.
 pub fn print(r: &HygieneReport, examples: usize) {
-    println!("Field completion");
+    say!("Field completion");
     let rows = r.completion.iter().map(|c| {
         vec![
             c.object.to_string(),
@@ -43,7 +44,7 @@ pub fn print(r: &HygieneReport, examples: usize) {
             output::percent(c.rate),
         ]
     });
-    println!(
+    say!(
         "{}",
         output::table(&["object", "field", "filled", "rate"], rows)
     );
@@ -51,17 +52,17 @@ pub fn print(r: &HygieneReport, examples: usize) {
         ("Probable duplicate accounts", &r.duplicate_accounts),
         ("Probable duplicate contacts", &r.duplicate_contacts),
     ] {
-        println!("\n{title}: {}", groups.len());
+        say!("\n{title}: {}", groups.len());
         if !groups.is_empty() {
             let rows = groups
                 .iter()
                 .take(examples)
                 .map(|g| vec![g.names.join(" | "), g.reason.clone()]);
-            println!("{}", output::table(&["records", "why"], rows));
+            say!("{}", output::table(&["records", "why"], rows));
         }
     }
     let list = |title: &str, l: &DealList| {
-        println!("\n{title}: {}", l.count);
+        say!("\n{title}: {}", l.count);
         if l.count > 0 {
             let rows = l.examples.iter().take(examples).map(|d| {
                 vec![
@@ -72,15 +73,15 @@ pub fn print(r: &HygieneReport, examples: usize) {
                         .unwrap_or_else(|| "-".into()),
                 ]
             });
-            println!("{}", output::table(&["deal", "stage", "close date"], rows));
+            say!("{}", output::table(&["deal", "stage", "close date"], rows));
         }
     };
     list("Open deals without a close date", &r.missing_close_date);
     list("Open deals whose close date has passed", &r.past_close_date);
     list("Open deals without a next step", &r.no_next_step);
     if !r.unknown_stages.is_empty() {
-        println!("\nStages not in the canonical list");
-        println!(
+        say!("\nStages not in the canonical list");
+        say!(
             "{}",
             output::table(
                 &["stage", "deals"],

@@ -13,6 +13,7 @@ use super::Context;
 use crate::args::ImportArgs;
 use crate::exit::ImportFailed;
 use crate::output;
+use crate::output::say;
 
 /// What happened to one file.
 #[derive(Debug, Serialize)]
@@ -240,24 +241,24 @@ pub async fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
 /// Prints reports as tables.
 pub fn print_reports(reports: &[FileReport], dry_run: bool) {
     for r in reports {
-        println!();
+        say!();
         match (&r.detected, &r.error) {
             (_, Some(e)) if r.plan.is_none() => {
-                println!("{}: NOT IMPORTED", r.file);
-                println!("{e}");
+                say!("{}: NOT IMPORTED", r.file);
+                say!("{e}");
                 continue;
             }
-            (Some(d), _) => println!("{}: {d}, {} rows", r.file, r.rows),
+            (Some(d), _) => say!("{}: {d}, {} rows", r.file, r.rows),
             _ => {}
         }
         if !r.duplicated_columns.is_empty() {
-            println!(
+            say!(
                 "  repeated columns (first non-empty value used): {}",
                 r.duplicated_columns.join(", ")
             );
         }
         if !r.ignored_columns.is_empty() {
-            println!("  columns not used: {}", r.ignored_columns.join(", "));
+            say!("  columns not used: {}", r.ignored_columns.join(", "));
         }
         let Some(plan) = &r.plan else { continue };
         let verb = if dry_run { "would be" } else { "" };
@@ -274,7 +275,7 @@ pub fn print_reports(reports: &[FileReport], dry_run: bool) {
         } else {
             ["records", "created", "updated", "unchanged"]
         };
-        println!("{}", output::table(&header, rows));
+        say!("{}", output::table(&header, rows));
         if !plan.stages.is_empty() {
             let rows = plan.stages.iter().map(|m| {
                 vec![
@@ -290,7 +291,7 @@ pub fn print_reports(reports: &[FileReport], dry_run: bool) {
                     m.rows.to_string(),
                 ]
             });
-            println!(
+            say!(
                 "{}",
                 output::table(&["stage in file", "canonical stage", "match", "rows"], rows)
             );
@@ -300,18 +301,18 @@ pub fn print_reports(reports: &[FileReport], dry_run: bool) {
                 .examples
                 .iter()
                 .map(|c| vec![c.action.to_string(), c.kind.to_string(), c.name.clone()]);
-            println!("{}", output::table(&["would", "records", "name"], rows));
+            say!("{}", output::table(&["would", "records", "name"], rows));
             let named = plan.examples.len();
             let total: usize = plan.tallies.values().map(|t| t.created + t.updated).sum();
             if total > named {
-                println!(
+                say!(
                     "  ... and {} more (--json lists the same first {named})",
                     total - named
                 );
             }
         }
         if !plan.new_reps.is_empty() {
-            println!(
+            say!(
                 "  reps {verb} created from owner names: {}",
                 plan.new_reps.join(", ")
             );
@@ -324,7 +325,7 @@ pub fn print_reports(reports: &[FileReport], dry_run: bool) {
                 .map(|s| s.as_str())
                 .collect();
             let more = plan.referenced_accounts.len().saturating_sub(10);
-            println!(
+            say!(
                 "  accounts {verb} created from references: {}{}",
                 shown.join(", "),
                 if more > 0 {
@@ -335,12 +336,12 @@ pub fn print_reports(reports: &[FileReport], dry_run: bool) {
             );
         }
         for w in &plan.warnings {
-            println!("  note: {w}");
+            say!("  note: {w}");
         }
         if let Some(e) = &r.error {
-            println!("{e}");
+            say!("{e}");
         } else if dry_run {
-            println!("  dry run: nothing was stored");
+            say!("  dry run: nothing was stored");
         }
     }
 }

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::Context;
 use crate::output;
+use crate::output::say;
 
 #[derive(Serialize)]
 struct Status {
@@ -25,11 +26,13 @@ pub async fn run(ctx: &Context) -> anyhow::Result<()> {
     if ctx.json {
         return output::json(&s);
     }
-    println!(
+    say!(
         "data directory: {}\ndatabase: {} ({:?})",
-        s.data_dir, s.database, s.backend
+        s.data_dir,
+        s.database,
+        s.backend
     );
-    println!("{}", counts_table(&s.counts));
+    say!("{}", counts_table(&s.counts));
     Ok(())
 }
 
@@ -68,7 +71,7 @@ pub fn stages(ctx: &Context) -> anyhow::Result<()> {
             s.aliases.join(", "),
         ]
     });
-    println!(
+    say!(
         "{}",
         output::table(
             &["#", "stage", "outcome", "expected days", "also accepted"],
