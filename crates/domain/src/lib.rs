@@ -27,4 +27,4 @@ pub use error::ParseError;
 pub use ids::*;
 pub use money::{Currency, Money};
 pub use stage::{Stage, StageCatalog, StageDef, StageOutcome};
-pub use values::{Email, ExternalKey, Probability, SalesforceId, Tier};
+pub use values::{Email, ExternalKey, Probability, SalesforceId, Tier, fold_name};

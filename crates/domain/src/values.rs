@@ -230,6 +230,19 @@ impl fmt::Display for SalesforceId {
     }
 }
 
+/// Folds a name for matching: lower-case words of letters and digits, single-spaced, so that
+/// "Dana  O'Neil" and "dana o neil", or "ACME Corp." and "Acme Corp", are the same. Every place
+/// that matches names (record keys, rep owners, account references) uses this one function.
+pub fn fold_name(name: &str) -> String {
+    name.to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The key that ties a stored record to its source record, so that importing the same export
 /// again updates instead of duplicating. Written `system:kind:id`, e.g.
 /// `salesforce:opportunity:0066g00000AbCdEFGH` or `name:account:acme`.
@@ -250,15 +263,7 @@ impl ExternalKey {
     /// A key derived from a name (for exports with no id column): case, punctuation and
     /// spacing differences are folded so "ACME Corp." and "Acme Corp" are one key.
     pub fn from_name(kind: &str, name: &str) -> Result<Self, ParseError> {
-        let folded: String = name
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-            .collect::<String>()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        ExternalKey::new("name", kind, &folded)
+        ExternalKey::new("name", kind, &fold_name(name))
     }
 
     /// Wraps a key read back from the store.

@@ -46,16 +46,7 @@ pub struct Existing {
     pub activity_keys: HashSet<ExternalKey>,
 }
 
-/// Folds a name for matching: lower-case words of letters and digits.
-pub fn fold_name(name: &str) -> String {
-    name.to_lowercase()
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+pub use roomwork_domain::fold_name;
 
 impl Existing {
     /// Indexes stored records.

@@ -120,16 +120,7 @@ pub(crate) fn rows_per_statement(columns: usize) -> usize {
     (30_000 / columns).min(1_000)
 }
 
-/// Folds a person's name for matching CRM owner names ("Dana  O'Neil" = "dana o neil").
-pub fn name_key(name: &str) -> String {
-    name.to_lowercase()
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use roomwork_domain::fold_name as name_key;
 
 pub(crate) const REPS: Table = Table {
     name: "reps",
