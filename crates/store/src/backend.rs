@@ -71,6 +71,10 @@ macro_rules! impl_store {
                 $backend
             }
 
+            async fn close(&self) {
+                self.pool.close().await;
+            }
+
             async fn save_batch_with_progress(
                 &self,
                 batch: &roomwork_domain::Batch,

@@ -478,3 +478,33 @@ async fn large_batches_span_many_statements(store: &dyn Store) {
         b.len() as u64
     );
 }
+
+/// Regression: commands exited without closing the pool, leaving a 900 MB write-ahead log
+/// after the large demo for the next command to fold in (minutes of I/O in `status`).
+#[tokio::test]
+async fn closing_an_sqlite_store_folds_its_write_ahead_log_into_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("wal.db");
+    let store = SqliteStore::open(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    store.save_batch(&sample()).await.unwrap();
+    let wal = dir.path().join("wal.db-wal");
+    assert!(
+        std::fs::metadata(&wal)
+            .map(|m| m.len() > 0)
+            .unwrap_or(false),
+        "writes go to the log first"
+    );
+    store.close().await;
+    assert!(
+        std::fs::metadata(&wal)
+            .map(|m| m.len() == 0)
+            .unwrap_or(true),
+        "the log is folded in on close"
+    );
+    let reopened = SqliteStore::open(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    assert_eq!(reopened.counts().await.unwrap().accounts, 1);
+}

@@ -39,8 +39,18 @@ struct HygieneSummary {
 }
 
 pub async fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<()> {
-    let size = Size::parse(&args.size).context("--size must be small, medium or large")?;
     let store = ctx.store().await?;
+    let result = run_with(ctx, &*store, args).await;
+    store.close().await;
+    result
+}
+
+async fn run_with(
+    ctx: &Context,
+    store: &dyn roomwork_store::Store,
+    args: DemoArgs,
+) -> anyhow::Result<()> {
+    let size = Size::parse(&args.size).context("--size must be small, medium or large")?;
     let before = store.counts().await?;
     if before != roomwork_store::Counts::default() {
         return Err(Refused(format!(

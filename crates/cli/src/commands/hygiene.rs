@@ -25,6 +25,12 @@ pub async fn report(store: &dyn roomwork_store::Store) -> anyhow::Result<Hygiene
 
 pub async fn run(ctx: &Context) -> anyhow::Result<()> {
     let store = ctx.store().await?;
+    let result = run_with(ctx, &*store).await;
+    store.close().await;
+    result
+}
+
+async fn run_with(ctx: &Context, store: &dyn roomwork_store::Store) -> anyhow::Result<()> {
     let r = report(&*store).await?;
     if ctx.json {
         return output::json(&r);

@@ -194,6 +194,17 @@ pub async fn import_files(
 }
 
 pub async fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
+    let store = ctx.store().await?;
+    let result = run_with(ctx, &*store, args).await;
+    store.close().await;
+    result
+}
+
+async fn run_with(
+    ctx: &Context,
+    store: &dyn roomwork_store::Store,
+    args: ImportArgs,
+) -> anyhow::Result<()> {
     let currency = Currency::parse(&args.currency).context("--currency")?;
     let mapping = match &args.mapping {
         Some(p) => {
@@ -203,7 +214,6 @@ pub async fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let store = ctx.store().await?;
     let opts = ImportOptions {
         mapping,
         dry_run: args.dry_run,

@@ -17,6 +17,12 @@ struct Status {
 
 pub async fn run(ctx: &Context) -> anyhow::Result<()> {
     let store = ctx.store().await?;
+    let result = run_with(ctx, &*store).await;
+    store.close().await;
+    result
+}
+
+async fn run_with(ctx: &Context, store: &dyn roomwork_store::Store) -> anyhow::Result<()> {
     let s = Status {
         data_dir: ctx.data_dir.display().to_string(),
         database: roomwork_store::redact_url(&ctx.url),
