@@ -171,13 +171,13 @@ async fn run_with(
             quiet: true,
             date_order: None,
         };
-        reimport = import_files(&*store, &exports, &opts).await?;
+        reimport = import_files(store, &exports, &opts).await?;
         if let Some(failed) = reimport.iter().find_map(|r| r.error.as_ref()) {
             anyhow::bail!("re-importing the demo's own CRM exports failed (a bug): {failed}");
         }
     }
     let counts = store.counts().await?;
-    let h = super::hygiene::report(&*store).await?;
+    let h = super::hygiene::report(store).await?;
     let report = DemoReport {
         data_dir: ctx.data_dir.display().to_string(),
         size: args.size.clone(),

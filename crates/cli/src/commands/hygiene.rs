@@ -31,7 +31,7 @@ pub async fn run(ctx: &Context) -> anyhow::Result<()> {
 }
 
 async fn run_with(ctx: &Context, store: &dyn roomwork_store::Store) -> anyhow::Result<()> {
-    let r = report(&*store).await?;
+    let r = report(store).await?;
     if ctx.json {
         return output::json(&r);
     }

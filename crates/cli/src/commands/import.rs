@@ -227,7 +227,7 @@ async fn run_with(
             Some(_) => Some(roomwork_ingest::values::DateOrder::Ymd),
         },
     };
-    let reports = import_files(&*store, &args.files, &opts).await?;
+    let reports = import_files(store, &args.files, &opts).await?;
     if ctx.json {
         output::json(&reports)?;
     } else {
