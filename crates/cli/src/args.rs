@@ -87,8 +87,9 @@ pub struct ImportArgs {
     #[arg(long, env = "ROOMWORK_CURRENCY", default_value = "USD")]
     pub currency: String,
 
-    /// Order of day, month and year in slash or dot dates, when the data cannot tell (every
-    /// day is 12 or less). Without it the order is detected from all of a file's dates.
+    /// Read every file's slash or dot dates in this order (overriding a mapping file's
+    /// date_order). Without it the order is detected from each file's dates; use it when they
+    /// cannot tell (every day is 12 or less).
     #[arg(long, value_parser = ["mdy", "dmy", "ymd"])]
     pub date_order: Option<String>,
 

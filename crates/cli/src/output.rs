@@ -58,13 +58,21 @@ pub fn percent(rate: f64) -> String {
     format!("{:.1}%", rate * 100.0)
 }
 
-/// Writes one line to standard output. A closed pipe (`roomwork hygiene | head`) ends the
-/// program quietly with success, as Unix tools do; any other write error is reported.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes one line to standard output. Once the reader has gone (`roomwork hygiene | head`),
+/// output stops quietly and the command still ends with its real exit code; any other write
+/// error is reported.
 pub fn write_line(args: std::fmt::Arguments<'_>) {
     use std::io::Write as _;
+    use std::sync::atomic::Ordering;
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
     if let Err(e) = writeln!(std::io::stdout().lock(), "{args}") {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            return;
         }
         eprintln!("error: cannot write to standard output: {e}");
         std::process::exit(1);

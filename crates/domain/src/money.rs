@@ -241,6 +241,8 @@ impl Money {
             && !s.contains(',')
             && frac_part.len() == 3
             && (1..=3).contains(&int_part.len())
+            && int_part != "0"
+            && currency.exponent() != 3
         {
             return Err(err(
                 "ambiguous: could be a decimal point or a thousands separator; write 1500 or 1.50",
@@ -421,6 +423,12 @@ mod tests {
             193_250
         );
         assert_eq!(Money::parse("1.5", Currency::USD).unwrap().minor(), 150);
+        // Not ambiguous: a leading zero, or a currency with three decimals.
+        assert_eq!(Money::parse("0.500", Currency::USD).unwrap().minor(), 50);
+        let kwd = Currency::parse("KWD").unwrap();
+        let m = Money::parse("KWD 1.500", Currency::USD).unwrap();
+        assert_eq!((m.minor(), m.currency()), (1_500, kwd));
+        assert_eq!(Money::parse(&m.to_string(), Currency::USD).unwrap(), m);
     }
 
     #[test]

@@ -583,7 +583,15 @@ pub fn parse_records(
                 .and_then(|a| a.name.clone().or(a.key.as_ref().map(|k| k.to_string())));
             // Without an id, an activity is known by everything it says; identical rows are
             // told apart by their order in the file, so none is lost.
-            let contact_label = r.text("contact_id").or_else(|| r.text("contact_name"));
+            // A contact id in its 18-character form, so 15- and 18-character exports agree.
+            let contact_label = match r.text("contact_id") {
+                Some(id) => Some(
+                    SalesforceId::parse(&id)
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or(id),
+                ),
+                None => r.text("contact_name"),
+            };
             let duration_label = r
                 .text("duration_seconds")
                 .or_else(|| r.text("duration_minutes"));
@@ -606,7 +614,12 @@ pub fn parse_records(
                     .map(|p| p.unwrap_or(""))
                     .collect::<Vec<_>>()
                     .join(" | ");
-                let n = r.occurrences.entry(base.clone()).or_insert(0);
+                // Counted on the folded text the key is made of, so rows that differ only in
+                // case or punctuation are told apart too.
+                let n = r
+                    .occurrences
+                    .entry(roomwork_domain::fold_name(&base))
+                    .or_insert(0);
                 *n += 1;
                 let occurrence = format!("#{n}");
                 let mut with_occurrence = parts.to_vec();

@@ -30,11 +30,13 @@ fn starts_footer(first_cell: &str) -> bool {
     let Some(rest) = t.strip_prefix("grand totals (") else {
         return false;
     };
-    let digits: String = rest
+    // Counts carry the exporting user's thousands separator: 1,234 / 1.234 / 1 234.
+    let count: String = rest
         .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .take_while(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | ' ' | '\u{a0}' | '\''))
         .collect();
-    !digits.is_empty() && rest[digits.len()..].trim_start().starts_with("record")
+    count.chars().any(|c| c.is_ascii_digit())
+        && rest[count.len()..].trim_start().starts_with("record")
 }
 
 /// Parses `bytes` (the content of `file`) as CSV, calling `progress` with the bytes read so far.
@@ -173,6 +175,13 @@ mod tests {
         let wide_total = "Name,Amount,Units\nA,1,2\nGrand Totals (1 records),1,2\n";
         let t = read_table("t.csv", wide_total.as_bytes(), &mut |_| {}).unwrap();
         assert_eq!((t.rows.len(), t.footer_lines), (1, 1));
+        let german = "Name,Amount\nA,1\nGrand Totals (1.234 records)\n";
+        assert_eq!(
+            read_table("t.csv", german.as_bytes(), &mut |_| {})
+                .unwrap()
+                .footer_lines,
+            1
+        );
         let data_after = "Name,Amount,Units\nA,1,2\nGrand Totals (1 records),1,2\nB,3,4\n";
         assert!(read_table("t.csv", data_after.as_bytes(), &mut |_| {}).is_err());
     }

@@ -167,7 +167,7 @@ impl Ctx<'_> {
     fn rep(&mut self, owner: &Option<String>) -> Option<RepId> {
         let owner = owner.as_ref()?;
         if let Some(hit) = self.rep_cache.get(owner) {
-            if hit.is_none() && owner.starts_with("005") {
+            if hit.is_none() && is_owner_id(owner) {
                 self.unresolved_owner_ids += 1;
             }
             return *hit;
@@ -178,11 +178,9 @@ impl Ctx<'_> {
     }
 
     fn resolve_rep(&mut self, owner: &str) -> Option<RepId> {
-        // A Salesforce user id (005...) names no one we know; a users export would be needed.
-        if owner.len() >= 15
-            && owner.starts_with("005")
-            && owner.chars().all(|c| c.is_ascii_alphanumeric())
-        {
+        // An owner given as an id names no one we know by name: a Salesforce user (005...) or
+        // queue (00G...) id, or a HubSpot owner number. A users export would be needed.
+        if is_owner_id(owner) {
             self.unresolved_owner_ids += 1;
             return None;
         }
@@ -702,7 +700,7 @@ pub fn plan(
     }
     if ctx.unresolved_owner_ids > 0 {
         ctx.plan.warnings.push(format!(
-            "{} rows name their owner by Salesforce user id (005...); roomwork knows reps by name, so these rows keep no owner",
+            "{} rows name their owner by an id (a Salesforce user or queue id, or a HubSpot owner number); roomwork knows reps by name, so these rows keep the owner already stored, if any",
             ctx.unresolved_owner_ids
         ));
     }
@@ -758,6 +756,16 @@ pub struct Change {
     pub action: &'static str,
     /// The record's name.
     pub name: String,
+}
+
+/// True for owner cells that hold an id rather than a person's name.
+fn is_owner_id(owner: &str) -> bool {
+    let o = owner.trim();
+    let salesforce = matches!(o.len(), 15 | 18)
+        && o.chars().all(|c| c.is_ascii_alphanumeric())
+        && o.chars().any(|c| c.is_ascii_digit())
+        && roomwork_domain::SalesforceId::parse(o).is_ok();
+    salesforce || (!o.is_empty() && o.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Keeps the last entry per id, in first-seen order, so that a statement never touches the

@@ -29,15 +29,16 @@ impl DateOrder {
         let mut preferred = preferred;
         let mut any = false;
         for s in samples {
-            // Dotted dates (01.04.2026) are written day-first wherever they are used.
-            if s.contains('.') && preferred == DateOrder::Mdy {
-                preferred = DateOrder::Dmy;
-            }
             let fits: Vec<DateOrder> = possible
                 .iter()
                 .copied()
                 .filter(|o| parse_date(s, *o).is_some())
                 .collect();
+            // Dotted dates (01.04.2026) are written day-first wherever they are used; a dotted
+            // cell that is no date ("N.A.") says nothing.
+            if s.contains('.') && !fits.is_empty() && preferred == DateOrder::Mdy {
+                preferred = DateOrder::Dmy;
+            }
             // A cell no order reads ("TBD") says nothing about the order.
             if fits.is_empty() {
                 continue;
@@ -233,6 +234,11 @@ mod tests {
         assert_eq!(
             DateOrder::detect(bad_first.iter().copied(), DateOrder::Mdy),
             Some(DateOrder::Dmy)
+        );
+        let not_a_date = ["N.A.", "1/8/2011"];
+        assert_eq!(
+            DateOrder::detect(not_a_date.iter().copied(), DateOrder::Mdy),
+            Some(DateOrder::Mdy)
         );
         let german = ["01.04.2026", "02.03.2026"];
         assert_eq!(

@@ -290,7 +290,9 @@ fn contacts_and_tasks_link_to_their_accounts_deals_and_people() {
     let t = import("sf_tasks_dataloader.csv", &mut world);
     assert_eq!(t.tallies["activities"].created, 2);
     assert!(
-        t.warnings.iter().any(|w| w.contains("Salesforce user id")),
+        t.warnings
+            .iter()
+            .any(|w| w.contains("Salesforce user or queue id")),
         "{:?}",
         t.warnings
     );
@@ -553,4 +555,33 @@ fn a_required_cell_that_is_empty_names_its_column() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("line 2, column 2 (\"Stage\")"), "{err}");
+}
+
+#[test]
+fn activities_differing_only_in_case_are_both_kept() {
+    // Regression: the occurrence count ran on raw text and the key on folded text.
+    let csv = "Subject,Assigned,Date,Company / Account\n\
+               Re: Pricing,Dana O'Neil,3/2/2026,Meridian Foods Inc.\n\
+               RE: pricing,Dana O'Neil,3/2/2026,Meridian Foods Inc.\n";
+    let mut world = World::default();
+    let p = import_parsed(parse_text("re.csv", csv).unwrap(), &mut world);
+    assert_eq!(p.tallies["activities"].created, 2);
+}
+
+#[test]
+fn owners_given_as_queue_ids_or_owner_numbers_create_no_reps() {
+    let mut world = World::default();
+    import("sf_leads_report.csv", &mut world);
+    let reps_before = world.batch.reps.len();
+    let loader = "Id,FirstName,LastName,Company,IsConverted,OwnerId\n00QA000000Lx01a,Grace,Lindqvist,Northgate Dairy,TRUE,00GA0000001QuEu\n";
+    let p = import_parsed(parse_text("leads.csv", loader).unwrap(), &mut world);
+    assert!(p.new_reps.is_empty(), "{:?}", p.new_reps);
+    assert_eq!(world.batch.reps.len(), reps_before);
+    let grace = world
+        .batch
+        .leads
+        .iter()
+        .find(|l| l.name == "Grace Lindqvist")
+        .unwrap();
+    assert!(grace.owner.is_some(), "the stored owner is kept");
 }

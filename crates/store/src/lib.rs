@@ -216,41 +216,40 @@ pub async fn open(url: &str) -> Result<Box<dyn Store>> {
 /// user-info part (everything before the *last* `@` of the authority, as URL parsers read it)
 /// and `password=`/`sslpassword=` query parameters.
 pub fn redact_url(url: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
     };
-    let mut out = match base.split_once("://") {
-        Some((scheme, rest)) => {
-            let (authority, path) = match rest.find('/') {
-                Some(i) => rest.split_at(i),
-                None => (rest, ""),
-            };
-            match authority.rsplit_once('@') {
-                Some((userinfo, host)) => match userinfo.split_once(':') {
-                    Some((user, _password)) => format!("{scheme}://{user}:***@{host}{path}"),
-                    None => format!("{scheme}://{userinfo}@{host}{path}"),
-                },
-                None => base.to_string(),
-            }
+    // The user-info ends at the last '@' (a password may contain '/', '?', '#' or '@').
+    let (userinfo, host_and_rest) = match rest.rfind('@') {
+        Some(at) => (Some(&rest[..at]), &rest[at + 1..]),
+        None => (None, rest),
+    };
+    let mut out = format!("{scheme}://");
+    if let Some(userinfo) = userinfo {
+        match userinfo.split_once(':') {
+            Some((user, _password)) => out.push_str(&format!("{user}:***@")),
+            None => out.push_str(&format!("{userinfo}@")),
         }
-        None => base.to_string(),
-    };
-    if let Some(q) = query {
-        let params: Vec<String> = q
-            .split('&')
-            .map(|p| match p.split_once('=') {
-                Some((k, _))
-                    if k.eq_ignore_ascii_case("password")
-                        || k.eq_ignore_ascii_case("sslpassword") =>
-                {
-                    format!("{k}=***")
-                }
-                _ => p.to_string(),
-            })
-            .collect();
-        out.push('?');
-        out.push_str(&params.join("&"));
+    }
+    match host_and_rest.split_once('?') {
+        Some((path, query)) => {
+            let params: Vec<String> = query
+                .split('&')
+                .map(|p| match p.split_once('=') {
+                    Some((k, _))
+                        if k.eq_ignore_ascii_case("password")
+                            || k.eq_ignore_ascii_case("sslpassword") =>
+                    {
+                        format!("{k}=***")
+                    }
+                    _ => p.to_string(),
+                })
+                .collect();
+            out.push_str(path);
+            out.push('?');
+            out.push_str(&params.join("&"));
+        }
+        None => out.push_str(host_and_rest),
     }
     out
 }
@@ -272,6 +271,10 @@ mod tests {
             redact_url("postgres://bob:p@ss@db/x"),
             "postgres://bob:***@db/x"
         );
+        for pw in ["pa/ss", "pa?ss", "pa#ss"] {
+            let r = redact_url(&format!("postgres://bob:{pw}@db/x"));
+            assert_eq!(r, "postgres://bob:***@db/x", "{pw}");
+        }
         assert_eq!(
             redact_url("postgres://bob@db/x?sslmode=require&password=secret"),
             "postgres://bob@db/x?sslmode=require&password=***"

@@ -172,6 +172,12 @@ async fn run_with(
             date_order: None,
         };
         reimport = import_files(store, &exports, &opts).await?;
+        if reimport.iter().any(|r| r.store_failed) {
+            return Err(crate::exit::StoreFailed(
+                reimport.iter().filter(|r| r.store_failed).count(),
+            )
+            .into());
+        }
         if let Some(failed) = reimport.iter().find_map(|r| r.error.as_ref()) {
             anyhow::bail!("re-importing the demo's own CRM exports failed (a bug): {failed}");
         }
