@@ -481,6 +481,16 @@ pub struct PortfolioProject {
     pub value: Option<Money>,
 }
 
+/// Two account records found to be one company: every record that points at `from` is
+/// re-pointed at `into`, and `from` is removed, in the batch's transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountMerge {
+    /// The account that goes away (a stub created from a name reference).
+    pub from: AccountId,
+    /// The account that stays.
+    pub into: AccountId,
+}
+
 /// Records that are written together, in one transaction.
 #[derive(Clone, Default, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Batch {
@@ -504,6 +514,8 @@ pub struct Batch {
     pub transcripts: Vec<Transcript>,
     /// Portfolio projects.
     pub projects: Vec<PortfolioProject>,
+    /// Accounts to fold into others, applied after the records above are written.
+    pub account_merges: Vec<AccountMerge>,
 }
 
 impl Batch {
@@ -519,6 +531,7 @@ impl Batch {
             + self.issues.len()
             + self.transcripts.len()
             + self.projects.len()
+            + self.account_merges.len()
     }
 
     /// True when there is nothing to write.

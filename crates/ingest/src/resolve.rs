@@ -86,6 +86,34 @@ impl Existing {
         e
     }
 
+    /// Folds account `from` into `into` in memory (the store does the same with the batch's
+    /// `account_merges`) and returns the removed account.
+    fn merge_account(&mut self, from: AccountId, into: AccountId, folded_name: &str) -> Account {
+        let stub = self
+            .accounts
+            .remove(&from)
+            .expect("merging a known account");
+        if let Some(k) = &stub.ext_key {
+            self.accounts_by_key.remove(k);
+        }
+        self.accounts_by_name.insert(folded_name.to_string(), into);
+        for c in self
+            .contacts
+            .values_mut()
+            .filter(|c| c.account_id == Some(from))
+        {
+            c.account_id = Some(into);
+        }
+        for o in self
+            .opportunities
+            .values_mut()
+            .filter(|o| o.account_id == Some(from))
+        {
+            o.account_id = Some(into);
+        }
+        stub
+    }
+
     fn index_account(&mut self, a: Account) {
         if let Some(k) = &a.ext_key {
             self.accounts_by_key.insert(k.clone(), a.id);
@@ -325,6 +353,7 @@ pub fn plan(
         Records::Accounts(rows) => {
             // Later rows win: keep the last row per key.
             let mut last: HashMap<ExternalKey, usize> = HashMap::new();
+            let mut merged = 0usize;
             for (i, r) in rows.iter().enumerate() {
                 note_repeat(&r.key, r.line, &mut ctx.plan.warnings);
                 last.insert(r.key.clone(), i);
@@ -394,11 +423,43 @@ pub fn plan(
                 if let Some(c) = r.created {
                     a.created_at = c;
                 }
+                // A stub known only by this company's name (made when a deal or contact named
+                // the account before any accounts file arrived) is folded into this account:
+                // its records are re-pointed here and it goes away.
+                let folded = fold_name(&a.name);
+                if let Some(stub_id) = ctx.existing.accounts_by_name.get(&folded).copied()
+                    && stub_id != a.id
+                    && ctx.existing.accounts.get(&stub_id).is_some_and(|s| {
+                        s.ext_key
+                            .as_ref()
+                            .is_none_or(|k| k.as_str().starts_with("name:"))
+                    })
+                {
+                    let stub = ctx.existing.merge_account(stub_id, a.id, &folded);
+                    if a.tier.is_none() {
+                        a.tier = stub.tier.clone();
+                    }
+                    if a.health == Health::Healthy && stub.health != Health::Healthy {
+                        a.health = stub.health;
+                        a.health_reason = stub.health_reason.clone();
+                    }
+                    ctx.plan.batch.account_merges.push(AccountMerge {
+                        from: stub_id,
+                        into: a.id,
+                    });
+                    merged += 1;
+                }
                 record_change(&mut ctx.plan, "accounts", stored.as_ref(), &a, &a.name);
                 if stored.as_ref() != Some(&a) {
                     ctx.plan.batch.accounts.push(a.clone());
                 }
                 ctx.existing.index_account(a);
+            }
+            if merged > 0 {
+                ctx.plan.warnings.push(format!(
+                    "{merged} accounts created earlier from a name reference were merged into the accounts of this file \
+                     (their contacts, deals, activities, orders and issues now point at the imported account)"
+                ));
             }
             ctx.account_cache.clear();
         }

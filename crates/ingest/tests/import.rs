@@ -78,6 +78,33 @@ impl World {
             }
         }
         up(&mut self.batch.activities, &b.activities, |x| x.id);
+        for m in &b.account_merges {
+            for c in self
+                .batch
+                .contacts
+                .iter_mut()
+                .filter(|c| c.account_id == Some(m.from))
+            {
+                c.account_id = Some(m.into);
+            }
+            for o in self
+                .batch
+                .opportunities
+                .iter_mut()
+                .filter(|o| o.account_id == Some(m.from))
+            {
+                o.account_id = Some(m.into);
+            }
+            for a in self
+                .batch
+                .activities
+                .iter_mut()
+                .filter(|a| a.account_id == Some(m.from))
+            {
+                a.account_id = Some(m.into);
+            }
+            self.batch.accounts.retain(|a| a.id != m.from);
+        }
     }
 
     fn existing(&self) -> Existing {
@@ -584,4 +611,64 @@ fn owners_given_as_queue_ids_or_owner_numbers_create_no_reps() {
         .find(|l| l.name == "Grace Lindqvist")
         .unwrap();
     assert!(grace.owner.is_some(), "the stored owner is kept");
+}
+
+#[test]
+fn a_name_stub_and_an_id_stub_of_one_company_become_one_account() {
+    // Regression: deals named "Meridian Foods Inc." (a name stub) and contacts with only its
+    // AccountId (an id stub) stayed on two accounts after the accounts file arrived.
+    let contacts = "FirstName,LastName,AccountId,Email\nPriya,Raman,001A0000006Vm9rIAC,priya@meridian.example\n";
+    let mut world = World::default();
+    import_parsed(parse_text("contacts.csv", contacts).unwrap(), &mut world);
+    import("sf_opportunities_report.csv", &mut world);
+    let stubs = world
+        .batch
+        .accounts
+        .iter()
+        .filter(|a| a.name.contains("Meridian") || a.name.contains("001A0000006Vm9r"))
+        .count();
+    assert_eq!(stubs, 2, "before: a name stub and an id stub");
+    // roomwork marked the name stub at risk; the merge keeps that.
+    world
+        .batch
+        .accounts
+        .iter_mut()
+        .find(|a| a.name == "Meridian Foods Inc.")
+        .unwrap()
+        .health = Health::AtRisk;
+    let p = import("sf_accounts_dataloader.csv", &mut world);
+    assert!(
+        p.warnings.iter().any(|w| w.contains("merged")),
+        "{:?}",
+        p.warnings
+    );
+    let meridian: Vec<&Account> = world
+        .batch
+        .accounts
+        .iter()
+        .filter(|a| a.name == "Meridian Foods Inc.")
+        .collect();
+    assert_eq!(meridian.len(), 1, "{:#?}", world.batch.accounts);
+    let id = meridian[0].id;
+    assert_eq!(meridian[0].health, Health::AtRisk);
+    assert!(
+        world
+            .batch
+            .accounts
+            .iter()
+            .all(|a| !a.name.starts_with("Account "))
+    );
+    assert_eq!(world.batch.contacts[0].account_id, Some(id));
+    assert_eq!(
+        world
+            .opp("Meridian Foods - Dosing skid retrofit")
+            .account_id,
+        Some(id)
+    );
+    assert_eq!(
+        world
+            .opp("Meridian Foods - Annual maintenance contract")
+            .account_id,
+        Some(id)
+    );
 }

@@ -93,6 +93,21 @@ macro_rules! impl_store {
                 Self::write_rows(&mut tx, &ISSUES, &batch.issues, issue_values, progress).await?;
                 Self::write_rows(&mut tx, &TRANSCRIPTS, &batch.transcripts, transcript_values, progress).await?;
                 Self::write_rows(&mut tx, &PROJECTS, &batch.projects, project_values, progress).await?;
+                for merge in &batch.account_merges {
+                    let (from, into) = (merge.from.to_string(), merge.into.to_string());
+                    for sql in [
+                        "UPDATE contacts SET account_id = $1 WHERE account_id = $2",
+                        "UPDATE opportunities SET account_id = $1 WHERE account_id = $2",
+                        "UPDATE activities SET account_id = $1 WHERE account_id = $2",
+                        "UPDATE orders SET account_id = $1 WHERE account_id = $2",
+                        "UPDATE customer_issues SET account_id = $1 WHERE account_id = $2",
+                        "UPDATE transcripts SET account_id = $1 WHERE account_id = $2",
+                    ] {
+                        sqlx::query(sql).bind(into.clone()).bind(from.clone()).execute(&mut *tx).await?;
+                    }
+                    sqlx::query("DELETE FROM accounts WHERE id = $1").bind(from).execute(&mut *tx).await?;
+                    progress(1);
+                }
                 tx.commit().await?;
                 Ok(())
             }

@@ -107,6 +107,7 @@ contract!(
     asking_for_a_missing_record_is_not_found,
     activities_filter_by_account_and_limit_newest_first,
     large_batches_span_many_statements,
+    merging_accounts_repoints_every_record_and_removes_the_stub,
 );
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -270,6 +271,7 @@ fn sample() -> Batch {
         issues: vec![issue],
         transcripts: vec![transcript],
         projects: vec![project],
+        account_merges: vec![],
     }
 }
 
@@ -455,6 +457,62 @@ async fn activities_filter_by_account_and_limit_newest_first(store: &dyn Store) 
             .len(),
         7
     );
+}
+
+async fn merging_accounts_repoints_every_record_and_removes_the_stub(store: &dyn Store) {
+    let b = sample();
+    store.save_batch(&b).await.unwrap();
+    let real = b.accounts[0].clone();
+    let mut stub = real.clone();
+    stub.id = AccountId::new();
+    stub.ext_key = Some(ExternalKey::from_name("account", "Meridian Foods").unwrap());
+    let mut contact = b.contacts[0].clone();
+    contact.id = ContactId::new();
+    contact.ext_key = None;
+    contact.account_id = Some(stub.id);
+    let mut order = b.orders[0].clone();
+    order.id = OrderId::new();
+    order.number = "SO-1".into();
+    order.account_id = stub.id;
+    store
+        .save_batch(&Batch {
+            accounts: vec![stub.clone()],
+            contacts: vec![contact.clone()],
+            orders: vec![order],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.counts().await.unwrap().accounts, 2);
+    let merge = Batch {
+        account_merges: vec![AccountMerge {
+            from: stub.id,
+            into: real.id,
+        }],
+        ..Default::default()
+    };
+    store.save_batch(&merge).await.unwrap();
+    assert_eq!(store.counts().await.unwrap().accounts, 1);
+    assert!(
+        store
+            .contacts()
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.account_id == Some(real.id))
+    );
+    assert!(
+        store
+            .orders()
+            .await
+            .unwrap()
+            .iter()
+            .all(|o| o.account_id == real.id)
+    );
+    assert!(matches!(
+        store.account(stub.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
 }
 
 async fn large_batches_span_many_statements(store: &dyn Store) {
