@@ -220,6 +220,28 @@ pub struct Account {
     pub created_at: DateTime<Utc>,
 }
 
+impl Account {
+    /// A company known so far only by name (and perhaps a source key): healthy, no tier,
+    /// nothing else filled in.
+    pub fn named(name: String, ext_key: Option<ExternalKey>, created_at: DateTime<Utc>) -> Self {
+        Account {
+            id: AccountId::new(),
+            ext_key,
+            name,
+            tier: None,
+            health: Health::Healthy,
+            health_reason: None,
+            industry: None,
+            country: None,
+            employees: None,
+            annual_revenue: None,
+            owner: None,
+            domain: None,
+            created_at,
+        }
+    }
+}
+
 /// A person at an account.
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct Contact {

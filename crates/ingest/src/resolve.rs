@@ -276,21 +276,7 @@ impl Ctx<'_> {
         {
             return ext_key.and_then(|k| self.existing.accounts_by_key.get(&k).copied());
         }
-        let account = Account {
-            id: AccountId::new(),
-            ext_key,
-            name: name.clone(),
-            tier: None,
-            health: Health::Healthy,
-            health_reason: None,
-            industry: None,
-            country: None,
-            employees: None,
-            annual_revenue: None,
-            owner: None,
-            domain: None,
-            created_at: self.now,
-        };
+        let account = Account::named(name.clone(), ext_key, self.now);
         let id = account.id;
         self.plan.referenced_accounts.push(name);
         self.plan.tally("accounts").created += 1;
@@ -382,21 +368,9 @@ pub fn plan(
                             })
                     })
                     .cloned();
-                let mut a = stored.clone().unwrap_or(Account {
-                    id: AccountId::new(),
-                    ext_key: Some(r.key.clone()),
-                    name: r.name.clone(),
-                    tier: None,
-                    health: Health::Healthy,
-                    health_reason: None,
-                    industry: None,
-                    country: None,
-                    employees: None,
-                    annual_revenue: None,
-                    owner: None,
-                    domain: None,
-                    created_at: now,
-                });
+                let mut a = stored
+                    .clone()
+                    .unwrap_or_else(|| Account::named(r.name.clone(), Some(r.key.clone()), now));
                 // A stub created from a name reference takes the file's id key.
                 if a.ext_key
                     .as_ref()

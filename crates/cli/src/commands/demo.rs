@@ -39,10 +39,8 @@ struct HygieneSummary {
 }
 
 pub async fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<()> {
-    let store = ctx.store().await?;
-    let result = run_with(ctx, &*store, args).await;
-    store.close().await;
-    result
+    ctx.with_store(async |store| run_with(ctx, store, args).await)
+        .await
 }
 
 async fn run_with(

@@ -194,10 +194,8 @@ pub async fn import_files(
 }
 
 pub async fn run(ctx: &Context, args: ImportArgs) -> anyhow::Result<()> {
-    let store = ctx.store().await?;
-    let result = run_with(ctx, &*store, args).await;
-    store.close().await;
-    result
+    ctx.with_store(async |store| run_with(ctx, store, args).await)
+        .await
 }
 
 async fn run_with(

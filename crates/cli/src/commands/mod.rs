@@ -41,6 +41,18 @@ impl Context {
         })
     }
 
+    /// Runs `f` with the store open, and closes the store afterwards whatever `f` returned,
+    /// so that SQLite folds its write-ahead log into the file before the process exits.
+    pub async fn with_store<T>(
+        &self,
+        f: impl AsyncFnOnce(&dyn Store) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let store = self.store().await?;
+        let result = f(&*store).await;
+        store.close().await;
+        result
+    }
+
     /// Opens the store, creating the data directory for an SQLite file.
     pub async fn store(&self) -> anyhow::Result<Box<dyn Store>> {
         if self.url.starts_with("sqlite:") {

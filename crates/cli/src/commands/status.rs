@@ -16,10 +16,8 @@ struct Status {
 }
 
 pub async fn run(ctx: &Context) -> anyhow::Result<()> {
-    let store = ctx.store().await?;
-    let result = run_with(ctx, &*store).await;
-    store.close().await;
-    result
+    ctx.with_store(async |store| run_with(ctx, store).await)
+        .await
 }
 
 async fn run_with(ctx: &Context, store: &dyn roomwork_store::Store) -> anyhow::Result<()> {
