@@ -269,58 +269,42 @@ impl Row<'_> {
         self.parsed(field, |v| Money::parse(v, currency).map_err(|e| e.reason))
     }
 
+    /// The key a cell holding a source-system id names: a Salesforce id in its 18-character
+    /// form; another system's id as written, or the first of a `;`-separated list (HubSpot
+    /// association columns) when `first_of_list`. A bad id is a problem of `field`.
+    fn id_key(&mut self, field: &str, kind: &str, first_of_list: bool) -> Option<ExternalKey> {
+        let (col, raw) = self.cell(field)?;
+        let raw = raw.to_string();
+        let system = self.profile.system.clone();
+        let id = if system == "salesforce" {
+            SalesforceId::parse(&raw)
+                .map(|s| s.as_str().to_string())
+                .map_err(|e| e.reason)
+        } else if first_of_list {
+            Ok(raw.split(';').next().unwrap_or("").trim().to_string())
+        } else {
+            Ok(raw)
+        };
+        match id.and_then(|id| ExternalKey::new(&system, kind, &id).map_err(|e| e.reason)) {
+            Ok(k) => Some(k),
+            Err(reason) => {
+                self.problem(col, field, reason);
+                None
+            }
+        }
+    }
+
     /// The record's key: the file's id when it has one, else a key derived from `fallback`.
     fn key(&mut self, kind: RecordKind, fallback: &[Option<&str>]) -> Option<ExternalKey> {
-        let system = self.profile.system.clone();
-        if let Some((col, id)) = self.cell("id") {
-            let id = id.to_string();
-            let key = if system == "salesforce" {
-                SalesforceId::parse(&id)
-                    .map_err(|e| e.reason)
-                    .and_then(|sf| {
-                        ExternalKey::new(&system, kind.singular(), sf.as_str())
-                            .map_err(|e| e.reason)
-                    })
-            } else {
-                ExternalKey::new(&system, kind.singular(), &id).map_err(|e| e.reason)
-            };
-            return match key {
-                Ok(k) => Some(k),
-                Err(reason) => {
-                    self.problem(col, "id", reason);
-                    None
-                }
-            };
+        if self.cell("id").is_some() {
+            return self.id_key("id", kind.singular(), false);
         }
         let parts: Vec<&str> = fallback.iter().map(|p| p.unwrap_or("")).collect();
         ExternalKey::from_name(kind.singular(), &parts.join(" | ")).ok()
     }
 
     fn account_ref(&mut self) -> Option<AccountRef> {
-        let system = self.profile.system.clone();
-        let key = match self.cell("account_id") {
-            Some((col, id)) => {
-                let id = id.to_string();
-                let parsed = if system == "salesforce" {
-                    SalesforceId::parse(&id)
-                        .map(|s| s.as_str().to_string())
-                        .map_err(|e| e.reason)
-                } else {
-                    // HubSpot lists several associated ids separated by ';': the first is primary.
-                    Ok(id.split(';').next().unwrap_or("").trim().to_string())
-                };
-                match parsed
-                    .and_then(|id| ExternalKey::new(&system, "account", &id).map_err(|e| e.reason))
-                {
-                    Ok(k) => Some(k),
-                    Err(reason) => {
-                        self.problem(col, "account_id", reason);
-                        None
-                    }
-                }
-            }
-            None => None,
-        };
+        let key = self.id_key("account_id", "account", true);
         let name = self.text("account_name").map(|n| strip_trailing_id(&n));
         (key.is_some() || name.is_some()).then_some(AccountRef { key, name })
     }
@@ -627,22 +611,7 @@ pub fn parse_records(
                 r.key(kind, &with_occurrence)?
             };
             let system = r.profile.system.clone();
-            let sf_key = |r: &mut Row, field: &str, kind: &str| -> Option<ExternalKey> {
-                let (col, v) = r.cell(field)?;
-                let v = v.to_string();
-                let id = if system == "salesforce" {
-                    match SalesforceId::parse(&v) {
-                        Ok(id) => id.as_str().to_string(),
-                        Err(e) => {
-                            r.problem(col, field, e.reason);
-                            return None;
-                        }
-                    }
-                } else {
-                    v
-                };
-                ExternalKey::new(&system, kind, &id).ok()
-            };
+            let sf_key = |r: &mut Row, field: &str, kind: &str| r.id_key(field, kind, false);
             // Salesforce's WhoId may be a lead (00Q) and WhatId an account (001) or another
             // object; only contact (003) and opportunity (006) ids are links we keep.
             let contact_key = sf_key(r, "contact_id", "contact")
