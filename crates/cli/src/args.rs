@@ -63,8 +63,36 @@ pub enum Command {
     Demo(DemoArgs),
     /// Show what is stored: record counts, backend and data directory.
     Status,
-    /// List the canonical deal stages and the spellings that reconcile to each.
+    /// List the canonical deal stages and the spellings that reconcile to each (from the
+    /// Foundation's pipeline.toml when it exists, otherwise the built-in default list).
     Stages,
+    /// The six Foundation documents: write a starting set, check them, apply the tier rules.
+    Foundation(FoundationArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FoundationArgs {
+    #[command(subcommand)]
+    pub command: FoundationCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FoundationCommand {
+    /// Write a complete, commented starting set of the six documents into DATA_DIR/foundation.
+    Init {
+        /// Replace documents that already exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Validate the documents (errors name the file, line and field) and list, for each of
+    /// the six workflows, whether the documents it requires are present and valid.
+    Check,
+    /// Show the tier the tier rules give each account, next to its tier in the CRM.
+    Tiers {
+        /// Write the rule tiers to the accounts that differ.
+        #[arg(long)]
+        apply: bool,
+    },
 }
 
 #[derive(Debug, Args)]

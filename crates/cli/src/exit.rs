@@ -44,10 +44,25 @@ pub struct ImportFailed {
 )]
 pub struct StoreFailed(pub usize);
 
+/// `foundation check` found problems (each already printed).
+#[derive(Debug, thiserror::Error)]
+#[error("the Foundation has {0} problem(s); nothing was changed")]
+pub struct FoundationProblems(pub usize);
+
 /// Maps an error chain to its exit code.
 pub fn classify(e: &anyhow::Error) -> Code {
     for cause in e.chain() {
-        if cause.is::<roomwork_ingest::IngestError>() || cause.is::<ImportFailed>() {
+        if let Some(f) = cause.downcast_ref::<roomwork_foundation::FoundationError>() {
+            return match f {
+                roomwork_foundation::FoundationError::Invalid(_) => Code::InvalidInput,
+                roomwork_foundation::FoundationError::Exists(_) => Code::Refused,
+                roomwork_foundation::FoundationError::Io { .. } => Code::Failure,
+            };
+        }
+        if cause.is::<roomwork_ingest::IngestError>()
+            || cause.is::<ImportFailed>()
+            || cause.is::<FoundationProblems>()
+        {
             return Code::InvalidInput;
         }
         if cause.is::<roomwork_store::StoreError>() || cause.is::<StoreFailed>() {

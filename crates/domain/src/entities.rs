@@ -70,6 +70,38 @@ text_enum!(
 );
 
 text_enum!(
+    /// The six drafting workflows of the Sales Project (seed 000).
+    Workflow, "workflow" {
+        /// Account health summary before a key call.
+        PreCallBriefing = "pre_call_briefing" | "briefing" | "precall",
+        /// Follow-up email and next-step communication after a call.
+        FollowUpEmail = "follow_up_email" | "followup" | "email",
+        /// The weekly pipeline report.
+        PipelineReport = "pipeline_report" | "pipeline",
+        /// Prospect research synthesis.
+        ProspectProfile = "prospect_profile" | "prospect",
+        /// RFQ response and quotation narrative.
+        QuotationNarrative = "quotation_narrative" | "quotation" | "rfq",
+        /// CRM update and activity logging from meeting notes.
+        CrmUpdate = "crm_update" | "crm",
+    }
+);
+
+impl Workflow {
+    /// The name a person reads.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Workflow::PreCallBriefing => "Pre-call briefing",
+            Workflow::FollowUpEmail => "Follow-up email",
+            Workflow::PipelineReport => "Weekly pipeline report",
+            Workflow::ProspectProfile => "Prospect profile",
+            Workflow::QuotationNarrative => "Quotation narrative",
+            Workflow::CrmUpdate => "CRM update from notes",
+        }
+    }
+}
+
+text_enum!(
     /// The part a contact plays in buying.
     ContactRole, "contact role" {
         /// Signs off on the purchase.

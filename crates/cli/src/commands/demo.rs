@@ -22,6 +22,7 @@ struct DemoReport {
     seed: u64,
     today: String,
     counts: roomwork_store::Counts,
+    foundation: Vec<String>,
     exports: Vec<String>,
     transcripts_dir: Option<String>,
     notes_dir: Option<String>,
@@ -60,6 +61,23 @@ async fn run_with(
         ))
         .into());
     }
+    // The demo company's filled Foundation, written before anything else so that its stage
+    // definitions reconcile the demo's own CRM exports.
+    let foundation_files = match roomwork_foundation::init(
+        &ctx.data_dir,
+        roomwork_foundation::Set::Demo,
+        false,
+    ) {
+        Err(roomwork_foundation::FoundationError::Exists(p)) => {
+            return Err(Refused(format!(
+                    "{} already exists; the demo company is made in a fresh data directory: pass --data-dir NEW_DIR",
+                    p.display()
+                ))
+                .into());
+        }
+        r => r?,
+    };
+    let foundation = ctx.foundation()?;
     let today = SystemClock.today();
     let generator = Generator::new(size, args.seed, today);
     let plan = generator.plan();
@@ -168,6 +186,7 @@ async fn run_with(
             default_capacity: 20,
             quiet: true,
             date_order: None,
+            catalog: foundation.stage_catalog(),
         };
         reimport = import_files(store, &exports, &opts).await?;
         if reimport.iter().any(|r| r.store_failed) {
@@ -181,13 +200,17 @@ async fn run_with(
         }
     }
     let counts = store.counts().await?;
-    let h = super::hygiene::report(store).await?;
+    let h = super::hygiene::report(store, &foundation.stage_catalog()).await?;
     let report = DemoReport {
         data_dir: ctx.data_dir.display().to_string(),
         size: args.size.clone(),
         seed: args.seed,
         today: today.to_string(),
         counts,
+        foundation: foundation_files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
         exports: exports.iter().map(|p| p.display().to_string()).collect(),
         transcripts_dir,
         notes_dir,
@@ -272,6 +295,10 @@ fn print(r: &DemoReport, ctx: &Context) {
         h.duplicate_accounts
     );
     say!("\nWhere to look:");
+    if let Some(f) = r.foundation.first() {
+        let dir = Path::new(f).parent().unwrap_or(Path::new(f));
+        say!("  Foundation (6 docs) {}", dir.display());
+    }
     for e in &r.exports {
         say!("  CRM export          {e}");
     }
@@ -293,6 +320,7 @@ fn print(r: &DemoReport, ctx: &Context) {
     };
     say!("\nTry next:");
     say!("  roomwork {dd} status");
+    say!("  roomwork {dd} foundation check");
     say!("  roomwork {dd} hygiene");
     say!(
         "  roomwork {dd} import --dry-run {}",

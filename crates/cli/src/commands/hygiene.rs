@@ -8,7 +8,10 @@ use crate::output;
 use crate::output::say;
 
 /// Builds the report from the store.
-pub async fn report(store: &dyn roomwork_store::Store) -> anyhow::Result<HygieneReport> {
+pub async fn report(
+    store: &dyn roomwork_store::Store,
+    catalog: &StageCatalog,
+) -> anyhow::Result<HygieneReport> {
     let accounts = store.accounts().await?;
     let contacts = store.contacts().await?;
     let leads = store.leads().await?;
@@ -18,7 +21,7 @@ pub async fn report(store: &dyn roomwork_store::Store) -> anyhow::Result<Hygiene
         &contacts,
         &leads,
         &opportunities,
-        &StageCatalog::default_b2b(),
+        catalog,
         SystemClock.today(),
     ))
 }
@@ -29,7 +32,7 @@ pub async fn run(ctx: &Context) -> anyhow::Result<()> {
 }
 
 async fn run_with(ctx: &Context, store: &dyn roomwork_store::Store) -> anyhow::Result<()> {
-    let r = report(store).await?;
+    let r = report(store, &ctx.foundation()?.stage_catalog()).await?;
     if ctx.json {
         return output::json(&r);
     }

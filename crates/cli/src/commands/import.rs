@@ -62,6 +62,8 @@ pub struct ImportOptions {
     pub default_capacity: u32,
     pub quiet: bool,
     pub date_order: Option<roomwork_ingest::values::DateOrder>,
+    /// The canonical stages (the Foundation's, or the default list).
+    pub catalog: StageCatalog,
 }
 
 /// Loads what the importer needs to know about stored records.
@@ -83,7 +85,7 @@ pub async fn import_files(
     files: &[impl AsRef<Path>],
     opts: &ImportOptions,
 ) -> anyhow::Result<Vec<FileReport>> {
-    let catalog = StageCatalog::default_b2b();
+    let catalog = &opts.catalog;
     let clock = SystemClock;
     let mut existing = load_existing(store)
         .await
@@ -155,7 +157,7 @@ pub async fn import_files(
             parsed.records,
             &present,
             &mut existing,
-            &catalog,
+            catalog,
             &clock,
             opts.default_capacity,
         );
@@ -224,6 +226,7 @@ async fn run_with(
             Some("dmy") => Some(roomwork_ingest::values::DateOrder::Dmy),
             Some(_) => Some(roomwork_ingest::values::DateOrder::Ymd),
         },
+        catalog: ctx.foundation()?.stage_catalog(),
     };
     let reports = import_files(store, &args.files, &opts).await?;
     if ctx.json {

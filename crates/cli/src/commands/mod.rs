@@ -1,6 +1,7 @@
 //! One module per command; [`run`] dispatches.
 
 mod demo;
+mod foundation;
 mod hygiene;
 mod import;
 mod status;
@@ -39,6 +40,13 @@ impl Context {
             url,
             json: global.json,
         })
+    }
+
+    /// The Foundation in the data directory. A document that exists but is invalid is an
+    /// error (exit code 3): commands never run on a half-read standard. Missing documents
+    /// fall back to the documented defaults.
+    pub fn foundation(&self) -> anyhow::Result<roomwork_foundation::Foundation> {
+        Ok(roomwork_foundation::load(&self.data_dir)?.require_valid()?)
     }
 
     /// Runs `f` with the store open, and closes the store afterwards whatever `f` returned,
@@ -81,5 +89,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => demo::run(&ctx, args).await,
         Command::Status => status::run(&ctx).await,
         Command::Stages => status::stages(&ctx),
+        Command::Foundation(args) => foundation::run(&ctx, args).await,
     }
 }

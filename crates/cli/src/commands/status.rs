@@ -1,6 +1,5 @@
 //! `roomwork status` and `roomwork stages`
 
-use roomwork_domain::StageCatalog;
 use serde::Serialize;
 
 use super::Context;
@@ -62,9 +61,17 @@ pub fn counts_table(c: &roomwork_store::Counts) -> comfy_table::Table {
 }
 
 pub fn stages(ctx: &Context) -> anyhow::Result<()> {
-    let catalog = StageCatalog::default_b2b();
+    let foundation = ctx.foundation()?;
+    let catalog = foundation.stage_catalog();
     if ctx.json {
         return output::json(&catalog);
+    }
+    if foundation.stages_from_foundation() {
+        say!("Stages from the Foundation (foundation/pipeline.toml):");
+    } else {
+        say!(
+            "The built-in default stages (no foundation/pipeline.toml; `roomwork foundation init` writes one):"
+        );
     }
     let rows = catalog.stages().iter().enumerate().map(|(i, s)| {
         vec![
