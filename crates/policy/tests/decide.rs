@@ -1,0 +1,213 @@
+//! `decide` and `override_verdict` as the account manager meets them.
+
+use roomwork_domain::{Health, IssueKind, Severity, Tier};
+use roomwork_policy::{
+    AccountState, Category, IssueFact, Matrix, Outcome, Request, Rule, Source, decide,
+    override_verdict,
+};
+
+fn at_risk_account() -> AccountState {
+    AccountState {
+        tier: Tier::parse("key").ok(),
+        health: Health::AtRisk,
+        health_reason: Some("Evaluating Tallis Flow after the March outage".into()),
+        open_issues: vec![IssueFact {
+            kind: IssueKind::ServiceFailure,
+            severity: Severity::High,
+            summary: "Line 2 feed pump failed twice in March".into(),
+            repeat: true,
+        }],
+    }
+}
+
+#[test]
+fn a_routine_follow_up_may_be_drafted_and_carries_a_permit() {
+    let v = decide(
+        &Matrix::default(),
+        &Request::new(
+            "follow-up-email",
+            "Confirm the two seal kits ship Friday and the revised PO.",
+        ),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(v.outcome, Outcome::Draft);
+    assert!(v.findings.is_empty());
+    assert!(v.permit().is_some());
+}
+
+#[test]
+fn an_at_risk_account_gets_review_only_help_and_the_evidence_names_the_state() {
+    let state = at_risk_account();
+    let v = decide(
+        &Matrix::default(),
+        &Request::new(
+            "order-status-update",
+            "Tell them the impellers ship Friday.",
+        )
+        .for_account(&state),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(v.outcome, Outcome::ReviewOnly);
+    assert!(v.permit().is_none());
+    let f = v.findings.iter().find(|f| f.rule == Rule::AtRisk).unwrap();
+    assert!(
+        f.evidence
+            .iter()
+            .any(|e| e.source == Source::Account && e.quote.contains("Tallis"))
+    );
+}
+
+#[test]
+fn a_repeat_failure_after_a_promise_is_human_only_and_quotes_the_text() {
+    let v = decide(
+        &Matrix::default(),
+        &Request::new(
+            "follow-up-email",
+            "Reply to Ana. The magmeters came with the wrong cable length again. In April I promised her I would check every order myself.",
+        ),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(v.outcome, Outcome::HumanOnly);
+    let f = &v
+        .findings
+        .iter()
+        .find(|f| f.rule == Rule::TrustRepair)
+        .unwrap();
+    assert!(
+        f.evidence
+            .iter()
+            .any(|e| e.quote.contains("wrong cable length again"))
+    );
+}
+
+#[test]
+fn negation_keeps_a_routine_message_routine() {
+    let v = decide(
+        &Matrix::default(),
+        &Request::new(
+            "routine-check-in",
+            "Quarterly check-in with Priya. They are no longer evaluating other suppliers since the framework was signed; just ask how the new seals are running.",
+        ),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(v.outcome, Outcome::Draft, "{:#?}", v.findings);
+}
+
+#[test]
+fn internal_preparation_for_a_difficult_call_is_allowed() {
+    let state = at_risk_account();
+    let v = decide(
+        &Matrix::default(),
+        &Request::new(
+            "pre-call-briefing",
+            "Brief me for the escalation meeting; they are trialling a competitor.",
+        )
+        .for_account(&state),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(v.outcome, Outcome::Draft);
+}
+
+#[test]
+fn a_strategic_proposal_is_structure_only() {
+    let v = decide(
+        &Matrix::default(),
+        &Request::new(
+            "proposal",
+            "Proposal for the 1.2M retrofit, three bidders. The real reason they are changing suppliers is the outage last winter; nobody will say it in the tender.",
+        ),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(v.outcome, Outcome::StructureOnly);
+    assert!(v.permit().unwrap().structure_only());
+}
+
+#[test]
+fn the_matrix_category_comes_first() {
+    let m = Matrix::default();
+    let v = decide(
+        &m,
+        &Request::new("pricing-decision", "What discount should we give?"),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(v.category, Category::HumanOnly);
+    assert_eq!(v.outcome, Outcome::HumanOnly);
+    let v = decide(
+        &m,
+        &Request::new("negotiation-plan", "Plan for Thursday"),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(v.outcome, Outcome::ReviewOnly);
+    assert!(decide(&m, &Request::new("world-domination", "x"), &[]).is_err());
+}
+
+#[test]
+fn an_override_names_the_person_and_reason_and_only_where_allowed() {
+    let m = Matrix::default();
+    let state = at_risk_account();
+    let v = decide(
+        &m,
+        &Request::new(
+            "order-status-update",
+            "Tell them the impellers ship Friday.",
+        )
+        .for_account(&state),
+        &[],
+    )
+    .unwrap();
+    assert!(override_verdict(&m, v.clone(), "", "reason enough here").is_err());
+    assert!(override_verdict(&m, v.clone(), "Dana Reyes", "ok").is_err());
+    let o = override_verdict(
+        &m,
+        v,
+        "Dana Reyes",
+        "The at-risk flag predates the recovery plan; this is a shipping notice",
+    )
+    .unwrap();
+    assert_eq!(o.outcome, Outcome::Draft);
+    assert_eq!(o.overridden.as_ref().unwrap().by, "Dana Reyes");
+    assert!(o.permit().is_some());
+
+    // Trust repair is never overridable by default.
+    let v = decide(
+        &m,
+        &Request::new(
+            "complaint-response",
+            "Third wrong shipment in a row after we promised it was fixed.",
+        ),
+        &[],
+    )
+    .unwrap();
+    let e = override_verdict(&m, v, "Dana Reyes", "I really want the AI to write it").unwrap_err();
+    assert!(e.to_string().contains("cannot be overridden"));
+    // A human-only task is not overridable at all.
+    let v = decide(&m, &Request::new("pricing-decision", "x"), &[]).unwrap();
+    assert!(override_verdict(&m, v, "Dana Reyes", "because I say so, really").is_err());
+}
+
+#[test]
+fn a_competitor_from_the_foundation_quoting_counts_as_evaluating_alternatives() {
+    let v = decide(
+        &Matrix::default(),
+        &Request::new(
+            "follow-up-email",
+            "Nice call. Kai mentioned Ferrovane sent them a price for the valves too.",
+        ),
+        &["Ferrovane".to_string()],
+    )
+    .unwrap();
+    assert!(
+        v.findings
+            .iter()
+            .chain(&v.near_misses)
+            .any(|f| f.rule == Rule::AtRisk)
+    );
+}
