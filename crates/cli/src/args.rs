@@ -68,6 +68,71 @@ pub enum Command {
     Stages,
     /// The six Foundation documents: write a starting set, check them, apply the tier rules.
     Foundation(FoundationArgs),
+    /// The responsibility matrix and the relationship-protection rules: show the matrix,
+    /// decide any request, evaluate the detector on labelled requests.
+    Policy(PolicyArgs),
+    /// The append-only, hash-chained audit trail.
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    #[command(subcommand)]
+    pub command: PolicyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Write the default responsibility matrix to DATA_DIR/policy.toml for the sales ops lead to edit.
+    Init {
+        /// Replace an existing policy.toml.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show every task, its category, and which protection rules may be overridden.
+    Matrix,
+    /// Print the verdict for a request: the category, the protection rules that apply and
+    /// their evidence. The verdict is recorded in the audit trail.
+    Decide {
+        /// The task (a row of `roomwork policy matrix`), e.g. follow-up-email.
+        #[arg(long)]
+        kind: String,
+        /// A file with the request and any pasted notes (`-` for standard input).
+        #[arg(long, value_name = "FILE")]
+        text: std::path::PathBuf,
+        /// The account (id or exact name) whose state the rules consider.
+        #[arg(long)]
+        account: Option<String>,
+        /// Override a refusal where the matrix allows it: who is overriding.
+        #[arg(long, value_name = "NAME", requires = "reason")]
+        override_by: Option<String>,
+        /// Why the refusal is overridden.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Measure the detector on a labelled JSON Lines file (precision and recall per rule).
+    Eval {
+        /// The labelled file, e.g. crates/policy/eval/test.jsonl.
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: AuditCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain and report any altered, inserted or deleted record.
+    Verify,
+    /// List the most recent records.
+    Log {
+        /// How many.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
 }
 
 #[derive(Debug, Args)]

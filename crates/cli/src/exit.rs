@@ -44,6 +44,11 @@ pub struct ImportFailed {
 )]
 pub struct StoreFailed(pub usize);
 
+/// An input (a file, an id, a name) is invalid; the message says which and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidInput(pub String);
+
 /// `foundation check` found problems (each already printed).
 #[derive(Debug, thiserror::Error)]
 #[error("the Foundation has {0} problem(s); nothing was changed")]
@@ -62,6 +67,7 @@ pub fn classify(e: &anyhow::Error) -> Code {
         if cause.is::<roomwork_ingest::IngestError>()
             || cause.is::<ImportFailed>()
             || cause.is::<FoundationProblems>()
+            || cause.is::<InvalidInput>()
         {
             return Code::InvalidInput;
         }

@@ -26,6 +26,7 @@
 mod detect;
 pub mod eval;
 mod matrix;
+pub use matrix::DEFAULT_TOML;
 pub mod text;
 
 use roomwork_domain::{Health, IssueKind, Severity, Tier};

@@ -309,6 +309,59 @@ macro_rules! impl_store {
                 rows.into_iter().map(|r| r.into_domain()).collect()
             }
 
+            async fn audit_append(
+                &self,
+                entry: &$crate::AuditEntry,
+            ) -> $crate::Result<$crate::AuditRecord> {
+                let mut attempt = 0;
+                loop {
+                    // SQLite: take the write lock before reading the head, so that two writers
+                    // never both read the same head (a deferred transaction would fail to upgrade).
+                    let begin = match $backend {
+                        $crate::Backend::Sqlite => "BEGIN IMMEDIATE",
+                        _ => "BEGIN",
+                    };
+                    let mut tx = self.pool.begin_with(begin).await?;
+                    let last: Option<(i64, String)> =
+                        sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let at = chrono::Utc::now().timestamp_millis();
+                    let r = $crate::audit::next_record(last, at, entry);
+                    let inserted = sqlx::query(
+                        "INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(r.seq)
+                    .bind(r.at)
+                    .bind(&r.actor)
+                    .bind(&r.action)
+                    .bind(&r.subject)
+                    .bind(&r.detail)
+                    .bind(&r.prev_hash)
+                    .bind(&r.hash)
+                    .execute(&mut *tx)
+                    .await;
+                    match inserted {
+                        Ok(_) => {
+                            tx.commit().await?;
+                            return Ok(r);
+                        }
+                        Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 20 => {
+                            attempt += 1;
+                            drop(tx);
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
+
+            async fn audit_records(&self) -> $crate::Result<Vec<$crate::AuditRecord>> {
+                Ok(sqlx::query_as("SELECT * FROM audit_log ORDER BY seq")
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
             async fn projects(&self) -> $crate::Result<Vec<roomwork_domain::PortfolioProject>> {
                 let rows: Vec<$crate::rows::ProjectRow> =
                     sqlx::query_as("SELECT * FROM portfolio_projects ORDER BY year DESC, title")

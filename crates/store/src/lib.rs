@@ -21,6 +21,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod audit;
 mod backend;
 mod columns;
 mod postgres;
@@ -36,6 +37,7 @@ use roomwork_domain::{
 };
 use serde::Serialize;
 
+pub use audit::{AuditEntry, AuditRecord, Tampering, Verification};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -196,6 +198,11 @@ pub trait Store: Send + Sync {
     async fn transcripts(&self) -> Result<Vec<Transcript>>;
     /// All portfolio projects, newest first.
     async fn projects(&self) -> Result<Vec<PortfolioProject>>;
+    /// Appends one record to the audit trail and returns it as stored. Concurrent appends
+    /// are serialised by the sequence number's uniqueness (a loser retries on the new head).
+    async fn audit_append(&self, entry: &AuditEntry) -> Result<AuditRecord>;
+    /// The audit trail in sequence order.
+    async fn audit_records(&self) -> Result<Vec<AuditRecord>>;
 }
 
 /// Opens the store a URL names and applies its migrations.

@@ -108,7 +108,134 @@ contract!(
     activities_filter_by_account_and_limit_newest_first,
     large_batches_span_many_statements,
     merging_accounts_repoints_every_record_and_removes_the_stub,
+    the_audit_trail_chains_concurrent_appends,
 );
+
+/// Runs SQL on the story's database directly, as a database owner going around roomwork would.
+async fn raw(guard: &Guard, sql: &str) -> Result<(), sqlx::Error> {
+    match guard {
+        Guard::Sqlite(dir) => {
+            let url = format!("sqlite://{}", dir.path().join("contract.db").display());
+            let mut c = sqlx::SqliteConnection::connect(&url).await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&mut c)
+                .await?;
+        }
+        Guard::Postgres(db) => {
+            let (base, _) = db.admin_url.rsplit_once('/').unwrap();
+            let mut c = sqlx::PgConnection::connect(&format!("{base}/{}", db.name)).await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&mut c)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn the_audit_trail_chains_concurrent_appends(s: &dyn Store) {
+    use roomwork_store::AuditEntry;
+    let entries: Vec<AuditEntry> = (0..6)
+        .map(|i| {
+            AuditEntry::new(
+                "Dana",
+                "draft.approved",
+                format!("draft {i}"),
+                serde_json::json!({"i": i}),
+            )
+        })
+        .collect();
+    let appends = entries.iter().map(|e| s.audit_append(e));
+    for r in futures_join_all(appends).await {
+        r.unwrap();
+    }
+    let records = s.audit_records().await.unwrap();
+    assert_eq!(
+        records.iter().map(|r| r.seq).collect::<Vec<_>>(),
+        (1..=6).collect::<Vec<_>>()
+    );
+    let v = roomwork_store::audit::verify(&records);
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+}
+
+/// Awaits futures one after another on a multi-threaded runtime via spawned tasks is not
+/// possible with borrowed futures; interleave them with `join!` pairs instead.
+async fn futures_join_all<F: std::future::Future>(fs: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let fs: Vec<F> = fs.collect();
+    let mut out = Vec::new();
+    let mut it = fs.into_iter();
+    while let Some(a) = it.next() {
+        match it.next() {
+            Some(b) => {
+                let (x, y) = tokio::join!(a, b);
+                out.push(x);
+                out.push(y);
+            }
+            None => out.push(a.await),
+        }
+    }
+    out
+}
+
+async fn tampering_is_refused_then_detected(s: &dyn Store, g: &Guard, drop_guard: &str) {
+    use roomwork_store::{AuditEntry, Tampering};
+    for i in 0..5 {
+        s.audit_append(&AuditEntry::new(
+            "Dana",
+            "policy.verdict",
+            format!("request {i}"),
+            serde_json::json!({"i": i}),
+        ))
+        .await
+        .unwrap();
+    }
+    // Through SQL, without dropping the guard, the log refuses changes.
+    assert!(
+        raw(g, "UPDATE audit_log SET actor = 'Mallory' WHERE seq = 2")
+            .await
+            .is_err()
+    );
+    assert!(raw(g, "DELETE FROM audit_log WHERE seq = 4").await.is_err());
+    // A database owner who drops the guard can change it; verification says what and where.
+    raw(g, drop_guard).await.unwrap();
+    raw(g, "UPDATE audit_log SET actor = 'Mallory' WHERE seq = 2")
+        .await
+        .unwrap();
+    raw(g, "DELETE FROM audit_log WHERE seq = 4").await.unwrap();
+    raw(g, "INSERT INTO audit_log VALUES (6, 0, 'Mallory', 'draft.sent', 'x', '{}', 'forged', 'forged')").await.unwrap();
+    let v = roomwork_store::audit::verify(&s.audit_records().await.unwrap());
+    assert_eq!(
+        v.problems,
+        vec![
+            Tampering::Altered { seq: 2 },
+            Tampering::Deleted { from: 4, to: 4 },
+            Tampering::Altered { seq: 6 },
+            Tampering::Inserted { seq: 6 },
+        ]
+    );
+}
+
+#[tokio::test]
+async fn audit_tampering_on_sqlite() {
+    let (s, g) = sqlite().await;
+    tampering_is_refused_then_detected(
+        &*s,
+        &g,
+        "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn audit_tampering_on_postgres() {
+    if let Some((s, g)) = postgres().await {
+        tampering_is_refused_then_detected(
+            &*s,
+            &g,
+            "DROP TRIGGER audit_log_no_change ON audit_log;",
+        )
+        .await;
+    }
+}
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()

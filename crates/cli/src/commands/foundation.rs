@@ -208,11 +208,33 @@ async fn tiers(ctx: &Context, apply: bool) -> anyhow::Result<()> {
         rows.sort_by(|a, b| b.changed.cmp(&a.changed).then(a.account.cmp(&b.account)));
         let n_changed = changed.len();
         if apply && n_changed > 0 {
+            let detail: Vec<_> = rows
+                .iter()
+                .filter(|r| r.changed)
+                .map(|r| {
+                    serde_json::json!({
+                        "account": r.account,
+                        "from": r.current,
+                        "to": r.assigned,
+                        "rule": r.rule,
+                        "because": r.reasons,
+                    })
+                })
+                .collect();
             store
                 .save_batch(&Batch {
                     accounts: changed,
                     ..Default::default()
                 })
+                .await?;
+            // Tier assignment is an automated task: applied directly, and logged.
+            store
+                .audit_append(&roomwork_store::AuditEntry::new(
+                    "roomwork tier rules",
+                    "tiers.applied",
+                    format!("{n_changed} accounts"),
+                    serde_json::json!({ "changes": detail }),
+                ))
                 .await?;
         }
         if ctx.json {

@@ -1,9 +1,11 @@
 //! One module per command; [`run`] dispatches.
 
+mod audit;
 mod demo;
 mod foundation;
 mod hygiene;
 mod import;
+mod policy;
 mod status;
 
 use std::path::PathBuf;
@@ -90,5 +92,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Status => status::run(&ctx).await,
         Command::Stages => status::stages(&ctx),
         Command::Foundation(args) => foundation::run(&ctx, args).await,
+        Command::Policy(args) => policy::run(&ctx, args).await,
+        Command::Audit(args) => audit::run(&ctx, args).await,
     }
 }

@@ -1,0 +1,290 @@
+//! `roomwork policy`: the responsibility matrix and the relationship-protection rules.
+
+use anyhow::Context as _;
+use roomwork_domain::{Account, AccountId};
+use roomwork_policy::{
+    AccountState, IssueFact, Matrix, Outcome, Request, decide, override_verdict,
+};
+
+use super::Context;
+use crate::args::{PolicyArgs, PolicyCommand};
+use crate::exit::{InvalidInput, Refused};
+use crate::output::{self, say};
+
+pub const FILE: &str = "policy.toml";
+
+pub async fn run(ctx: &Context, args: PolicyArgs) -> anyhow::Result<()> {
+    match args.command {
+        PolicyCommand::Init { force } => init(ctx, force),
+        PolicyCommand::Matrix => matrix(ctx),
+        PolicyCommand::Decide {
+            kind,
+            text,
+            account,
+            override_by,
+            reason,
+        } => decide_cmd(ctx, &kind, &text, account.as_deref(), override_by, reason).await,
+        PolicyCommand::Eval { file } => eval(ctx, &file),
+    }
+}
+
+/// The matrix in force: the data directory's policy.toml, or the built-in default.
+pub fn load_matrix(ctx: &Context) -> anyhow::Result<Matrix> {
+    let path = ctx.data_dir.join(FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Matrix::parse(&path.display().to_string(), &text)
+            .map_err(|e| InvalidInput(e.to_string()))?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Matrix::default()),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+fn init(ctx: &Context, force: bool) -> anyhow::Result<()> {
+    let path = ctx.data_dir.join(FILE);
+    if path.exists() && !force {
+        return Err(Refused(format!(
+            "{} already exists; edit it, or pass --force to replace it with the default",
+            path.display()
+        ))
+        .into());
+    }
+    std::fs::create_dir_all(&ctx.data_dir)?;
+    std::fs::write(&path, roomwork_policy::DEFAULT_TOML)
+        .with_context(|| format!("writing {}", path.display()))?;
+    say!(
+        "Wrote the default responsibility matrix to {}",
+        path.display()
+    );
+    Ok(())
+}
+
+fn matrix(ctx: &Context) -> anyhow::Result<()> {
+    let m = load_matrix(ctx)?;
+    if ctx.json {
+        return output::json(&m);
+    }
+    let rows = m.tasks().iter().map(|t| {
+        vec![
+            t.slug.clone(),
+            t.name.clone(),
+            t.category.title().to_string(),
+            if t.customer_facing { "yes" } else { "" }.to_string(),
+        ]
+    });
+    say!(
+        "{}",
+        output::table(&["task", "what", "category", "to a customer"], rows)
+    );
+    for r in roomwork_policy::Rule::ALL {
+        say!(
+            "{}: override {}",
+            r.title(),
+            match m.override_policy(r) {
+                roomwork_policy::OverridePolicy::Never => "never",
+                roomwork_policy::OverridePolicy::WithReason => "by a named person with a reason",
+            }
+        );
+    }
+    Ok(())
+}
+
+/// The account's state as the policy needs it: open issues, and whether each repeats an
+/// earlier issue of the same kind.
+pub async fn account_state(
+    store: &dyn roomwork_store::Store,
+    account: &Account,
+) -> anyhow::Result<AccountState> {
+    let mut issues: Vec<_> = store
+        .issues()
+        .await?
+        .into_iter()
+        .filter(|i| i.account_id == account.id)
+        .collect();
+    issues.sort_by_key(|i| i.opened_on);
+    let open_issues = issues
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.closed_on.is_none())
+        .map(|(n, i)| IssueFact {
+            kind: i.kind,
+            severity: i.severity,
+            summary: i.summary.clone(),
+            repeat: issues[..n].iter().any(|e| e.kind == i.kind),
+        })
+        .collect();
+    Ok(AccountState {
+        tier: account.tier.clone(),
+        health: account.health,
+        health_reason: account.health_reason.clone(),
+        open_issues,
+    })
+}
+
+/// Finds an account by id or by exact name (case-insensitive).
+pub async fn find_account(store: &dyn roomwork_store::Store, key: &str) -> anyhow::Result<Account> {
+    if let Ok(id) = key.parse::<AccountId>() {
+        return Ok(store.account(id).await?);
+    }
+    let folded = roomwork_domain::fold_name(key);
+    store
+        .accounts()
+        .await?
+        .into_iter()
+        .find(|a| roomwork_domain::fold_name(&a.name) == folded)
+        .ok_or_else(|| InvalidInput(format!("no account with the id or name {key:?}")).into())
+}
+
+async fn decide_cmd(
+    ctx: &Context,
+    kind: &str,
+    text_file: &std::path::Path,
+    account: Option<&str>,
+    override_by: Option<String>,
+    reason: Option<String>,
+) -> anyhow::Result<()> {
+    let matrix = load_matrix(ctx)?;
+    let text = if text_file.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin())
+            .context("reading the request from standard input")?
+    } else {
+        std::fs::read_to_string(text_file)
+            .with_context(|| format!("cannot read {}", text_file.display()))?
+    };
+    let foundation = ctx.foundation()?;
+    let competitors = foundation.competitors().to_vec();
+    let (state, account_name) = match account {
+        None => (None, None),
+        Some(key) => {
+            let (state, name) = ctx
+                .with_store(async |store| {
+                    let a = find_account(store, key).await?;
+                    Ok((account_state(store, &a).await?, a.name))
+                })
+                .await?;
+            (Some(state), Some(name))
+        }
+    };
+    let mut request = Request::new(kind, &text);
+    if let Some(s) = &state {
+        request = request.for_account(s);
+    }
+    let mut verdict =
+        decide(&matrix, &request, &competitors).map_err(|e| InvalidInput(e.to_string()))?;
+    if let Some(by) = override_by {
+        let reason = reason.unwrap_or_default();
+        verdict =
+            override_verdict(&matrix, verdict, &by, &reason).map_err(|e| Refused(e.to_string()))?;
+    }
+    ctx.with_store(async |store| {
+        store
+            .audit_append(&roomwork_store::AuditEntry::new(
+                override_by_actor(&verdict),
+                if verdict.overridden.is_some() {
+                    "policy.override"
+                } else {
+                    "policy.verdict"
+                },
+                account_name.clone().unwrap_or_default(),
+                serde_json::to_value(&verdict)?,
+            ))
+            .await?;
+        Ok(())
+    })
+    .await?;
+    if ctx.json {
+        return output::json(&verdict);
+    }
+    say!("Task: {} ({})", verdict.task, verdict.category.title());
+    if let Some(name) = &account_name {
+        say!("Account: {name}");
+    }
+    say!("Verdict: {}", verdict.outcome.describe());
+    for f in &verdict.findings {
+        say!("\n{} (evidence {:.1})", f.title, f.score);
+        for e in &f.evidence {
+            say!("  - {} [{:?}]: \"{}\"", e.what, e.source, e.quote);
+        }
+        if f.overridable && verdict.overridden.is_none() {
+            say!(
+                "  This rule may be overridden by a named person with a reason (--override-by NAME --reason TEXT)."
+            );
+        }
+    }
+    for f in &verdict.near_misses {
+        say!(
+            "\nNear miss, for the reviewer: {} (evidence {:.1} of 1.0)",
+            f.title,
+            f.score
+        );
+        for e in &f.evidence {
+            say!("  - {}: \"{}\"", e.what, e.quote);
+        }
+    }
+    if let Some(o) = &verdict.overridden {
+        say!("\nOverridden by {}: {}", o.by, o.reason);
+    }
+    if verdict.outcome == Outcome::Draft && verdict.findings.is_empty() {
+        say!("No protection rule applies.");
+    }
+    Ok(())
+}
+
+fn override_by_actor(v: &roomwork_policy::Verdict) -> String {
+    v.overridden
+        .as_ref()
+        .map_or_else(|| "roomwork policy".to_string(), |o| o.by.clone())
+}
+
+fn eval(ctx: &Context, file: &std::path::Path) -> anyhow::Result<()> {
+    let matrix = load_matrix(ctx)?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let items = roomwork_policy::eval::parse(&text)
+        .map_err(|e| InvalidInput(format!("{}: {e}", file.display())))?;
+    let report = roomwork_policy::eval::evaluate(&matrix, &items, &[]);
+    if ctx.json {
+        return output::json(&report);
+    }
+    say!(
+        "{}: {} requests, {} labelled protected",
+        file.display(),
+        report.requests,
+        report.protected
+    );
+    let row = |name: &str, s: &roomwork_policy::eval::Score| {
+        vec![
+            name.to_string(),
+            (s.true_positives + s.false_negatives).to_string(),
+            s.true_positives.to_string(),
+            s.false_positives.to_string(),
+            s.false_negatives.to_string(),
+            format!("{:.3}", s.precision),
+            format!("{:.3}", s.recall),
+        ]
+    };
+    let mut rows = vec![row("any rule (protected at all)", &report.any_rule)];
+    for (r, s) in &report.per_rule {
+        rows.push(row(r.slug(), s));
+    }
+    say!(
+        "{}",
+        output::table(
+            &[
+                "rule",
+                "labelled",
+                "caught",
+                "false alarms",
+                "missed",
+                "precision",
+                "recall"
+            ],
+            rows
+        )
+    );
+    for (r, s) in &report.per_rule {
+        if !s.missed.is_empty() {
+            say!("missed {}: {}", r.slug(), s.missed.join(", "));
+        }
+    }
+    Ok(())
+}
