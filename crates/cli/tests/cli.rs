@@ -243,3 +243,183 @@ fn the_demo_runs_end_to_end_on_postgresql() {
         );
     }
 }
+
+#[test]
+fn foundation_init_check_and_a_broken_document_exit_3_with_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = roomwork(dir.path(), &["foundation", "init"]);
+    assert!(out.status.success());
+    let report = json(&roomwork(dir.path(), &["--json", "foundation", "check"]));
+    assert!(
+        report["workflows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|w| w["ready"] == true)
+    );
+    // A second init refuses to overwrite (exit 5).
+    assert_eq!(
+        roomwork(dir.path(), &["foundation", "init"]).status.code(),
+        Some(5)
+    );
+    let tiers = dir.path().join("foundation/tiers.toml");
+    let text = std::fs::read_to_string(&tiers).unwrap();
+    std::fs::write(
+        &tiers,
+        text.replacen(
+            "default_tier = \"standard\"",
+            "default_tier = \"bronze\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = roomwork(dir.path(), &["foundation", "check"]);
+    assert_eq!(out.status.code(), Some(3));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("tiers.toml:12:1: default_tier: unknown tier \"bronze\""),
+        "{stdout}"
+    );
+    // Commands that depend on the Foundation refuse a half-valid one.
+    assert_eq!(roomwork(dir.path(), &["stages"]).status.code(), Some(3));
+}
+
+#[test]
+fn the_foundation_stages_reconcile_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        roomwork(dir.path(), &["foundation", "init"])
+            .status
+            .success()
+    );
+    let p = dir.path().join("foundation/pipeline.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        text.replacen("name = \"Needs Analysis\"", "name = \"Site Survey\"", 1),
+    )
+    .unwrap();
+    let stages = json(&roomwork(dir.path(), &["--json", "stages"]));
+    let names: Vec<&str> = stages["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Site Survey"), "{names:?}");
+}
+
+#[test]
+fn policy_decide_names_the_rule_and_evidence_and_every_verdict_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = dir.path().join("request.txt");
+    std::fs::write(
+        &req,
+        "Reply to Ana: the magmeters came with the wrong cable length again, after I promised her in April it was fixed.",
+    )
+    .unwrap();
+    let v = json(&roomwork(
+        dir.path(),
+        &[
+            "--json",
+            "policy",
+            "decide",
+            "--kind",
+            "follow-up-email",
+            "--text",
+            req.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(v["outcome"], "human_only");
+    assert_eq!(v["findings"][0]["rule"], "trust_repair");
+    assert!(
+        v["findings"][0]["evidence"][0]["quote"]
+            .as_str()
+            .unwrap()
+            .contains("again")
+    );
+    // Trust repair cannot be overridden (exit 5), and the refusal stands.
+    let out = roomwork(
+        dir.path(),
+        &[
+            "policy",
+            "decide",
+            "--kind",
+            "follow-up-email",
+            "--text",
+            req.to_str().unwrap(),
+            "--override-by",
+            "Dana",
+            "--reason",
+            "I would like a draft anyway",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(5));
+    // An unknown task is bad input.
+    let out = roomwork(
+        dir.path(),
+        &[
+            "policy",
+            "decide",
+            "--kind",
+            "poem",
+            "--text",
+            req.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let log = json(&roomwork(dir.path(), &["--json", "audit", "log"]));
+    assert_eq!(log.as_array().unwrap().len(), 1);
+    assert_eq!(log[0]["action"], "policy.verdict");
+    let verify = json(&roomwork(dir.path(), &["--json", "audit", "verify"]));
+    assert_eq!(verify["problems"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn audit_verify_exits_3_and_names_an_altered_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = dir.path().join("request.txt");
+    std::fs::write(&req, "Confirm the seal kits ship Friday.").unwrap();
+    for _ in 0..3 {
+        assert!(
+            roomwork(
+                dir.path(),
+                &[
+                    "policy",
+                    "decide",
+                    "--kind",
+                    "follow-up-email",
+                    "--text",
+                    req.to_str().unwrap()
+                ]
+            )
+            .status
+            .success()
+        );
+    }
+    let db = dir.path().join("roomwork.db");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use sqlx::Connection;
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        sqlx::raw_sql("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'Mallory' WHERE seq = 2")
+            .execute(&mut c)
+            .await
+            .unwrap();
+    });
+    let out = roomwork(dir.path(), &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("record 2 was altered"));
+}
+
+#[test]
+fn policy_eval_reports_precision_and_recall_per_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policy/eval/dev.jsonl");
+    let r = json(&roomwork(
+        dir.path(),
+        &["--json", "policy", "eval", file.to_str().unwrap()],
+    ));
+    assert_eq!(r["requests"], 170);
+    assert_eq!(r["per_rule"].as_array().unwrap().len(), 4);
+}
