@@ -369,8 +369,10 @@ fn policy_decide_names_the_rule_and_evidence_and_every_verdict_is_audited() {
     );
     assert_eq!(out.status.code(), Some(3));
     let log = json(&roomwork(dir.path(), &["--json", "audit", "log"]));
-    assert_eq!(log.as_array().unwrap().len(), 1);
+    // The verdict and the refused override attempt are both on the record.
+    assert_eq!(log.as_array().unwrap().len(), 2);
     assert_eq!(log[0]["action"], "policy.verdict");
+    assert_eq!(log[1]["action"], "policy.override_refused");
     let verify = json(&roomwork(dir.path(), &["--json", "audit", "verify"]));
     assert_eq!(verify["problems"].as_array().unwrap().len(), 0);
 }

@@ -547,6 +547,7 @@ static OFFICIAL_DOCUMENT: LazyLock<Vec<Cue>> = LazyLock::new(|| {
 fn score(text: &Text<'_>, list: &[Cue], kind: &'static str) -> (f32, Vec<Evidence>) {
     let mut total = 0.0;
     let mut evidence: Vec<Evidence> = Vec::new();
+    let mut seen: Vec<&'static str> = Vec::new();
     for cue in list {
         let hits: Vec<Hit> = cue
             .pattern
@@ -556,9 +557,10 @@ fn score(text: &Text<'_>, list: &[Cue], kind: &'static str) -> (f32, Vec<Evidenc
             .collect();
         if let Some(h) = hits.first() {
             // One cue counts once; the same "what" from two cues counts once too.
-            if evidence.iter().any(|e| e.what == cue.what) {
+            if seen.contains(&cue.what) {
                 continue;
             }
+            seen.push(cue.what);
             total += cue.weight;
             evidence.push(Evidence {
                 source: Source::Text,
@@ -664,11 +666,14 @@ pub fn detect(
     // Rule 1.
     let (mut s1, mut e1) = score(text, &AT_RISK, "at risk");
     for c in competitors {
-        let pat = c.to_lowercase();
-        let words: Vec<&str> = pat.split_whitespace().collect();
+        let name = Text::new(c);
+        let words: Vec<&str> = name.tokens.iter().map(|t| t.word.as_str()).collect();
+        if words.is_empty() {
+            continue;
+        }
         let hit = text
             .tokens
-            .windows(words.len().max(1))
+            .windows(words.len())
             .position(|w| w.iter().zip(&words).all(|(t, p)| t.word == *p));
         if let Some(i) = hit
             && [

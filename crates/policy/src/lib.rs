@@ -241,6 +241,8 @@ pub struct Verdict {
     pub reason: String,
     /// The override, when one was granted.
     pub overridden: Option<Override>,
+    /// What the decision could not take into account.
+    pub notes: Vec<String>,
 }
 
 /// Proof that the policy allows AI to draft a request. Only [`Verdict::permit`] makes one.
@@ -305,20 +307,27 @@ pub fn decide(
         Category::Automated => Outcome::Automated,
     };
     let mut verdict = Verdict {
-        task: request.task.to_string(),
+        task: entry.slug.clone(),
         category: entry.category,
         outcome: base,
         findings: Vec::new(),
         near_misses: Vec::new(),
         reason: format!("{}: {}", entry.category.title(), base.describe()),
         overridden: None,
+        notes: Vec::new(),
     };
     if entry.category != Category::Delegated {
         return Ok(verdict);
     }
     let text = text::Text::new(request.text);
+    if entry.customer_facing && request.account.is_none() {
+        verdict.notes.push(
+            "no account given: the account's state (at-risk flag, open issues) was not considered"
+                .into(),
+        );
+    }
     let detection = detect::detect(
-        request.task,
+        &entry.slug,
         entry.customer_facing,
         &text,
         request.account,

@@ -118,6 +118,10 @@ impl Matrix {
                 e.message().trim().to_string(),
             )
         })?;
+        let mut parsed = parsed;
+        for t in &mut parsed.tasks {
+            t.slug = t.slug.trim().to_string();
+        }
         let mut seen = std::collections::HashSet::new();
         for (i, t) in parsed.tasks.iter().enumerate() {
             if !seen.insert(t.slug.clone()) {

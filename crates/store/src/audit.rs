@@ -203,6 +203,12 @@ pub fn verify(records: &[AuditRecord]) -> Verification {
             None => (1, GENESIS),
             Some(p) => (p.seq + 1, p.hash.as_str()),
         };
+        if r.seq < expected_seq {
+            // A record that sits before where the chain has reached (seq 0, negative, or a
+            // repeated number): it was inserted. The chain continues from the record before it.
+            problems.push(Tampering::Inserted { seq: r.seq });
+            continue;
+        }
         if r.seq > expected_seq {
             problems.push(Tampering::Deleted {
                 from: expected_seq,
@@ -266,6 +272,21 @@ mod tests {
             verify(&c).problems,
             vec![Tampering::Deleted { from: 2, to: 2 }]
         );
+    }
+
+    #[test]
+    fn a_record_forged_before_the_first_is_named() {
+        let mut c = chain(3);
+        let forged = next_record(
+            None,
+            1,
+            &AuditEntry::new("x", "y", "z", serde_json::json!({})),
+        );
+        let mut forged = forged;
+        forged.seq = 0;
+        forged.hash = hash(GENESIS, 0, 1, "x", "y", "z", "{}");
+        c.insert(0, forged);
+        assert_eq!(verify(&c).problems, vec![Tampering::Inserted { seq: 0 }]);
     }
 
     #[test]

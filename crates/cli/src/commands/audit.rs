@@ -23,7 +23,7 @@ pub async fn run(ctx: &Context, args: AuditArgs) -> anyhow::Result<()> {
                 for p in &v.problems {
                     say!("TAMPERED: {p}");
                 }
-                if v.problems.is_empty() {
+                if v.problems.is_empty() && v.records > 0 {
                     say!(
                         "The chain is intact. (Write the head down: a later run that shows an earlier head means records were removed from the end.)"
                     );
@@ -54,7 +54,7 @@ pub async fn run(ctx: &Context, args: AuditArgs) -> anyhow::Result<()> {
                     r.actor.clone(),
                     r.action.clone(),
                     r.subject.clone(),
-                    r.hash[..12].to_string(),
+                    r.hash.chars().take(12).collect::<String>(),
                 ]
             });
             say!(

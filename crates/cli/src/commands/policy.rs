@@ -172,8 +172,25 @@ async fn decide_cmd(
         decide(&matrix, &request, &competitors).map_err(|e| InvalidInput(e.to_string()))?;
     if let Some(by) = override_by {
         let reason = reason.unwrap_or_default();
-        verdict =
-            override_verdict(&matrix, verdict, &by, &reason).map_err(|e| Refused(e.to_string()))?;
+        match override_verdict(&matrix, verdict.clone(), &by, &reason) {
+            Ok(v) => verdict = v,
+            Err(e) => {
+                // The refused attempt is on the record too.
+                ctx.with_store(async |store| {
+                    store
+                        .audit_append(&roomwork_store::AuditEntry::new(
+                            by.clone(),
+                            "policy.override_refused",
+                            account_name.clone().unwrap_or_default(),
+                            serde_json::json!({ "verdict": verdict, "reason": reason, "refused": e.to_string() }),
+                        ))
+                        .await?;
+                    Ok(())
+                })
+                .await?;
+                return Err(Refused(e.to_string()).into());
+            }
+        }
     }
     ctx.with_store(async |store| {
         store
@@ -222,6 +239,9 @@ async fn decide_cmd(
     }
     if let Some(o) = &verdict.overridden {
         say!("\nOverridden by {}: {}", o.by, o.reason);
+    }
+    for n in &verdict.notes {
+        say!("\nNote: {n}");
     }
     if verdict.outcome == Outcome::Draft && verdict.findings.is_empty() {
         say!("No protection rule applies.");

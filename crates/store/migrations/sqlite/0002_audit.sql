@@ -20,3 +20,11 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN
     SELECT RAISE(ABORT, 'audit_log is append-only');
 END;
+
+-- INSERT OR REPLACE would delete a row without firing the DELETE trigger: every insert must
+-- extend the chain.
+CREATE TRIGGER audit_log_append_at_end BEFORE INSERT ON audit_log
+WHEN NEW.seq <= (SELECT COALESCE(MAX(seq), 0) FROM audit_log)
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
