@@ -99,8 +99,6 @@ pub fn offset_of(src: &str, path: &[Step]) -> usize {
             }
         }
     }
-    // Array-of-tables elements are spanned from their first key; step back to the header
-    // line when the element itself is what we point at.
     best
 }
 

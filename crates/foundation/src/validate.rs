@@ -44,10 +44,12 @@ impl Findings {
         let mut seen = HashSet::new();
         for (i, name) in names.enumerate() {
             if !seen.insert(name.trim().to_lowercase()) {
-                self.add(
-                    format!("{list}[{i}].{key}"),
-                    format!("{name:?} is defined twice"),
-                );
+                let field = if key.is_empty() {
+                    format!("{list}[{i}]")
+                } else {
+                    format!("{list}[{i}].{key}")
+                };
+                self.add(field, format!("{name:?} is defined twice"));
             }
         }
     }

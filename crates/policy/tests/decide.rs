@@ -2,7 +2,7 @@
 
 use roomwork_domain::{Health, IssueKind, Severity, Tier};
 use roomwork_policy::{
-    AccountState, Category, IssueFact, Matrix, Outcome, Request, Rule, Source, decide,
+    AccountState, Category, IssueFact, Matrix, Outcome, Request, Rule, Source, Verdict, decide,
     override_verdict,
 };
 
@@ -20,17 +20,22 @@ fn at_risk_account() -> AccountState {
     }
 }
 
+/// The default matrix's verdict, with no competitors tracked.
+fn verdict(task: &str, text: &str, account: Option<&AccountState>) -> Verdict {
+    let mut request = Request::new(task, text);
+    if let Some(a) = account {
+        request = request.for_account(a);
+    }
+    decide(&Matrix::default(), &request, &[]).unwrap()
+}
+
 #[test]
 fn a_routine_follow_up_may_be_drafted_and_carries_a_permit() {
-    let v = decide(
-        &Matrix::default(),
-        &Request::new(
-            "follow-up-email",
-            "Confirm the two seal kits ship Friday and the revised PO.",
-        ),
-        &[],
-    )
-    .unwrap();
+    let v = verdict(
+        "follow-up-email",
+        "Confirm the two seal kits ship Friday and the revised PO.",
+        None,
+    );
     assert_eq!(v.outcome, Outcome::Draft);
     assert!(v.findings.is_empty());
     assert!(v.permit().is_some());
@@ -39,16 +44,11 @@ fn a_routine_follow_up_may_be_drafted_and_carries_a_permit() {
 #[test]
 fn an_at_risk_account_gets_review_only_help_and_the_evidence_names_the_state() {
     let state = at_risk_account();
-    let v = decide(
-        &Matrix::default(),
-        &Request::new(
-            "order-status-update",
-            "Tell them the impellers ship Friday.",
-        )
-        .for_account(&state),
-        &[],
-    )
-    .unwrap();
+    let v = verdict(
+        "order-status-update",
+        "Tell them the impellers ship Friday.",
+        Some(&state),
+    );
     assert_eq!(v.outcome, Outcome::ReviewOnly);
     assert!(v.permit().is_none());
     let f = v.findings.iter().find(|f| f.rule == Rule::AtRisk).unwrap();
@@ -61,15 +61,11 @@ fn an_at_risk_account_gets_review_only_help_and_the_evidence_names_the_state() {
 
 #[test]
 fn a_repeat_failure_after_a_promise_is_human_only_and_quotes_the_text() {
-    let v = decide(
-        &Matrix::default(),
-        &Request::new(
-            "follow-up-email",
-            "Reply to Ana. The magmeters came with the wrong cable length again. In April I promised her I would check every order myself.",
-        ),
-        &[],
-    )
-    .unwrap();
+    let v = verdict(
+        "follow-up-email",
+        "Reply to Ana. The magmeters came with the wrong cable length again. In April I promised her I would check every order myself.",
+        None,
+    );
     assert_eq!(v.outcome, Outcome::HumanOnly);
     let f = &v
         .findings
@@ -85,45 +81,32 @@ fn a_repeat_failure_after_a_promise_is_human_only_and_quotes_the_text() {
 
 #[test]
 fn negation_keeps_a_routine_message_routine() {
-    let v = decide(
-        &Matrix::default(),
-        &Request::new(
-            "routine-check-in",
-            "Quarterly check-in with Priya. They are no longer evaluating other suppliers since the framework was signed; just ask how the new seals are running.",
-        ),
-        &[],
-    )
-    .unwrap();
+    let v = verdict(
+        "routine-check-in",
+        "Quarterly check-in with Priya. They are no longer evaluating other suppliers since the framework was signed; just ask how the new seals are running.",
+        None,
+    );
     assert_eq!(v.outcome, Outcome::Draft, "{:#?}", v.findings);
 }
 
 #[test]
 fn internal_preparation_for_a_difficult_call_is_allowed() {
     let state = at_risk_account();
-    let v = decide(
-        &Matrix::default(),
-        &Request::new(
-            "pre-call-briefing",
-            "Brief me for the escalation meeting; they are trialling a competitor.",
-        )
-        .for_account(&state),
-        &[],
-    )
-    .unwrap();
+    let v = verdict(
+        "pre-call-briefing",
+        "Brief me for the escalation meeting; they are trialling a competitor.",
+        Some(&state),
+    );
     assert_eq!(v.outcome, Outcome::Draft);
 }
 
 #[test]
 fn a_strategic_proposal_is_structure_only() {
-    let v = decide(
-        &Matrix::default(),
-        &Request::new(
-            "proposal",
-            "Proposal for the 1.2M retrofit, three bidders. The real reason they are changing suppliers is the outage last winter; nobody will say it in the tender.",
-        ),
-        &[],
-    )
-    .unwrap();
+    let v = verdict(
+        "proposal",
+        "Proposal for the 1.2M retrofit, three bidders. The real reason they are changing suppliers is the outage last winter; nobody will say it in the tender.",
+        None,
+    );
     assert_eq!(v.outcome, Outcome::StructureOnly);
     assert!(v.permit().unwrap().structure_only());
 }
@@ -131,20 +114,10 @@ fn a_strategic_proposal_is_structure_only() {
 #[test]
 fn the_matrix_category_comes_first() {
     let m = Matrix::default();
-    let v = decide(
-        &m,
-        &Request::new("pricing-decision", "What discount should we give?"),
-        &[],
-    )
-    .unwrap();
+    let v = verdict("pricing-decision", "What discount should we give?", None);
     assert_eq!(v.category, Category::HumanOnly);
     assert_eq!(v.outcome, Outcome::HumanOnly);
-    let v = decide(
-        &m,
-        &Request::new("negotiation-plan", "Plan for Thursday"),
-        &[],
-    )
-    .unwrap();
+    let v = verdict("negotiation-plan", "Plan for Thursday", None);
     assert_eq!(v.outcome, Outcome::ReviewOnly);
     assert!(decide(&m, &Request::new("world-domination", "x"), &[]).is_err());
 }
@@ -153,16 +126,11 @@ fn the_matrix_category_comes_first() {
 fn an_override_names_the_person_and_reason_and_only_where_allowed() {
     let m = Matrix::default();
     let state = at_risk_account();
-    let v = decide(
-        &m,
-        &Request::new(
-            "order-status-update",
-            "Tell them the impellers ship Friday.",
-        )
-        .for_account(&state),
-        &[],
-    )
-    .unwrap();
+    let v = verdict(
+        "order-status-update",
+        "Tell them the impellers ship Friday.",
+        Some(&state),
+    );
     assert!(override_verdict(&m, v.clone(), "", "reason enough here").is_err());
     assert!(override_verdict(&m, v.clone(), "Dana Reyes", "ok").is_err());
     let o = override_verdict(
@@ -177,19 +145,15 @@ fn an_override_names_the_person_and_reason_and_only_where_allowed() {
     assert!(o.permit().is_some());
 
     // Trust repair is never overridable by default.
-    let v = decide(
-        &m,
-        &Request::new(
-            "complaint-response",
-            "Third wrong shipment in a row after we promised it was fixed.",
-        ),
-        &[],
-    )
-    .unwrap();
+    let v = verdict(
+        "complaint-response",
+        "Third wrong shipment in a row after we promised it was fixed.",
+        None,
+    );
     let e = override_verdict(&m, v, "Dana Reyes", "I really want the AI to write it").unwrap_err();
     assert!(e.to_string().contains("cannot be overridden"));
     // A human-only task is not overridable at all.
-    let v = decide(&m, &Request::new("pricing-decision", "x"), &[]).unwrap();
+    let v = verdict("pricing-decision", "x", None);
     assert!(override_verdict(&m, v, "Dana Reyes", "because I say so, really").is_err());
 }
 

@@ -324,7 +324,9 @@ fn print(r: &DemoReport, ctx: &Context) {
     say!("  roomwork {dd} foundation tiers");
     say!("  roomwork {dd} policy matrix");
     if let Some(d) = &r.notes_dir {
-        say!("  roomwork {dd} policy decide --kind follow-up-email --text {d}/note-01.txt --account NAME");
+        say!(
+            "  roomwork {dd} policy decide --kind follow-up-email --text {d}/note-01.txt --account NAME"
+        );
     }
     say!("  roomwork {dd} audit verify");
     say!("  roomwork {dd} hygiene");

@@ -176,37 +176,29 @@ async fn decide_cmd(
             Ok(v) => verdict = v,
             Err(e) => {
                 // The refused attempt is on the record too.
-                ctx.with_store(async |store| {
-                    store
-                        .audit_append(&roomwork_store::AuditEntry::new(
-                            by.clone(),
-                            "policy.override_refused",
-                            account_name.clone().unwrap_or_default(),
-                            serde_json::json!({ "verdict": verdict, "reason": reason, "refused": e.to_string() }),
-                        ))
-                        .await?;
-                    Ok(())
-                })
-                .await?;
+                let detail = serde_json::json!({ "verdict": verdict, "reason": reason, "refused": e.to_string() });
+                audit(ctx, &by, "policy.override_refused", &account_name, detail).await?;
                 return Err(Refused(e.to_string()).into());
             }
         }
     }
-    ctx.with_store(async |store| {
-        store
-            .audit_append(&roomwork_store::AuditEntry::new(
-                override_by_actor(&verdict),
-                if verdict.overridden.is_some() {
-                    "policy.override"
-                } else {
-                    "policy.verdict"
-                },
-                account_name.clone().unwrap_or_default(),
-                serde_json::to_value(&verdict)?,
-            ))
-            .await?;
-        Ok(())
-    })
+    let action = if verdict.overridden.is_some() {
+        "policy.override"
+    } else {
+        "policy.verdict"
+    };
+    let actor = verdict
+        .overridden
+        .as_ref()
+        .map_or("roomwork policy", |o| o.by.as_str())
+        .to_string();
+    audit(
+        ctx,
+        &actor,
+        action,
+        &account_name,
+        serde_json::to_value(&verdict)?,
+    )
     .await?;
     if ctx.json {
         return output::json(&verdict);
@@ -249,10 +241,18 @@ async fn decide_cmd(
     Ok(())
 }
 
-fn override_by_actor(v: &roomwork_policy::Verdict) -> String {
-    v.overridden
-        .as_ref()
-        .map_or_else(|| "roomwork policy".to_string(), |o| o.by.clone())
+/// Appends one record to the audit trail.
+async fn audit(
+    ctx: &Context,
+    actor: &str,
+    action: &str,
+    subject: &Option<String>,
+    detail: serde_json::Value,
+) -> anyhow::Result<()> {
+    let entry =
+        roomwork_store::AuditEntry::new(actor, action, subject.clone().unwrap_or_default(), detail);
+    ctx.with_store(async |store| Ok(store.audit_append(&entry).await.map(|_| ())?))
+        .await
 }
 
 fn eval(ctx: &Context, file: &std::path::Path) -> anyhow::Result<()> {
