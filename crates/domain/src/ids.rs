@@ -125,3 +125,7 @@ mod tests {
         assert_eq!(err.what, "LeadId");
     }
 }
+id_type!(
+    /// Identifies a [`Draft`](crate::Draft) in the approval inbox.
+    DraftId
+);

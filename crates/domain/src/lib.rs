@@ -14,7 +14,9 @@
 #![warn(missing_docs)]
 
 mod clock;
+#[macro_use]
 mod entities;
+mod draft;
 mod error;
 mod ids;
 mod money;
@@ -22,6 +24,7 @@ mod stage;
 mod values;
 
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use draft::*;
 pub use entities::*;
 pub use error::ParseError;
 pub use ids::*;

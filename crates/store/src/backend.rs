@@ -42,6 +42,144 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            /// A transaction that may write the audit trail. SQLite: take the write lock
+            /// before reading the audit head, so that two writers never both read the same head
+            /// (a deferred transaction would fail to upgrade).
+            async fn begin_write(&self) -> $crate::Result<sqlx::Transaction<'static, $db>> {
+                let begin = match $backend {
+                    $crate::Backend::Sqlite => "BEGIN IMMEDIATE",
+                    _ => "BEGIN",
+                };
+                Ok(self.pool.begin_with(begin).await?)
+            }
+
+            /// Appends `entry` after the current head, inside `tx`.
+            async fn append_audit(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                entry: &$crate::AuditEntry,
+            ) -> std::result::Result<$crate::AuditRecord, sqlx::Error> {
+                let last: Option<(i64, String)> =
+                    sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                let at = chrono::Utc::now().timestamp_millis();
+                let r = $crate::audit::next_record(last, at, entry);
+                sqlx::query(
+                    "INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(r.seq)
+                .bind(r.at)
+                .bind(&r.actor)
+                .bind(&r.action)
+                .bind(&r.subject)
+                .bind(&r.detail)
+                .bind(&r.prev_hash)
+                .bind(&r.hash)
+                .execute(&mut **tx)
+                .await?;
+                Ok(r)
+            }
+
+            async fn insert_draft(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                d: &roomwork_domain::Draft,
+            ) -> $crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO drafts (id, task, workflow, account_id, contact_id, opportunity_id, \
+                     recipient, subject, body, original, engine, model, prompt_fingerprint, inputs, \
+                     verdict, structure_only, requires_personal_edit, status, requested_by, \
+                     created_at, updated_at, revision) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+                     $17, $18, $19, $20, $21, $22)",
+                )
+                .bind(d.id.to_string())
+                .bind(&d.task)
+                .bind(d.workflow.map(|w| w.as_str().to_string()))
+                .bind(d.account_id.map(|i| i.to_string()))
+                .bind(d.contact_id.map(|i| i.to_string()))
+                .bind(d.opportunity_id.map(|i| i.to_string()))
+                .bind(&d.recipient)
+                .bind(&d.subject)
+                .bind(&d.body)
+                .bind(&d.original)
+                .bind(&d.origin.engine)
+                .bind(&d.origin.model)
+                .bind(&d.origin.prompt_fingerprint)
+                .bind(d.origin.inputs.join("\n"))
+                .bind(&d.verdict)
+                .bind(d.structure_only)
+                .bind(d.requires_personal_edit)
+                .bind(d.status.as_str())
+                .bind(&d.requested_by)
+                .bind(d.created_at.timestamp_millis())
+                .bind(d.updated_at.timestamp_millis())
+                .bind(i64::from(d.revision))
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            /// Writes the mutable part of a draft: text, status, review, approval, sending.
+            async fn update_draft(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                d: &roomwork_domain::Draft,
+            ) -> $crate::Result<()> {
+                let approval = d.approval.as_ref();
+                let sending = d.sending.as_ref();
+                let review = d.review.as_ref();
+                let done = sqlx::query(
+                    "UPDATE drafts SET subject = $1, body = $2, status = $3, updated_at = $4, \
+                     revision = $5, returned_at_revision = $6, review_by = $7, review_at = $8, \
+                     review_note = $9, approved_by = $10, approved_at = $11, sounds_like_me = $12, \
+                     reflects_what_mattered = $13, sent_by = $14, sent_at = $15, sent_via = $16, \
+                     sent_reference = $17 WHERE id = $18",
+                )
+                .bind(&d.subject)
+                .bind(&d.body)
+                .bind(d.status.as_str())
+                .bind(d.updated_at.timestamp_millis())
+                .bind(i64::from(d.revision))
+                .bind(d.returned_at_revision.map(i64::from))
+                .bind(review.map(|r| r.by.clone()))
+                .bind(review.map(|r| r.at.timestamp_millis()))
+                .bind(review.map(|r| r.note.clone()))
+                .bind(approval.map(|a| a.reviewer.clone()))
+                .bind(approval.map(|a| a.at.timestamp_millis()))
+                .bind(approval.map(|a| a.answers.sounds_like_me))
+                .bind(approval.map(|a| a.answers.reflects_what_mattered))
+                .bind(sending.map(|s| s.by.clone()))
+                .bind(sending.map(|s| s.at.timestamp_millis()))
+                .bind(sending.map(|s| s.via.as_str()))
+                .bind(sending.and_then(|s| s.reference.clone()))
+                .bind(d.id.to_string())
+                .execute(&mut **tx)
+                .await?;
+                if done.rows_affected() != 1 {
+                    return Err($crate::StoreError::NotFound { what: "draft", id: d.id.to_string() });
+                }
+                Ok(())
+            }
+
+            async fn insert_revision(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                r: &roomwork_domain::Revision,
+            ) -> $crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO draft_revisions (draft_id, number, author, at, subject, body) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(r.draft_id.to_string())
+                .bind(i64::from(r.number))
+                .bind(&r.author)
+                .bind(r.at.timestamp_millis())
+                .bind(&r.subject)
+                .bind(&r.body)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
             async fn write_stage_changes(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 opportunities: &[roomwork_domain::Opportunity],
@@ -315,35 +453,9 @@ macro_rules! impl_store {
             ) -> $crate::Result<$crate::AuditRecord> {
                 let mut attempt = 0;
                 loop {
-                    // SQLite: take the write lock before reading the head, so that two writers
-                    // never both read the same head (a deferred transaction would fail to upgrade).
-                    let begin = match $backend {
-                        $crate::Backend::Sqlite => "BEGIN IMMEDIATE",
-                        _ => "BEGIN",
-                    };
-                    let mut tx = self.pool.begin_with(begin).await?;
-                    let last: Option<(i64, String)> =
-                        sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    let at = chrono::Utc::now().timestamp_millis();
-                    let r = $crate::audit::next_record(last, at, entry);
-                    let inserted = sqlx::query(
-                        "INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    )
-                    .bind(r.seq)
-                    .bind(r.at)
-                    .bind(&r.actor)
-                    .bind(&r.action)
-                    .bind(&r.subject)
-                    .bind(&r.detail)
-                    .bind(&r.prev_hash)
-                    .bind(&r.hash)
-                    .execute(&mut *tx)
-                    .await;
-                    match inserted {
-                        Ok(_) => {
+                    let mut tx = self.begin_write().await?;
+                    match Self::append_audit(&mut tx, entry).await {
+                        Ok(r) => {
                             tx.commit().await?;
                             return Ok(r);
                         }
@@ -354,6 +466,99 @@ macro_rules! impl_store {
                         Err(e) => return Err(e.into()),
                     }
                 }
+            }
+
+            async fn inbox_write(
+                &self,
+                write: $crate::InboxWrite<'_>,
+                audit: &$crate::AuditEntry,
+            ) -> $crate::Result<$crate::AuditRecord> {
+                use $crate::InboxWrite as W;
+                let mut attempt = 0;
+                loop {
+                    let mut tx = self.begin_write().await?;
+                    match write {
+                        W::Submit { pending, revision } => {
+                            Self::insert_draft(&mut tx, pending.draft()).await?;
+                            Self::insert_revision(&mut tx, revision).await?;
+                        }
+                        W::Edit { pending, revision } => {
+                            Self::update_draft(&mut tx, pending.draft()).await?;
+                            Self::insert_revision(&mut tx, revision).await?;
+                        }
+                        W::Return { pending, revision } => {
+                            Self::update_draft(&mut tx, pending.draft()).await?;
+                            if let Some(r) = revision {
+                                Self::insert_revision(&mut tx, r).await?;
+                            }
+                        }
+                        W::Reject(rejected) => Self::update_draft(&mut tx, rejected.draft()).await?,
+                        W::Approve { approved, revision } => {
+                            if let Some(r) = revision {
+                                Self::insert_revision(&mut tx, r).await?;
+                            }
+                            Self::update_draft(&mut tx, approved.draft()).await?;
+                        }
+                        W::Send { sent, activity } => {
+                            Self::update_draft(&mut tx, sent.draft()).await?;
+                            if let Some(a) = activity {
+                                Self::write_rows(
+                                    &mut tx,
+                                    &$crate::columns::ACTIVITIES,
+                                    std::slice::from_ref(a),
+                                    $crate::columns::activity_values,
+                                    &|_| {},
+                                )
+                                .await?;
+                            }
+                        }
+                    }
+                    match Self::append_audit(&mut tx, audit).await {
+                        Ok(r) => {
+                            tx.commit().await?;
+                            return Ok(r);
+                        }
+                        Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 20 => {
+                            attempt += 1;
+                            drop(tx);
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
+
+            async fn draft(&self, id: roomwork_domain::DraftId) -> $crate::Result<roomwork_domain::Draft> {
+                let row: Option<$crate::rows::DraftRow> =
+                    sqlx::query_as("SELECT * FROM drafts WHERE id = $1")
+                        .bind(id.to_string())
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.ok_or_else(|| $crate::StoreError::NotFound { what: "draft", id: id.to_string() })?
+                    .into_domain()
+            }
+
+            async fn drafts(&self, filter: $crate::DraftFilter) -> $crate::Result<Vec<roomwork_domain::Draft>> {
+                let rows: Vec<$crate::rows::DraftRow> = sqlx::query_as(
+                    "SELECT * FROM drafts WHERE ($1 IS NULL OR status = $1) \
+                     AND ($2 IS NULL OR account_id = $2) ORDER BY created_at, id",
+                )
+                .bind(filter.status.map(|s| s.as_str().to_string()))
+                .bind(filter.account_id.map(|a| a.to_string()))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(|r| r.into_domain()).collect()
+            }
+
+            async fn draft_revisions(
+                &self,
+                id: roomwork_domain::DraftId,
+            ) -> $crate::Result<Vec<roomwork_domain::Revision>> {
+                let rows: Vec<$crate::rows::RevisionRow> =
+                    sqlx::query_as("SELECT * FROM draft_revisions WHERE draft_id = $1 ORDER BY number")
+                        .bind(id.to_string())
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter().map(|r| r.into_domain()).collect()
             }
 
             async fn audit_records(&self) -> $crate::Result<Vec<$crate::AuditRecord>> {

@@ -32,8 +32,9 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use roomwork_domain::{
-    Account, AccountId, Activity, Batch, Contact, CustomerIssue, ExternalKey, Lead, Opportunity,
-    OpportunityId, Order, PortfolioProject, Rep, Stage, Transcript,
+    Account, AccountId, Activity, Approved, Batch, Contact, CustomerIssue, Draft, DraftId,
+    DraftStatus, ExternalKey, Lead, Opportunity, OpportunityId, Order, PendingApproval,
+    PortfolioProject, Rejected, Rep, Revision, Sent, Stage, Transcript,
 };
 use serde::Serialize;
 
@@ -139,6 +140,59 @@ pub struct ActivityFilter {
     pub limit: Option<u32>,
 }
 
+/// Which drafts to read.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DraftFilter {
+    /// Only drafts in this status.
+    pub status: Option<DraftStatus>,
+    /// Only this account's.
+    pub account_id: Option<AccountId>,
+}
+
+/// A change to the approval inbox. Each carries the typed state it writes, so that only an
+/// [`Approved`] draft can be stored as approved and only a [`Sent`] one as sent.
+#[derive(Clone, Copy, Debug)]
+pub enum InboxWrite<'a> {
+    /// A new draft and its revision 0 (the engine's text).
+    Submit {
+        /// The draft.
+        pending: &'a PendingApproval,
+        /// Revision 0.
+        revision: &'a Revision,
+    },
+    /// A person's rewrite.
+    Edit {
+        /// The draft after the edit.
+        pending: &'a PendingApproval,
+        /// The new revision.
+        revision: &'a Revision,
+    },
+    /// A "no" to the relationship test: returned for rewriting.
+    Return {
+        /// The returned draft.
+        pending: &'a PendingApproval,
+        /// The reviewer's edit, if they made one with their answer.
+        revision: Option<&'a Revision>,
+    },
+    /// Discarded.
+    Reject(&'a Rejected),
+    /// Passed the relationship test.
+    Approve {
+        /// The approved draft.
+        approved: &'a Approved,
+        /// The reviewer's final edit, if any.
+        revision: Option<&'a Revision>,
+    },
+    /// Sent or marked sent; the outbound AI-assisted activity it creates, for the capacity
+    /// ledger.
+    Send {
+        /// The sent draft.
+        sent: &'a Sent,
+        /// The activity to log.
+        activity: Option<&'a Activity>,
+    },
+}
+
 /// The operations every backend provides.
 #[async_trait]
 pub trait Store: Send + Sync {
@@ -203,6 +257,18 @@ pub trait Store: Send + Sync {
     async fn audit_append(&self, entry: &AuditEntry) -> Result<AuditRecord>;
     /// The audit trail in sequence order.
     async fn audit_records(&self) -> Result<Vec<AuditRecord>>;
+
+    /// Writes one inbox change and its audit record in one transaction: both or neither. The
+    /// database refuses what the types already rule out (a sent draft without an approval by a
+    /// named reviewer with two "yes" answers; changing approved text; reopening a sent or
+    /// rejected draft).
+    async fn inbox_write(&self, write: InboxWrite<'_>, audit: &AuditEntry) -> Result<AuditRecord>;
+    /// One draft as stored (turn it into its state with `DraftState::restore`).
+    async fn draft(&self, id: DraftId) -> Result<Draft>;
+    /// Drafts matching `filter`, oldest first.
+    async fn drafts(&self, filter: DraftFilter) -> Result<Vec<Draft>>;
+    /// A draft's revisions, oldest first.
+    async fn draft_revisions(&self, id: DraftId) -> Result<Vec<Revision>>;
 }
 
 /// Opens the store a URL names and applies its migrations.

@@ -458,3 +458,141 @@ impl ProjectRow {
         })
     }
 }
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct DraftRow {
+    id: String,
+    task: String,
+    workflow: Option<String>,
+    account_id: Option<String>,
+    contact_id: Option<String>,
+    opportunity_id: Option<String>,
+    recipient: Option<String>,
+    subject: String,
+    body: String,
+    original: String,
+    engine: String,
+    model: Option<String>,
+    prompt_fingerprint: Option<String>,
+    inputs: String,
+    verdict: String,
+    structure_only: bool,
+    requires_personal_edit: bool,
+    status: String,
+    requested_by: String,
+    created_at: i64,
+    updated_at: i64,
+    revision: i64,
+    returned_at_revision: Option<i64>,
+    review_by: Option<String>,
+    review_at: Option<i64>,
+    review_note: Option<String>,
+    approved_by: Option<String>,
+    approved_at: Option<i64>,
+    sounds_like_me: Option<bool>,
+    reflects_what_mattered: Option<bool>,
+    sent_by: Option<String>,
+    sent_at: Option<i64>,
+    sent_via: Option<String>,
+    sent_reference: Option<String>,
+}
+
+impl DraftRow {
+    /// The stored record; its state invariants are checked by `DraftState::restore`.
+    pub(crate) fn into_domain(self) -> R<Draft> {
+        const T: &str = "drafts";
+        let review = match (self.review_by, self.review_at) {
+            (Some(by), Some(at)) => Some(Review {
+                by,
+                at: instant(T, "review_at", at)?,
+                note: self.review_note.unwrap_or_default(),
+            }),
+            _ => None,
+        };
+        let approval = match (self.approved_by, self.approved_at) {
+            (Some(reviewer), Some(at)) => Some(Approval {
+                reviewer,
+                at: instant(T, "approved_at", at)?,
+                answers: RelationshipTest {
+                    sounds_like_me: self.sounds_like_me.unwrap_or(false),
+                    reflects_what_mattered: self.reflects_what_mattered.unwrap_or(false),
+                },
+            }),
+            _ => None,
+        };
+        let sending = match (self.sent_by, self.sent_at, self.sent_via) {
+            (Some(by), Some(at), Some(via)) => Some(Sending {
+                by,
+                at: instant(T, "sent_at", at)?,
+                via: SendVia::parse(&via).map_err(|e| corrupt(T, "sent_via", e))?,
+                reference: self.sent_reference,
+            }),
+            _ => None,
+        };
+        Ok(Draft {
+            id: id(T, "id", &self.id)?,
+            task: self.task,
+            workflow: self
+                .workflow
+                .map(|w| Workflow::parse(&w).map_err(|e| corrupt(T, "workflow", e)))
+                .transpose()?,
+            account_id: opt_id(T, "account_id", self.account_id.as_ref())?,
+            contact_id: opt_id(T, "contact_id", self.contact_id.as_ref())?,
+            opportunity_id: opt_id(T, "opportunity_id", self.opportunity_id.as_ref())?,
+            recipient: self.recipient,
+            subject: self.subject,
+            body: self.body,
+            original: self.original,
+            origin: Origin {
+                engine: self.engine,
+                model: self.model,
+                prompt_fingerprint: self.prompt_fingerprint,
+                inputs: self
+                    .inputs
+                    .lines()
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            },
+            verdict: self.verdict,
+            structure_only: self.structure_only,
+            requires_personal_edit: self.requires_personal_edit,
+            status: DraftStatus::parse(&self.status).map_err(|e| corrupt(T, "status", e))?,
+            requested_by: self.requested_by,
+            created_at: instant(T, "created_at", self.created_at)?,
+            updated_at: instant(T, "updated_at", self.updated_at)?,
+            revision: u32_of(T, "revision", self.revision)?,
+            returned_at_revision: self
+                .returned_at_revision
+                .map(|r| u32_of(T, "returned_at_revision", r))
+                .transpose()?,
+            review,
+            approval,
+            sending,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct RevisionRow {
+    draft_id: String,
+    number: i64,
+    author: String,
+    at: i64,
+    subject: String,
+    body: String,
+}
+
+impl RevisionRow {
+    pub(crate) fn into_domain(self) -> R<Revision> {
+        const T: &str = "draft_revisions";
+        Ok(Revision {
+            draft_id: id(T, "draft_id", &self.draft_id)?,
+            number: u32_of(T, "number", self.number)?,
+            author: self.author,
+            at: instant(T, "at", self.at)?,
+            subject: self.subject,
+            body: self.body,
+        })
+    }
+}

@@ -109,6 +109,8 @@ contract!(
     large_batches_span_many_statements,
     merging_accounts_repoints_every_record_and_removes_the_stub,
     the_audit_trail_chains_concurrent_appends,
+    a_draft_travels_from_pending_to_sent_with_every_step_audited,
+    an_inbox_write_that_fails_leaves_no_audit_record,
 );
 
 /// Runs SQL on the story's database directly, as a database owner going around roomwork would.
@@ -234,6 +236,318 @@ async fn audit_tampering_on_postgres() {
             "DROP TRIGGER audit_log_no_change ON audit_log;",
         )
         .await;
+    }
+}
+
+/// Now, to the millisecond the store keeps.
+fn now_ms() -> chrono::DateTime<Utc> {
+    Utc.timestamp_millis_opt(Utc::now().timestamp_millis())
+        .unwrap()
+}
+
+fn inbox_entry(action: &str, d: &Draft) -> roomwork_store::AuditEntry {
+    roomwork_store::AuditEntry::new(
+        "Dana",
+        action,
+        format!("draft {}", d.id),
+        serde_json::json!({"status": d.status.as_str()}),
+    )
+}
+
+fn submitted(body: &str) -> (PendingApproval, Revision) {
+    let mut new = NewDraft::communication("follow-up-email", "After today's call", body, "Dana");
+    new.recipient = Some("Ana Ruiz <ana@example.com>".into());
+    PendingApproval::submit(DraftId::new(), new, now_ms()).unwrap()
+}
+
+const YES: RelationshipTest = RelationshipTest {
+    sounds_like_me: true,
+    reflects_what_mattered: true,
+};
+
+async fn a_draft_travels_from_pending_to_sent_with_every_step_audited(s: &dyn Store) {
+    use roomwork_store::{DraftFilter, InboxWrite};
+    let (mut pending, rev0) = submitted("Ana, thank you for the call today. The quote follows.");
+    s.inbox_write(
+        InboxWrite::Submit {
+            pending: &pending,
+            revision: &rev0,
+        },
+        &inbox_entry("draft.submitted", pending.draft()),
+    )
+    .await
+    .unwrap();
+    let rev1 = pending
+        .edit(
+            "Dana",
+            None,
+            "Ana, thanks for the call. The revised quote follows by Friday.",
+            now_ms(),
+        )
+        .unwrap();
+    s.inbox_write(
+        InboxWrite::Edit {
+            pending: &pending,
+            revision: &rev1,
+        },
+        &inbox_entry("draft.edited", pending.draft()),
+    )
+    .await
+    .unwrap();
+    let no = RelationshipTest {
+        sounds_like_me: false,
+        reflects_what_mattered: true,
+    };
+    let Decision::Returned(mut pending, edit) =
+        approve_with_note(pending, "Lee", no, None, "too formal", now_ms()).unwrap()
+    else {
+        panic!("not returned")
+    };
+    s.inbox_write(
+        InboxWrite::Return {
+            pending: &pending,
+            revision: edit.as_ref(),
+        },
+        &inbox_entry("draft.returned", pending.draft()),
+    )
+    .await
+    .unwrap();
+    let stored = s.draft(pending.draft().id).await.unwrap();
+    assert_eq!(stored.status, DraftStatus::Returned);
+    assert_eq!(stored.review.as_ref().unwrap().by, "Lee");
+    let rev2 = pending
+        .edit(
+            "Dana",
+            None,
+            "Ana, great to see the line running again. The revised quote follows by Friday.",
+            now_ms(),
+        )
+        .unwrap();
+    s.inbox_write(
+        InboxWrite::Edit {
+            pending: &pending,
+            revision: &rev2,
+        },
+        &inbox_entry("draft.edited", pending.draft()),
+    )
+    .await
+    .unwrap();
+    // Reload and approve from the stored state, as a second process would.
+    let DraftState::Pending(pending) =
+        DraftState::restore(s.draft(pending.draft().id).await.unwrap()).unwrap()
+    else {
+        panic!("not pending")
+    };
+    let Decision::Approved(approved, edit) = approve(pending, "Lee", YES, None, now_ms()).unwrap()
+    else {
+        panic!("not approved")
+    };
+    s.inbox_write(
+        InboxWrite::Approve {
+            approved: &approved,
+            revision: edit.as_ref(),
+        },
+        &inbox_entry("draft.approved", approved.draft()),
+    )
+    .await
+    .unwrap();
+    let DraftState::Approved(approved) =
+        DraftState::restore(s.draft(approved.draft().id).await.unwrap()).unwrap()
+    else {
+        panic!("not approved")
+    };
+    assert_eq!(approved.approval().reviewer, "Lee");
+    let sent = approved
+        .send("Dana", SendVia::Eml, Some("out/ana.eml".into()), now_ms())
+        .unwrap();
+    let activity = Activity {
+        id: ActivityId::new(),
+        ext_key: None,
+        kind: ActivityKind::Email,
+        direction: Direction::Outbound,
+        ai_assisted: true,
+        account_id: None,
+        contact_id: None,
+        opportunity_id: None,
+        rep_id: None,
+        occurred_at: Utc
+            .timestamp_millis_opt(now_ms().timestamp_millis())
+            .unwrap(),
+        duration_minutes: None,
+        subject: sent.draft().subject.clone(),
+        body: Some(sent.draft().body.clone()),
+    };
+    s.inbox_write(
+        InboxWrite::Send {
+            sent: &sent,
+            activity: Some(&activity),
+        },
+        &inbox_entry("draft.sent", sent.draft()),
+    )
+    .await
+    .unwrap();
+
+    let back = s.draft(sent.draft().id).await.unwrap();
+    assert_eq!(&back, sent.draft());
+    assert!(matches!(
+        DraftState::restore(back).unwrap(),
+        DraftState::Sent(_)
+    ));
+    let revisions = s.draft_revisions(sent.draft().id).await.unwrap();
+    assert_eq!(
+        revisions.iter().map(|r| r.number).collect::<Vec<_>>(),
+        [0, 1, 2]
+    );
+    assert_eq!(revisions[0].author, "external");
+    let actions: Vec<String> = s
+        .audit_records()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "draft.submitted",
+            "draft.edited",
+            "draft.returned",
+            "draft.edited",
+            "draft.approved",
+            "draft.sent"
+        ]
+    );
+    let logged = s.activities(ActivityFilter::default()).await.unwrap();
+    assert_eq!(logged, vec![activity]);
+    assert_eq!(
+        s.drafts(DraftFilter {
+            status: Some(DraftStatus::Sent),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .len(),
+        1
+    );
+    assert!(
+        s.drafts(DraftFilter {
+            status: Some(DraftStatus::Pending),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .is_empty()
+    );
+}
+
+async fn an_inbox_write_that_fails_leaves_no_audit_record(s: &dyn Store) {
+    use roomwork_store::InboxWrite;
+    let (pending, rev0) = submitted("Ana, thank you.");
+    let entry = inbox_entry("draft.submitted", pending.draft());
+    s.inbox_write(
+        InboxWrite::Submit {
+            pending: &pending,
+            revision: &rev0,
+        },
+        &entry,
+    )
+    .await
+    .unwrap();
+    assert!(
+        s.inbox_write(
+            InboxWrite::Submit {
+                pending: &pending,
+                revision: &rev0
+            },
+            &entry
+        )
+        .await
+        .is_err()
+    );
+    assert_eq!(s.audit_records().await.unwrap().len(), 1);
+    assert!(matches!(
+        s.draft(DraftId::new()).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+/// Going around roomwork with SQL: the database itself refuses to send an unapproved draft,
+/// to approve without two "yes" answers, to change approved text, or to delete a draft.
+async fn the_database_refuses_unapproved_sends(s: &dyn Store, g: &Guard) {
+    use roomwork_store::InboxWrite;
+    let (pending, rev0) = submitted("Ana, thank you.");
+    let id = pending.draft().id;
+    s.inbox_write(
+        InboxWrite::Submit {
+            pending: &pending,
+            revision: &rev0,
+        },
+        &inbox_entry("draft.submitted", pending.draft()),
+    )
+    .await
+    .unwrap();
+    for sql in [
+        format!(
+            "UPDATE drafts SET status = 'sent', sent_by = 'x', sent_at = 1, sent_via = 'marked' WHERE id = '{id}'"
+        ),
+        format!(
+            "UPDATE drafts SET status = 'approved', approved_by = 'x', approved_at = 1 WHERE id = '{id}'"
+        ),
+        format!(
+            "UPDATE drafts SET status = 'approved', approved_by = 'x', approved_at = 1, sounds_like_me = TRUE, reflects_what_mattered = FALSE WHERE id = '{id}'"
+        ),
+        format!("DELETE FROM drafts WHERE id = '{id}'"),
+        format!("UPDATE draft_revisions SET body = 'forged' WHERE draft_id = '{id}'"),
+    ] {
+        assert!(raw(g, &sql).await.is_err(), "the database allowed: {sql}");
+    }
+    let Decision::Approved(approved, _) = approve(pending, "Lee", YES, None, now_ms()).unwrap()
+    else {
+        panic!()
+    };
+    s.inbox_write(
+        InboxWrite::Approve {
+            approved: &approved,
+            revision: None,
+        },
+        &inbox_entry("draft.approved", approved.draft()),
+    )
+    .await
+    .unwrap();
+    assert!(
+        raw(
+            g,
+            &format!("UPDATE drafts SET body = 'changed after approval' WHERE id = '{id}'")
+        )
+        .await
+        .is_err()
+    );
+    let sent = approved
+        .send("Dana", SendVia::Marked, None, now_ms())
+        .unwrap();
+    s.inbox_write(
+        InboxWrite::Send {
+            sent: &sent,
+            activity: None,
+        },
+        &inbox_entry("draft.sent", sent.draft()),
+    )
+    .await
+    .unwrap();
+    assert!(raw(g, &format!("UPDATE drafts SET status = 'pending', sent_by = NULL, sent_at = NULL, sent_via = NULL WHERE id = '{id}'")).await.is_err());
+    assert_eq!(s.draft(id).await.unwrap().status, DraftStatus::Sent);
+}
+
+#[tokio::test]
+async fn the_database_refuses_unapproved_sends_on_sqlite() {
+    let (s, g) = sqlite().await;
+    the_database_refuses_unapproved_sends(&*s, &g).await;
+}
+
+#[tokio::test]
+async fn the_database_refuses_unapproved_sends_on_postgres() {
+    if let Some((s, g)) = postgres().await {
+        the_database_refuses_unapproved_sends(&*s, &g).await;
     }
 }
 
