@@ -73,6 +73,136 @@ pub enum Command {
     Policy(PolicyArgs),
     /// The append-only, hash-chained audit trail.
     Audit(AuditArgs),
+    /// The approval inbox: AI drafts wait here until a person passes the relationship test.
+    Inbox(InboxArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InboxArgs {
+    #[command(subcommand)]
+    pub command: InboxCommand,
+}
+
+/// Yes or no, as a reviewer answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Answer {
+    Yes,
+    No,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InboxCommand {
+    /// List drafts (default: those waiting for a person: pending and returned).
+    List {
+        /// Only drafts in this status: pending, returned, approved, sent, rejected, or all.
+        #[arg(long)]
+        status: Option<String>,
+        /// Only this account's drafts (id or exact name).
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// Show one draft: its text, the verdict, what stands before approval, and its history.
+    Show {
+        /// The draft id (or a unique part of it of at least 6 characters).
+        id: String,
+    },
+    /// Put a draft written elsewhere (another tool, a person with an assistant) through the
+    /// policy and into the inbox. Refused drafts are not stored.
+    Submit {
+        /// The task (a row of `roomwork policy matrix`), e.g. follow-up-email.
+        #[arg(long)]
+        kind: String,
+        /// Subject or title.
+        #[arg(long)]
+        subject: String,
+        /// A file with the draft's text (`-` for standard input).
+        #[arg(long, value_name = "FILE")]
+        text: PathBuf,
+        /// The notes or request the draft was written from; the policy reads them too.
+        #[arg(long, value_name = "FILE")]
+        notes: Option<PathBuf>,
+        /// The account (id or exact name).
+        #[arg(long)]
+        account: Option<String>,
+        /// The recipient, `Name <address>` (a customer-facing communication needs one to be sent).
+        #[arg(long)]
+        to: Option<String>,
+        /// The engine that wrote it.
+        #[arg(long, default_value = "external")]
+        engine: String,
+        /// The model that wrote it, if any.
+        #[arg(long)]
+        model: Option<String>,
+        /// Who is submitting it.
+        #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
+        by: String,
+    },
+    /// Replace a draft's text with your rewrite (a returned draft becomes pending again).
+    Edit {
+        /// The draft id (or a unique part of it).
+        id: String,
+        /// A file with the new text (`-` for standard input).
+        #[arg(long, value_name = "FILE")]
+        text: PathBuf,
+        /// A new subject.
+        #[arg(long)]
+        subject: Option<String>,
+        /// Who is editing.
+        #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
+        by: String,
+    },
+    /// Answer the relationship test. Two "yes" answers approve; a "no" returns the draft for
+    /// rewriting. Asked interactively when the answers are not given on the command line.
+    Approve {
+        /// The draft id (or a unique part of it).
+        id: String,
+        /// "Does this sound like me in this specific relationship?"
+        #[arg(long, value_enum)]
+        sounds_like_me: Option<Answer>,
+        /// "Does it reflect what actually mattered in the conversation?"
+        #[arg(long, value_enum)]
+        reflects_what_mattered: Option<Answer>,
+        /// Your final text, approved in the same step (`-` for standard input).
+        #[arg(long, value_name = "FILE")]
+        text: Option<PathBuf>,
+        /// A note for the author, kept when the draft is returned.
+        #[arg(long)]
+        note: Option<String>,
+        /// The reviewer.
+        #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
+        by: String,
+    },
+    /// Discard a draft, with the reason.
+    Reject {
+        /// The draft id (or a unique part of it).
+        id: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// The reviewer.
+        #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
+        by: String,
+    },
+    /// Send an approved draft: export it as an .eml file for your mail client, or mark it as
+    /// sent. Only approved drafts can be sent.
+    Send {
+        /// The draft id (or a unique part of it).
+        id: String,
+        /// Write the message to this .eml file (or into this directory as DRAFT_ID.eml).
+        #[arg(
+            long,
+            value_name = "PATH",
+            conflicts_with = "mark_sent",
+            required_unless_present = "mark_sent"
+        )]
+        eml: Option<PathBuf>,
+        /// It was sent another way: record it as sent.
+        #[arg(long)]
+        mark_sent: bool,
+        /// Who sends it.
+        #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
+        by: String,
+    },
 }
 
 #[derive(Debug, Args)]

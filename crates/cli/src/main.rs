@@ -6,6 +6,7 @@
 
 mod args;
 mod commands;
+mod eml;
 mod exit;
 mod output;
 

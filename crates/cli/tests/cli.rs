@@ -425,3 +425,306 @@ fn policy_eval_reports_precision_and_recall_per_rule() {
     assert_eq!(r["requests"], 170);
     assert_eq!(r["per_rule"].as_array().unwrap().len(), 4);
 }
+
+/// One value from the test's SQLite database.
+fn query(dir: &Path, sql: &str) -> String {
+    use sqlx::Connection as _;
+    let url = format!("sqlite://{}", dir.join("roomwork.db").display());
+    let sql = sql.to_string();
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(async move {
+            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            let (v,): (String,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_one(&mut c)
+                .await
+                .unwrap();
+            v
+        })
+}
+
+fn inbox(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["inbox"];
+    all.extend_from_slice(args);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_roomwork"));
+    cmd.arg("--data-dir")
+        .arg(dir)
+        .args(&all)
+        .env_remove("ROOMWORK_DATABASE_URL")
+        .env("ROOMWORK_USER", "Dana Reyes")
+        .stdin(std::process::Stdio::null());
+    cmd.output().expect("run roomwork")
+}
+
+#[test]
+fn a_top_tier_draft_goes_from_submitted_to_sent_only_through_the_relationship_test() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(roomwork(d, &["demo"]).status.success());
+    // A healthy top-tier (strategic) account with no open issue, and one of its contacts.
+    let pick = "FROM accounts a JOIN contacts c ON c.account_id = a.id WHERE a.tier = 'strategic' \
+                AND a.health = 'healthy' AND c.email IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \
+                customer_issues i WHERE i.account_id = a.id AND i.closed_on IS NULL) \
+                ORDER BY a.name, c.name LIMIT 1";
+    let account = query(d, &format!("SELECT a.name {pick}"));
+    let to = query(
+        d,
+        &format!("SELECT c.name || ' <' || c.email || '>' {pick}"),
+    );
+    let body = d.join("draft.txt");
+    std::fs::write(&body, "Dear Wim,\n\nThank you for Tuesday. As agreed, the revised pricing for the 2027 volumes follows by Friday.\n\nKind regards,\nDana").unwrap();
+    let submitted = json(&inbox(
+        d,
+        &[
+            "--json",
+            "submit",
+            "--kind",
+            "follow-up-email",
+            "--subject",
+            "Revised pricing",
+            "--text",
+            body.to_str().unwrap(),
+            "--account",
+            &account,
+            "--to",
+            &to,
+            "--engine",
+            "builtin",
+        ],
+    ));
+    let id = submitted["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        submitted["outstanding"][0]["refusal"],
+        "no_personal_sentence"
+    );
+
+    // Sending before approval is refused (exit 5), whatever the flags.
+    assert_eq!(
+        inbox(d, &["send", &id, "--mark-sent"]).status.code(),
+        Some(5)
+    );
+    // Without answers and without a terminal, approval asks for them (exit 3).
+    let out = inbox(d, &["approve", &id]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--sounds-like-me"));
+    // Two "yes" answers are not enough for a top-tier account: the person must add a sentence.
+    let out = inbox(
+        d,
+        &[
+            "approve",
+            &id,
+            "--sounds-like-me",
+            "yes",
+            "--reflects-what-mattered",
+            "yes",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("top-tier"));
+    // A "no" returns it.
+    let out = inbox(
+        d,
+        &[
+            "approve",
+            &id,
+            "--sounds-like-me",
+            "no",
+            "--reflects-what-mattered",
+            "yes",
+            "--note",
+            "too formal",
+            "--by",
+            "Lee Chen",
+        ],
+    );
+    assert!(out.status.success());
+    let listed = json(&inbox(d, &["--json", "list"]));
+    assert_eq!(listed[0]["status"], "returned");
+    // The rewrite adds the relationship-specific sentence; approval then passes.
+    let rewrite = d.join("rewrite.txt");
+    std::fs::write(&rewrite, "Wim,\n\nThanks for Tuesday. The revised pricing for the 2027 volumes follows by Friday. I hope the Basel line move went as smoothly as you planned.\n\nDana").unwrap();
+    assert!(
+        inbox(
+            d,
+            &[
+                "edit",
+                &id[id.len() - 8..],
+                "--text",
+                rewrite.to_str().unwrap()
+            ]
+        )
+        .status
+        .success()
+    );
+    let approved = json(&inbox(
+        d,
+        &[
+            "--json",
+            "approve",
+            &id,
+            "--sounds-like-me",
+            "yes",
+            "--reflects-what-mattered",
+            "yes",
+            "--by",
+            "Lee Chen",
+        ],
+    ));
+    assert_eq!(approved["status"], "approved");
+    assert_eq!(approved["approval"]["reviewer"], "Lee Chen");
+    // Approved text cannot be edited any more.
+    assert_eq!(
+        inbox(d, &["edit", &id, "--text", body.to_str().unwrap()])
+            .status
+            .code(),
+        Some(5)
+    );
+
+    let out_dir = d.join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let sent = json(&inbox(
+        d,
+        &["--json", "send", &id, "--eml", out_dir.to_str().unwrap()],
+    ));
+    assert_eq!(sent["status"], "sent");
+    let eml = std::fs::read_to_string(out_dir.join(format!("{id}.eml"))).unwrap();
+    assert!(
+        eml.contains("Subject: Revised pricing\r\n") && eml.contains("X-Unsent: 1\r\n"),
+        "{eml}"
+    );
+    assert!(eml.contains(&format!("X-Roomwork-Draft: {id}")));
+    // Sent is final.
+    assert_eq!(
+        inbox(d, &["send", &id, "--mark-sent"]).status.code(),
+        Some(5)
+    );
+    // The send logged an AI-assisted outbound e-mail for the capacity ledger.
+    assert_eq!(
+        query(
+            d,
+            "SELECT CAST(COUNT(*) AS TEXT) FROM activities WHERE ai_assisted = 1 AND subject = 'Revised pricing'"
+        ),
+        "1"
+    );
+    let actions: Vec<String> = json(&roomwork(d, &["--json", "audit", "log", "--limit", "100"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "draft.submitted",
+            "draft.approval_refused",
+            "draft.returned",
+            "draft.edited",
+            "draft.approved",
+            "draft.sent"
+        ]
+    );
+    let verify = json(&roomwork(d, &["--json", "audit", "verify"]));
+    assert_eq!(verify["problems"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn the_inbox_refuses_drafts_the_policy_protects_and_holds_marked_passages() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let body = d.join("draft.txt");
+    // Protection rule 2 (trust repair): the draft is refused and not stored.
+    std::fs::write(&body, "Ana, I am sorry the magmeters came with the wrong cable length again, after I promised in April it was fixed.").unwrap();
+    let out = inbox(
+        d,
+        &[
+            "submit",
+            "--kind",
+            "complaint-response",
+            "--subject",
+            "Cables",
+            "--text",
+            body.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(5));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Rule 2"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        json(&inbox(d, &["--json", "list", "--status", "all"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    // A draft with a passage marked for the account manager cannot be approved until written.
+    std::fs::write(
+        &body,
+        "Scope: two lines.\n\n[[AM: why our approach fits their plant]]\n\nTerms: net 30.",
+    )
+    .unwrap();
+    let id = json(&inbox(
+        d,
+        &[
+            "--json",
+            "submit",
+            "--kind",
+            "proposal",
+            "--subject",
+            "Proposal",
+            "--text",
+            body.to_str().unwrap(),
+        ],
+    ))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = inbox(
+        d,
+        &[
+            "approve",
+            &id,
+            "--sounds-like-me",
+            "yes",
+            "--reflects-what-mattered",
+            "yes",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("why our approach fits their plant"));
+    let written = d.join("written.txt");
+    std::fs::write(&written, "Scope: two lines.\n\nWe ran the same retrofit at your Leeds plant in 2024 without a day of downtime.\n\nTerms: net 30.").unwrap();
+    let approved = json(&inbox(
+        d,
+        &[
+            "--json",
+            "approve",
+            &id,
+            "--sounds-like-me",
+            "yes",
+            "--reflects-what-mattered",
+            "yes",
+            "--text",
+            written.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(approved["status"], "approved");
+    // An internal document with no recipient cannot be exported as e-mail; it can be marked.
+    assert_eq!(
+        inbox(d, &["send", &id, "--eml", d.to_str().unwrap()])
+            .status
+            .code(),
+        Some(3)
+    );
+    // Ids shorter than six characters are ambiguous by design.
+    assert_eq!(inbox(d, &["show", "abc"]).status.code(), Some(3));
+    // The refused submission is on the record with its verdict.
+    let log = json(&roomwork(d, &["--json", "audit", "log"]));
+    assert_eq!(log[0]["action"], "draft.refused");
+    let detail: serde_json::Value =
+        serde_json::from_str(log[0]["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(detail["verdict"]["outcome"], "human_only");
+}

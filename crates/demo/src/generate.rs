@@ -588,6 +588,9 @@ impl Generator {
                 order_no: backordered
                     .clone()
                     .unwrap_or_else(|| rng.pick(&orders).clone()),
+                // From the account's position, not the random stream, so that adding this
+                // slot left every other generated value as it was.
+                competitor: corpus::COMPETITORS[i % corpus::COMPETITORS.len()].to_string(),
                 ..Default::default()
             };
             batch.issues.push(CustomerIssue {

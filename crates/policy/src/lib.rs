@@ -231,6 +231,8 @@ pub struct Verdict {
     pub task: String,
     /// Its category in the matrix.
     pub category: Category,
+    /// Whether the task produces something a customer reads.
+    pub customer_facing: bool,
     /// What AI may do.
     pub outcome: Outcome,
     /// The protection rules that applied, with evidence.
@@ -250,6 +252,8 @@ pub struct Verdict {
 pub struct DraftPermit {
     task: String,
     structure_only: bool,
+    customer_facing: bool,
+    reason: String,
 }
 
 impl DraftPermit {
@@ -262,6 +266,25 @@ impl DraftPermit {
     pub fn structure_only(&self) -> bool {
         self.structure_only
     }
+
+    /// The inbox entry for a draft written under this permit: the task, the verdict, whether
+    /// only the structure was drafted, and whether the person must add a relationship-specific
+    /// sentence before approving (a customer-facing communication to a tier whose standard
+    /// requires one: `personal_sentence_required` in the Foundation's communication standards).
+    pub fn new_draft(
+        &self,
+        subject: &str,
+        body: &str,
+        requested_by: &str,
+        personal_sentence_required: bool,
+    ) -> roomwork_domain::NewDraft {
+        let mut new =
+            roomwork_domain::NewDraft::communication(&self.task, subject, body, requested_by);
+        new.verdict = self.reason.clone();
+        new.structure_only = self.structure_only;
+        new.requires_personal_edit = self.customer_facing && personal_sentence_required;
+        new
+    }
 }
 
 impl Verdict {
@@ -270,6 +293,8 @@ impl Verdict {
         self.outcome.allows_drafting().then(|| DraftPermit {
             task: self.task.clone(),
             structure_only: self.outcome == Outcome::StructureOnly,
+            customer_facing: self.customer_facing,
+            reason: self.reason.clone(),
         })
     }
 
@@ -309,6 +334,7 @@ pub fn decide(
     let mut verdict = Verdict {
         task: entry.slug.clone(),
         category: entry.category,
+        customer_facing: entry.customer_facing,
         outcome: base,
         findings: Vec::new(),
         near_misses: Vec::new(),

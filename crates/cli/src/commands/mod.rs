@@ -5,6 +5,7 @@ mod demo;
 mod foundation;
 mod hygiene;
 mod import;
+mod inbox;
 mod policy;
 mod status;
 
@@ -94,5 +95,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Foundation(args) => foundation::run(&ctx, args).await,
         Command::Policy(args) => policy::run(&ctx, args).await,
         Command::Audit(args) => audit::run(&ctx, args).await,
+        Command::Inbox(args) => inbox::run(&ctx, args).await,
     }
 }
