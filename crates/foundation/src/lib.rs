@@ -225,7 +225,7 @@ impl Foundation {
             .as_ref()?
             .tiers
             .iter()
-            .find(|s| s.tier.eq_ignore_ascii_case(tier.as_str()))
+            .find(|s| Tier::parse(&s.tier).is_ok_and(|t| &t == tier))
     }
 
     /// Minutes and cost per workflow (the defaults when the CRM document is absent).

@@ -130,7 +130,9 @@ pub(crate) fn check(dir: &Path, texts: Vec<(DocKind, PathBuf, Option<String>)>) 
     if let Some(t) = parse::<TierDefinitions>(&tiers_doc, &mut problems) {
         let mut f = Findings::default();
         let rules = check_tiers(&t, &mut f);
-        tier_slugs = Some(t.tiers.iter().map(|t| t.slug.to_lowercase()).collect());
+        // Compared as tier slugs ("Key Account" and "key-account" are one tier), as accounts
+        // carry them.
+        tier_slugs = Some(t.tiers.iter().map(|t| slug(&t.slug)).collect());
         if finish(&tiers_doc, f, &mut problems) {
             foundation.tier_rules = rules;
             foundation.tiers = Some(t);
@@ -285,6 +287,12 @@ fn check_tiers(t: &TierDefinitions, f: &mut Findings) -> Option<TierRules> {
         .map(|default| TierRules::new(parsed, default))
 }
 
+/// A tier name as the slug `Tier::parse` gives (the text itself when it does not parse; that
+/// problem is reported where the tier is defined).
+fn slug(tier: &str) -> String {
+    Tier::parse(tier).map_or_else(|_| tier.to_lowercase(), |t| t.as_str().to_string())
+}
+
 fn check_communication(c: &CommunicationStandards, tiers: Option<&[String]>, f: &mut Findings) {
     if c.tiers.is_empty() {
         f.add("tier", "define at least one [[tier]] style");
@@ -302,7 +310,7 @@ fn check_communication(c: &CommunicationStandards, tiers: Option<&[String]>, f: 
     for (i, s) in c.tiers.iter().enumerate() {
         let at = |k: &str| format!("tier[{i}].{k}");
         if let Some(known) = tiers
-            && !known.contains(&s.tier.to_lowercase())
+            && !known.contains(&slug(&s.tier))
         {
             f.add(
                 at("tier"),

@@ -268,3 +268,23 @@ fn init_never_overwrites_unless_forced() {
     let s = std::fs::read_to_string(dir.path().join("foundation/tiers.toml")).unwrap();
     assert!(!s.contains("Key accounts"));
 }
+
+#[test]
+fn a_tier_written_as_a_name_in_the_communication_standards_matches_its_slug() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path(), Set::Demo, false).unwrap();
+    edit(
+        dir.path(),
+        DocKind::Communication,
+        "tier = \"strategic\"",
+        "tier = \"Strategic\"",
+    );
+    let check = load(dir.path()).unwrap();
+    assert!(check.problems().is_empty(), "{:#?}", check.problems());
+    let strategic = roomwork_domain::Tier::parse("strategic").unwrap();
+    let style = check
+        .foundation()
+        .style_for(&strategic)
+        .expect("found by slug");
+    assert!(style.personal_sentence_required);
+}

@@ -784,12 +784,12 @@ pub fn detect(
             });
         }
         if let Some(a) = account_state
-            && a.tier.as_ref().is_some_and(|t| t.as_str() == "strategic")
+            && a.top_tier
         {
             s3 += 0.5;
             e3.push(account(
-                "a strategic-tier account".into(),
-                "tier: strategic".into(),
+                "a top-tier account".into(),
+                format!("tier: {}", a.tier.as_ref().map_or("top", |t| t.as_str())),
                 0.5,
             ));
         }

@@ -125,6 +125,42 @@ pub struct AccountState {
     /// Open complaints and service failures.
     #[serde(default)]
     pub open_issues: Vec<IssueFact>,
+    /// The account is in the Foundation's top tier (the first tier in tiers.toml).
+    #[serde(default)]
+    pub top_tier: bool,
+}
+
+/// Whether `later` repeats `earlier` for the same account: the same kind of issue, opened
+/// within a year after it, about the same thing (the same order number, or at least two
+/// content words of four letters or more in common). Two unrelated complaints in two years are
+/// not a pattern; the same pump failing twice is.
+pub fn repeats(
+    earlier: &roomwork_domain::CustomerIssue,
+    later: &roomwork_domain::CustomerIssue,
+) -> bool {
+    if earlier.kind != later.kind || earlier.opened_on > later.opened_on {
+        return false;
+    }
+    if (later.opened_on - earlier.opened_on).num_days() > 365 {
+        return false;
+    }
+    const COMMON: &[&str] = &[
+        "that", "this", "with", "from", "have", "been", "were", "their", "they", "after", "before",
+        "again", "about", "into", "over", "under", "than", "then", "when", "which", "would",
+        "could", "should", "customer", "issue", "still", "also", "only", "more",
+    ];
+    let words = |s: &str| -> std::collections::HashSet<String> {
+        s.split(|c: char| !c.is_alphanumeric() && c != '-')
+            .map(str::to_lowercase)
+            .filter(|w| {
+                (w.len() >= 4 && !COMMON.contains(&w.as_str()))
+                    || (w.chars().any(|c| c.is_ascii_digit()) && w.len() >= 3)
+            })
+            .collect()
+    };
+    let (a, b) = (words(&earlier.summary), words(&later.summary));
+    let shared: Vec<&String> = a.intersection(&b).collect();
+    shared.iter().any(|w| w.chars().any(|c| c.is_ascii_digit())) || shared.len() >= 2
 }
 
 /// A request for AI help.

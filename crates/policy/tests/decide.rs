@@ -17,7 +17,82 @@ fn at_risk_account() -> AccountState {
             summary: "Line 2 feed pump failed twice in March".into(),
             repeat: true,
         }],
+        top_tier: false,
     }
+}
+
+fn issue(kind: IssueKind, opened: &str, summary: &str) -> roomwork_domain::CustomerIssue {
+    roomwork_domain::CustomerIssue {
+        id: roomwork_domain::IssueId::new(),
+        account_id: roomwork_domain::AccountId::new(),
+        kind,
+        severity: Severity::High,
+        summary: summary.into(),
+        opened_on: opened.parse().unwrap(),
+        closed_on: None,
+    }
+}
+
+#[test]
+fn an_issue_repeats_only_the_same_failure_within_a_year() {
+    use IssueKind::*;
+    let pump = issue(
+        ServiceFailure,
+        "2026-03-02",
+        "Line 2 feed pump seal failed; line down 6 hours",
+    );
+    let again = issue(
+        ServiceFailure,
+        "2026-09-10",
+        "Feed pump on line 2 failed: seal leak",
+    );
+    assert!(roomwork_policy::repeats(&pump, &again));
+    // Same kind, different subject: not a pattern.
+    let invoice = issue(
+        ServiceFailure,
+        "2026-09-10",
+        "Invoice sent to the wrong billing address",
+    );
+    assert!(!roomwork_policy::repeats(&pump, &invoice));
+    // The same order number is enough.
+    let a = issue(Complaint, "2026-05-01", "Order SO-10442 arrived short");
+    let b = issue(Complaint, "2026-05-20", "SO-10442 invoiced twice");
+    assert!(roomwork_policy::repeats(&a, &b));
+    // More than a year apart, or a different kind, or in the wrong order: no.
+    let late = issue(
+        ServiceFailure,
+        "2027-04-01",
+        "Feed pump on line 2 failed: seal leak",
+    );
+    assert!(!roomwork_policy::repeats(&pump, &late));
+    assert!(!roomwork_policy::repeats(&again, &pump));
+    let complaint = issue(
+        Complaint,
+        "2026-09-10",
+        "Feed pump on line 2 failed: seal leak",
+    );
+    assert!(!roomwork_policy::repeats(&pump, &complaint));
+}
+
+#[test]
+fn a_top_tier_account_tips_a_proposal_toward_structure_only() {
+    let mut top = at_risk_account();
+    top.health = Health::Healthy;
+    top.open_issues.clear();
+    top.health_reason = None;
+    let text = "Draft the proposal for the new filtration line; our approach to their changeover problem is the heart of it.";
+    let ordinary = verdict("proposal", text, Some(&top));
+    top.top_tier = true;
+    let strategic = verdict("proposal", text, Some(&top));
+    let evidence = |v: &Verdict| {
+        v.findings
+            .iter()
+            .chain(&v.near_misses)
+            .filter(|f| f.rule == Rule::StrategicJudgement)
+            .map(|f| f.score)
+            .sum::<f32>()
+    };
+    assert!(evidence(&strategic) > evidence(&ordinary), "{strategic:?}");
 }
 
 /// The default matrix's verdict, with no competitors tracked.

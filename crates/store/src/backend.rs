@@ -180,6 +180,42 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            /// Writes every record of `batch` inside `tx`.
+            async fn write_batch(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                batch: &roomwork_domain::Batch,
+                progress: &(dyn Fn(u64) + Sync),
+            ) -> $crate::Result<()> {
+                use $crate::columns::*;
+                Self::write_rows(tx, &REPS, &batch.reps, rep_values, progress).await?;
+                Self::write_rows(tx, &ACCOUNTS, &batch.accounts, account_values, progress).await?;
+                Self::write_rows(tx, &CONTACTS, &batch.contacts, contact_values, progress).await?;
+                Self::write_rows(tx, &LEADS, &batch.leads, lead_values, progress).await?;
+                Self::write_rows(tx, &OPPORTUNITIES, &batch.opportunities, opportunity_values, progress).await?;
+                Self::write_stage_changes(tx, &batch.opportunities).await?;
+                Self::write_rows(tx, &ACTIVITIES, &batch.activities, activity_values, progress).await?;
+                Self::write_rows(tx, &ORDERS, &batch.orders, order_values, progress).await?;
+                Self::write_rows(tx, &ISSUES, &batch.issues, issue_values, progress).await?;
+                Self::write_rows(tx, &TRANSCRIPTS, &batch.transcripts, transcript_values, progress).await?;
+                Self::write_rows(tx, &PROJECTS, &batch.projects, project_values, progress).await?;
+                for merge in &batch.account_merges {
+                    let (from, into) = (merge.from.to_string(), merge.into.to_string());
+                    for sql in [
+                        "UPDATE contacts SET account_id = $1 WHERE account_id = $2",
+                        "UPDATE opportunities SET account_id = $1 WHERE account_id = $2",
+                        "UPDATE activities SET account_id = $1 WHERE account_id = $2",
+                        "UPDATE orders SET account_id = $1 WHERE account_id = $2",
+                        "UPDATE customer_issues SET account_id = $1 WHERE account_id = $2",
+                        "UPDATE transcripts SET account_id = $1 WHERE account_id = $2",
+                    ] {
+                        sqlx::query(sql).bind(into.clone()).bind(from.clone()).execute(&mut **tx).await?;
+                    }
+                    sqlx::query("DELETE FROM accounts WHERE id = $1").bind(from).execute(&mut **tx).await?;
+                    progress(1);
+                }
+                Ok(())
+            }
+
             async fn write_stage_changes(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 opportunities: &[roomwork_domain::Opportunity],
@@ -218,36 +254,33 @@ macro_rules! impl_store {
                 batch: &roomwork_domain::Batch,
                 progress: &(dyn Fn(u64) + Sync),
             ) -> $crate::Result<()> {
-                use $crate::columns::*;
                 let mut tx = self.pool.begin().await?;
-                Self::write_rows(&mut tx, &REPS, &batch.reps, rep_values, progress).await?;
-                Self::write_rows(&mut tx, &ACCOUNTS, &batch.accounts, account_values, progress).await?;
-                Self::write_rows(&mut tx, &CONTACTS, &batch.contacts, contact_values, progress).await?;
-                Self::write_rows(&mut tx, &LEADS, &batch.leads, lead_values, progress).await?;
-                Self::write_rows(&mut tx, &OPPORTUNITIES, &batch.opportunities, opportunity_values, progress).await?;
-                Self::write_stage_changes(&mut tx, &batch.opportunities).await?;
-                Self::write_rows(&mut tx, &ACTIVITIES, &batch.activities, activity_values, progress).await?;
-                Self::write_rows(&mut tx, &ORDERS, &batch.orders, order_values, progress).await?;
-                Self::write_rows(&mut tx, &ISSUES, &batch.issues, issue_values, progress).await?;
-                Self::write_rows(&mut tx, &TRANSCRIPTS, &batch.transcripts, transcript_values, progress).await?;
-                Self::write_rows(&mut tx, &PROJECTS, &batch.projects, project_values, progress).await?;
-                for merge in &batch.account_merges {
-                    let (from, into) = (merge.from.to_string(), merge.into.to_string());
-                    for sql in [
-                        "UPDATE contacts SET account_id = $1 WHERE account_id = $2",
-                        "UPDATE opportunities SET account_id = $1 WHERE account_id = $2",
-                        "UPDATE activities SET account_id = $1 WHERE account_id = $2",
-                        "UPDATE orders SET account_id = $1 WHERE account_id = $2",
-                        "UPDATE customer_issues SET account_id = $1 WHERE account_id = $2",
-                        "UPDATE transcripts SET account_id = $1 WHERE account_id = $2",
-                    ] {
-                        sqlx::query(sql).bind(into.clone()).bind(from.clone()).execute(&mut *tx).await?;
-                    }
-                    sqlx::query("DELETE FROM accounts WHERE id = $1").bind(from).execute(&mut *tx).await?;
-                    progress(1);
-                }
+                Self::write_batch(&mut tx, batch, progress).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn save_batch_audited(
+                &self,
+                batch: &roomwork_domain::Batch,
+                audit: &$crate::AuditEntry,
+            ) -> $crate::Result<$crate::AuditRecord> {
+                let mut attempt = 0;
+                loop {
+                    let mut tx = self.begin_write().await?;
+                    Self::write_batch(&mut tx, batch, &|_| {}).await?;
+                    match Self::append_audit(&mut tx, audit).await {
+                        Ok(r) => {
+                            tx.commit().await?;
+                            return Ok(r);
+                        }
+                        Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 20 => {
+                            attempt += 1;
+                            drop(tx);
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
             }
 
             async fn counts(&self) -> $crate::Result<$crate::Counts> {

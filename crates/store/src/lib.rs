@@ -218,6 +218,10 @@ pub trait Store: Send + Sync {
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<()>;
 
+    /// [`Store::save_batch`] and one audit record in the same transaction: an automated change
+    /// is never applied without its record, nor recorded without being applied.
+    async fn save_batch_audited(&self, batch: &Batch, audit: &AuditEntry) -> Result<AuditRecord>;
+
     /// Record counts per kind.
     async fn counts(&self) -> Result<Counts>;
 

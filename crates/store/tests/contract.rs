@@ -111,6 +111,7 @@ contract!(
     the_audit_trail_chains_concurrent_appends,
     a_draft_travels_from_pending_to_sent_with_every_step_audited,
     an_inbox_write_that_fails_leaves_no_audit_record,
+    an_audited_batch_is_stored_with_its_record_or_not_at_all,
 );
 
 /// Runs SQL on the story's database directly, as a database owner going around roomwork would.
@@ -813,6 +814,22 @@ async fn a_batch_that_fails_midway_stores_nothing(store: &dyn Store) {
     // And a good batch after the failure still goes through.
     store.save_batch(&sample()).await.unwrap();
     assert_eq!(store.counts().await.unwrap().accounts, 1);
+}
+
+async fn an_audited_batch_is_stored_with_its_record_or_not_at_all(store: &dyn Store) {
+    let entry = roomwork_store::AuditEntry::new(
+        "roomwork tier rules",
+        "tiers.applied",
+        "1 account",
+        serde_json::json!({}),
+    );
+    let mut bad = sample();
+    bad.contacts[0].account_id = Some(AccountId::new());
+    assert!(store.save_batch_audited(&bad, &entry).await.is_err());
+    assert_eq!(store.counts().await.unwrap(), Default::default());
+    assert!(store.audit_records().await.unwrap().is_empty());
+    let r = store.save_batch_audited(&sample(), &entry).await.unwrap();
+    assert_eq!((r.seq, store.counts().await.unwrap().accounts), (1, 1));
 }
 
 async fn external_keys_index_stored_records_for_reimports(store: &dyn Store) {

@@ -221,20 +221,21 @@ async fn tiers(ctx: &Context, apply: bool) -> anyhow::Result<()> {
                     })
                 })
                 .collect();
+            // Tier assignment is an automated task: applied directly, and logged in the same
+            // transaction.
             store
-                .save_batch(&Batch {
-                    accounts: changed,
-                    ..Default::default()
-                })
-                .await?;
-            // Tier assignment is an automated task: applied directly, and logged.
-            store
-                .audit_append(&roomwork_store::AuditEntry::new(
-                    "roomwork tier rules",
-                    "tiers.applied",
-                    format!("{n_changed} accounts"),
-                    serde_json::json!({ "changes": detail }),
-                ))
+                .save_batch_audited(
+                    &Batch {
+                        accounts: changed,
+                        ..Default::default()
+                    },
+                    &roomwork_store::AuditEntry::new(
+                        "roomwork tier rules",
+                        "tiers.applied",
+                        format!("{n_changed} accounts"),
+                        serde_json::json!({ "changes": detail }),
+                    ),
+                )
                 .await?;
         }
         if ctx.json {

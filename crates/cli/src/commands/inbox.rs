@@ -422,7 +422,7 @@ async fn submit(ctx: &Context, s: Submission) -> anyhow::Result<()> {
                 None => None,
             };
             let state = match &account {
-                Some(a) => Some(account_state(store, a).await?),
+                Some(a) => Some(account_state(store, a, &foundation).await?),
                 None => None,
             };
             let mut request = roomwork_policy::Request::new(&s.kind, &policy_text);

@@ -88,11 +88,13 @@ fn matrix(ctx: &Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The account's state as the policy needs it: open issues, and whether each repeats an
-/// earlier issue of the same kind.
+/// The account's state as the policy needs it: open issues and whether each repeats an
+/// earlier one (`roomwork_policy::repeats`), and whether the account is in the Foundation's
+/// top tier.
 pub async fn account_state(
     store: &dyn roomwork_store::Store,
     account: &Account,
+    foundation: &roomwork_foundation::Foundation,
 ) -> anyhow::Result<AccountState> {
     let mut issues: Vec<_> = store
         .issues()
@@ -109,7 +111,7 @@ pub async fn account_state(
             kind: i.kind,
             severity: i.severity,
             summary: i.summary.clone(),
-            repeat: issues[..n].iter().any(|e| e.kind == i.kind),
+            repeat: issues[..n].iter().any(|e| roomwork_policy::repeats(e, i)),
         })
         .collect();
     Ok(AccountState {
@@ -117,6 +119,7 @@ pub async fn account_state(
         health: account.health,
         health_reason: account.health_reason.clone(),
         open_issues,
+        top_tier: account.tier.is_some() && account.tier == foundation.top_tier(),
     })
 }
 
@@ -158,7 +161,7 @@ async fn decide_cmd(
             let (state, name) = ctx
                 .with_store(async |store| {
                     let a = find_account(store, key).await?;
-                    Ok((account_state(store, &a).await?, a.name))
+                    Ok((account_state(store, &a, &foundation).await?, a.name))
                 })
                 .await?;
             (Some(state), Some(name))
