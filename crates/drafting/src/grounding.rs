@@ -1,0 +1,778 @@
+//! The grounding check: every name, number, date, identifier and commitment in a draft,
+//! traced to the inputs it was written from, and the ones that cannot be traced flagged for
+//! the reviewer.
+//!
+//! A draft restates its inputs in other words, so tracing compares meanings, not strings:
+//! - dates are resolved to days ([`crate::dates`]): "Fri" in the notes supports "Friday 12
+//!   December" in the draft, and "Thursday" is flagged;
+//! - numbers are compared by value: "$51k" supports "$51,000", "2" supports "two", "3.5%"
+//!   supports "3.5 percent"; a percentage only matches a percentage;
+//! - identifiers (order and part numbers such as `SO-20316`) must appear as written;
+//! - names (capitalised words that are not sentence-initial common words) must appear in an
+//!   input, case-insensitively, or be a known name (the company, the sender) given as an input;
+//! - commitments ("I will ...", "we'll ...", "we can ...") are supported when an input sentence
+//!   shares at least half of the commitment's content words.
+//!
+//! It is a tracing aid, not a proof: a claim can be traced to an input word used in another
+//! sense, and arithmetic (two orders summed into a total) is not followed. Its accuracy on
+//! drafts with planted claims is measured by `roomwork grounding eval` (see the README).
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::dates;
+
+/// What kind of claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimKind {
+    /// A calendar date or weekday.
+    Date,
+    /// A number, price, quantity or percentage.
+    Number,
+    /// An order, part or document number.
+    Identifier,
+    /// A person, company or place.
+    Name,
+    /// Something we promise to do.
+    Commitment,
+}
+
+/// One claim of the draft.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Claim {
+    /// What kind.
+    pub kind: ClaimKind,
+    /// As written in the draft.
+    pub text: String,
+    /// Byte offset in the draft.
+    pub start: usize,
+    /// Byte offset after it.
+    pub end: usize,
+    /// Where it was found: input number (from 0) and the matching text; `None` when untraced.
+    pub source: Option<(usize, String)>,
+}
+
+impl Claim {
+    /// Whether an input supports it.
+    pub fn traced(&self) -> bool {
+        self.source.is_some()
+    }
+}
+
+/// The check's result.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// Every claim found, in order.
+    pub claims: Vec<Claim>,
+}
+
+impl Report {
+    /// The claims no input supports.
+    pub fn untraced(&self) -> impl Iterator<Item = &Claim> {
+        self.claims.iter().filter(|c| !c.traced())
+    }
+}
+
+/// Checks `draft` against `inputs`, resolving relative dates against `today`.
+pub fn check(draft: &str, inputs: &[&str], today: NaiveDate) -> Report {
+    let sources: Vec<Source> = inputs.iter().map(|t| Source::new(t, today)).collect();
+    let mut claims = Vec::new();
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+
+    for m in dates::find(draft, today) {
+        let source = sources.iter().enumerate().find_map(|(i, s)| {
+            s.dates
+                .iter()
+                .find(|d| d.date == m.date)
+                .map(|d| (i, d.text.clone()))
+        });
+        taken.push((m.start, m.end));
+        claims.push(Claim {
+            kind: ClaimKind::Date,
+            text: m.text,
+            start: m.start,
+            end: m.end,
+            source,
+        });
+    }
+    let free =
+        |s: usize, e: usize, taken: &[(usize, usize)]| !taken.iter().any(|&(a, b)| s < b && a < e);
+
+    for t in tokens(draft) {
+        if !free(t.start, t.end, &taken) {
+            continue;
+        }
+        if let Some(id) = identifier(&t.text) {
+            let source = sources
+                .iter()
+                .enumerate()
+                .find_map(|(i, s)| s.identifiers.contains(&id).then(|| (i, t.text.clone())));
+            claims.push(claim(ClaimKind::Identifier, &t, source));
+        } else if let Some(n) = number(&t.text) {
+            let source = sources.iter().enumerate().find_map(|(i, s)| {
+                s.numbers
+                    .iter()
+                    .find(|(v, _)| v.matches(&n))
+                    .map(|(_, text)| (i, text.clone()))
+            });
+            claims.push(claim(ClaimKind::Number, &t, source));
+        } else if t.capitalised && !(t.sentence_start && common(&t.lower)) && !common_name(&t.lower)
+        {
+            let key = t.lower.trim_end_matches("'s");
+            let source = sources.iter().enumerate().find_map(|(i, s)| {
+                (s.words.contains(key) || s.words.contains(&stem(key))).then(|| (i, t.text.clone()))
+            });
+            claims.push(claim(ClaimKind::Name, &t, source));
+        }
+    }
+    for (start, end) in commitments(draft) {
+        let text = &draft[start..end];
+        let want = content_words(text);
+        if want.is_empty() {
+            continue;
+        }
+        let source = sources.iter().enumerate().find_map(|(i, s)| {
+            s.sentences.iter().find_map(|sent| {
+                let have = content_words(sent);
+                let shared = want.iter().filter(|w| have.contains(*w)).count();
+                (shared * 2 >= want.len()).then(|| (i, sent.trim().to_string()))
+            })
+        });
+        claims.push(Claim {
+            kind: ClaimKind::Commitment,
+            text: text.to_string(),
+            start,
+            end,
+            source,
+        });
+    }
+    claims.sort_by_key(|c| (c.start, c.end));
+    Report { claims }
+}
+
+fn claim(kind: ClaimKind, t: &Token, source: Option<(usize, String)>) -> Claim {
+    Claim {
+        kind,
+        text: t.text.clone(),
+        start: t.start,
+        end: t.end,
+        source,
+    }
+}
+
+/// What an input offers to trace against.
+struct Source {
+    dates: Vec<dates::DateMention>,
+    numbers: Vec<(Value, String)>,
+    identifiers: HashSet<String>,
+    words: HashSet<String>,
+    sentences: Vec<String>,
+}
+
+impl Source {
+    fn new(text: &str, today: NaiveDate) -> Self {
+        let mut numbers = Vec::new();
+        let mut identifiers = HashSet::new();
+        let mut words = HashSet::new();
+        for t in tokens(text) {
+            if let Some(id) = identifier(&t.text) {
+                identifiers.insert(id);
+            }
+            if let Some(n) = number(&t.text) {
+                numbers.push((n, t.text.clone()));
+            }
+            // "2x" and "x2" are counts too.
+            if let Some(n) = t
+                .lower
+                .strip_suffix('x')
+                .and_then(|n| n.parse::<f64>().ok())
+            {
+                numbers.push((Value::plain(n), t.text.clone()));
+            }
+            words.insert(t.lower.trim_end_matches("'s").to_string());
+            words.insert(stem(t.lower.trim_end_matches("'s")));
+            for part in t.lower.split(['-', '/', '.']) {
+                words.insert(part.to_string());
+            }
+        }
+        Self {
+            dates: dates::find(text, today),
+            numbers,
+            identifiers,
+            words,
+            sentences: text
+                .split(['.', '!', '?', '\n', ';'])
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_string)
+                .collect(),
+        }
+    }
+}
+
+/// A word-like token: letters, digits and the punctuation that belongs inside numbers,
+/// amounts and identifiers.
+#[derive(Clone, Debug)]
+struct Token {
+    start: usize,
+    end: usize,
+    text: String,
+    lower: String,
+    capitalised: bool,
+    sentence_start: bool,
+}
+
+fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut sentence_start = true;
+    let bytes: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in bytes.iter().enumerate() {
+        let next = bytes.get(k + 1).map(|&(_, n)| n);
+        let inner = matches!(c, '.' | ',' | '-' | '/' | '\'')
+            && start.is_some()
+            && next.is_some_and(|n| n.is_alphanumeric());
+        let part = c.is_alphanumeric() || matches!(c, '$' | '€' | '£' | '%') || inner;
+        match (part, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(token(text, s, i, sentence_start));
+                sentence_start = false;
+                start = None;
+            }
+            _ => {}
+        }
+        if !part && matches!(c, '.' | '!' | '?' | '\n' | ':' | '-' | '•' | '*') {
+            sentence_start = true;
+        }
+    }
+    if let Some(s) = start {
+        out.push(token(text, s, text.len(), sentence_start));
+    }
+    out
+}
+
+fn token(text: &str, start: usize, end: usize, sentence_start: bool) -> Token {
+    let t = &text[start..end];
+    Token {
+        start,
+        end,
+        text: t.to_string(),
+        lower: t.to_lowercase(),
+        capitalised: t.starts_with(|c: char| c.is_uppercase()),
+        sentence_start,
+    }
+}
+
+/// An order, part or document number: letters and digits mixed, with a hyphen or at least
+/// three digits (`SO-20316`, `PV-2210`, `INV20391`). Plain numbers and units (`150hp`,
+/// `4hr`) are not identifiers.
+fn identifier(t: &str) -> Option<String> {
+    let letters = t.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
+    if letters == 0 || digits == 0 || t.starts_with(['$', '€', '£']) || t.ends_with('%') {
+        return None;
+    }
+    let starts_alpha = t.starts_with(|c: char| c.is_ascii_alphabetic());
+    let hyphen = t.contains('-');
+    if (starts_alpha && (hyphen || digits >= 3)) || (hyphen && letters >= 2) {
+        Some(t.to_uppercase())
+    } else {
+        None
+    }
+}
+
+/// A numeric value and whether it is a percentage.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Value {
+    value: f64,
+    percent: bool,
+}
+
+impl Value {
+    fn plain(value: f64) -> Self {
+        Self {
+            value,
+            percent: false,
+        }
+    }
+
+    fn matches(&self, other: &Value) -> bool {
+        self.percent == other.percent && (self.value - other.value).abs() < 1e-6
+    }
+}
+
+/// "$51,000", "$51k", "51k", "3.5%", "2", "150hp", "two".
+fn number(t: &str) -> Option<Value> {
+    let lower = t.to_lowercase();
+    let spelled = match lower.as_str() {
+        "two" => Some(2.0),
+        "three" => Some(3.0),
+        "four" => Some(4.0),
+        "five" => Some(5.0),
+        "six" => Some(6.0),
+        "seven" => Some(7.0),
+        "eight" => Some(8.0),
+        "nine" => Some(9.0),
+        "ten" => Some(10.0),
+        "eleven" => Some(11.0),
+        "twelve" => Some(12.0),
+        "dozen" => Some(12.0),
+        _ => None,
+    };
+    if let Some(v) = spelled {
+        return Some(Value::plain(v));
+    }
+    let s = lower.trim_start_matches(['$', '€', '£']);
+    let percent = s.ends_with('%');
+    let s = s.trim_end_matches('%');
+    let digits_end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .unwrap_or(s.len());
+    if digits_end == 0 {
+        return None;
+    }
+    let (num, unit) = s.split_at(digits_end);
+    let v: f64 = num.replace(',', "").parse().ok()?;
+    let scale = match unit {
+        "" => 1.0,
+        "k" => 1_000.0,
+        "m" | "mm" | "mn" => 1_000_000.0,
+        "bn" => 1_000_000_000.0,
+        // Units and ordinals keep the number: "150hp", "4hr", "2nd".
+        u if u.chars().all(|c| c.is_ascii_alphabetic()) => 1.0,
+        _ => return None,
+    };
+    Some(Value {
+        value: v * scale,
+        percent,
+    })
+}
+
+/// Spans of first-person promises: from the promise word to the end of its clause.
+fn commitments(text: &str) -> Vec<(usize, usize)> {
+    let lower = text.to_lowercase();
+    let mut out = Vec::new();
+    for cue in [
+        "i will ",
+        "i'll ",
+        "we will ",
+        "we'll ",
+        "i can ",
+        "we can ",
+        "i am going to ",
+        "we are going to ",
+        "let me ",
+        "we would be happy to ",
+        "i would be happy to ",
+    ] {
+        let mut from = 0;
+        while let Some(p) = lower[from..].find(cue) {
+            let at = from + p;
+            let word_start = at == 0 || !lower[..at].ends_with(|c: char| c.is_alphanumeric());
+            let body = at + cue.len();
+            let end = lower[body..]
+                .find(['.', '!', '?', ';', '\n', ','])
+                .map_or(lower.len(), |e| body + e);
+            if word_start && end > body {
+                out.push((at, end));
+            }
+            from = body;
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Lower-case content words of at least four letters, crudely stemmed, without the common
+/// words and promise words that every commitment shares.
+fn content_words(text: &str) -> HashSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| {
+            w.len() >= 4
+                && !common(w)
+                && !common_name(w)
+                && !PROMISE_WORDS.contains(&w.as_str())
+                && !w.chars().any(|c| c.is_ascii_digit())
+        })
+        .map(|w| stem(&w))
+        .collect()
+}
+
+const PROMISE_WORDS: &[&str] = &["will", "would", "happy", "going", "able", "make", "sure"];
+
+fn stem(w: &str) -> String {
+    for suffix in ["ing", "ed", "es", "s"] {
+        if let Some(s) = w.strip_suffix(suffix)
+            && s.len() >= 4
+        {
+            return s.to_string();
+        }
+    }
+    // "ref" and "reference", "spec" and "specification" meet at four letters.
+    w.chars().take(6).collect()
+}
+
+/// Words written capitalised at the start of a sentence that are not names.
+fn common(w: &str) -> bool {
+    COMMON.binary_search(&w).is_ok()
+}
+
+/// Capitalised words that are not claims wherever they stand: greetings, days and months
+/// (dates are checked as dates), and the pronoun I.
+fn common_name(w: &str) -> bool {
+    matches!(
+        w,
+        "i" | "dear"
+            | "hi"
+            | "hello"
+            | "regards"
+            | "best"
+            | "kind"
+            | "thanks"
+            | "thank"
+            | "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+            | "ps"
+            | "re"
+            | "fw"
+            | "fwd"
+    )
+}
+
+/// Common English words that open sentences (sorted for binary search).
+const COMMON: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "according",
+    "across",
+    "additionally",
+    "after",
+    "afterwards",
+    "again",
+    "against",
+    "agreed",
+    "all",
+    "also",
+    "although",
+    "always",
+    "an",
+    "and",
+    "another",
+    "any",
+    "anything",
+    "are",
+    "as",
+    "at",
+    "attached",
+    "based",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "best",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "currently",
+    "delivery",
+    "did",
+    "do",
+    "does",
+    "during",
+    "each",
+    "either",
+    "even",
+    "every",
+    "everything",
+    "finally",
+    "first",
+    "following",
+    "for",
+    "from",
+    "further",
+    "given",
+    "glad",
+    "good",
+    "great",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "him",
+    "his",
+    "hope",
+    "how",
+    "however",
+    "if",
+    "in",
+    "including",
+    "instead",
+    "is",
+    "it",
+    "its",
+    "just",
+    "last",
+    "let",
+    "lets",
+    "like",
+    "looking",
+    "many",
+    "may",
+    "meanwhile",
+    "more",
+    "moreover",
+    "most",
+    "much",
+    "my",
+    "next",
+    "no",
+    "nor",
+    "not",
+    "note",
+    "now",
+    "of",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "over",
+    "overall",
+    "per",
+    "please",
+    "pricing",
+    "regarding",
+    "second",
+    "see",
+    "she",
+    "should",
+    "since",
+    "so",
+    "some",
+    "still",
+    "such",
+    "summary",
+    "thank",
+    "thanks",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "third",
+    "this",
+    "those",
+    "though",
+    "through",
+    "thus",
+    "to",
+    "today",
+    "tomorrow",
+    "too",
+    "under",
+    "unless",
+    "until",
+    "upon",
+    "us",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "yes",
+    "yet",
+    "you",
+    "your",
+    "yours",
+];
+
+/// How a labelled file scores.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct EvalReport {
+    /// Drafts checked.
+    pub drafts: usize,
+    /// Planted unsupported claims.
+    pub planted: usize,
+    /// Planted claims the check flagged.
+    pub caught: usize,
+    /// Flags on text that was not planted (supported restatements flagged by mistake).
+    pub false_flags: usize,
+    /// Flags in total.
+    pub flags: usize,
+    /// caught / planted.
+    pub recall: f64,
+    /// Flags that hit a planted claim / all flags.
+    pub precision: f64,
+    /// Planted claims missed: (draft id, text).
+    pub missed: Vec<(String, String)>,
+    /// False flags: (draft id, text).
+    pub false_flagged: Vec<(String, String)>,
+}
+
+/// One labelled draft: inputs, the draft, and the unsupported claims planted in it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Labelled {
+    /// Id.
+    pub id: String,
+    /// The inputs.
+    pub inputs: Vec<String>,
+    /// The draft.
+    pub draft: String,
+    /// Exact substrings of the draft that no input supports.
+    pub planted: Vec<String>,
+}
+
+/// Runs the check on every labelled draft (relative dates against `today`).
+pub fn evaluate(items: &[Labelled], today: NaiveDate) -> EvalReport {
+    let mut r = EvalReport::default();
+    for item in items {
+        let inputs: Vec<&str> = item.inputs.iter().map(String::as_str).collect();
+        let report = check(&item.draft, &inputs, today);
+        let flags: Vec<&Claim> = report.untraced().collect();
+        let planted: Vec<(usize, usize)> = item
+            .planted
+            .iter()
+            .filter_map(|p| item.draft.find(p.as_str()).map(|s| (s, s + p.len())))
+            .collect();
+        r.drafts += 1;
+        r.planted += item.planted.len();
+        r.flags += flags.len();
+        for (p, (s, e)) in item.planted.iter().zip(&planted) {
+            if flags.iter().any(|f| f.start < *e && *s < f.end) {
+                r.caught += 1;
+            } else {
+                r.missed.push((item.id.clone(), p.clone()));
+            }
+        }
+        for f in flags {
+            if !planted.iter().any(|(s, e)| f.start < *e && *s < f.end) {
+                r.false_flags += 1;
+                r.false_flagged.push((item.id.clone(), f.text.clone()));
+            }
+        }
+    }
+    r.recall = ratio(r.caught, r.planted);
+    r.precision = ratio(r.flags - r.false_flags, r.flags);
+    r
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 1.0 } else { a as f64 / b as f64 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        "2025-12-10".parse().unwrap()
+    }
+
+    const NOTES: &str = "QBR Driftwood Coatings\n- 2 orders this qtr, $51k total\n- SO-20316 still backordered (2 positioners), promised firm date by Fri\n- opp: boiler feed pumps (2x 150hp), specs coming from Leila\n- send case study + Pell River ref";
+
+    fn untraced(draft: &str) -> Vec<String> {
+        check(
+            draft,
+            &[NOTES, "From: Dana Reyes, Brightwater Industrial Supply"],
+            today(),
+        )
+        .untraced()
+        .map(|c| c.text.clone())
+        .collect()
+    }
+
+    #[test]
+    fn restatements_trace_to_the_notes() {
+        let draft = "Dear Leila,\n\nThank you for the quarterly review. Two orders this quarter came to $51,000. \
+                     Order SO-20316 is still back-ordered for two positioners; I will confirm a firm date by Friday 12 December. \
+                     I will send the case study and the Pell River reference.\n\nBest regards,\nDana Reyes\nBrightwater Industrial Supply";
+        assert_eq!(untraced(draft), Vec::<String>::new());
+    }
+
+    #[test]
+    fn planted_claims_are_flagged() {
+        let draft = "Hi Leila, the two orders came to $48,500. SO-20361 ships Thursday. \
+                     Marcus will call you, and we will waive the freight charge.";
+        let flagged = untraced(draft);
+        for planted in [
+            "$48,500",
+            "SO-20361",
+            "Thursday",
+            "Marcus",
+            "we will waive the freight charge",
+        ] {
+            assert!(
+                flagged.iter().any(|f| f == planted),
+                "{planted} not in {flagged:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_compare_by_value() {
+        assert!(number("$51k").unwrap().matches(&number("$51,000").unwrap()));
+        assert!(number("3.5%").unwrap().matches(&Value {
+            value: 3.5,
+            percent: true
+        }));
+        assert!(!number("3.5%").unwrap().matches(&number("3.5").unwrap()));
+        assert_eq!(number("150hp").unwrap().value, 150.0);
+        assert!(number("hp").is_none());
+        assert_eq!(identifier("so-20316").as_deref(), Some("SO-20316"));
+        assert!(identifier("150hp").is_none() && identifier("4hr").is_none());
+    }
+
+    #[test]
+    fn the_common_word_list_is_sorted() {
+        assert!(COMMON.windows(2).all(|w| w[0] < w[1]));
+    }
+}
