@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 
 /// What goes into one message.
 pub struct Message<'a> {
-    /// `Name <address>` or a bare address; `None` for a display name only.
-    pub from: &'a str,
+    /// `Name <address>`; `None` leaves From to the mail client (the message is unsent).
+    pub from: Option<&'a str>,
     /// `Name <address>`.
     pub to: &'a str,
     /// Subject.
@@ -34,7 +34,9 @@ pub fn render(m: &Message<'_>) -> String {
         out.push_str(value);
         out.push_str("\r\n");
     };
-    header("From", &address(m.from));
+    if let Some(from) = m.from {
+        header("From", &address(from));
+    }
     header("To", &address(m.to));
     header("Subject", &encode_word(m.subject));
     header("Date", &m.date.to_rfc2822());
@@ -58,7 +60,10 @@ fn address(s: &str) -> String {
             let name = s[..i].trim().trim_matches('"');
             if name.is_empty() {
                 s[i..].to_string()
-            } else if name.is_ascii() && !name.contains(['"', '\\', ',', ';', ':']) {
+            } else if name.is_ascii()
+                && !name.chars().any(char::is_control)
+                && !name.contains(['"', '\\', ',', ';', ':'])
+            {
                 format!("\"{name}\" {}", &s[i..])
             } else {
                 format!("{} {}", encode_word(name), &s[i..])
@@ -70,14 +75,31 @@ fn address(s: &str) -> String {
 
 /// An RFC 2047 encoded word when `s` is not plain ASCII.
 fn encode_word(s: &str) -> String {
-    if s.is_ascii() && !s.contains(['\r', '\n']) {
+    if s.is_ascii() && !s.chars().any(|c| c.is_control()) {
         return s.to_string();
     }
-    let clean: String = s.chars().filter(|c| *c != '\r' && *c != '\n').collect();
-    format!(
-        "=?UTF-8?B?{}?=",
-        base64::engine::general_purpose::STANDARD.encode(clean.as_bytes())
-    )
+    // An encoded word is at most 75 characters: 45 bytes of text each, split on character
+    // boundaries, folded onto continuation lines.
+    let clean: String = s.chars().filter(|c| !c.is_control()).collect();
+    let mut words = Vec::new();
+    let mut chunk = String::new();
+    for c in clean.chars() {
+        if chunk.len() + c.len_utf8() > 45 {
+            words.push(std::mem::take(&mut chunk));
+        }
+        chunk.push(c);
+    }
+    words.push(chunk);
+    words
+        .iter()
+        .map(|w| {
+            format!(
+                "=?UTF-8?B?{}?=",
+                base64::engine::general_purpose::STANDARD.encode(w.as_bytes())
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n ")
 }
 
 /// Quoted-printable (RFC 2045 §6.7) with CRLF line ends and soft breaks at 76 characters.
@@ -134,9 +156,17 @@ mod tests {
     }
 
     #[test]
+    fn long_non_ascii_subjects_fold_into_short_encoded_words() {
+        let subject = "Überprüfung der Förderpumpen für die Kläranlage Süd und Nord";
+        let encoded = encode_word(subject);
+        assert!(encoded.split("\r\n ").all(|w| w.len() <= 75), "{encoded}");
+        assert!(encode_word("Ana\nBcc: x@y").starts_with("=?UTF-8?B?"));
+    }
+
+    #[test]
     fn headers_are_ascii_and_names_quoted() {
         let m = Message {
-            from: "Dana Reyes <dana@brightwater.example>",
+            from: Some("Dana Reyes <dana@brightwater.example>"),
             to: "José Núñez <jose@acme.example>",
             subject: "Próximos pasos",
             body: "Hola José,\nGracias.",

@@ -231,6 +231,9 @@ pub struct Draft {
     pub updated_at: DateTime<Utc>,
     /// Revision number of the current text (0 = the engine's).
     pub revision: u32,
+    /// Counts every change of the stored draft (edits, returns, approval, sending): a change
+    /// is written only over the version it was made from.
+    pub version: u32,
     /// The revision number when it was last returned (a rewrite must come after it).
     pub returned_at_revision: Option<u32>,
     /// The last "no" or rejection.
@@ -428,6 +431,7 @@ impl PendingApproval {
             created_at: at,
             updated_at: at,
             revision: 0,
+            version: 0,
             returned_at_revision: None,
             review: None,
             approval: None,
@@ -466,6 +470,7 @@ impl PendingApproval {
         self.draft.subject = subject.to_string();
         self.draft.body = body.to_string();
         self.draft.revision += 1;
+        self.draft.version += 1;
         self.draft.updated_at = at;
         self.draft.status = DraftStatus::Pending;
         Ok(revision_of(&self.draft, author.trim(), at))
@@ -485,6 +490,7 @@ impl PendingApproval {
             return Err(DraftError::Empty("reason"));
         }
         self.draft.status = DraftStatus::Rejected;
+        self.draft.version += 1;
         self.draft.updated_at = at;
         self.draft.review = Some(Review {
             by: by.trim().to_string(),
@@ -503,8 +509,12 @@ impl PendingApproval {
 fn outstanding(d: &Draft) -> Vec<Refusal> {
     let mut out = Vec::new();
     let passages = d.open_passages();
+    let marked = open_passages(&d.original);
     if !passages.is_empty() {
         out.push(Refusal::OpenPassages { passages });
+    } else if !marked.is_empty() && written_words(&d.original, &d.body) < 4 * marked.len() {
+        // The markers are gone but nothing was written in their place.
+        out.push(Refusal::OpenPassages { passages: marked });
     }
     if d.requires_personal_edit && !d.personally_edited() {
         out.push(Refusal::NoPersonalSentence);
@@ -552,6 +562,7 @@ pub fn approve_with_note(
     if !answers.passed() {
         let d = &mut pending.draft;
         d.status = DraftStatus::Returned;
+        d.version += 1;
         d.returned_at_revision = Some(d.revision);
         d.updated_at = at;
         let mut why = Vec::new();
@@ -579,6 +590,7 @@ pub fn approve_with_note(
     }
     let d = &mut pending.draft;
     d.status = DraftStatus::Approved;
+    d.version += 1;
     d.updated_at = at;
     d.approval = Some(Approval {
         reviewer: reviewer.to_string(),
@@ -619,6 +631,7 @@ impl Approved {
             return Err(DraftError::Empty("sender"));
         }
         self.draft.status = DraftStatus::Sent;
+        self.draft.version += 1;
         self.draft.updated_at = at;
         self.draft.sending = Some(Sending {
             by: by.trim().to_string(),
@@ -762,26 +775,67 @@ pub fn open_passages(text: &str) -> Vec<String> {
     out
 }
 
-/// Whether `edited` holds a sentence of at least four words that `original` does not: the
-/// person added one or changed one. Deleting sentences, reflowing lines or changing case and
-/// punctuation does not count; marked passages in the original do not count as its sentences.
+/// Whether the person wrote something of their own into the engine's text: at least four
+/// words that the engine did not write ([`written_words`]).
 pub fn has_personal_sentence(original: &str, edited: &str) -> bool {
-    let before: HashSet<Vec<String>> = sentences(original).collect();
-    sentences(edited).any(|s| s.len() >= 4 && !before.contains(&s))
+    written_words(original, edited) >= 4
 }
 
-/// Sentences as lowercase word lists, split at `.`, `!`, `?` and blank lines.
-fn sentences(text: &str) -> impl Iterator<Item = Vec<String>> + '_ {
-    text.split(['.', '!', '?'])
-        .flat_map(|chunk| chunk.split("\n\n"))
-        .filter(|s| !s.contains(PASSAGE_OPEN))
-        .map(|s| {
-            s.split(|c: char| !c.is_alphanumeric() && c != '\'')
-                .filter(|w| !w.is_empty())
-                .map(str::to_lowercase)
-                .collect::<Vec<_>>()
-        })
+/// How many words of `edited` the person wrote: words beyond the longest common word sequence
+/// with `original`, not counting the guidance of marked passages (deleting the brackets of
+/// `[[AM: why our approach fits]]` writes nothing). Deleting, reordering line breaks, changing
+/// case or punctuation, and Windows line ends write nothing either.
+pub fn written_words(original: &str, edited: &str) -> usize {
+    let guidance: HashSet<String> = open_passages(original)
+        .iter()
+        .flat_map(|g| words_of(g))
+        .collect();
+    let before = words_of(&without_passages(original));
+    let after: Vec<String> = words_of(edited)
+        .into_iter()
+        .filter(|w| !guidance.contains(w))
+        .collect();
+    after.len() - lcs_len(&before, &after)
+}
+
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// `text` with every `[[AM: ...]]` passage cut out.
+fn without_passages(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(PASSAGE_OPEN) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + PASSAGE_OPEN.len()..];
+        rest = match after.find(PASSAGE_CLOSE) {
+            Some(end) => &after[end + PASSAGE_CLOSE.len()..],
+            None => &after[after.find('\n').unwrap_or(after.len())..],
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Length of the longest common subsequence, in O(len(b)) memory.
+fn lcs_len(a: &[String], b: &[String]) -> usize {
+    let mut prev = vec![0usize; b.len() + 1];
+    let mut cur = vec![0usize; b.len() + 1];
+    for x in a {
+        for (j, y) in b.iter().enumerate() {
+            cur[j + 1] = if x == y {
+                prev[j] + 1
+            } else {
+                cur[j].max(prev[j + 1])
+            };
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
 }
 
 impl std::str::FromStr for DraftStatus {
@@ -932,6 +986,34 @@ mod tests {
         d.approval = None;
         d.status = DraftStatus::Sent;
         assert!(DraftState::restore(d).is_err());
+    }
+
+    #[test]
+    fn deleting_markers_or_reflowing_writes_nothing() {
+        let original = "Scope.\r\n\r\n[[AM: why our approach fits their plant]]\r\n\r\nTerms.";
+        assert_eq!(
+            written_words(
+                original,
+                "Scope.\n\nwhy our approach fits their plant\n\nTerms."
+            ),
+            0
+        );
+        assert_eq!(written_words(original, "Scope. Terms."), 0);
+        assert_eq!(
+            written_words(
+                original,
+                "Scope.\n\nWe rebuilt your Leeds line in 2024.\n\nTerms."
+            ),
+            7
+        );
+        let mut new = NewDraft::communication("proposal", "Proposal", original, "ana");
+        new.structure_only = true;
+        let (p, _) = PendingApproval::submit(DraftId::new(), new, now()).unwrap();
+        let err = approve(p, "ana", YES, Some("Scope.\n\nTerms."), now()).unwrap_err();
+        assert!(
+            matches!(err, DraftError::Refused(Refusal::OpenPassages { .. })),
+            "{err:?}"
+        );
     }
 
     #[test]

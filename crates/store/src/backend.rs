@@ -6,6 +6,9 @@
 //! backends are their connection options, their placeholders and their migration folders.
 //! `impl_store!` instantiates this body for a concrete `sqlx::Database`.
 
+/// The statuses of a draft that waits for a person.
+pub(crate) const WAITING: [&str; 2] = ["pending", "returned"];
+
 macro_rules! impl_store {
     ($store:ident, $db:ty, $backend:expr, $placeholders:expr) => {
         impl $store {
@@ -89,9 +92,9 @@ macro_rules! impl_store {
                     "INSERT INTO drafts (id, task, workflow, account_id, contact_id, opportunity_id, \
                      recipient, subject, body, original, engine, model, prompt_fingerprint, inputs, \
                      verdict, structure_only, requires_personal_edit, status, requested_by, \
-                     created_at, updated_at, revision) \
+                     created_at, updated_at, revision, version) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-                     $17, $18, $19, $20, $21, $22)",
+                     $17, $18, $19, $20, $21, $22, $23)",
                 )
                 .bind(d.id.to_string())
                 .bind(&d.task)
@@ -115,15 +118,21 @@ macro_rules! impl_store {
                 .bind(d.created_at.timestamp_millis())
                 .bind(d.updated_at.timestamp_millis())
                 .bind(i64::from(d.revision))
+                .bind(i64::from(d.version))
                 .execute(&mut **tx)
                 .await?;
                 Ok(())
             }
 
-            /// Writes the mutable part of a draft: text, status, review, approval, sending.
+            /// Writes the mutable part of a draft: text, status, review, approval, sending;
+            /// only if the stored row is still in one of the `from` statuses at version
+            /// `from_version` (what the caller read), so that a decision taken on a stale
+            /// read (an approval while someone else returned or edited it) is refused.
             async fn update_draft(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 d: &roomwork_domain::Draft,
+                from: [&'static str; 2],
+                from_version: u32,
             ) -> $crate::Result<()> {
                 let approval = d.approval.as_ref();
                 let sending = d.sending.as_ref();
@@ -133,7 +142,8 @@ macro_rules! impl_store {
                      revision = $5, returned_at_revision = $6, review_by = $7, review_at = $8, \
                      review_note = $9, approved_by = $10, approved_at = $11, sounds_like_me = $12, \
                      reflects_what_mattered = $13, sent_by = $14, sent_at = $15, sent_via = $16, \
-                     sent_reference = $17 WHERE id = $18",
+                     sent_reference = $17, version = $18 \
+                     WHERE id = $19 AND status IN ($20, $21) AND version = $22",
                 )
                 .bind(&d.subject)
                 .bind(&d.body)
@@ -152,11 +162,15 @@ macro_rules! impl_store {
                 .bind(sending.map(|s| s.at.timestamp_millis()))
                 .bind(sending.map(|s| s.via.as_str()))
                 .bind(sending.and_then(|s| s.reference.clone()))
+                .bind(i64::from(d.version))
                 .bind(d.id.to_string())
+                .bind(from[0])
+                .bind(from[1])
+                .bind(i64::from(from_version))
                 .execute(&mut **tx)
                 .await?;
                 if done.rows_affected() != 1 {
-                    return Err($crate::StoreError::NotFound { what: "draft", id: d.id.to_string() });
+                    return Err($crate::StoreError::Conflict { what: "draft", id: d.id.to_string() });
                 }
                 Ok(())
             }
@@ -516,24 +530,33 @@ macro_rules! impl_store {
                             Self::insert_revision(&mut tx, revision).await?;
                         }
                         W::Edit { pending, revision } => {
-                            Self::update_draft(&mut tx, pending.draft()).await?;
+                            let d = pending.draft();
+                            Self::update_draft(&mut tx, d, $crate::backend::WAITING, d.version - 1).await?;
                             Self::insert_revision(&mut tx, revision).await?;
                         }
                         W::Return { pending, revision } => {
-                            Self::update_draft(&mut tx, pending.draft()).await?;
+                            let d = pending.draft();
+                            let before = d.version - 1 - u32::from(revision.is_some());
+                            Self::update_draft(&mut tx, d, $crate::backend::WAITING, before).await?;
                             if let Some(r) = revision {
                                 Self::insert_revision(&mut tx, r).await?;
                             }
                         }
-                        W::Reject(rejected) => Self::update_draft(&mut tx, rejected.draft()).await?,
+                        W::Reject(rejected) => {
+                            let d = rejected.draft();
+                            Self::update_draft(&mut tx, d, $crate::backend::WAITING, d.version - 1).await?
+                        }
                         W::Approve { approved, revision } => {
+                            let d = approved.draft();
+                            let before = d.version - 1 - u32::from(revision.is_some());
+                            Self::update_draft(&mut tx, d, $crate::backend::WAITING, before).await?;
                             if let Some(r) = revision {
                                 Self::insert_revision(&mut tx, r).await?;
                             }
-                            Self::update_draft(&mut tx, approved.draft()).await?;
                         }
                         W::Send { sent, activity } => {
-                            Self::update_draft(&mut tx, sent.draft()).await?;
+                            let d = sent.draft();
+                            Self::update_draft(&mut tx, d, ["approved", "approved"], d.version - 1).await?;
                             if let Some(a) = activity {
                                 Self::write_rows(
                                     &mut tx,

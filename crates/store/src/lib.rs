@@ -56,6 +56,15 @@ pub enum StoreError {
         /// Its id.
         id: String,
     },
+    /// The record changed since it was read (another person acted on it first); nothing was
+    /// written.
+    #[error("{what} {id} changed since it was read (someone else acted on it); show it again")]
+    Conflict {
+        /// The kind of record.
+        what: &'static str,
+        /// Its id.
+        id: String,
+    },
     /// Applying the migrations failed.
     #[error("migrating the database failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),

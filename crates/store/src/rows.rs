@@ -483,6 +483,7 @@ pub(crate) struct DraftRow {
     created_at: i64,
     updated_at: i64,
     revision: i64,
+    version: i64,
     returned_at_revision: Option<i64>,
     review_by: Option<String>,
     review_at: Option<i64>,
@@ -562,6 +563,7 @@ impl DraftRow {
             created_at: instant(T, "created_at", self.created_at)?,
             updated_at: instant(T, "updated_at", self.updated_at)?,
             revision: u32_of(T, "revision", self.revision)?,
+            version: u32_of(T, "version", self.version)?,
             returned_at_revision: self
                 .returned_at_revision
                 .map(|r| u32_of(T, "returned_at_revision", r))

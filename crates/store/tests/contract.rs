@@ -112,6 +112,7 @@ contract!(
     a_draft_travels_from_pending_to_sent_with_every_step_audited,
     an_inbox_write_that_fails_leaves_no_audit_record,
     an_audited_batch_is_stored_with_its_record_or_not_at_all,
+    an_approval_on_a_stale_read_is_refused,
 );
 
 /// Runs SQL on the story's database directly, as a database owner going around roomwork would.
@@ -472,6 +473,60 @@ async fn an_inbox_write_that_fails_leaves_no_audit_record(s: &dyn Store) {
     ));
 }
 
+async fn an_approval_on_a_stale_read_is_refused(s: &dyn Store) {
+    use roomwork_store::InboxWrite;
+    let (pending, rev0) = submitted("Ana, thank you.");
+    s.inbox_write(
+        InboxWrite::Submit {
+            pending: &pending,
+            revision: &rev0,
+        },
+        &inbox_entry("draft.submitted", pending.draft()),
+    )
+    .await
+    .unwrap();
+    // Two reviewers read the same pending draft; the first says "no".
+    let stale = pending.clone();
+    let no = RelationshipTest {
+        sounds_like_me: false,
+        reflects_what_mattered: true,
+    };
+    let Decision::Returned(returned, _) = approve(pending, "Lee", no, None, now_ms()).unwrap()
+    else {
+        panic!()
+    };
+    s.inbox_write(
+        InboxWrite::Return {
+            pending: &returned,
+            revision: None,
+        },
+        &inbox_entry("draft.returned", returned.draft()),
+    )
+    .await
+    .unwrap();
+    // The second approves from their stale read, with an edit: refused, nothing written.
+    let Decision::Approved(approved, edit) =
+        approve(stale, "Kim", YES, Some("Ana, thanks a lot."), now_ms()).unwrap()
+    else {
+        panic!()
+    };
+    let err = s
+        .inbox_write(
+            InboxWrite::Approve {
+                approved: &approved,
+                revision: edit.as_ref(),
+            },
+            &inbox_entry("draft.approved", approved.draft()),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
+    let stored = s.draft(returned.draft().id).await.unwrap();
+    assert_eq!((stored.status, stored.revision), (DraftStatus::Returned, 0));
+    assert_eq!(s.draft_revisions(stored.id).await.unwrap().len(), 1);
+    assert_eq!(s.audit_records().await.unwrap().len(), 2);
+}
+
 /// Going around roomwork with SQL: the database itself refuses to send an unapproved draft,
 /// to approve without two "yes" answers, to change approved text, or to delete a draft.
 async fn the_database_refuses_unapproved_sends(s: &dyn Store, g: &Guard) {
@@ -499,6 +554,10 @@ async fn the_database_refuses_unapproved_sends(s: &dyn Store, g: &Guard) {
         ),
         format!("DELETE FROM drafts WHERE id = '{id}'"),
         format!("UPDATE draft_revisions SET body = 'forged' WHERE draft_id = '{id}'"),
+        format!(
+            "UPDATE drafts SET requires_personal_edit = NOT requires_personal_edit WHERE id = '{id}'"
+        ),
+        format!("UPDATE drafts SET original = 'what the engine never wrote' WHERE id = '{id}'"),
     ] {
         assert!(raw(g, &sql).await.is_err(), "the database allowed: {sql}");
     }

@@ -71,8 +71,10 @@ pub async fn run(ctx: &Context, args: InboxArgs) -> anyhow::Result<()> {
             by,
         } => {
             let body = text.as_deref().map(read_text).transpose()?;
+            let from_stdin = text.as_deref().is_some_and(|t| t.as_os_str() == "-");
             approve(
                 ctx,
+                from_stdin,
                 &id,
                 sounds_like_me,
                 reflects_what_mattered,
@@ -389,6 +391,9 @@ struct Submission {
 /// `Name <address>` or a bare address, checked.
 fn recipient(to: &str) -> anyhow::Result<(String, Email)> {
     let to = to.trim();
+    if to.chars().any(char::is_control) {
+        return Err(InvalidInput("--to must be one line".into()).into());
+    }
     let (name, addr) = match (to.rfind('<'), to.ends_with('>')) {
         (Some(i), true) => (
             to[..i].trim().trim_matches('"').to_string(),
@@ -417,10 +422,33 @@ async fn submit(ctx: &Context, s: Submission) -> anyhow::Result<()> {
     let now = Utc::now();
     let outcome = ctx
         .with_store(async |store| {
-            let account = match &s.account {
+            let mut account = match &s.account {
                 Some(key) => Some(find_account(store, key).await?),
                 None => None,
             };
+            // The recipient's account is the account: the rules read its state even when
+            // --account was not given, and a recipient from another account is refused.
+            let contact = match &to {
+                Some((_, email)) => store
+                    .contacts()
+                    .await?
+                    .into_iter()
+                    .find(|c| c.email.as_ref() == Some(email)),
+                None => None,
+            };
+            if let Some(owner) = contact.as_ref().and_then(|c| c.account_id) {
+                match &account {
+                    Some(a) if a.id != owner => {
+                        return Err(InvalidInput(format!(
+                            "--to is a contact of another account than {}",
+                            a.name
+                        ))
+                        .into());
+                    }
+                    Some(_) => {}
+                    None => account = Some(store.account(owner).await?),
+                }
+            }
             let state = match &account {
                 Some(a) => Some(account_state(store, a, &foundation).await?),
                 None => None,
@@ -449,23 +477,20 @@ async fn submit(ctx: &Context, s: Submission) -> anyhow::Result<()> {
                     .await?;
                 return Ok(Err(verdict));
             };
+            // The top tier always needs the person's own sentence; other tiers when their
+            // communication standard says so.
             let tier = account.as_ref().and_then(|a| a.tier.clone());
-            let personal = tier.as_ref().is_some_and(|t| {
-                foundation
-                    .style_for(t)
-                    .map(|style| style.personal_sentence_required)
-                    .unwrap_or_else(|| foundation.top_tier().as_ref() == Some(t))
-            });
+            let personal = state.as_ref().is_some_and(|s| s.top_tier)
+                || tier.as_ref().is_some_and(|t| {
+                    foundation
+                        .style_for(t)
+                        .is_some_and(|style| style.personal_sentence_required)
+                });
             let mut new = permit.new_draft(&s.subject, &s.body, &s.by, personal);
             new.account_id = account.as_ref().map(|a| a.id);
-            if let Some((shown, email)) = &to {
+            if let Some((shown, _)) = &to {
                 new.recipient = Some(shown.clone());
-                new.contact_id = store
-                    .contacts()
-                    .await?
-                    .into_iter()
-                    .find(|c| c.email.as_ref() == Some(email))
-                    .map(|c| c.id);
+                new.contact_id = contact.as_ref().map(|c| c.id);
             }
             new.origin.engine = s.engine.clone();
             new.origin.model = s.model.clone();
@@ -615,8 +640,10 @@ fn answer(given: Option<Answer>, question: &str, flag: &str) -> anyhow::Result<b
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn approve(
     ctx: &Context,
+    from_stdin: bool,
     key: &str,
     sounds_like_me: Option<Answer>,
     reflects: Option<Answer>,
@@ -625,7 +652,18 @@ async fn approve(
     by: &str,
 ) -> anyhow::Result<()> {
     let store = ctx.store().await?;
-    let result = approve_in(ctx, &*store, key, sounds_like_me, reflects, body, note, by).await;
+    let result = approve_in(
+        ctx,
+        &*store,
+        from_stdin,
+        key,
+        sounds_like_me,
+        reflects,
+        body,
+        note,
+        by,
+    )
+    .await;
     store.close().await;
     result
 }
@@ -634,6 +672,7 @@ async fn approve(
 async fn approve_in(
     ctx: &Context,
     store: &dyn Store,
+    from_stdin: bool,
     key: &str,
     sounds_like_me: Option<Answer>,
     reflects: Option<Answer>,
@@ -648,10 +687,21 @@ async fn approve_in(
             "only a pending or returned draft can be approved",
         ));
     };
-    // Say what stands in the way before asking the questions.
+    // Show the text and what stands in the way before asking the questions.
     if sounds_like_me.is_none() || reflects.is_none() {
+        if from_stdin {
+            return Err(InvalidInput(
+                "with --text -, give both answers on the command line (--sounds-like-me, \
+                 --reflects-what-mattered): standard input holds the text"
+                    .into(),
+            )
+            .into());
+        }
         let shown = body.as_deref().unwrap_or(&d.body);
         eprintln!("{}\n\n{}\n", d.subject, shown.trim_end());
+        for o in pending.outstanding() {
+            eprintln!("Before approval: {o}");
+        }
     }
     let answers = RelationshipTest {
         sounds_like_me: answer(
@@ -685,6 +735,7 @@ async fn approve_in(
             let a = approved.approval();
             let detail = serde_json::json!({
                 "answers": a.answers,
+                "note": note,
                 "revision": approved.draft().revision,
                 "edited_in_approval": edit.is_some(),
                 "text_sha256": sha256(&approved.draft().body),
@@ -777,12 +828,19 @@ async fn send(ctx: &Context, key: &str, eml: Option<PathBuf>, by: &str) -> anyho
     let d = ctx
         .with_store(async |store| {
             let d = find_draft(store, key).await?;
-            let DraftState::Approved(approved) = restore(d.clone())? else {
-                return Err(wrong_status(
-                    &d,
-                    "only an approved draft can be sent: answer the relationship test first \
-                     (`roomwork inbox approve`)",
-                ));
+            let approved = match restore(d.clone())? {
+                DraftState::Approved(a) => a,
+                DraftState::Pending(_) => {
+                    return Err(wrong_status(
+                        &d,
+                        "only an approved draft can be sent: answer the relationship test first \
+                         (`roomwork inbox approve`)",
+                    ));
+                }
+                DraftState::Sent(_) => return Err(wrong_status(&d, "it has already been sent")),
+                DraftState::Rejected(_) => {
+                    return Err(wrong_status(&d, "a rejected draft is never sent"));
+                }
             };
             let account = match approved.draft().account_id {
                 Some(id) => Some(store.account(id).await?),
@@ -807,13 +865,13 @@ async fn send(ctx: &Context, key: &str, eml: Option<PathBuf>, by: &str) -> anyho
                     } else {
                         path.clone()
                     };
-                    let from = match &owner {
-                        Some(r) => match &r.email {
-                            Some(e) => format!("{} <{}>", r.name, e.as_str()),
-                            None => r.name.clone(),
-                        },
-                        None => by.to_string(),
-                    };
+                    // The account owner's mailbox when known; otherwise no From, and the mail
+                    // client fills in the sender's own.
+                    let from = owner.as_ref().and_then(|r| {
+                        r.email
+                            .as_ref()
+                            .map(|e| format!("{} <{}>", r.name, e.as_str()))
+                    });
                     let id = d.id.to_string();
                     let extra = [
                         ("X-Roomwork-Draft", id.clone()),
@@ -823,7 +881,7 @@ async fn send(ctx: &Context, key: &str, eml: Option<PathBuf>, by: &str) -> anyho
                         ),
                     ];
                     let text = crate::eml::render(&crate::eml::Message {
-                        from: &from,
+                        from: from.as_deref(),
                         to: &to,
                         subject: &approved.draft().subject,
                         body: &approved.draft().body,
@@ -833,7 +891,18 @@ async fn send(ctx: &Context, key: &str, eml: Option<PathBuf>, by: &str) -> anyho
                     });
                     // Written before the store records the sending: a failed write leaves the
                     // draft approved, to try again.
-                    std::fs::write(&path, text)
+                    let mut file = std::fs::OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .open(&path)
+                        .map_err(|e| match e.kind() {
+                            std::io::ErrorKind::AlreadyExists => anyhow::Error::from(Refused(
+                                format!("{} exists; choose another file", path.display()),
+                            )),
+                            _ => anyhow::Error::from(e)
+                                .context(format!("writing {}", path.display())),
+                        })?;
+                    file.write_all(text.as_bytes())
                         .with_context(|| format!("writing {}", path.display()))?;
                     (SendVia::Eml, Some(path.display().to_string()))
                 }

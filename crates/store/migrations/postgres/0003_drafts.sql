@@ -24,6 +24,7 @@ CREATE TABLE drafts (
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL,
     revision BIGINT NOT NULL,
+    version BIGINT NOT NULL,
     returned_at_revision BIGINT,
     review_by TEXT,
     review_at BIGINT,
@@ -40,7 +41,9 @@ CREATE TABLE drafts (
         approved_by IS NOT NULL AND approved_by <> '' AND approved_at IS NOT NULL
         AND COALESCE(sounds_like_me, FALSE) AND COALESCE(reflects_what_mattered, FALSE))),
     CHECK (status = 'sent' OR (sent_by IS NULL AND sent_at IS NULL AND sent_via IS NULL)),
-    CHECK (status <> 'sent' OR (sent_by IS NOT NULL AND sent_at IS NOT NULL AND sent_via IS NOT NULL))
+    CHECK (status <> 'sent' OR (sent_by IS NOT NULL AND sent_at IS NOT NULL AND sent_via IS NOT NULL)),
+    CHECK (sent_via IS NULL OR sent_via IN ('eml', 'marked')),
+    CHECK (status NOT IN ('returned', 'rejected') OR (review_by IS NOT NULL AND review_at IS NOT NULL))
 );
 CREATE INDEX drafts_status ON drafts (status, created_at);
 CREATE INDEX drafts_account ON drafts (account_id);
@@ -61,7 +64,7 @@ BEGIN
         RAISE EXCEPTION 'drafts are never deleted';
     END IF;
     IF TG_OP = 'INSERT' THEN
-        IF NEW.status <> 'pending' THEN
+        IF NEW.status <> 'pending' OR NEW.revision <> 0 OR NEW.original <> NEW.body THEN
             RAISE EXCEPTION 'a draft enters the inbox as pending';
         END IF;
         RETURN NEW;
@@ -69,10 +72,25 @@ BEGIN
     IF OLD.status IN ('sent', 'rejected') THEN
         RAISE EXCEPTION 'a sent or rejected draft is final';
     END IF;
+    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.task IS DISTINCT FROM OLD.task
+        OR NEW.original IS DISTINCT FROM OLD.original
+        OR NEW.requires_personal_edit IS DISTINCT FROM OLD.requires_personal_edit
+        OR NEW.structure_only IS DISTINCT FROM OLD.structure_only
+        OR NEW.account_id IS DISTINCT FROM OLD.account_id
+        OR NEW.contact_id IS DISTINCT FROM OLD.contact_id
+        OR NEW.created_at IS DISTINCT FROM OLD.created_at
+        OR NEW.requested_by IS DISTINCT FROM OLD.requested_by
+        OR NEW.engine IS DISTINCT FROM OLD.engine OR NEW.verdict IS DISTINCT FROM OLD.verdict THEN
+        RAISE EXCEPTION 'a draft''s identity and the policy''s requirements cannot change';
+    END IF;
     IF OLD.status = 'approved' AND (NEW.status NOT IN ('approved', 'sent')
         OR NEW.body <> OLD.body OR NEW.subject <> OLD.subject
         OR NEW.recipient IS DISTINCT FROM OLD.recipient
-        OR NEW.approved_by IS DISTINCT FROM OLD.approved_by) THEN
+        OR NEW.approved_by IS DISTINCT FROM OLD.approved_by
+        OR NEW.approved_at IS DISTINCT FROM OLD.approved_at
+        OR NEW.sounds_like_me IS DISTINCT FROM OLD.sounds_like_me
+        OR NEW.reflects_what_mattered IS DISTINCT FROM OLD.reflects_what_mattered
+        OR NEW.revision IS DISTINCT FROM OLD.revision) THEN
         RAISE EXCEPTION 'an approved draft cannot change';
     END IF;
     IF NEW.status = 'sent' AND OLD.status <> 'approved' THEN

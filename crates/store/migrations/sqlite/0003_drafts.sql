@@ -24,6 +24,7 @@ CREATE TABLE drafts (
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
     revision INTEGER NOT NULL,
+    version INTEGER NOT NULL,
     returned_at_revision INTEGER,
     review_by TEXT,
     review_at INTEGER,
@@ -40,7 +41,9 @@ CREATE TABLE drafts (
         approved_by IS NOT NULL AND approved_by <> '' AND approved_at IS NOT NULL
         AND COALESCE(sounds_like_me, 0) = 1 AND COALESCE(reflects_what_mattered, 0) = 1)),
     CHECK (status = 'sent' OR (sent_by IS NULL AND sent_at IS NULL AND sent_via IS NULL)),
-    CHECK (status <> 'sent' OR (sent_by IS NOT NULL AND sent_at IS NOT NULL AND sent_via IS NOT NULL))
+    CHECK (status <> 'sent' OR (sent_by IS NOT NULL AND sent_at IS NOT NULL AND sent_via IS NOT NULL)),
+    CHECK (sent_via IS NULL OR sent_via IN ('eml', 'marked')),
+    CHECK (status NOT IN ('returned', 'rejected') OR (review_by IS NOT NULL AND review_at IS NOT NULL))
 );
 CREATE INDEX drafts_status ON drafts (status, created_at);
 CREATE INDEX drafts_account ON drafts (account_id);
@@ -66,10 +69,25 @@ BEGIN
     SELECT RAISE(ABORT, 'a sent or rejected draft is final');
 END;
 
+-- What a draft is and what the gate required never change after it is submitted.
+CREATE TRIGGER drafts_identity_fixed BEFORE UPDATE ON drafts
+WHEN NEW.id IS NOT OLD.id OR NEW.task IS NOT OLD.task OR NEW.original IS NOT OLD.original
+    OR NEW.requires_personal_edit IS NOT OLD.requires_personal_edit
+    OR NEW.structure_only IS NOT OLD.structure_only OR NEW.account_id IS NOT OLD.account_id
+    OR NEW.contact_id IS NOT OLD.contact_id OR NEW.created_at IS NOT OLD.created_at
+    OR NEW.requested_by IS NOT OLD.requested_by OR NEW.engine IS NOT OLD.engine
+    OR NEW.verdict IS NOT OLD.verdict
+BEGIN
+    SELECT RAISE(ABORT, 'a draft''s identity and the policy''s requirements cannot change');
+END;
+
 CREATE TRIGGER drafts_approved_text_fixed BEFORE UPDATE ON drafts
 WHEN OLD.status = 'approved' AND (NEW.status NOT IN ('approved', 'sent')
     OR NEW.body <> OLD.body OR NEW.subject <> OLD.subject
-    OR NEW.recipient IS NOT OLD.recipient OR NEW.approved_by IS NOT OLD.approved_by)
+    OR NEW.recipient IS NOT OLD.recipient OR NEW.approved_by IS NOT OLD.approved_by
+    OR NEW.approved_at IS NOT OLD.approved_at OR NEW.sounds_like_me IS NOT OLD.sounds_like_me
+    OR NEW.reflects_what_mattered IS NOT OLD.reflects_what_mattered
+    OR NEW.revision IS NOT OLD.revision)
 BEGIN
     SELECT RAISE(ABORT, 'an approved draft cannot change');
 END;
@@ -82,7 +100,8 @@ END;
 
 -- INSERT OR REPLACE would delete the stored row without firing the DELETE trigger.
 CREATE TRIGGER drafts_insert_pending BEFORE INSERT ON drafts
-WHEN NEW.status <> 'pending' OR EXISTS (SELECT 1 FROM drafts WHERE id = NEW.id)
+WHEN NEW.status <> 'pending' OR NEW.revision <> 0 OR NEW.original <> NEW.body
+    OR EXISTS (SELECT 1 FROM drafts WHERE id = NEW.id)
 BEGIN
     SELECT RAISE(ABORT, 'a draft enters the inbox as pending');
 END;
