@@ -75,6 +75,39 @@ pub enum Command {
     Audit(AuditArgs),
     /// The approval inbox: AI drafts wait here until a person passes the relationship test.
     Inbox(InboxArgs),
+    /// Trace every name, number, date, identifier and commitment of a draft to its inputs.
+    Grounding(GroundingArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GroundingArgs {
+    #[command(subcommand)]
+    pub command: GroundingCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GroundingCommand {
+    /// Check any draft against the files it was written from; exit 0 either way, the report
+    /// lists what could not be traced.
+    Check {
+        /// The draft.
+        draft: PathBuf,
+        /// The inputs (notes, account summaries, research).
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The day relative dates ("Friday", "EOM") are read against [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<chrono::NaiveDate>,
+    },
+    /// Measure the check on a labelled JSON Lines file of drafts with planted claims.
+    Eval {
+        /// E.g. crates/drafting/eval/grounding.jsonl.
+        file: PathBuf,
+        /// The day relative dates are read against [default: each item's first input date,
+        /// else today].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Debug, Args)]

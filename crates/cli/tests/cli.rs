@@ -728,3 +728,41 @@ fn the_inbox_refuses_drafts_the_policy_protects_and_holds_marked_passages() {
         serde_json::from_str(log[0]["detail"].as_str().unwrap()).unwrap();
     assert_eq!(detail["verdict"]["outcome"], "human_only");
 }
+
+#[test]
+fn grounding_check_flags_what_no_input_supports() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let notes = d.join("notes.txt");
+    std::fs::write(&notes, "QBR 2025-12-10\n- SO-20316 backordered (2 positioners), firm date by Fri\n- send case study + Pell River ref").unwrap();
+    let draft = d.join("draft.txt");
+    std::fs::write(&draft, "Hi Leila, SO-20316 is back-ordered for two positioners; the firm date follows by Thursday. I will send the Pell River case study. We will waive the freight charge.").unwrap();
+    let report = json(&roomwork(
+        d,
+        &[
+            "--json",
+            "grounding",
+            "check",
+            draft.to_str().unwrap(),
+            notes.to_str().unwrap(),
+            "--today",
+            "2025-12-10",
+        ],
+    ));
+    let untraced: Vec<&str> = report["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["source"].is_null())
+        .map(|c| c["text"].as_str().unwrap())
+        .collect();
+    assert!(untraced.contains(&"Thursday"), "{untraced:?}");
+    assert!(
+        untraced.contains(&"We will waive the freight charge"),
+        "{untraced:?}"
+    );
+    assert!(
+        !untraced.contains(&"SO-20316") && !untraced.contains(&"two"),
+        "{untraced:?}"
+    );
+}

@@ -671,10 +671,13 @@ pub struct Labelled {
     pub planted: Vec<String>,
 }
 
-/// Runs the check on every labelled draft (relative dates against `today`).
-pub fn evaluate(items: &[Labelled], today: NaiveDate) -> EvalReport {
+/// Runs the check on every labelled draft. Relative dates are read against `fixed` when given,
+/// else against the first date written with digits in the item's first input (the meeting's
+/// date in a note's header), else against `fallback`.
+pub fn evaluate(items: &[Labelled], fixed: Option<NaiveDate>, fallback: NaiveDate) -> EvalReport {
     let mut r = EvalReport::default();
     for item in items {
+        let today = fixed.unwrap_or_else(|| written_date(item.inputs.first(), fallback));
         let inputs: Vec<&str> = item.inputs.iter().map(String::as_str).collect();
         let report = check(&item.draft, &inputs, today);
         let flags: Vec<&Claim> = report.untraced().collect();
@@ -703,6 +706,23 @@ pub fn evaluate(items: &[Labelled], today: NaiveDate) -> EvalReport {
     r.recall = ratio(r.caught, r.planted);
     r.precision = ratio(r.flags - r.false_flags, r.flags);
     r
+}
+
+/// The first date in `text` written with digits (not "wk 12" or "in 2 days").
+fn written_date(text: Option<&String>, fallback: NaiveDate) -> NaiveDate {
+    text.and_then(|t| {
+        dates::find(t, fallback)
+            .into_iter()
+            .find(|m| {
+                let l = m.text.to_lowercase();
+                m.text.chars().any(|c| c.is_ascii_digit())
+                    && !l.starts_with("wk")
+                    && !l.starts_with("week")
+                    && !l.starts_with("in ")
+            })
+            .map(|m| m.date)
+    })
+    .unwrap_or(fallback)
 }
 
 fn ratio(a: usize, b: usize) -> f64 {

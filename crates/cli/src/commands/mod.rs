@@ -3,6 +3,7 @@
 mod audit;
 mod demo;
 mod foundation;
+mod grounding;
 mod hygiene;
 mod import;
 mod inbox;
@@ -96,5 +97,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Policy(args) => policy::run(&ctx, args).await,
         Command::Audit(args) => audit::run(&ctx, args).await,
         Command::Inbox(args) => inbox::run(&ctx, args).await,
+        Command::Grounding(args) => grounding::run(&ctx, args),
     }
 }
