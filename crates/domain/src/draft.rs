@@ -838,13 +838,6 @@ fn lcs_len(a: &[String], b: &[String]) -> usize {
     prev[b.len()]
 }
 
-impl std::str::FromStr for DraftStatus {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

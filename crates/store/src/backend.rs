@@ -6,6 +6,17 @@
 //! backends are their connection options, their placeholders and their migration folders.
 //! `impl_store!` instantiates this body for a concrete `sqlx::Database`.
 
+/// What `audited` writes in the transaction that also appends the audit record.
+#[derive(Clone, Copy)]
+pub(crate) enum Work<'a> {
+    /// Only the audit record.
+    Nothing,
+    /// A batch of records (an automated change).
+    Batch(&'a roomwork_domain::Batch),
+    /// An inbox change.
+    Inbox(crate::InboxWrite<'a>),
+}
+
 /// The statuses of a draft that waits for a person.
 pub(crate) const WAITING: [&str; 2] = ["pending", "returned"];
 
@@ -54,6 +65,91 @@ macro_rules! impl_store {
                     _ => "BEGIN",
                 };
                 Ok(self.pool.begin_with(begin).await?)
+            }
+
+            /// Does `work` and appends `audit` in one write transaction, both or neither. On
+            /// PostgreSQL two writers can read the same audit head; the loser's insert violates
+            /// the sequence's uniqueness and the whole transaction is retried on the new head.
+            async fn audited(
+                &self,
+                audit: &$crate::AuditEntry,
+                work: $crate::backend::Work<'_>,
+            ) -> $crate::Result<$crate::AuditRecord> {
+                use $crate::backend::Work;
+                let mut attempt = 0;
+                loop {
+                    let mut tx = self.begin_write().await?;
+                    match work {
+                        Work::Nothing => {}
+                        Work::Batch(batch) => Self::write_batch(&mut tx, batch, &|_| {}).await?,
+                        Work::Inbox(write) => Self::write_inbox(&mut tx, write).await?,
+                    }
+                    match Self::append_audit(&mut tx, audit).await {
+                        Ok(r) => {
+                            tx.commit().await?;
+                            return Ok(r);
+                        }
+                        Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 20 => {
+                            attempt += 1;
+                            drop(tx);
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
+
+            /// Writes one inbox change inside `tx`.
+            async fn write_inbox(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                write: $crate::InboxWrite<'_>,
+            ) -> $crate::Result<()> {
+                use $crate::InboxWrite as W;
+                match write {
+                    W::Submit { pending, revision } => {
+                        Self::insert_draft(tx, pending.draft()).await?;
+                        Self::insert_revision(tx, revision).await?;
+                    }
+                    W::Edit { pending, revision } => {
+                        let d = pending.draft();
+                        Self::update_draft(tx, d, $crate::backend::WAITING, d.version - 1).await?;
+                        Self::insert_revision(tx, revision).await?;
+                    }
+                    W::Return { pending, revision } => {
+                        let d = pending.draft();
+                        let before = d.version - 1 - u32::from(revision.is_some());
+                        Self::update_draft(tx, d, $crate::backend::WAITING, before).await?;
+                        if let Some(r) = revision {
+                            Self::insert_revision(tx, r).await?;
+                        }
+                    }
+                    W::Reject(rejected) => {
+                        let d = rejected.draft();
+                        Self::update_draft(tx, d, $crate::backend::WAITING, d.version - 1).await?
+                    }
+                    W::Approve { approved, revision } => {
+                        let d = approved.draft();
+                        let before = d.version - 1 - u32::from(revision.is_some());
+                        Self::update_draft(tx, d, $crate::backend::WAITING, before).await?;
+                        if let Some(r) = revision {
+                            Self::insert_revision(tx, r).await?;
+                        }
+                    }
+                    W::Send { sent, activity } => {
+                        let d = sent.draft();
+                        Self::update_draft(tx, d, ["approved", "approved"], d.version - 1).await?;
+                        if let Some(a) = activity {
+                            Self::write_rows(
+                                tx,
+                                &$crate::columns::ACTIVITIES,
+                                std::slice::from_ref(a),
+                                $crate::columns::activity_values,
+                                &|_| {},
+                            )
+                            .await?;
+                        }
+                    }
+                }
+                Ok(())
             }
 
             /// Appends `entry` after the current head, inside `tx`.
@@ -279,22 +375,7 @@ macro_rules! impl_store {
                 batch: &roomwork_domain::Batch,
                 audit: &$crate::AuditEntry,
             ) -> $crate::Result<$crate::AuditRecord> {
-                let mut attempt = 0;
-                loop {
-                    let mut tx = self.begin_write().await?;
-                    Self::write_batch(&mut tx, batch, &|_| {}).await?;
-                    match Self::append_audit(&mut tx, audit).await {
-                        Ok(r) => {
-                            tx.commit().await?;
-                            return Ok(r);
-                        }
-                        Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 20 => {
-                            attempt += 1;
-                            drop(tx);
-                        }
-                        Err(e) => return Err(e.into()),
-                    }
-                }
+                self.audited(audit, $crate::backend::Work::Batch(batch)).await
             }
 
             async fn counts(&self) -> $crate::Result<$crate::Counts> {
@@ -498,21 +579,7 @@ macro_rules! impl_store {
                 &self,
                 entry: &$crate::AuditEntry,
             ) -> $crate::Result<$crate::AuditRecord> {
-                let mut attempt = 0;
-                loop {
-                    let mut tx = self.begin_write().await?;
-                    match Self::append_audit(&mut tx, entry).await {
-                        Ok(r) => {
-                            tx.commit().await?;
-                            return Ok(r);
-                        }
-                        Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 20 => {
-                            attempt += 1;
-                            drop(tx);
-                        }
-                        Err(e) => return Err(e.into()),
-                    }
-                }
+                self.audited(entry, $crate::backend::Work::Nothing).await
             }
 
             async fn inbox_write(
@@ -520,67 +587,7 @@ macro_rules! impl_store {
                 write: $crate::InboxWrite<'_>,
                 audit: &$crate::AuditEntry,
             ) -> $crate::Result<$crate::AuditRecord> {
-                use $crate::InboxWrite as W;
-                let mut attempt = 0;
-                loop {
-                    let mut tx = self.begin_write().await?;
-                    match write {
-                        W::Submit { pending, revision } => {
-                            Self::insert_draft(&mut tx, pending.draft()).await?;
-                            Self::insert_revision(&mut tx, revision).await?;
-                        }
-                        W::Edit { pending, revision } => {
-                            let d = pending.draft();
-                            Self::update_draft(&mut tx, d, $crate::backend::WAITING, d.version - 1).await?;
-                            Self::insert_revision(&mut tx, revision).await?;
-                        }
-                        W::Return { pending, revision } => {
-                            let d = pending.draft();
-                            let before = d.version - 1 - u32::from(revision.is_some());
-                            Self::update_draft(&mut tx, d, $crate::backend::WAITING, before).await?;
-                            if let Some(r) = revision {
-                                Self::insert_revision(&mut tx, r).await?;
-                            }
-                        }
-                        W::Reject(rejected) => {
-                            let d = rejected.draft();
-                            Self::update_draft(&mut tx, d, $crate::backend::WAITING, d.version - 1).await?
-                        }
-                        W::Approve { approved, revision } => {
-                            let d = approved.draft();
-                            let before = d.version - 1 - u32::from(revision.is_some());
-                            Self::update_draft(&mut tx, d, $crate::backend::WAITING, before).await?;
-                            if let Some(r) = revision {
-                                Self::insert_revision(&mut tx, r).await?;
-                            }
-                        }
-                        W::Send { sent, activity } => {
-                            let d = sent.draft();
-                            Self::update_draft(&mut tx, d, ["approved", "approved"], d.version - 1).await?;
-                            if let Some(a) = activity {
-                                Self::write_rows(
-                                    &mut tx,
-                                    &$crate::columns::ACTIVITIES,
-                                    std::slice::from_ref(a),
-                                    $crate::columns::activity_values,
-                                    &|_| {},
-                                )
-                                .await?;
-                            }
-                        }
-                    }
-                    match Self::append_audit(&mut tx, audit).await {
-                        Ok(r) => {
-                            tx.commit().await?;
-                            return Ok(r);
-                        }
-                        Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 20 => {
-                            attempt += 1;
-                            drop(tx);
-                        }
-                        Err(e) => return Err(e.into()),
-                    }
-                }
+                self.audited(audit, $crate::backend::Work::Inbox(write)).await
             }
 
             async fn draft(&self, id: roomwork_domain::DraftId) -> $crate::Result<roomwork_domain::Draft> {
