@@ -344,8 +344,8 @@ impl fmt::Display for Refusal {
                     .join(", ")
             ),
             Refusal::NoPersonalSentence => f.write_str(
-                "this is a delegated communication to a top-tier account: add or change at least \
-                 one sentence that is specific to this relationship before approving",
+                "this is a delegated communication to a top-tier account: write something of your \
+                 own for this relationship (at least four words) before approving",
             ),
             Refusal::NotRewritten => {
                 f.write_str("the draft was returned for rewriting and has not been changed since")

@@ -328,6 +328,10 @@ fn print(r: &DemoReport, ctx: &Context) {
             "  roomwork {dd} policy decide --kind follow-up-email --text {d}/note-01.txt --account NAME"
         );
     }
+    say!(
+        "  roomwork {dd} inbox submit --kind follow-up-email --subject S --text DRAFT.txt --account NAME --by YOU"
+    );
+    say!("  roomwork {dd} inbox list");
     say!("  roomwork {dd} audit verify");
     say!("  roomwork {dd} hygiene");
     say!(
