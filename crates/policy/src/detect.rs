@@ -6,9 +6,9 @@
 //! [`crate::text`]), each with a weight; a cue inside a negated clause ("no longer evaluating
 //! other suppliers") does not count, and some cues only count next to others (a repeat word
 //! counts toward trust repair only when the text also describes a failure). A rule fires when
-//! its evidence reaches 1.0. The weights were set on the development set
-//! (`crates/policy/eval/dev.jsonl`) and are measured on a test set written separately
-//! (`test.jsonl`); the README reports both.
+//! its evidence reaches 1.0. The weights were set on the development sets
+//! (`crates/policy/eval/dev.jsonl`, `dev2.jsonl`) and are measured on a test set written
+//! separately (`test.jsonl`); the README reports all three.
 //!
 //! Missing a protected case is the costly error, so the rules lean toward firing: a false
 //! alarm costs the account manager one override request or one message written by hand.
@@ -67,7 +67,7 @@ static AT_RISK: LazyLock<Vec<Cue>> = LazyLock::new(|| {
     cues(&[
         // Evaluating alternatives.
         (
-            "(other|another|alternative|second|new) ~1 (supplier*|vendor*|distributor*|source|sources|provider*|contractor*)",
+            "(other|another|alternative|second|new) ~1 (supplier*|vendor*|distributor*|source|sources|provider*|contractor*|broker*|dealer*|printer*|stockholder*|insurer*|integrator*|mill*|msp*)",
             1.0,
             "looking at other suppliers",
         ),
@@ -77,7 +77,7 @@ static AT_RISK: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             "qualifying another supplier",
         ),
         (
-            "(competitor*|rival*) ~4 (trial*|quot*|bid*|tender*|test*|pilot*|demo*|visit*)",
+            "((competitor*|rival*) ~4 (trial*|quot*|bid*|tender*|test*|pilot*|demo*|visit*)|(demo*|trial*|quot*) ~3 (competitor*|rival*))",
             1.0,
             "a competitor is in",
         ),
@@ -87,7 +87,7 @@ static AT_RISK: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             "a trial of another product",
         ),
         (
-            "(re tender*|retender*|re-tender*|rebid*|re bid*|go out to tender|going out to tender|market test*|benchmark* us|opened it to the market|open it to the market)",
+            "(re tender*|retender*|re-tender*|rebid*|re bid*|go out to tender|going out to tender|market test*|benchmark* us|opened it to the market|open it to the market|keep us honest|(rfi|rfp|rfq|tender) ~2 to # |broker of record|(ask*|query*|querying|whether|what) ~6 (notice period|break clause|exit clause|termination clause)|whether ~2 own the (plates|tooling|moulds|molds|data|dies))",
             1.0,
             "the business is going back to the market",
         ),
@@ -114,7 +114,7 @@ static AT_RISK: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             "reconsidering suppliers",
         ),
         (
-            "(trial*|trialing|trialling|testing|piloting) @",
+            "(trial*|trialing|trialling|testing|piloting|tried) ~4 (@|from @)",
             0.6,
             "trialling a named alternative",
         ),
@@ -171,7 +171,7 @@ static AT_RISK: LazyLock<Vec<Cue>> = LazyLock::new(|| {
         // Dissatisfaction flagged.
         ("(had|have) enough", 1.0, "the customer has had enough"),
         (
-            "(fed up|tired of|losing patience|lost patience|last chance|final warning|on notice|furious|livid|very unhappy|really unhappy|deeply unhappy|extremely unhappy|very disappointed|not acceptable|unacceptable)",
+            "(fed up|tired of|losing patience|lost patience|last chance|final warning|on notice|furious|livid|very unhappy|really unhappy|deeply unhappy|extremely unhappy|very disappointed|not ~2 acceptable|unacceptable|not happy|not at all happy)",
             1.0,
             "the customer is very dissatisfied",
         ),
@@ -214,12 +214,17 @@ static AT_RISK: LazyLock<Vec<Cue>> = LazyLock::new(|| {
         ),
         // Significant service failure.
         (
-            "(line|lines|plant|site|production|station*) ~2 (down|stopped|stop|shut)",
+            "((line|lines|plant|site|production|station*) ~2 (down|stopped|stop|shut|idle)|had to ~2 (shut|stop|halt))",
             0.6,
             "production stopped",
         ),
         (
-            "(outage|shutdown lost|lost production|production loss|unplanned stop*|downtime|ran blind|spill*|pollution|safety incident|injur*|residents|evacuat*|environmental)",
+            "(whole|entire) (run|batch|order|shipment|delivery) ~2 (scrapped|lost|rejected|written off)",
+            0.4,
+            "a whole run lost",
+        ),
+        (
+            "(outage|shutdown lost|lost production|production loss|unplanned stop*|downtime|ran blind|spill*|pollution|safety incident|injur*|residents|evacuat*|environmental|(very|extremely|really|most) serious)",
             0.6,
             "a serious service failure",
         ),
@@ -245,7 +250,7 @@ static REPEAT: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             "it happened again",
         ),
         (
-            "(same|similar) ~3 (thing|error|mistake|problem|issue|fault|failure|as|happened)",
+            "(same|similar) ~3 (thing|error|mistake|problem|issue|fault|failure|as|happened|leak|defect|crack*|noise|alarm)",
             0.6,
             "the same failure as before",
         ),
@@ -280,7 +285,7 @@ static BROKEN_PROMISE: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             "we gave an assurance",
         ),
         (
-            "(we|i) ~2 (told|said|confirmed) ~6 (fixed|solve*|stop*|fix|resolved|would|will|never|always|every|keep)",
+            "((we|i) ~2 (told|said|confirmed) ~6 (fixed|solve*|stop*|fix|resolved|would|will|never|always|every|keep|covered|covers|included)|you said ~3 (it was|it would|last time))",
             0.6,
             "we gave an assurance",
         ),
@@ -299,7 +304,7 @@ static BROKEN_PROMISE: LazyLock<Vec<Cue>> = LazyLock::new(|| {
 
 static FAILURE: LazyLock<Vec<Cue>> = LazyLock::new(|| {
     cues(&[(
-        "(wrong|late|delay*|missed|miss|slipp*|slipped|moved|damaged|short|missing|without|fail*|broke*|leak*|tripp*|tripped|down|drift*|fault*|reject*|error*|mix*|quarantin*|turned away|cavitat*|not arrived|didn't arrive|never arrived|incorrect|mistake|chasing|stockout|stock out|split|false|overran|overrun|dented|defect*)",
+        "(wrong|late|delay*|missed|miss|slipp*|slipped|moved|damaged|short|missing|without|fail*|broke*|leak*|tripp*|tripped|down|drift*|fault*|reject*|error*|mix up|mixed up|mixup|quarantin*|turned away|cavitat*|not arrived|didn't arrive|never arrived|incorrect|mistake|chasing|chased|stockout|stock out|split|false|overran|overrun|dented|defect*|declined|still ~2 not|exclusion)",
         0.4,
         "a failure",
     )])
@@ -353,7 +358,11 @@ static JUDGEMENT: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             1.0,
             "what really decides it",
         ),
-        ("what matters", 0.7, "what really decides it"),
+        (
+            "(what matters|key thing|the key is|cares about one thing|the one thing)",
+            0.7,
+            "what really decides it",
+        ),
         (
             "not (admit|know it|say it|tell procurement)",
             0.7,
@@ -380,7 +389,7 @@ static JUDGEMENT: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             "the stated reason is not the real one",
         ),
         (
-            "(incumbent|replac* ~3 (current|existing|their) ~1 (supplier|vendor|provider|contractor)|changing (supplier*|vendor*|provider*)|contract ends)",
+            "(incumbent|replac* ~3 (current|existing|their) ~1 (supplier|vendor|provider|contractor)|changing (supplier*|vendor*|provider*)|contract ends|(their|the) (current|existing|usual|old) (supplier|dealer|printer|broker|contractor|vendor|provider|stockholder|distributor|integrator|insurer)|(been there|had it|had the site|for) # (yrs|years)|loyal to)",
             0.4,
             "the client is changing suppliers",
         ),
@@ -393,6 +402,40 @@ static JUDGEMENT: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             "(competitive|mini competition|tender|framework)",
             0.2,
             "a competitive bid",
+        ),
+        // The account manager names the angle that wins it: the judgement is theirs.
+        (
+            "(angle|hook|differentiator|difference|usp|edge|that is the pitch|the pitch is|what wins|how we (win|beat)|only way|nobody else|no one else|none of the others|others will not|bespoke|unusual|my idea|the idea|idea is|position us|positioning|put us ahead|framing|frame it|lead with|build (it|the proposal|the narrative|the pitch) around|written so|write it so|speak to (her|him|them)|make it personal)",
+            0.6,
+            "the angle the account manager chose",
+        ),
+        // What the account manager knows that is in no document.
+        (
+            "(i know|i learned|i learnt|learned from|told me|word is|let slip|i bet|i have met|i met|know (him|her) from|from my|i reckon|i suspect|i think (it|they|this|that|he|she))",
+            0.5,
+            "what the account manager knows first-hand",
+        ),
+        // A named stakeholder's stance: the people reading is the judgement.
+        (
+            "(ceo|cfo|cio|coo|cto|fd|md|director|manager|owner|head|sponsor|board|founder|chair|controller|procurement|buyer|engineer|technician|agronomist|editor|lead|family|unions|team) ~3 (complaining|thinking|cares|care|loves|love|hates|hate|likes|like|wants|want|loyal|sceptical|skeptical|distrusts|distrust|unhappy|fed|panicking|nervous|pushing|thinks|feels|worries|worried|prefers|insists|demands|will decide|decides|holds|doesn't|does not|is all about|only cares|against)",
+            0.5,
+            "a stakeholder's stance",
+        ),
+        // The account manager keeps the judgement passages for themselves.
+        (
+            "(i will|i'll|i want to|i need to|let me) ~2 (write|do|add|own|sharpen|handle|draft) ~4 (bit|bits|part|section|intro|passage|passages|letter|myself|rationale|sharpen)",
+            0.7,
+            "passages the account manager will write",
+        ),
+        (
+            "(scoring|scored|weighted|weighting) ~4 (quality|approach|methodology|added value|understanding)",
+            0.4,
+            "a bid scored on approach, not only price",
+        ),
+        (
+            "(do not|dont|don't|can not|without) ~1 (mention|say|saying|making|attack*|name)",
+            0.4,
+            "something the draft must handle with care",
         ),
     ])
 });
@@ -772,6 +815,15 @@ pub fn detect(
     // account manager's read usually decides the outcome. Leaving the judgement passages to
     // them costs little when they turn out to be routine.
     if routine == 0.0 {
+        if matches!(kind, "proposal" | "quotation-narrative") {
+            s3 += 0.4;
+            e3.push(Evidence {
+                source: Source::Kind,
+                what: "a proposal that is not a routine re-quote (strategic judgement)".into(),
+                quote: kind.into(),
+                weight: 0.4,
+            });
+        }
         if let Some(amount) = largest_amount(text.raw)
             && amount >= 250_000.0
         {
