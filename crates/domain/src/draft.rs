@@ -467,12 +467,19 @@ impl PendingApproval {
         if body == self.draft.body && subject == self.draft.subject {
             return Err(DraftError::Unchanged);
         }
+        let body_changed = body != self.draft.body;
         self.draft.subject = subject.to_string();
         self.draft.body = body.to_string();
         self.draft.revision += 1;
         self.draft.version += 1;
         self.draft.updated_at = at;
-        self.draft.status = DraftStatus::Pending;
+        if self.draft.status == DraftStatus::Returned && !body_changed {
+            // A new subject line is not the rewrite the reviewer asked for: the draft stays
+            // returned, and the rewrite is counted from this revision on.
+            self.draft.returned_at_revision = Some(self.draft.revision);
+        } else {
+            self.draft.status = DraftStatus::Pending;
+        }
         Ok(revision_of(&self.draft, author.trim(), at))
     }
 
@@ -892,6 +899,17 @@ mod tests {
                 .starts_with("too stiff")
         );
         // Approving the same text again is refused.
+        let err = approve(p.clone(), "ben", YES, None, now()).unwrap_err();
+        assert_eq!(err, DraftError::Refused(Refusal::NotRewritten));
+        // A new subject line alone is not a rewrite.
+        p.edit(
+            "ana",
+            Some("Line trial: next steps"),
+            &p.draft().body.clone(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(p.draft().status, DraftStatus::Returned);
         let err = approve(p.clone(), "ben", YES, None, now()).unwrap_err();
         assert_eq!(err, DraftError::Refused(Refusal::NotRewritten));
         p.edit(
