@@ -77,6 +77,37 @@ pub enum Command {
     Inbox(InboxArgs),
     /// Trace every name, number, date, identifier and commitment of a draft to its inputs.
     Grounding(GroundingArgs),
+    /// AI as sparring partner: review text you wrote against the Foundation and your notes.
+    ///
+    /// It suggests and never rewrites: phrases the company avoids, the tier's greeting,
+    /// sign-off, register and length, promises without a date, hedges, apologies that hide who
+    /// did what, and (with --notes) names, numbers and dates your notes do not support. Tasks
+    /// the matrix keeps human only get no review.
+    Review(ReviewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Your text.
+    pub text: PathBuf,
+    /// The task it is for (a slug of `roomwork policy matrix`, e.g. complaint-response).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// The account (id or exact name): its tier's communication standard is used.
+    #[arg(long)]
+    pub account: Option<String>,
+    /// The tier whose standard to use when no account is given (e.g. strategic).
+    #[arg(long, conflicts_with = "account")]
+    pub tier: Option<String>,
+    /// Notes the text should be faithful to (repeatable).
+    #[arg(long = "notes", value_name = "FILE")]
+    pub notes: Vec<PathBuf>,
+    /// Who asks (recorded in the audit trail).
+    #[arg(long, env = "ROOMWORK_USER", default_value = "unknown")]
+    pub by: String,
+    /// The day relative dates are read against [default: today].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Args)]

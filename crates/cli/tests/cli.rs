@@ -766,3 +766,87 @@ fn grounding_check_flags_what_no_input_supports() {
         "{untraced:?}"
     );
 }
+
+#[test]
+fn review_critiques_the_persons_text_and_refuses_human_only_tasks() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(roomwork(d, &["foundation", "init"]).status.success());
+    let text = d.join("mine.txt");
+    std::fs::write(
+        &text,
+        "Hi Ana,\n\nThe wrong seals were shipped and we apologise for any inconvenience. \
+         We will send 14 new seals soon.\n\nCheers",
+    )
+    .unwrap();
+    let notes = d.join("notes.txt");
+    std::fs::write(
+        &notes,
+        "Call with Ana: wrong seals shipped, 12 replacements due.",
+    )
+    .unwrap();
+    let r = json(&roomwork(
+        d,
+        &[
+            "--json",
+            "review",
+            text.to_str().unwrap(),
+            "--tier",
+            "strategic",
+            "--kind",
+            "complaint-response",
+            "--notes",
+            notes.to_str().unwrap(),
+        ],
+    ));
+    let found: Vec<(String, String)> = r["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["concern"].as_str().unwrap().to_string(),
+                s["quote"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for (concern, quote) in [
+        ("convention", "Hi Ana,"),
+        ("accountability", "were shipped"),
+        ("avoid", "we apologise for any inconvenience"),
+        ("vague_commitment", "soon"),
+        ("unsupported", "14"),
+        ("register", "Cheers"),
+    ] {
+        assert!(
+            found.contains(&(concern.to_string(), quote.to_string())),
+            "{concern} {quote}: {found:?}"
+        );
+    }
+    // The text itself is untouched and not stored; the review is audited by its hash.
+    assert!(
+        std::fs::read_to_string(&text)
+            .unwrap()
+            .starts_with("Hi Ana,")
+    );
+    assert_eq!(
+        query(
+            d,
+            "SELECT action || ':' || json_extract(detail, '$.suggestions') FROM audit_log \
+             ORDER BY seq DESC LIMIT 1"
+        ),
+        format!("review.done:{}", found.len())
+    );
+    // Human-only tasks get no AI at all.
+    let out = roomwork(
+        d,
+        &[
+            "review",
+            text.to_str().unwrap(),
+            "--kind",
+            "relationship-recovery",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("human only"));
+}

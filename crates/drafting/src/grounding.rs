@@ -40,6 +40,19 @@ pub enum ClaimKind {
     Commitment,
 }
 
+impl ClaimKind {
+    /// In words, as a reviewer reads it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ClaimKind::Date => "date",
+            ClaimKind::Number => "number",
+            ClaimKind::Identifier => "reference number",
+            ClaimKind::Name => "name",
+            ClaimKind::Commitment => "commitment",
+        }
+    }
+}
+
 /// One claim of the draft.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Claim {

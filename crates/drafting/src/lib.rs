@@ -1,9 +1,12 @@
 //! The drafting workflows, the built-in offline engine and the grounding check.
 //!
-//! Built so far: [`dates`] (dates as notes write them, resolved to days) and [`grounding`]
-//! (every name, number, date, identifier and commitment of a draft traced to its inputs). The
-//! workflows and the language-model engines come next (issue 4).
+//! Built so far: [`dates`] (dates as notes write them, resolved to days), [`grounding`]
+//! (every name, number, date, identifier and commitment of a draft traced to its inputs),
+//! [`review`] (AI as sparring partner: a critique of the person's own text) and [`text`]
+//! (sentences, words, phrases). The workflows and the language-model engines come next.
 #![warn(missing_docs)]
 
 pub mod dates;
 pub mod grounding;
+pub mod review;
+pub mod text;

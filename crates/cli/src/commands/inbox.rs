@@ -8,6 +8,11 @@
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 
+use super::policy::{account_state, find_account, load_matrix};
+use super::{Context, sha256};
+use crate::args::{Answer, InboxArgs, InboxCommand};
+use crate::exit::{InvalidInput, Refused};
+use crate::output::{self, say};
 use anyhow::Context as _;
 use chrono::Utc;
 use roomwork_domain::{
@@ -16,13 +21,6 @@ use roomwork_domain::{
 };
 use roomwork_store::{AuditEntry, DraftFilter, InboxWrite, Store};
 use serde::Serialize;
-use sha2::Digest as _;
-
-use super::Context;
-use super::policy::{account_state, find_account, load_matrix};
-use crate::args::{Answer, InboxArgs, InboxCommand};
-use crate::exit::{InvalidInput, Refused};
-use crate::output::{self, say};
 
 pub async fn run(ctx: &Context, args: InboxArgs) -> anyhow::Result<()> {
     match args.command {
@@ -95,13 +93,6 @@ fn read_text(path: &Path) -> anyhow::Result<String> {
     } else {
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
     }
-}
-
-fn sha256(text: &str) -> String {
-    sha2::Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn entry(actor: &str, action: &str, d: &Draft, detail: serde_json::Value) -> AuditEntry {

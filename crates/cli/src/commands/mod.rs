@@ -8,6 +8,7 @@ mod hygiene;
 mod import;
 mod inbox;
 mod policy;
+mod review;
 mod status;
 
 use std::path::PathBuf;
@@ -98,5 +99,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit(args) => audit::run(&ctx, args).await,
         Command::Inbox(args) => inbox::run(&ctx, args).await,
         Command::Grounding(args) => grounding::run(&ctx, args),
+        Command::Review(args) => review::run(&ctx, args).await,
     }
+}
+
+/// The SHA-256 of a text, in hex: what the audit trail records instead of the text itself.
+pub fn sha256(text: &str) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
