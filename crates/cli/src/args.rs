@@ -132,7 +132,7 @@ pub enum GroundingCommand {
     },
     /// Measure the check on a labelled JSON Lines file of drafts with planted claims.
     Eval {
-        /// E.g. crates/drafting/eval/grounding.jsonl.
+        /// E.g. crates/drafting/eval/grounding-test.jsonl.
         file: PathBuf,
         /// The day relative dates are read against [default: each item's first input date,
         /// else today].

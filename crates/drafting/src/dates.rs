@@ -87,7 +87,8 @@ fn weekday(w: &str) -> Option<Weekday> {
     })
 }
 
-fn month(w: &str) -> Option<u32> {
+/// The month a name or abbreviation means ("sept" → 9), lower case.
+pub fn month(w: &str) -> Option<u32> {
     let m = match w {
         "jan" | "january" => 1,
         "feb" | "february" => 2,

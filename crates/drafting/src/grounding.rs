@@ -19,7 +19,7 @@
 
 use std::collections::HashSet;
 
-use chrono::NaiveDate;
+use chrono::{Datelike as _, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::dates;
@@ -114,16 +114,49 @@ pub fn check(draft: &str, inputs: &[&str], today: NaiveDate) -> Report {
     let free =
         |s: usize, e: usize, taken: &[(usize, usize)]| !taken.iter().any(|&(a, b)| s < b && a < e);
 
-    for t in tokens(draft) {
+    let draft_tokens = tokens(draft);
+    // Words the draft itself writes in lower case: a capitalised one of them at the start of
+    // a sentence is that word, not a name.
+    let lower_words: HashSet<&str> = draft_tokens
+        .iter()
+        .filter(|t| !t.capitalised)
+        .map(|t| t.lower.as_str())
+        .collect();
+    for (k, t) in draft_tokens.iter().enumerate() {
         if !free(t.start, t.end, &taken) {
             continue;
         }
-        if let Some(id) = identifier(&t.text) {
+        // A month named on its own ("launching in August") is a date claim too: an input
+        // supports it by naming the month or a day in it.
+        if t.capitalised
+            && t.lower.len() >= 3
+            && let Some(m) = dates::month(&t.lower)
+        {
+            let source = sources.iter().enumerate().find_map(|(i, s)| {
+                s.dates
+                    .iter()
+                    .find(|d| d.date.month() == m)
+                    .map(|d| (i, d.text.clone()))
+                    .or_else(|| {
+                        s.months
+                            .iter()
+                            .find(|(n, _)| *n == m)
+                            .map(|(_, w)| (i, w.clone()))
+                    })
+            });
+            claims.push(Claim {
+                kind: ClaimKind::Date,
+                text: t.text.clone(),
+                start: t.start,
+                end: t.end,
+                source,
+            });
+        } else if let Some(id) = identifier(&t.text) {
             let source = sources
                 .iter()
                 .enumerate()
                 .find_map(|(i, s)| s.identifiers.contains(&id).then(|| (i, t.text.clone())));
-            claims.push(claim(ClaimKind::Identifier, &t, source));
+            claims.push(claim(ClaimKind::Identifier, t, source));
         } else if let Some(n) = number(&t.text) {
             let source = sources.iter().enumerate().find_map(|(i, s)| {
                 s.numbers
@@ -131,14 +164,19 @@ pub fn check(draft: &str, inputs: &[&str], today: NaiveDate) -> Report {
                     .find(|(v, _)| v.matches(&n))
                     .map(|(_, text)| (i, text.clone()))
             });
-            claims.push(claim(ClaimKind::Number, &t, source));
-        } else if t.capitalised && !(t.sentence_start && common(&t.lower)) && !common_name(&t.lower)
+            claims.push(claim(ClaimKind::Number, t, source));
+        } else if t.capitalised
+            && (!t.sentence_start
+                || subject_name(t, draft_tokens.get(k + 1), &lower_words, &sources))
+            && t.lower.chars().count() > 1
+            && !common_name(&t.lower)
+            && !contraction(&t.lower)
         {
             let key = t.lower.trim_end_matches("'s");
             let source = sources.iter().enumerate().find_map(|(i, s)| {
                 (s.words.contains(key) || s.words.contains(&stem(key))).then(|| (i, t.text.clone()))
             });
-            claims.push(claim(ClaimKind::Name, &t, source));
+            claims.push(claim(ClaimKind::Name, t, source));
         }
     }
     for (start, end) in commitments(draft) {
@@ -150,7 +188,17 @@ pub fn check(draft: &str, inputs: &[&str], today: NaiveDate) -> Report {
         let source = sources.iter().enumerate().find_map(|(i, s)| {
             s.sentences.iter().find_map(|sent| {
                 let have = content_words(sent);
-                let shared = want.iter().filter(|w| have.contains(*w)).count();
+                // "techs" supports "technicians": one word the start of the other.
+                let shared = want
+                    .iter()
+                    .filter(|w| {
+                        have.contains(*w)
+                            || have.iter().any(|h| {
+                                h.len() >= 4
+                                    && (w.starts_with(h.as_str()) || h.starts_with(w.as_str()))
+                            })
+                    })
+                    .count();
                 (shared * 2 >= want.len()).then(|| (i, sent.trim().to_string()))
             })
         });
@@ -182,6 +230,9 @@ struct Source {
     numbers: Vec<(Value, String)>,
     identifiers: HashSet<String>,
     words: HashSet<String>,
+    /// Words the input writes in lower case.
+    lower_words: HashSet<String>,
+    months: Vec<(u32, String)>,
     sentences: Vec<String>,
 }
 
@@ -190,12 +241,25 @@ impl Source {
         let mut numbers = Vec::new();
         let mut identifiers = HashSet::new();
         let mut words = HashSet::new();
+        let mut months = Vec::new();
+        let mut lower_words = HashSet::new();
         for t in tokens(text) {
+            if !t.capitalised {
+                lower_words.insert(t.lower.clone());
+            }
             if let Some(id) = identifier(&t.text) {
                 identifiers.insert(id);
             }
             if let Some(n) = number(&t.text) {
                 numbers.push((n, t.text.clone()));
+            }
+            // "lines 1-3": each end of a range is a number the notes give.
+            if t.text.contains('-') && identifier(&t.text).is_none() {
+                for part in t.text.split('-') {
+                    if let Some(n) = number(part) {
+                        numbers.push((n, part.to_string()));
+                    }
+                }
             }
             // "2x" and "x2" are counts too.
             if let Some(n) = t
@@ -204,6 +268,9 @@ impl Source {
                 .and_then(|n| n.parse::<f64>().ok())
             {
                 numbers.push((Value::plain(n), t.text.clone()));
+            }
+            if let Some(m) = dates::month(t.lower.trim_end_matches('.')) {
+                months.push((m, t.text.clone()));
             }
             words.insert(t.lower.trim_end_matches("'s").to_string());
             words.insert(stem(t.lower.trim_end_matches("'s")));
@@ -216,6 +283,8 @@ impl Source {
             numbers,
             identifiers,
             words,
+            lower_words,
+            months,
             sentences: text
                 .split(['.', '!', '?', '\n', ';'])
                 .filter(|s| !s.trim().is_empty())
@@ -288,6 +357,14 @@ fn identifier(t: &str) -> Option<String> {
     if letters == 0 || digits == 0 || t.starts_with(['$', '€', '£']) || t.ends_with('%') {
         return None;
     }
+    // "8-inch", "30-day", "12-pk": a quantity and its unit.
+    if let Some((n, unit)) = t.split_once('-')
+        && n.chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        && unit.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        return None;
+    }
     let starts_alpha = t.starts_with(|c: char| c.is_ascii_alphabetic());
     let hyphen = t.contains('-');
     if (starts_alpha && (hyphen || digits >= 3)) || (hyphen && letters >= 2) {
@@ -347,8 +424,18 @@ fn number(t: &str) -> Option<Value> {
     if digits_end == 0 {
         return None;
     }
-    let (num, unit) = s.split_at(digits_end);
+    let (num, rest) = s.split_at(digits_end);
     let v: f64 = num.replace(',', "").parse().ok()?;
+    // "$6,400/yr", "$62/case": the rate's unit does not change the amount; "8-inch",
+    // "12-pk": a hyphenated unit is still a count of it.
+    let unit = match rest.split_once('/') {
+        Some((u, per)) if per.chars().all(|c| c.is_ascii_alphabetic() || c == '/') => u,
+        _ => rest,
+    };
+    let unit = match unit.strip_prefix('-') {
+        Some(u) if !u.is_empty() && u.chars().all(|c| c.is_ascii_alphabetic()) => u,
+        _ => unit,
+    };
     let scale = match unit {
         "" => 1.0,
         "k" => 1_000.0,
@@ -380,6 +467,11 @@ fn commitments(text: &str) -> Vec<(usize, usize)> {
         "let me ",
         "we would be happy to ",
         "i would be happy to ",
+        // Things done on the customer's behalf are claims too: "we've reserved a demo unit".
+        "i've ",
+        "we've ",
+        "i have ",
+        "we have ",
     ] {
         let mut from = 0;
         while let Some(p) = lower[from..].find(cue) {
@@ -389,7 +481,16 @@ fn commitments(text: &str) -> Vec<(usize, usize)> {
             let end = lower[body..]
                 .find(['.', '!', '?', ';', '\n', ','])
                 .map_or(lower.len(), |e| body + e);
-            if word_start && end > body {
+            // "Let me know if ..." asks; it promises nothing.
+            let asks = cue == "let me " && lower[body..].starts_with("know");
+            // "I've noted", "I've attached": reporting, not doing something for them.
+            let reports = matches!(cue, "i've " | "we've " | "i have " | "we have ")
+                && [
+                    "noted", "copied", "attached", "enclosed", "included", "heard", "had", "been",
+                ]
+                .iter()
+                .any(|w| lower[body..].starts_with(w));
+            if word_start && end > body && !asks && !reports {
                 out.push((at, end));
             }
             from = body;
@@ -429,6 +530,59 @@ fn stem(w: &str) -> String {
     w.chars().take(6).collect()
 }
 
+/// Whether a capitalised word that starts a sentence is a person or company named as its
+/// subject ("Marcus will call you"): followed by a verb a person does or by another
+/// capitalised word, not a common sentence opener, not shaped like an ordinary word
+/// ("Recapping", "Understood", "Deliveries"), and written nowhere in lower case.
+fn subject_name(
+    t: &Token,
+    next: Option<&Token>,
+    lower_words: &HashSet<&str>,
+    sources: &[Source],
+) -> bool {
+    const PERSON_VERBS: &[&str] = &[
+        "will",
+        "is",
+        "has",
+        "said",
+        "says",
+        "mentioned",
+        "asked",
+        "can",
+        "would",
+        "and",
+        "from",
+        "at",
+        "joins",
+        "joined",
+        "confirmed",
+        "agreed",
+        "called",
+        "emailed",
+    ];
+    let Some(next) = next else { return false };
+    let subject = PERSON_VERBS.contains(&next.lower.as_str()) || next.capitalised;
+    let ordinary = ["ing", "ed", "ly", "tion", "ment", "ness", "ity", "ies"]
+        .iter()
+        .any(|suffix| t.lower.ends_with(suffix));
+    subject
+        && !ordinary
+        && !common(&t.lower)
+        && !lower_words.contains(t.lower.as_str())
+        && !sources.iter().any(|s| s.lower_words.contains(&t.lower))
+}
+
+/// "I'll", "We've", "You're", "Let's": a pronoun with a clitic, never a name.
+fn contraction(w: &str) -> bool {
+    let w = w.replace('’', "'");
+    w.split_once('\'').is_some_and(|(base, clitic)| {
+        matches!(
+            base,
+            "i" | "we" | "you" | "they" | "he" | "she" | "it" | "let" | "that"
+        ) && !clitic.is_empty()
+    })
+}
+
 /// Words written capitalised at the start of a sentence that are not names.
 fn common(w: &str) -> bool {
     COMMON.binary_search(&w).is_ok()
@@ -466,6 +620,13 @@ fn common_name(w: &str) -> bool {
             | "october"
             | "november"
             | "december"
+            | "mondays"
+            | "tuesdays"
+            | "wednesdays"
+            | "thursdays"
+            | "fridays"
+            | "saturdays"
+            | "sundays"
             | "ps"
             | "re"
             | "fw"

@@ -545,6 +545,11 @@ async fn submit(ctx: &Context, s: Submission) -> anyhow::Result<()> {
                     why.push_str(&format!("\n    - {}: \"{}\"", e.what, e.quote));
                 }
             }
+            if verdict.outcome == roomwork_policy::Outcome::ReviewOnly {
+                why.push_str(
+                    "\nWrite it yourself; `roomwork review FILE --account A` will go over your text.",
+                );
+            }
             Err(Refused(format!(
                 "the policy does not allow an AI draft here, so it was not stored: {why}"
             ))
