@@ -84,6 +84,38 @@ pub enum Command {
     /// did what, and (with --notes) names, numbers and dates your notes do not support. Tasks
     /// the matrix keeps human only get no review.
     Review(ReviewArgs),
+    /// The drafting workflows: each passes the policy, drafts on the built-in engine, checks
+    /// its grounding and lands in the approval inbox.
+    Draft(DraftArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DraftArgs {
+    #[command(subcommand)]
+    pub command: DraftCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DraftCommand {
+    /// A follow-up email from rough call notes: discussed points, next steps, commitments,
+    /// in the tier's standard, with a marked place for your relationship sentence.
+    FollowUp {
+        /// The call notes (bullets; a "Meeting notes: ACCOUNT" line and a date line help).
+        #[arg(long, value_name = "FILE")]
+        notes: PathBuf,
+        /// The account (id or exact name) [default: the notes' "Meeting notes:" line].
+        #[arg(long)]
+        account: Option<String>,
+        /// The recipient, `Name <address>` [default: the account's contact named in the notes].
+        #[arg(long)]
+        to: Option<String>,
+        /// Who sends it (signs the email and submits the draft).
+        #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
+        by: String,
+        /// The day relative dates are spelled against [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Debug, Args)]

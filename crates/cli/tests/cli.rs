@@ -850,3 +850,102 @@ fn review_critiques_the_persons_text_and_refuses_human_only_tasks() {
     assert_eq!(out.status.code(), Some(5));
     assert!(String::from_utf8_lossy(&out.stderr).contains("human only"));
 }
+
+#[test]
+fn draft_follow_up_turns_notes_into_a_pending_draft_and_keeps_internal_lines_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(roomwork(d, &["demo"]).status.success());
+    // A healthy key-tier account with no issues, and one of its contacts with an address.
+    let pick = query(
+        d,
+        "SELECT a.name || '|' || c.name FROM accounts a JOIN contacts c ON c.account_id = a.id \
+         WHERE a.health = 'healthy' AND a.tier = 'key' AND c.email IS NOT NULL AND NOT EXISTS \
+         (SELECT 1 FROM customer_issues i WHERE i.account_id = a.id) ORDER BY a.name LIMIT 1",
+    );
+    let (account, contact) = pick.split_once('|').unwrap();
+    let first = contact.split_whitespace().next().unwrap();
+    let notes = d.join("notes.txt");
+    std::fs::write(
+        &notes,
+        format!(
+            "Meeting notes: {account}\n2026-11-16\n\nCall w/ {first}\n\
+             - they want the 4 spare seals on the next truck\n\
+             - Kellerman Valve Co. ~7% lower on the same pumps\n\
+             - warranty 18 mo - NEED MFR CONFIRMATION\n\
+             - revised quote EOW\n\
+             - {first} to get sign-off from the plant manager\n"
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_roomwork"))
+        .arg("--data-dir")
+        .arg(d)
+        .args([
+            "--json",
+            "draft",
+            "follow-up",
+            "--notes",
+            notes.to_str().unwrap(),
+            "--today",
+            "2026-11-17",
+        ])
+        .env_remove("ROOMWORK_DATABASE_URL")
+        .env("ROOMWORK_USER", "Dana Reyes")
+        .output()
+        .unwrap();
+    let r = json(&out);
+    let body = r["body"].as_str().unwrap();
+    assert!(body.contains(&format!("{first},")), "{body}");
+    assert!(body.contains("You want the 4 spare seals"), "{body}");
+    assert!(
+        body.contains("I will send the revised quote by Friday 20 November."),
+        "{body}"
+    );
+    assert!(
+        body.contains("You will get sign-off from the plant manager."),
+        "{body}"
+    );
+    assert!(body.contains("[[AM: "), "{body}");
+    for secret in ["Kellerman", "7%", "NEED", "MFR"] {
+        assert!(!body.contains(secret), "{secret} leaked: {body}");
+    }
+    assert_eq!(r["status"], "pending");
+    assert_eq!(r["minutes_saved"], 12);
+    // It is in the inbox, and the audit record carries the workflow and its minutes.
+    let listed = json(&inbox(d, &["--json", "list"]));
+    assert!(listed.to_string().contains(r["id"].as_str().unwrap()));
+    assert_eq!(
+        query(
+            d,
+            "SELECT CAST(json_extract(detail, '$.workflow.minutes_saved') AS TEXT) FROM audit_log \
+             WHERE action = 'draft.submitted' ORDER BY seq DESC LIMIT 1"
+        ),
+        "12"
+    );
+    // Notes about a repeat failure are refused before anything is drafted.
+    std::fs::write(
+        &notes,
+        format!(
+            "Meeting notes: {account}\n2026-11-16\n\nCall w/ {first}\n\
+             - seals failed again, third time this quarter, line down each time\n\
+             - we promised last time it was fixed\n"
+        ),
+    )
+    .unwrap();
+    let before = query(d, "SELECT CAST(COUNT(*) AS TEXT) FROM drafts");
+    let out = Command::new(env!("CARGO_BIN_EXE_roomwork"))
+        .arg("--data-dir")
+        .arg(d)
+        .args(["draft", "follow-up", "--notes", notes.to_str().unwrap()])
+        .env_remove("ROOMWORK_DATABASE_URL")
+        .env("ROOMWORK_USER", "Dana Reyes")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Rule 2"));
+    assert_eq!(
+        query(d, "SELECT CAST(COUNT(*) AS TEXT) FROM drafts"),
+        before
+    );
+}

@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod dates;
+pub mod follow_up;
 pub mod grounding;
 pub mod review;
 pub mod text;

@@ -135,7 +135,8 @@ pub fn normalise_company(name: &str) -> String {
         "de",
         "cv",
     ];
-    fold_name(&name.replace('&', " and "))
+    // "S.A. de C.V.", "B.V.": legal forms written with dots fold to one word each.
+    fold_name(&name.replace('&', " and ").replace('.', ""))
         .split(' ')
         .filter(|w| !NOISE.contains(w))
         .collect::<Vec<_>>()

@@ -304,7 +304,7 @@ static BROKEN_PROMISE: LazyLock<Vec<Cue>> = LazyLock::new(|| {
 
 static FAILURE: LazyLock<Vec<Cue>> = LazyLock::new(|| {
     cues(&[(
-        "(wrong|late|delay*|missed|miss|slipp*|slipped|moved|damaged|short|missing|without|fail*|broke*|leak*|tripp*|tripped|down|drift*|fault*|reject*|error*|mix up|mixed up|mixup|quarantin*|turned away|cavitat*|not arrived|didn't arrive|never arrived|incorrect|mistake|chasing|chased|stockout|stock out|split|false|overran|overrun|dented|defect*|declined|still ~2 not|exclusion)",
+        "(wrong|late|delay*|missed|miss|slipp*|slipped|moved|damaged|short|missing|without|fail*|broke*|leak*|tripp*|tripped|down|drift|drifted|drifting|fault*|reject*|error*|mix up|mixed up|mixup|quarantin*|turned away|cavitat*|not arrived|didn't arrive|never arrived|incorrect|mistake|chasing|chased|stockout|stock out|split|false|overran|overrun|dented|defect*|declined|still ~2 not|exclusion)",
         0.4,
         "a failure",
     )])

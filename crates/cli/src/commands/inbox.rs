@@ -51,6 +51,7 @@ pub async fn run(ctx: &Context, args: InboxArgs) -> anyhow::Result<()> {
                     .map(|p| p.display().to_string())
                     .collect(),
                 by,
+                extra: serde_json::Value::Null,
             };
             submit(ctx, submission).await
         }
@@ -366,17 +367,20 @@ async fn show(ctx: &Context, key: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-struct Submission {
-    kind: String,
-    subject: String,
-    body: String,
-    notes: Option<String>,
-    account: Option<String>,
-    to: Option<String>,
-    engine: String,
-    model: Option<String>,
-    inputs: Vec<String>,
-    by: String,
+/// A draft to put through the policy into the inbox.
+pub(super) struct Submission {
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    pub notes: Option<String>,
+    pub account: Option<String>,
+    pub to: Option<String>,
+    pub engine: String,
+    pub model: Option<String>,
+    pub inputs: Vec<String>,
+    pub by: String,
+    /// More for the audit record (a workflow's minutes saved, its grounding flags).
+    pub extra: serde_json::Value,
 }
 
 /// `Name <address>` or a bare address, checked.
@@ -402,6 +406,63 @@ fn recipient(to: &str) -> anyhow::Result<(String, Email)> {
 }
 
 async fn submit(ctx: &Context, s: Submission) -> anyhow::Result<()> {
+    let outcome = store_submission(ctx, s).await?;
+    match outcome {
+        Ok((pending, verdict)) => {
+            let d = pending.draft();
+            if ctx.json {
+                return output::json(&serde_json::json!({
+                    "id": d.id,
+                    "status": d.status,
+                    "verdict": verdict,
+                    "outstanding": pending.outstanding(),
+                }));
+            }
+            say!(
+                "Draft {} is waiting for approval ({}).",
+                d.id,
+                verdict.reason
+            );
+            for o in pending.outstanding() {
+                say!("Before approval: {o}");
+            }
+            Ok(())
+        }
+        Err(verdict) => {
+            if ctx.json {
+                output::json(&verdict)?;
+            }
+            Err(refused_by_policy(&verdict))
+        }
+    }
+}
+
+/// The refusal of a request the policy protects, with the rules and their evidence.
+pub(super) fn refused_by_policy(verdict: &roomwork_policy::Verdict) -> anyhow::Error {
+    let mut why = verdict.reason.clone();
+    for f in &verdict.findings {
+        why.push_str(&format!("\n  {}", f.title));
+        for e in &f.evidence {
+            why.push_str(&format!("\n    - {}: \"{}\"", e.what, e.quote));
+        }
+    }
+    if verdict.outcome == roomwork_policy::Outcome::ReviewOnly {
+        why.push_str(
+            "\nWrite it yourself; `roomwork review FILE --account A` will go over your text.",
+        );
+    }
+    Refused(format!(
+        "the policy does not allow an AI draft here, so it was not stored: {why}"
+    ))
+    .into()
+}
+
+/// What happened to a submission: stored as pending, or refused by the policy (audited).
+pub(super) type Submitted =
+    Result<(PendingApproval, roomwork_policy::Verdict), roomwork_policy::Verdict>;
+
+/// Runs the policy on a submission and stores it as a pending draft, or records the refusal.
+pub(super) async fn store_submission(ctx: &Context, s: Submission) -> anyhow::Result<Submitted> {
     let matrix = load_matrix(ctx)?;
     let foundation = ctx.foundation()?;
     let competitors = foundation.competitors().to_vec();
@@ -498,6 +559,7 @@ async fn submit(ctx: &Context, s: Submission) -> anyhow::Result<()> {
                 "inputs": d.origin.inputs,
                 "text_sha256": sha256(&d.body),
                 "verdict": verdict,
+                "workflow": s.extra,
                 "structure_only": d.structure_only,
                 "requires_personal_edit": d.requires_personal_edit,
             });
@@ -513,49 +575,7 @@ async fn submit(ctx: &Context, s: Submission) -> anyhow::Result<()> {
             Ok(Ok((pending, verdict)))
         })
         .await?;
-    match outcome {
-        Ok((pending, verdict)) => {
-            let d = pending.draft();
-            if ctx.json {
-                return output::json(&serde_json::json!({
-                    "id": d.id,
-                    "status": d.status,
-                    "verdict": verdict,
-                    "outstanding": pending.outstanding(),
-                }));
-            }
-            say!(
-                "Draft {} is waiting for approval ({}).",
-                d.id,
-                verdict.reason
-            );
-            for o in pending.outstanding() {
-                say!("Before approval: {o}");
-            }
-            Ok(())
-        }
-        Err(verdict) => {
-            if ctx.json {
-                output::json(&verdict)?;
-            }
-            let mut why = verdict.reason.clone();
-            for f in &verdict.findings {
-                why.push_str(&format!("\n  {}", f.title));
-                for e in &f.evidence {
-                    why.push_str(&format!("\n    - {}: \"{}\"", e.what, e.quote));
-                }
-            }
-            if verdict.outcome == roomwork_policy::Outcome::ReviewOnly {
-                why.push_str(
-                    "\nWrite it yourself; `roomwork review FILE --account A` will go over your text.",
-                );
-            }
-            Err(Refused(format!(
-                "the policy does not allow an AI draft here, so it was not stored: {why}"
-            ))
-            .into())
-        }
-    }
+    Ok(outcome)
 }
 
 async fn edit(

@@ -2,6 +2,7 @@
 
 mod audit;
 mod demo;
+mod draft;
 mod foundation;
 mod grounding;
 mod hygiene;
@@ -100,6 +101,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Inbox(args) => inbox::run(&ctx, args).await,
         Command::Grounding(args) => grounding::run(&ctx, args),
         Command::Review(args) => review::run(&ctx, args).await,
+        Command::Draft(args) => draft::run(&ctx, args).await,
     }
 }
 

@@ -129,12 +129,28 @@ pub async fn find_account(store: &dyn roomwork_store::Store, key: &str) -> anyho
         return Ok(store.account(id).await?);
     }
     let folded = roomwork_domain::fold_name(key);
-    store
-        .accounts()
-        .await?
-        .into_iter()
+    let accounts = store.accounts().await?;
+    if let Some(a) = accounts
+        .iter()
         .find(|a| roomwork_domain::fold_name(&a.name) == folded)
-        .ok_or_else(|| InvalidInput(format!("no account with the id or name {key:?}")).into())
+    {
+        return Ok(a.clone());
+    }
+    // "Glenharrow Utilities" for "Glenharrow Utilities Co.": the name without its legal form,
+    // when only one account has it.
+    let normal = roomwork_ingest::hygiene::normalise_company(key);
+    let mut like = accounts
+        .into_iter()
+        .filter(|a| roomwork_ingest::hygiene::normalise_company(&a.name) == normal);
+    match (like.next(), like.next()) {
+        (Some(a), None) => Ok(a),
+        (Some(a), Some(b)) => Err(InvalidInput(format!(
+            "{key:?} could be {:?} or {:?}: give the full name or the id",
+            a.name, b.name
+        ))
+        .into()),
+        _ => Err(InvalidInput(format!("no account with the id or name {key:?}")).into()),
+    }
 }
 
 async fn decide_cmd(

@@ -1,0 +1,271 @@
+//! `roomwork draft`: the drafting workflows. Each runs the policy before drafting, drafts on
+//! the built-in engine, checks the draft's grounding against its inputs and lands it in the
+//! approval inbox.
+
+use anyhow::Context as _;
+use roomwork_domain::{Account, Contact};
+use roomwork_drafting::{follow_up, grounding};
+use roomwork_store::{AuditEntry, Store};
+
+use super::inbox::{Submission, refused_by_policy, store_submission};
+use super::policy::{account_state, find_account, load_matrix};
+use super::{Context, sha256};
+use crate::args::{DraftArgs, DraftCommand};
+use crate::exit::InvalidInput;
+use crate::output::{self, say};
+
+const TASK: &str = "follow-up-email";
+
+pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
+    match args.command {
+        DraftCommand::FollowUp {
+            notes,
+            account,
+            to,
+            by,
+            today,
+        } => {
+            let text = std::fs::read_to_string(&notes)
+                .with_context(|| format!("cannot read {}", notes.display()))?;
+            if text.trim().is_empty() {
+                return Err(InvalidInput(format!("{} is empty", notes.display())).into());
+            }
+            let today = today.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            follow_up_email(
+                ctx,
+                &notes.display().to_string(),
+                &text,
+                account,
+                to,
+                &by,
+                today,
+            )
+            .await
+        }
+    }
+}
+
+/// The account named by `--account`, or by the notes' "Meeting notes: NAME" line.
+async fn account_of(
+    store: &dyn Store,
+    given: Option<&str>,
+    notes: &str,
+) -> anyhow::Result<Account> {
+    if let Some(key) = given {
+        return find_account(store, key).await;
+    }
+    let header = notes.lines().find_map(|l| {
+        let (head, rest) = l.split_once(':')?;
+        head.to_lowercase()
+            .contains("notes")
+            .then(|| rest.trim().to_string())
+    });
+    match header {
+        Some(name) => find_account(store, &name).await.map_err(|_| {
+            InvalidInput(format!(
+                "the notes are about {name:?}, which is not an account: give --account"
+            ))
+            .into()
+        }),
+        None => Err(InvalidInput(
+            "which account? give --account, or start the notes with \"Meeting notes: ACCOUNT\""
+                .into(),
+        )
+        .into()),
+    }
+}
+
+/// The recipient: `--to`, or the account's contact whose first name the notes mention first.
+async fn recipient_of(
+    store: &dyn Store,
+    account: &Account,
+    given: Option<String>,
+    notes: &str,
+) -> anyhow::Result<(String, Option<Contact>)> {
+    let contacts: Vec<Contact> = store
+        .contacts()
+        .await?
+        .into_iter()
+        .filter(|c| c.account_id == Some(account.id))
+        .collect();
+    if let Some(to) = given {
+        return Ok((to, None));
+    }
+    let mentioned = contacts
+        .iter()
+        .filter_map(|c| {
+            let first = c.name.split_whitespace().next()?;
+            let at = roomwork_drafting::text::find_phrase(notes, first)
+                .first()
+                .map(|s| s.start)?;
+            Some((at, c))
+        })
+        .min_by_key(|(at, _)| *at)
+        .map(|(_, c)| c.clone());
+    let Some(c) = mentioned else {
+        return Err(InvalidInput(format!(
+            "the notes name none of {}'s contacts: give --to \"Name <address>\"",
+            account.name
+        ))
+        .into());
+    };
+    let Some(email) = &c.email else {
+        return Err(InvalidInput(format!(
+            "{} has no email address in the CRM: give --to \"Name <address>\"",
+            c.name
+        ))
+        .into());
+    };
+    Ok((format!("{} <{}>", c.name, email.as_str()), Some(c)))
+}
+
+async fn follow_up_email(
+    ctx: &Context,
+    notes_path: &str,
+    notes: &str,
+    account: Option<String>,
+    to: Option<String>,
+    by: &str,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<()> {
+    let foundation = ctx.foundation()?;
+    let matrix = load_matrix(ctx)?;
+    let competitors = foundation.competitors().to_vec();
+
+    // The policy first: nothing is drafted for a request it protects.
+    let (account, to) = ctx
+        .with_store(async |store| {
+            let account = account_of(store, account.as_deref(), notes).await?;
+            let state = account_state(store, &account, &foundation).await?;
+            let request = roomwork_policy::Request::new(TASK, notes).for_account(&state);
+            let verdict = roomwork_policy::decide(&matrix, &request, &competitors)
+                .map_err(|e| InvalidInput(e.to_string()))?;
+            if verdict.permit().is_none() {
+                store
+                    .audit_append(&AuditEntry::new(
+                        by,
+                        "draft.refused",
+                        account.name.clone(),
+                        serde_json::json!({
+                            "verdict": verdict,
+                            "workflow": "follow-up",
+                            "inputs": [notes_path],
+                            "notes_sha256": sha256(notes),
+                        }),
+                    ))
+                    .await?;
+                if ctx.json {
+                    output::json(&verdict)?;
+                }
+                return Err(refused_by_policy(&verdict));
+            }
+            let (to, _) = recipient_of(store, &account, to, notes).await?;
+            Ok((account, to))
+        })
+        .await?;
+
+    // The built-in engine.
+    let name = to
+        .rsplit_once('<')
+        .map_or(to.as_str(), |(n, _)| n)
+        .trim()
+        .trim_matches('"');
+    let mut names = name.split_whitespace();
+    let first_name = names.next().unwrap_or("").to_string();
+    let last_name = names.last().unwrap_or("").to_string();
+    let communication = foundation.communication.clone().unwrap_or_default();
+    let style = account.tier.as_ref().and_then(|t| foundation.style_for(t));
+    let company = foundation
+        .capabilities
+        .as_ref()
+        .map(|c| c.company.clone())
+        .unwrap_or_default();
+    let letter = follow_up::Letter {
+        first_name,
+        last_name,
+        from_name: by.to_string(),
+        from_company: company.clone(),
+        general: &communication.general,
+        tier: style,
+        competitors: &competitors,
+    };
+    let parsed = follow_up::parse(notes, today, &letter);
+    let draft = follow_up::compose(parsed, &letter, today);
+
+    // Grounding: the notes, and what the engine was told about the letter itself.
+    let letter_facts = format!("To: {to}\nFrom: {by}, {company}\nAccount: {}", account.name);
+    // Relative dates in the notes ("next Tues") mean days counted from the meeting.
+    let anchor = draft.notes.date.unwrap_or(today);
+    let report = grounding::check(&draft.body, &[notes, &letter_facts], anchor);
+    let untraced: Vec<&grounding::Claim> = report.untraced().collect();
+    let excluded: Vec<&follow_up::Item> = draft
+        .notes
+        .items
+        .iter()
+        .filter(|i| i.role == follow_up::Role::Internal)
+        .collect();
+    let minutes = foundation.time_saved().follow_up_email;
+
+    let submission = Submission {
+        kind: TASK.into(),
+        subject: draft.subject.clone(),
+        body: draft.body.clone(),
+        notes: Some(notes.to_string()),
+        account: Some(account.id.to_string()),
+        to: Some(to.clone()),
+        engine: "built-in".into(),
+        model: None,
+        inputs: vec![notes_path.to_string()],
+        by: by.to_string(),
+        extra: serde_json::json!({
+            "workflow": "follow-up",
+            "minutes_saved": minutes,
+            "untraced": untraced.iter().map(|c| &c.text).collect::<Vec<_>>(),
+            "left_out": excluded.iter().map(|i| serde_json::json!({"line": i.line, "why": i.why})).collect::<Vec<_>>(),
+        }),
+    };
+    let (pending, verdict) = match store_submission(ctx, submission).await? {
+        Ok(ok) => ok,
+        Err(verdict) => {
+            if ctx.json {
+                output::json(&verdict)?;
+            }
+            return Err(refused_by_policy(&verdict));
+        }
+    };
+    let d = pending.draft();
+    if ctx.json {
+        return output::json(&serde_json::json!({
+            "id": d.id,
+            "status": d.status,
+            "subject": d.subject,
+            "to": to,
+            "body": d.body,
+            "notes": draft.notes,
+            "untraced": untraced,
+            "minutes_saved": minutes,
+            "verdict": verdict,
+            "outstanding": pending.outstanding(),
+        }));
+    }
+    say!("To: {to}\nSubject: {}\n\n{}\n", d.subject, d.body);
+    for i in &excluded {
+        say!("Left out (line {}): {:?} ({}).", i.line, i.raw, i.why);
+    }
+    for c in &untraced {
+        say!(
+            "Check: the {} \"{}\" is not in the notes.",
+            c.kind.describe(),
+            c.text
+        );
+    }
+    say!(
+        "Draft {} is waiting for approval ({}). It saved about {minutes} minutes.",
+        d.id,
+        verdict.reason
+    );
+    for o in pending.outstanding() {
+        say!("Before approval: {o}");
+    }
+    Ok(())
+}

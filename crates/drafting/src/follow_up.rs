@@ -1,0 +1,1030 @@
+//! Workflow 2 on the built-in engine: a follow-up email from rough call notes.
+//!
+//! The notes are parsed, not pasted. Each line becomes an item with a role: a point that was
+//! discussed, something we committed to, something the customer committed to, or something
+//! for internal eyes only (competitor intelligence, notes to self written in capitals, "don't
+//! mention ..."), which is left out and reported to the account manager. Items are re-voiced
+//! for the customer: shorthand expanded ("w/", "mgr", "rev", "agmt"), "they"/"their" turned to
+//! "you"/"your", the recipient's own name turned to "you", subjectless commitments given a
+//! subject and a verb ("revised quote EOW" → "I will send the revised quote by Friday 12
+//! September"), and dates resolved against the meeting day and spelled as days. The email
+//! follows the tier's communication standard (greeting, sign-off, formality, phrases the
+//! company uses, its preferred wording, length) and leaves a marked passage for the one
+//! sentence only the account manager can write for this relationship.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use roomwork_foundation::{Formality, GeneralStyle, TierStyle};
+use serde::Serialize;
+
+use crate::dates;
+use crate::text::{find_phrase, words};
+
+/// What a line of the notes is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A point of the conversation.
+    Discussed,
+    /// Something we (the account manager, the company) will do.
+    Ours,
+    /// Something the customer will do.
+    Theirs,
+    /// Not for the customer's eyes.
+    Internal,
+}
+
+/// One line of the notes, understood.
+#[derive(Clone, Debug, Serialize)]
+pub struct Item {
+    /// Line number in the notes (from 1).
+    pub line: usize,
+    /// As written.
+    pub raw: String,
+    /// What it is.
+    pub role: Role,
+    /// Why it was given that role.
+    pub why: String,
+    /// As written for the customer (empty for internal items).
+    pub sentence: String,
+    /// A date it carries, resolved.
+    pub date: Option<NaiveDate>,
+}
+
+/// Call notes, parsed.
+#[derive(Clone, Debug, Serialize)]
+pub struct Notes {
+    /// "Meeting notes: Glenharrow Utilities" → "Glenharrow Utilities".
+    pub account: Option<String>,
+    /// The meeting day, when the notes give one.
+    pub date: Option<NaiveDate>,
+    /// The meeting line: "Lunch w/ Mateo near the Milwaukee plant".
+    pub context: Option<String>,
+    /// The bullet lines.
+    pub items: Vec<Item>,
+}
+
+/// Who writes, to whom, in which relationship.
+#[derive(Clone, Debug)]
+pub struct Letter<'a> {
+    /// The recipient's first name.
+    pub first_name: String,
+    /// The recipient's last name, if known.
+    pub last_name: String,
+    /// The sender's name.
+    pub from_name: String,
+    /// The sender's company.
+    pub from_company: String,
+    /// The general standards.
+    pub general: &'a GeneralStyle,
+    /// The tier's standard, if the account has a tier with one.
+    pub tier: Option<&'a TierStyle>,
+    /// Competitors to keep out of customer text (the Foundation's list).
+    pub competitors: &'a [String],
+}
+
+/// The engine's output.
+#[derive(Clone, Debug, Serialize)]
+pub struct FollowUp {
+    /// Subject line.
+    pub subject: String,
+    /// The email, with one `[[AM: ...]]` passage for the relationship sentence.
+    pub body: String,
+    /// The notes as understood, for the reviewer.
+    pub notes: Notes,
+}
+
+const SHORTHAND: &[(&str, &str)] = &[
+    ("w/o", "without"),
+    ("w/", "with"),
+    ("b/c", "because"),
+    ("mgr", "manager"),
+    ("mgmt", "management"),
+    ("qtr", "quarter"),
+    ("yr", "year"),
+    ("yrs", "years"),
+    ("mo", "months"),
+    ("mos", "months"),
+    ("wk", "week"),
+    ("wks", "weeks"),
+    ("agmt", "agreement"),
+    ("approx", "approximately"),
+    ("rev", "revision"),
+    ("reqd", "required"),
+    ("req", "request"),
+    ("specs", "specifications"),
+    ("spec", "specification"),
+    ("intro", "introduce"),
+    ("info", "information"),
+    ("mtg", "meeting"),
+    ("mfr", "manufacturer"),
+    ("qty", "quantity"),
+    ("ok", "OK"),
+    ("vs", "compared with"),
+    ("&", "and"),
+    ("+", "and"),
+    ("~", "about "),
+    ("tbd", "to be decided"),
+    ("asap", "as soon as possible"),
+    ("maint", "maintenance"),
+    ("til", "until"),
+    ("till", "until"),
+    ("->", "so"),
+    ("=>", "so"),
+    ("thru", "through"),
+    ("pls", "please"),
+];
+
+/// Verbs an account manager's note starts a to-do with.
+const OUR_VERBS: &[&str] = &[
+    "send",
+    "follow",
+    "check",
+    "confirm",
+    "call",
+    "share",
+    "prepare",
+    "schedule",
+    "book",
+    "arrange",
+    "get",
+    "set",
+    "update",
+    "revise",
+    "visit",
+    "review",
+    "quote",
+    "ship",
+    "order",
+    "email",
+    "draft",
+    "organise",
+    "organize",
+    "find",
+    "chase",
+    "loop",
+    "introduce",
+];
+
+/// Nouns that are things we send when a note names only the thing ("revised quote EOW").
+const DELIVERABLES: &[&str] = &[
+    "quote",
+    "quotation",
+    "proposal",
+    "pricing",
+    "price",
+    "samples",
+    "sample",
+    "drawings",
+    "datasheet",
+    "datasheets",
+    "case",
+    "study",
+    "report",
+    "list",
+    "schedule",
+    "plan",
+    "summary",
+    "revision",
+    "rev",
+    "details",
+    "notes",
+];
+
+/// Parses call notes. `fallback_date` is used when the notes carry no date line.
+pub fn parse(notes: &str, fallback_date: NaiveDate, letter: &Letter<'_>) -> Notes {
+    let mut account = None;
+    let mut date = None;
+    let mut context = None;
+    let mut bullets: Vec<(usize, String)> = Vec::new();
+    for (i, line) in notes.lines().enumerate() {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        let bullet = t.strip_prefix(['-', '*', '•']).map(str::trim);
+        if let Some(b) = bullet {
+            bullets.push((i + 1, b.to_string()));
+            continue;
+        }
+        if let Some((head, rest)) = t.split_once(':')
+            && bullets.is_empty()
+            && account.is_none()
+            && head.to_lowercase().contains("notes")
+        {
+            account = Some(rest.trim().to_string());
+            continue;
+        }
+        if date.is_none()
+            && bullets.is_empty()
+            && let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        {
+            date = Some(d);
+            continue;
+        }
+        if context.is_none() && bullets.is_empty() {
+            context = Some(t.to_string());
+        } else {
+            // A line that is not a bullet after the bullets started: still an item.
+            bullets.push((i + 1, t.to_string()));
+        }
+    }
+    let meeting = date.unwrap_or(fallback_date);
+    let items = bullets
+        .into_iter()
+        .flat_map(|(line, text)| split_clauses(&text).into_iter().map(move |c| (line, c)))
+        .map(|(line, text)| understand(line, &text, meeting, letter))
+        .collect();
+    Notes {
+        account,
+        date,
+        context,
+        items,
+    }
+}
+
+/// A bullet sometimes holds two items: "also want a named primary tech. check w/ service mgr".
+/// A full stop splits only before a lower-case word and not after an abbreviation
+/// ("Kellerman Valve Co. ~7% lower" stays whole).
+fn split_clauses(text: &str) -> Vec<String> {
+    const ABBREVIATIONS: &[&str] = &[
+        "co", "inc", "ltd", "no", "vs", "approx", "e.g", "i.e", "dr", "st",
+    ];
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (p, _) in text.match_indices(". ") {
+        let before = text[start..p]
+            .rsplit(char::is_whitespace)
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let after = text[p + 2..].chars().next();
+        if after.is_some_and(char::is_lowercase) && !ABBREVIATIONS.contains(&before.as_str()) {
+            out.push(text[start..p].to_string());
+            start = p + 2;
+        }
+    }
+    out.push(text[start..].to_string());
+    out.into_iter()
+        .map(|s| s.trim().trim_end_matches('.').to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn lower_words(text: &str) -> Vec<String> {
+    words(text)
+        .into_iter()
+        .map(|w| w.of(text).to_lowercase().replace('’', "'"))
+        .collect()
+}
+
+fn understand(line: usize, raw: &str, meeting: NaiveDate, letter: &Letter<'_>) -> Item {
+    let (role, why) = classify(raw, letter, meeting);
+    let mentions = dates::find(raw, meeting);
+    let date = mentions.first().map(|m| m.date);
+    let sentence = if role == Role::Internal {
+        String::new()
+    } else {
+        revoice(raw, role, meeting, letter)
+    };
+    Item {
+        line,
+        raw: raw.to_string(),
+        role,
+        why,
+        sentence,
+        date,
+    }
+}
+
+/// Decides what a line is.
+fn classify(raw: &str, letter: &Letter<'_>, meeting: NaiveDate) -> (Role, String) {
+    let lw = lower_words(raw);
+    let lower = raw.to_lowercase();
+    // Internal: shouting notes to self, competitor intelligence, explicit markers.
+    let shouting: Vec<&str> = raw
+        .split_whitespace()
+        .filter(|w| {
+            let letters: String = w.chars().filter(|c| c.is_alphabetic()).collect();
+            letters.len() >= 4 && letters.chars().all(|c| c.is_uppercase())
+        })
+        .collect();
+    if !shouting.is_empty() {
+        return (
+            Role::Internal,
+            format!("a note to self in capitals ({})", shouting.join(" ")),
+        );
+    }
+    for marker in [
+        "internal",
+        "note to self",
+        "don't mention",
+        "dont mention",
+        "do not mention",
+        "don't tell",
+        "our margin",
+        "our cost",
+        "between us",
+        "off the record",
+    ] {
+        if lower.contains(marker) {
+            return (Role::Internal, format!("marked \"{marker}\""));
+        }
+    }
+    for c in letter.competitors {
+        if !find_phrase(raw, c).is_empty() {
+            return (Role::Internal, format!("names the competitor {c}"));
+        }
+    }
+    let comparative = ["lower", "cheaper", "undercut", "beat", "beats", "cheapest"];
+    if lw.iter().any(|w| comparative.contains(&w.as_str()))
+        && raw.split_whitespace().any(|w| {
+            matches!(
+                w.trim_end_matches([',', '.']),
+                "Co" | "Inc" | "Ltd" | "LLC" | "GmbH"
+            )
+        })
+    {
+        return (
+            Role::Internal,
+            "another supplier's pricing (competitive intelligence)".into(),
+        );
+    }
+    // Ours: first person, or a to-do that starts with our verb.
+    let first = lw.first().map(String::as_str).unwrap_or("");
+    let ours_phrase = [
+        "i'll",
+        "i will",
+        "we'll",
+        "we will",
+        "i'm going to",
+        "i need to",
+        "i am",
+    ]
+    .iter()
+    .find(|p| lower.starts_with(*p) || lower.contains(&format!(" {p} ")));
+    if let Some(p) = ours_phrase {
+        return (Role::Ours, format!("first person (\"{p}\")"));
+    }
+    if OUR_VERBS.contains(&first) {
+        return (Role::Ours, format!("a to-do (\"{first} ...\")"));
+    }
+    // Theirs: the recipient or another named person, or they, will do something.
+    let recipient = letter.first_name.to_lowercase();
+    for (k, w) in lw.iter().enumerate() {
+        let next = lw.get(k + 1).map(String::as_str).unwrap_or("");
+        let subject = w == &recipient
+            || matches!(w.as_str(), "they" | "she" | "he")
+            || (k == 0 && raw.starts_with(|c: char| c.is_uppercase()) && w.len() > 2 && {
+                // "Ayesha taking it to finance", "Kim to get owner sign-off".
+                matches!(
+                    next,
+                    "to" | "will" | "taking" | "handling" | "checking" | "getting"
+                )
+            });
+        let acts = matches!(
+            next,
+            "will" | "to" | "taking" | "handling" | "checking" | "getting"
+        ) || next.ends_with("'ll");
+        if subject && acts {
+            return (Role::Theirs, format!("\"{w} {next} ...\""));
+        }
+    }
+    if let Some(w) = lw
+        .iter()
+        .find(|w| w.ends_with("'ll") && !w.starts_with('i') && !w.starts_with("we"))
+    {
+        return (Role::Theirs, format!("\"{w} ...\""));
+    }
+    // A dated deliverable with no one named is ours: "revised quote EOW".
+    if lw.iter().any(|w| DELIVERABLES.contains(&w.as_str()))
+        && !dates::find(raw, meeting).is_empty()
+    {
+        return (Role::Ours, "a dated deliverable".into());
+    }
+    (Role::Discussed, "a point of the conversation".into())
+}
+
+/// Rewrites a note line as a sentence to the customer.
+fn revoice(raw: &str, role: Role, meeting: NaiveDate, letter: &Letter<'_>) -> String {
+    let formal = letter
+        .tier
+        .is_some_and(|t| matches!(t.formality, Formality::Formal | Formality::Professional));
+    // Dates first, on the raw text, so that the spans are right.
+    let mut text = String::new();
+    let mut last = 0;
+    for m in dates::find(raw, meeting) {
+        text.push_str(&raw[last..m.start]);
+        let before = raw[..m.start].trim_end().to_lowercase();
+        let has_preposition = [
+            "by", "on", "before", "until", "from", "in", "for", "after", "next",
+        ]
+        .iter()
+        .any(|p| before.ends_with(&format!(" {p}")) || before == *p);
+        let rel = m.text.to_lowercase();
+        let period = ["eow", "eom", "eoq", "eoy", "end of"]
+            .iter()
+            .any(|p| rel.contains(p));
+        if !has_preposition {
+            text.push_str(if period || m.deadline { "by " } else { "on " });
+        }
+        text.push_str(&dates::spell(m.date, meeting));
+        last = m.end;
+    }
+    text.push_str(&raw[last..]);
+    let text = text.replace(" next on ", " on ").replace("next on ", "on ");
+
+    // Words: shorthand, person, contractions.
+    let recipient = letter.first_name.to_lowercase();
+    let mut out: Vec<String> = Vec::new();
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    for (k, tok) in tokens.iter().enumerate() {
+        let core = tok.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '.'));
+        let (pre, post) = {
+            let start = tok.find(core).unwrap_or(0);
+            (&tok[..start], &tok[start + core.len()..])
+        };
+        let low = core.to_lowercase();
+        let mut w = if let Some((_, long)) = SHORTHAND.iter().find(|(s, _)| *s == low) {
+            long.to_string()
+        } else if let Some(n) = low.strip_suffix("yr").filter(|n| n.parse::<u32>().is_ok()) {
+            format!("{}-year", spell_small(n))
+        } else if low == recipient && !recipient.is_empty() {
+            "you".to_string()
+        } else {
+            match low.as_str() {
+                "they" | "she" | "he" => "you".into(),
+                "their" | "her" | "his" if k + 1 < tokens.len() => "your".into(),
+                "them" | "him" => "you".into(),
+                "they're" => "you are".into(),
+                "they'll" | "she'll" | "he'll" => "you will".into(),
+                "they've" => "you have".into(),
+                "i'll" if formal => "I will".into(),
+                "we'll" if formal => "we will".into(),
+                "i'm" if formal => "I am".into(),
+                "i" => "I".into(),
+                "i'll" => "I'll".into(),
+                _ => core.to_string(),
+            }
+        };
+        if core.ends_with('~') && core.len() > 1 {
+            w = core.trim_end_matches('~').to_string();
+        }
+        out.push(format!("{pre}{w}{post}").replace("~", "about "));
+    }
+    let mut s = out.join(" ").replace("about  ", "about ");
+    // Agreement after the person change: "you wants" → "you want", "you is" → "you are".
+    for (a, b) in [
+        ("you wants", "you want"),
+        ("you needs", "you need"),
+        ("you has", "you have"),
+        ("you is", "you are"),
+        ("you was", "you were"),
+        ("you does", "you do"),
+        ("you likes", "you like"),
+        ("you prefers", "you prefer"),
+    ] {
+        s = s.replace(a, b);
+    }
+    let lw = lower_words(&s);
+    let first = lw.first().cloned().unwrap_or_default();
+    // Give subjectless lines a subject.
+    let third_person_verb = lw.len() > 1
+        && matches!(
+            first.as_str(),
+            "wants"
+                | "needs"
+                | "prefers"
+                | "likes"
+                | "expects"
+                | "plans"
+                | "hopes"
+                | "asked"
+                | "said"
+                | "agreed"
+                | "confirmed"
+                | "mentioned"
+                | "came"
+                | "want"
+                | "need"
+                | "expect"
+        );
+    let we_did = lw.len() > 1
+        && matches!(
+            first.as_str(),
+            "offered" | "proposed" | "quoted" | "sent" | "showed" | "demoed" | "presented"
+        );
+    let also_verb = first == "also"
+        && lw
+            .get(1)
+            .is_some_and(|w| matches!(w.as_str(), "want" | "wants" | "need" | "needs" | "asked"));
+    s = match role {
+        Role::Ours => {
+            if ["i ", "i'll", "we ", "we'll", "i'm"]
+                .iter()
+                .any(|p| s.to_lowercase().starts_with(p))
+            {
+                s
+            } else if OUR_VERBS.contains(&first.as_str()) {
+                format!("I will {s}")
+            } else {
+                let article = if ["the", "a", "an", "our", "your"].contains(&first.as_str()) {
+                    ""
+                } else {
+                    "the "
+                };
+                format!("I will send {article}{s}")
+            }
+        }
+        Role::Theirs => {
+            // "you to get ..." → "you will get ...", "you taking ..." → "you are taking ...".
+            let low = s.to_lowercase();
+            if let Some(rest) = low.strip_prefix("you to ") {
+                format!("you will {}", &s[s.len() - rest.len()..])
+            } else if low.starts_with("you ") && lw.get(1).is_some_and(|w| w.ends_with("ing")) {
+                format!("you are {}", &s[4..])
+            } else {
+                s
+            }
+        }
+        Role::Discussed if third_person_verb => {
+            let verb = if first.ends_with('s') && !first.ends_with("ss") {
+                first.trim_end_matches('s')
+            } else {
+                first.as_str()
+            };
+            format!("you {verb}{}", &s[first.len()..])
+        }
+        Role::Discussed if we_did => format!("we {s}"),
+        Role::Discussed if also_verb => {
+            let rest = &s[first.len()..].trim_start();
+            let verb = rest.split_whitespace().next().unwrap_or("");
+            let base = verb.strip_suffix('s').unwrap_or(verb);
+            format!("you also {base}{}", &rest[verb.len()..])
+        }
+        Role::Discussed | Role::Internal => insert_copula(&s),
+    };
+    let mut s = s.trim().trim_end_matches([',', ';']).to_string();
+    if let Some(c) = s.chars().next() {
+        s = c.to_uppercase().collect::<String>() + &s[c.len_utf8()..];
+    }
+    if !s.ends_with(['.', '!', '?']) {
+        s.push('.');
+    }
+    s
+}
+
+/// "line 4 coming, construction starts spring" → "line 4 is coming, construction starts
+/// spring": a noun phrase followed by a participle gets its "is"/"are".
+fn insert_copula(s: &str) -> String {
+    let tokens: Vec<&str> = s.split_whitespace().collect();
+    let finite = [
+        "is", "are", "was", "were", "will", "has", "have", "had", "can", "would",
+    ];
+    let prepositions = [
+        "in", "on", "for", "of", "with", "to", "at", "by", "from", "about",
+    ];
+    if tokens
+        .first()
+        .is_some_and(|t| t.to_lowercase().ends_with("ed"))
+    {
+        return s.to_string();
+    }
+    for (k, t) in tokens.iter().enumerate().take(4).skip(1) {
+        let w = t.trim_end_matches([',', '.']).to_lowercase();
+        if finite.contains(&w.as_str()) || prepositions.contains(&w.as_str()) {
+            return s.to_string();
+        }
+        if w.ends_with("ing") && w.len() > 5 {
+            let subject = tokens[k - 1].to_lowercase();
+            let be = if subject.ends_with('s')
+                && !subject.ends_with("ss")
+                && subject.parse::<f64>().is_err()
+            {
+                "are"
+            } else {
+                "is"
+            };
+            let mut out: Vec<&str> = tokens[..k].to_vec();
+            out.push(be);
+            out.extend_from_slice(&tokens[k..]);
+            return out.join(" ");
+        }
+    }
+    s.to_string()
+}
+
+fn spell_small(n: &str) -> String {
+    match n {
+        "1" => "one",
+        "2" => "two",
+        "3" => "three",
+        "4" => "four",
+        "5" => "five",
+        _ => n,
+    }
+    .to_string()
+}
+
+/// The meeting, as the opening line names it: "Lunch w/ Mateo near the Milwaukee plant" →
+/// "lunch near the Milwaukee plant"; "Call w/ Naveen" → "the call".
+fn occasion(context: Option<&str>, account: Option<&str>) -> String {
+    let Some(c) = context else {
+        return "your time".into();
+    };
+    let account_words: Vec<String> = account
+        .map(|a| a.split_whitespace().map(str::to_lowercase).collect())
+        .unwrap_or_default();
+    let expanded: Vec<String> = c
+        .split_whitespace()
+        .filter(|t| !account_words.contains(&t.to_lowercase()))
+        .map(|t| {
+            let low = t.to_lowercase();
+            match low.as_str() {
+                "qbr" => "quarterly business review".to_string(),
+                "intro" => "introductory".to_string(),
+                _ => SHORTHAND
+                    .iter()
+                    .find(|(s, _)| *s == low && *s != "w/")
+                    .map_or_else(|| t.to_string(), |(_, l)| l.to_string()),
+            }
+        })
+        .collect();
+    let c = expanded.join(" ");
+    let c = c.as_str();
+    let mut parts: Vec<&str> = Vec::new();
+    let tokens: Vec<&str> = c.split_whitespace().collect();
+    let mut k = 0;
+    while k < tokens.len() {
+        let t = tokens[k];
+        if matches!(t.to_lowercase().as_str(), "w/" | "with") {
+            // Skip the attendees: names, "+", "and", parenthesised roles.
+            k += 1;
+            while k < tokens.len() {
+                let n = tokens[k];
+                let name = n.starts_with(|c: char| c.is_uppercase())
+                    || matches!(n, "+" | "&" | "and")
+                    || n.starts_with('(')
+                    || n.ends_with(')');
+                if !name {
+                    break;
+                }
+                k += 1;
+            }
+            continue;
+        }
+        parts.push(t);
+        k += 1;
+    }
+    let phrase = parts.join(" ");
+    let low = phrase.to_lowercase();
+    if low.is_empty() {
+        return "your time".into();
+    }
+    let first = low.split_whitespace().next().unwrap_or("");
+    if matches!(first, "phone" | "call" | "tel" | "teams" | "zoom") && parts.len() <= 2 {
+        return "the call".into();
+    }
+    // A meal or a coffee needs no article; a meeting of any kind does.
+    let meal = matches!(
+        first,
+        "lunch" | "dinner" | "breakfast" | "coffee" | "drinks" | "your" | "our"
+    );
+    let first_word = phrase.split_whitespace().next().unwrap_or("");
+    let acronym = first_word.len() > 1 && first_word.chars().all(|c| !c.is_lowercase());
+    let lowered = if acronym {
+        phrase.clone()
+    } else {
+        phrase[..1].to_lowercase() + &phrase[1..]
+    };
+    if meal {
+        lowered
+    } else {
+        format!("the {lowered}")
+    }
+}
+
+/// Composes the email.
+pub fn compose(notes: Notes, letter: &Letter<'_>, today: NaiveDate) -> FollowUp {
+    let tier = letter.tier;
+    let formality = tier.map_or(Formality::Professional, |t| t.formality);
+    let formal = matches!(formality, Formality::Formal | Formality::Professional);
+    let uses = |p: &str| {
+        letter
+            .general
+            .use_phrases
+            .iter()
+            .chain(tier.into_iter().flat_map(|t| t.use_phrases.iter()))
+            .any(|u| u.eq_ignore_ascii_case(p))
+    };
+    let fill = |template: &str| {
+        template
+            .replace("{first_name}", &letter.first_name)
+            .replace("{last_name}", &letter.last_name)
+            .replace("{title}", "")
+    };
+    let greeting = tier.map_or_else(
+        || format!("Dear {},", letter.first_name),
+        |t| fill(&t.greeting),
+    );
+    let sign_off = tier.map_or_else(|| "Kind regards,".to_string(), |t| t.sign_off.clone());
+    let occasion = occasion(notes.context.as_deref(), notes.account.as_deref());
+
+    let mut body = String::new();
+    let _ = writeln!(body, "{greeting}\n");
+    let thanks = if formal {
+        "Thank you for"
+    } else {
+        "Thanks for"
+    };
+    let when = notes
+        .date
+        .filter(|d| (today - *d).num_days().abs() > 6)
+        .map(|d| format!(" on {}", dates::spell(d, today)))
+        .unwrap_or_default();
+    let _ = writeln!(body, "{thanks} {occasion}{when}.");
+    body.push_str(
+        "[[AM: one sentence only you can write for this relationship: what this conversation \
+         meant, or something from your history together]]\n\n",
+    );
+
+    let discussed: Vec<&Item> = notes
+        .items
+        .iter()
+        .filter(|i| i.role == Role::Discussed)
+        .collect();
+    let ours: Vec<&Item> = notes
+        .items
+        .iter()
+        .filter(|i| i.role == Role::Ours)
+        .collect();
+    let theirs: Vec<&Item> = notes
+        .items
+        .iter()
+        .filter(|i| i.role == Role::Theirs)
+        .collect();
+
+    if !discussed.is_empty() {
+        let header = if uses("here is where things stand") {
+            "Here is where things stand:"
+        } else if formal {
+            "To summarise what we discussed:"
+        } else {
+            "Here is what we covered:"
+        };
+        let _ = writeln!(body, "{header}");
+        for i in &discussed {
+            let _ = writeln!(body, "- {}", i.sentence);
+        }
+        body.push('\n');
+    }
+    if !ours.is_empty() || !theirs.is_empty() {
+        let header = if uses("as agreed") {
+            "As agreed, the next steps:"
+        } else {
+            "Next steps:"
+        };
+        let _ = writeln!(body, "{header}");
+        let mut steps: Vec<&Item> = ours.iter().chain(theirs.iter()).copied().collect();
+        // Dated steps first, soonest first; undated after, in the order of the notes.
+        steps.sort_by_key(|i| (i.date.is_none(), i.date, i.line));
+        for i in steps {
+            let _ = writeln!(body, "- {}", i.sentence);
+        }
+        body.push('\n');
+    }
+    if ours.iter().any(|i| i.date.is_some())
+        && uses("if this date moves, you will hear it from me first")
+    {
+        body.push_str("If any of these dates moves, you will hear it from me first.\n\n");
+    }
+    let _ = write!(
+        body,
+        "{sign_off}\n{}\n{}",
+        letter.from_name, letter.from_company
+    );
+
+    // The company's preferred wording.
+    for (from, to) in &letter.general.replace {
+        for span in find_phrase(&body, from).into_iter().rev() {
+            body.replace_range(span.start..span.end, to);
+        }
+    }
+    let subject_date = notes
+        .date
+        .map(|d| format!(" ({})", d.format("%-d %B")))
+        .unwrap_or_default();
+    let subject = match occasion.strip_prefix("the ") {
+        Some(o) => format!("Following up on our {o}{subject_date}"),
+        None => format!("Following up on {occasion}{subject_date}"),
+    };
+    FollowUp {
+        subject,
+        body: trim_to_length(body, tier.map(|t| t.max_words as usize)),
+        notes,
+    }
+}
+
+/// Drops the least informative discussed points until the email fits the tier's length.
+/// Informative: numbers, dates, names.
+fn trim_to_length(body: String, max_words: Option<usize>) -> String {
+    let Some(max) = max_words else { return body };
+    let mut lines: Vec<String> = body.lines().map(str::to_string).collect();
+    let count = |ls: &[String]| ls.iter().map(|l| words(l).len()).sum::<usize>();
+    while count(&lines) > max {
+        let score = |l: &str| {
+            words(l)
+                .iter()
+                .filter(|w| {
+                    let t = w.of(l);
+                    t.chars().any(|c| c.is_ascii_digit()) || t.starts_with(char::is_uppercase)
+                })
+                .count()
+        };
+        // Only discussed bullets (before "Next steps") may go.
+        let steps_at = lines
+            .iter()
+            .position(|l| l.contains("next steps") || l.starts_with("Next steps"))
+            .unwrap_or(lines.len());
+        let Some((k, _)) = lines[..steps_at]
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with("- "))
+            .min_by_key(|(_, l)| score(l))
+        else {
+            break;
+        };
+        lines.remove(k);
+    }
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn general() -> GeneralStyle {
+        GeneralStyle {
+            use_phrases: vec![
+                "as agreed".into(),
+                "if this date moves, you will hear it from me first".into(),
+            ],
+            avoid: vec![],
+            replace: [("backorder".to_string(), "back-order".to_string())].into(),
+        }
+    }
+
+    fn tier(formality: Formality) -> TierStyle {
+        TierStyle {
+            tier: "key".into(),
+            tone: "warm".into(),
+            formality,
+            greeting: "Hi {first_name},".into(),
+            sign_off: "Best regards,".into(),
+            vocabulary: vec![],
+            use_phrases: vec![],
+            avoid: vec![],
+            max_words: 220,
+            personal_sentence_required: false,
+        }
+    }
+
+    fn draft(notes: &str, first: &str, formality: Formality) -> FollowUp {
+        let g = general();
+        let t = tier(formality);
+        let competitors = vec!["Kellerman Valve Co.".to_string()];
+        let letter = Letter {
+            first_name: first.into(),
+            last_name: String::new(),
+            from_name: "Dana Reyes".into(),
+            from_company: "Brightwater Industrial Supply".into(),
+            general: &g,
+            tier: Some(&t),
+            competitors: &competitors,
+        };
+        let today = NaiveDate::from_ymd_opt(2025, 8, 11).unwrap();
+        let parsed = parse(notes, today, &letter);
+        compose(parsed, &letter, today)
+    }
+
+    const NEGOTIATION: &str = "Meeting notes: Embery Pulp\n2025-08-10\n\n\
+        Negotiation w/ Connor + Connor (purchasing)\n\
+        - they want 10% off, I offered 5% w/ 2yr service agmt\n\
+        - payment: asked net 90, landed net 60\n\
+        - warranty 18 mo from startup - NEED MFR CONFIRMATION\n\
+        - Kellerman Valve Co. ~7% lower but no piping change in their scope\n\
+        - I'll send rev 4 by Thurs\n\
+        - PO target August 18th\n";
+
+    #[test]
+    fn notes_become_roles_and_internal_lines_stay_out() {
+        let f = draft(NEGOTIATION, "Connor", Formality::Warm);
+        let roles: Vec<Role> = f.notes.items.iter().map(|i| i.role).collect();
+        assert_eq!(
+            roles,
+            [
+                Role::Discussed,
+                Role::Discussed,
+                Role::Internal,
+                Role::Internal,
+                Role::Ours,
+                Role::Discussed
+            ]
+        );
+        assert!(!f.body.contains("Kellerman"), "{}", f.body);
+        assert!(!f.body.contains("NEED"), "{}", f.body);
+        assert!(!f.body.contains("7%"), "{}", f.body);
+        // Re-voiced and dated: "rev 4 by Thurs" against the meeting on Sunday 10 August.
+        assert!(
+            f.body
+                .contains("- I'll send revision 4 by Thursday 14 August."),
+            "{}",
+            f.body
+        );
+        assert!(f.body.contains("You want 10% off"), "{}", f.body);
+        assert!(f.body.contains("two-year service agreement"), "{}", f.body);
+        assert!(
+            f.body
+                .starts_with("Hi Connor,\n\nThanks for the negotiation"),
+            "{}",
+            f.body
+        );
+        assert!(f.body.contains("[[AM: "));
+        assert!(
+            f.body
+                .ends_with("Best regards,\nDana Reyes\nBrightwater Industrial Supply")
+        );
+        assert!(
+            f.body
+                .contains("If any of these dates moves, you will hear it from me first.")
+        );
+    }
+
+    #[test]
+    fn the_recipient_becomes_you_and_their_commitments_are_next_steps() {
+        let notes = "Meeting notes: Glenharrow Utilities\n2026-03-07\n\n\
+            Lunch w/ Mateo near the Milwaukee plant\n\
+            - line 4 coming, construction starts spring\n\
+            - outside EPC doing the engineering, Mateo will intro me\n\
+            - wants same pumps/valves as lines 1-3 for spares commonality\n\
+            - follow up next Tues\n";
+        let f = draft(notes, "Mateo", Formality::Professional);
+        assert!(
+            f.body
+                .contains("Thank you for lunch near the Milwaukee plant"),
+            "{}",
+            f.body
+        );
+        assert!(f.body.contains("- Line 4 is coming"), "{}", f.body);
+        assert!(f.body.contains("you will introduce me"), "{}", f.body);
+        assert!(
+            f.body.contains("- You want same pumps/valves"),
+            "{}",
+            f.body
+        );
+        assert!(
+            f.body.contains("- I will follow up on Tuesday 10 March"),
+            "{}",
+            f.body
+        );
+        assert_eq!(
+            f.subject,
+            "Following up on lunch near the Milwaukee plant (7 March)"
+        );
+    }
+
+    #[test]
+    fn subjectless_deliverables_get_a_subject_and_a_deadline() {
+        let notes = "Call w/ Naveen\n- budget approved but finance cut ~12%\n- revised quote EOW\n\
+                     - Naveen to get sign-off from the plant manager";
+        let f = draft(notes, "Naveen", Formality::Warm);
+        assert!(
+            f.body
+                .contains("- I will send the revised quote by Friday 15 August."),
+            "{}",
+            f.body
+        );
+        assert!(
+            f.body
+                .contains("- You will get sign-off from the plant manager."),
+            "{}",
+            f.body
+        );
+        assert!(f.body.contains("finance cut about 12%"), "{}", f.body);
+    }
+
+    #[test]
+    fn long_notes_are_trimmed_to_the_tier_length_keeping_the_next_steps() {
+        let mut notes = String::from("Call w/ Ana\n");
+        for k in 0..40 {
+            notes.push_str(&format!(
+                "- the line {k} discussion went over the usual ground\n"
+            ));
+        }
+        notes.push_str("- I'll send the drawings by Friday\n");
+        let f = draft(&notes, "Ana", Formality::Warm);
+        assert!(words(&f.body).len() <= 220, "{}", words(&f.body).len());
+        assert!(f.body.contains("I'll send the drawings by Friday"));
+    }
+}
