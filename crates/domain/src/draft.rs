@@ -334,8 +334,7 @@ impl fmt::Display for Refusal {
             Refusal::NoReviewer => f.write_str("a reviewer must be named"),
             Refusal::OpenPassages { passages } => write!(
                 f,
-                "{} passage(s) marked for the account manager are still unwritten (protection \
-                 rule 3): {}",
+                "{} passage(s) marked for the account manager are still unwritten: {}",
                 passages.len(),
                 passages
                     .iter()
