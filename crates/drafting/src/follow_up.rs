@@ -301,8 +301,10 @@ fn understand(line: usize, raw: &str, meeting: NaiveDate, letter: &Letter<'_>) -
 /// Decides what a line is.
 fn classify(raw: &str, letter: &Letter<'_>, meeting: NaiveDate) -> (Role, String) {
     let lw = lower_words(raw);
-    let lower = raw.to_lowercase();
-    // Internal: shouting notes to self, competitor intelligence, explicit markers.
+    let lower = raw.to_lowercase().replace('’', "'");
+    // Internal: notes to self in capitals ("NEED MFR CONFIRMATION", "TODO"), competitor
+    // intelligence, explicit markers. One acronym ("ASAP", "ANSI") is not shouting.
+    const SELF_NOTES: &[&str] = &["NEED", "TODO", "CHECK", "NB", "FYI", "INTERNAL", "URGENT"];
     let shouting: Vec<&str> = raw
         .split_whitespace()
         .filter(|w| {
@@ -310,7 +312,10 @@ fn classify(raw: &str, letter: &Letter<'_>, meeting: NaiveDate) -> (Role, String
             letters.len() >= 4 && letters.chars().all(|c| c.is_uppercase())
         })
         .collect();
-    if !shouting.is_empty() {
+    let self_note = raw
+        .split_whitespace()
+        .any(|w| SELF_NOTES.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())));
+    if shouting.len() >= 2 || self_note {
         return (
             Role::Internal,
             format!("a note to self in capitals ({})", shouting.join(" ")),
@@ -327,13 +332,24 @@ fn classify(raw: &str, letter: &Letter<'_>, meeting: NaiveDate) -> (Role, String
         "our cost",
         "between us",
         "off the record",
+        "confidential",
+        "walk-away",
+        "walk away",
+        "our floor",
+        "margin",
     ] {
-        if lower.contains(marker) {
+        if !find_phrase(&lower, marker).is_empty() {
             return (Role::Internal, format!("marked \"{marker}\""));
         }
     }
     for c in letter.competitors {
-        if !find_phrase(raw, c).is_empty() {
+        // "Kellerman" for "Kellerman Valve Co.": the distinctive first word is enough.
+        let short = c
+            .split_whitespace()
+            .next()
+            .filter(|w| w.chars().count() >= 5);
+        if !find_phrase(raw, c).is_empty() || short.is_some_and(|w| !find_phrase(raw, w).is_empty())
+        {
             return (Role::Internal, format!("names the competitor {c}"));
         }
     }
@@ -489,6 +505,8 @@ fn revoice(raw: &str, role: Role, meeting: NaiveDate, letter: &Letter<'_>) -> St
     }
     let lw = lower_words(&s);
     let first = lw.first().cloned().unwrap_or_default();
+    // Where the first word ends in `s` (not `first.len()`: a line may open with a symbol).
+    let after_first = words(&s).first().map_or(0, |w| w.end);
     // Give subjectless lines a subject.
     let third_person_verb = lw.len() > 1
         && matches!(
@@ -554,11 +572,11 @@ fn revoice(raw: &str, role: Role, meeting: NaiveDate, letter: &Letter<'_>) -> St
             } else {
                 first.as_str()
             };
-            format!("you {verb}{}", &s[first.len()..])
+            format!("you {verb}{}", &s[after_first..])
         }
         Role::Discussed if we_did => format!("we {s}"),
         Role::Discussed if also_verb => {
-            let rest = &s[first.len()..].trim_start();
+            let rest = &s[after_first..].trim_start();
             let verb = rest.split_whitespace().next().unwrap_or("");
             let base = verb.strip_suffix('s').unwrap_or(verb);
             format!("you also {base}{}", &rest[verb.len()..])
@@ -696,7 +714,10 @@ fn occasion(context: Option<&str>, account: Option<&str>) -> String {
     let lowered = if acronym {
         phrase.clone()
     } else {
-        phrase[..1].to_lowercase() + &phrase[1..]
+        let mut cs = phrase.chars();
+        cs.next()
+            .map(|c| c.to_lowercase().collect::<String>() + cs.as_str())
+            .unwrap_or_default()
     };
     if meal {
         lowered
@@ -1012,6 +1033,18 @@ mod tests {
             f.body
         );
         assert!(f.body.contains("finance cut about 12%"), "{}", f.body);
+    }
+
+    #[test]
+    fn odd_lines_neither_panic_nor_leak() {
+        let notes = "Évora site visit w/ Ana\n- ⚠️ wants net 90\n- don’t mention the price rise to Ana\n\
+                     - Kellerman ~7% lower\n- send revised quote ASAP\n- pump internals worn";
+        let f = draft(notes, "Ana", Formality::Warm);
+        assert!(!f.body.contains("price rise"), "{}", f.body);
+        assert!(!f.body.contains("Kellerman"), "{}", f.body);
+        assert!(f.body.contains("revised quote"), "{}", f.body);
+        assert!(f.body.contains("internals worn"), "{}", f.body);
+        assert!(f.body.contains("site visit"), "{}", f.body);
     }
 
     #[test]

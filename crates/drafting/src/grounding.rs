@@ -453,7 +453,8 @@ fn number(t: &str) -> Option<Value> {
 
 /// Spans of first-person promises: from the promise word to the end of its clause.
 fn commitments(text: &str) -> Vec<(usize, usize)> {
-    let lower = text.to_lowercase();
+    // ASCII lowering keeps byte offsets, so spans slice the original text.
+    let lower = text.to_ascii_lowercase();
     let mut out = Vec::new();
     for cue in [
         "i will ",

@@ -116,13 +116,9 @@ pub fn find_phrase(text: &str, phrase: &str) -> Vec<Span> {
     if phrase.is_empty() {
         return Vec::new();
     }
-    let hay = text.to_lowercase();
-    let needle = phrase.to_lowercase();
-    // Lowercasing can change byte lengths outside ASCII; fall back to no match rather than
-    // report a wrong span.
-    if hay.len() != text.len() {
-        return Vec::new();
-    }
+    // ASCII lowering keeps byte offsets; the phrase lists are English.
+    let hay = text.to_ascii_lowercase();
+    let needle = phrase.to_ascii_lowercase();
     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
     let first_is_word = word(needle.chars().next());
     let last_is_word = word(needle.chars().next_back());

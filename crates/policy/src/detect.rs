@@ -67,7 +67,7 @@ static AT_RISK: LazyLock<Vec<Cue>> = LazyLock::new(|| {
     cues(&[
         // Evaluating alternatives.
         (
-            "(other|another|alternative|second|new) ~1 (supplier*|vendor*|distributor*|source|sources|provider*|contractor*|broker*|dealer*|printer*|stockholder*|insurer*|integrator*|mill*|msp*)",
+            "(other|another|alternative|second|new) ~1 (supplier*|vendor*|distributor*|source|sources|provider*|contractor*|broker*|dealer*|printer*|stockholder*|insurer*|integrator*|mill|mills|msp|msps)",
             1.0,
             "looking at other suppliers",
         ),

@@ -220,8 +220,9 @@ async fn follow_up_email(
         extra: serde_json::json!({
             "workflow": "follow-up",
             "minutes_saved": minutes,
-            "untraced": untraced.iter().map(|c| &c.text).collect::<Vec<_>>(),
-            "left_out": excluded.iter().map(|i| serde_json::json!({"line": i.line, "why": i.why})).collect::<Vec<_>>(),
+            // Counts and line numbers only: the texts stay out of the append-only trail.
+            "untraced": untraced.len(),
+            "left_out_lines": excluded.iter().map(|i| i.line).collect::<Vec<_>>(),
         }),
     };
     let (pending, verdict) = match store_submission(ctx, submission).await? {
