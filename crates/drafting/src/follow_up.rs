@@ -192,6 +192,12 @@ const DELIVERABLES: &[&str] = &[
     "notes",
 ];
 
+/// The account a "Meeting notes: NAME" (or "Call notes: NAME") line names.
+pub fn account_line(line: &str) -> Option<&str> {
+    let (head, rest) = line.split_once(':')?;
+    head.to_lowercase().contains("notes").then(|| rest.trim())
+}
+
 /// Parses call notes. `fallback_date` is used when the notes carry no date line.
 pub fn parse(notes: &str, fallback_date: NaiveDate, letter: &Letter<'_>) -> Notes {
     let mut account = None;
@@ -208,12 +214,11 @@ pub fn parse(notes: &str, fallback_date: NaiveDate, letter: &Letter<'_>) -> Note
             bullets.push((i + 1, b.to_string()));
             continue;
         }
-        if let Some((head, rest)) = t.split_once(':')
-            && bullets.is_empty()
+        if bullets.is_empty()
             && account.is_none()
-            && head.to_lowercase().contains("notes")
+            && let Some(name) = account_line(t)
         {
-            account = Some(rest.trim().to_string());
+            account = Some(name.to_string());
             continue;
         }
         if date.is_none()
@@ -710,7 +715,7 @@ fn occasion(context: Option<&str>, account: Option<&str>) -> String {
         "lunch" | "dinner" | "breakfast" | "coffee" | "drinks" | "your" | "our"
     );
     let first_word = phrase.split_whitespace().next().unwrap_or("");
-    let acronym = first_word.len() > 1 && first_word.chars().all(|c| !c.is_lowercase());
+    let acronym = first.len() > 1 && first_word.chars().all(|c| !c.is_lowercase());
     let lowered = if acronym {
         phrase.clone()
     } else {

@@ -2,14 +2,13 @@
 //! the built-in engine, checks the draft's grounding against its inputs and lands it in the
 //! approval inbox.
 
-use anyhow::Context as _;
 use roomwork_domain::{Account, Contact};
 use roomwork_drafting::{follow_up, grounding};
 use roomwork_store::{AuditEntry, Store};
 
-use super::inbox::{Submission, refused_by_policy, store_submission};
+use super::inbox::{Submission, refuse, store_submission};
 use super::policy::{account_state, find_account, load_matrix};
-use super::{Context, sha256};
+use super::{Context, read_file, sha256};
 use crate::args::{DraftArgs, DraftCommand};
 use crate::exit::InvalidInput;
 use crate::output::{self, say};
@@ -25,8 +24,7 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
             by,
             today,
         } => {
-            let text = std::fs::read_to_string(&notes)
-                .with_context(|| format!("cannot read {}", notes.display()))?;
+            let text = read_file(&notes)?;
             if text.trim().is_empty() {
                 return Err(InvalidInput(format!("{} is empty", notes.display())).into());
             }
@@ -54,14 +52,9 @@ async fn account_of(
     if let Some(key) = given {
         return find_account(store, key).await;
     }
-    let header = notes.lines().find_map(|l| {
-        let (head, rest) = l.split_once(':')?;
-        head.to_lowercase()
-            .contains("notes")
-            .then(|| rest.trim().to_string())
-    });
+    let header = notes.lines().find_map(follow_up::account_line);
     match header {
-        Some(name) => find_account(store, &name).await.map_err(|_| {
+        Some(name) => find_account(store, name).await.map_err(|_| {
             InvalidInput(format!(
                 "the notes are about {name:?}, which is not an account: give --account"
             ))
@@ -154,10 +147,7 @@ async fn follow_up_email(
                         }),
                     ))
                     .await?;
-                if ctx.json {
-                    output::json(&verdict)?;
-                }
-                return Err(refused_by_policy(&verdict));
+                return refuse(ctx, &verdict);
             }
             let (to, _) = recipient_of(store, &account, to, notes).await?;
             Ok((account, to))
@@ -227,12 +217,7 @@ async fn follow_up_email(
     };
     let (pending, verdict) = match store_submission(ctx, submission).await? {
         Ok(ok) => ok,
-        Err(verdict) => {
-            if ctx.json {
-                output::json(&verdict)?;
-            }
-            return Err(refused_by_policy(&verdict));
-        }
+        Err(verdict) => return refuse(ctx, &verdict),
     };
     let d = pending.draft();
     if ctx.json {

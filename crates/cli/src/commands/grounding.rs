@@ -1,9 +1,8 @@
 //! `roomwork grounding`: trace a draft's claims to its inputs, and measure how well that works.
 
-use anyhow::Context as _;
 use roomwork_drafting::grounding;
 
-use super::Context;
+use super::{Context, read_file};
 use crate::args::{GroundingArgs, GroundingCommand};
 use crate::exit::InvalidInput;
 use crate::output::{self, say};
@@ -15,11 +14,11 @@ pub fn run(ctx: &Context, args: GroundingArgs) -> anyhow::Result<()> {
             inputs,
             today,
         } => {
-            let read = |p: &std::path::Path| {
-                std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
-            };
-            let text = read(&draft)?;
-            let inputs: Vec<String> = inputs.iter().map(|p| read(p)).collect::<Result<_, _>>()?;
+            let text = read_file(&draft)?;
+            let inputs: Vec<String> = inputs
+                .iter()
+                .map(|p| read_file(p))
+                .collect::<Result<_, _>>()?;
             let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
             let today = today.unwrap_or_else(|| chrono::Utc::now().date_naive());
             let report = grounding::check(&text, &refs, today);
@@ -48,8 +47,7 @@ pub fn run(ctx: &Context, args: GroundingArgs) -> anyhow::Result<()> {
             Ok(())
         }
         GroundingCommand::Eval { file, today } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
+            let text = read_file(&file)?;
             let items = text
                 .lines()
                 .enumerate()

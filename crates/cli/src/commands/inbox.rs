@@ -92,7 +92,7 @@ fn read_text(path: &Path) -> anyhow::Result<String> {
     if path.as_os_str() == "-" {
         std::io::read_to_string(std::io::stdin()).context("reading standard input")
     } else {
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+        super::read_file(path)
     }
 }
 
@@ -428,17 +428,16 @@ async fn submit(ctx: &Context, s: Submission) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Err(verdict) => {
-            if ctx.json {
-                output::json(&verdict)?;
-            }
-            Err(refused_by_policy(&verdict))
-        }
+        Err(verdict) => refuse(ctx, &verdict),
     }
 }
 
-/// The refusal of a request the policy protects, with the rules and their evidence.
-pub(super) fn refused_by_policy(verdict: &roomwork_policy::Verdict) -> anyhow::Error {
+/// Refuses a request the policy protects: the verdict as JSON under `--json`, and an error
+/// (exit 5) with the rules and their evidence.
+pub(super) fn refuse<T>(ctx: &Context, verdict: &roomwork_policy::Verdict) -> anyhow::Result<T> {
+    if ctx.json {
+        output::json(verdict)?;
+    }
     let mut why = verdict.reason.clone();
     for f in &verdict.findings {
         why.push_str(&format!("\n  {}", f.title));
@@ -451,10 +450,10 @@ pub(super) fn refused_by_policy(verdict: &roomwork_policy::Verdict) -> anyhow::E
             "\nWrite it yourself; `roomwork review FILE --account A` will go over your text.",
         );
     }
-    Refused(format!(
+    Err(Refused(format!(
         "the policy does not allow an AI draft here, so it was not stored: {why}"
     ))
-    .into()
+    .into())
 }
 
 /// What happened to a submission: stored as pending, or refused by the policy (audited).

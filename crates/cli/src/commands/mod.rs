@@ -113,3 +113,8 @@ pub fn sha256(text: &str) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// A text file, or an error that names it.
+pub fn read_file(path: &std::path::Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}

@@ -1,29 +1,25 @@
 //! `roomwork review`: AI as sparring partner on text the account manager wrote.
 
-use anyhow::Context as _;
 use roomwork_domain::Tier;
 use roomwork_drafting::review;
 use roomwork_policy::Category;
 use roomwork_store::AuditEntry;
 
 use super::policy::{find_account, load_matrix};
-use super::{Context, sha256};
+use super::{Context, read_file, sha256};
 use crate::args::ReviewArgs;
 use crate::exit::{InvalidInput, Refused};
 use crate::output::{self, say};
 
 pub async fn run(ctx: &Context, args: ReviewArgs) -> anyhow::Result<()> {
-    let read = |p: &std::path::Path| {
-        std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
-    };
-    let text = read(&args.text)?;
+    let text = read_file(&args.text)?;
     if text.trim().is_empty() {
         return Err(InvalidInput(format!("{} is empty", args.text.display())).into());
     }
     let notes: Vec<String> = args
         .notes
         .iter()
-        .map(|p| read(p))
+        .map(|p| read_file(p))
         .collect::<Result<_, _>>()?;
     let today = args
         .today
