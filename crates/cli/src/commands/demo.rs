@@ -327,7 +327,9 @@ fn print(r: &DemoReport, ctx: &Context) {
         say!(
             "  roomwork {dd} policy decide --kind follow-up-email --text {d}/note-01.txt --account NAME"
         );
+        say!("  roomwork {dd} draft follow-up --notes {d}/note-04.txt --by YOU");
     }
+    say!("  roomwork {dd} review YOUR-EMAIL.txt --account NAME");
     say!(
         "  roomwork {dd} inbox submit --kind follow-up-email --subject S --text DRAFT.txt --account NAME --by YOU"
     );
