@@ -849,6 +849,38 @@ fn review_critiques_the_persons_text_and_refuses_human_only_tasks() {
     );
     assert_eq!(out.status.code(), Some(5));
     assert!(String::from_utf8_lossy(&out.stderr).contains("human only"));
+    // ... and the refusal is a policy verdict, so it is on the record.
+    assert_eq!(
+        query(
+            d,
+            "SELECT action || ':' || json_extract(detail, '$.verdict.task') FROM audit_log \
+             ORDER BY seq DESC LIMIT 1"
+        ),
+        "review.refused:relationship-recovery"
+    );
+    // Without --kind the protection rules still run: a trust-repair reply (a repeat failure
+    // after an assurance) is person-authored with no AI assistance, not even a review.
+    let repair = d.join("repair.txt");
+    std::fs::write(
+        &repair,
+        "Ana, this is the third time the seals have failed since I promised you in June \
+         that the new supplier had fixed it. I gave you my word and it did not hold.",
+    )
+    .unwrap();
+    let out = roomwork(d, &["review", repair.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(5), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Rule 2"),
+        "{out:?}"
+    );
+    assert_eq!(
+        query(
+            d,
+            "SELECT action || ':' || json_extract(detail, '$.verdict.task') FROM audit_log \
+             ORDER BY seq DESC LIMIT 1"
+        ),
+        "review.refused:account-update"
+    );
 }
 
 #[test]

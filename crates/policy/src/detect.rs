@@ -114,7 +114,7 @@ static AT_RISK: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             "reconsidering suppliers",
         ),
         (
-            "(trial*|trialing|trialling|testing|piloting|tried) ~4 (@|from @)",
+            "(trial*|trialing|trialling|testing|piloting|tried out|trying out) ~4 (@|from @)",
             0.6,
             "trialling a named alternative",
         ),
@@ -405,7 +405,7 @@ static JUDGEMENT: LazyLock<Vec<Cue>> = LazyLock::new(|| {
         ),
         // The account manager names the angle that wins it: the judgement is theirs.
         (
-            "(angle|hook|differentiator|difference|usp|edge|that is the pitch|the pitch is|what wins|how we (win|beat)|only way|nobody else|no one else|none of the others|others will not|bespoke|unusual|my idea|the idea|idea is|position us|positioning|put us ahead|framing|frame it|lead with|build (it|the proposal|the narrative|the pitch) around|written so|write it so|speak to (her|him|them)|make it personal)",
+            "(angle|the hook|our hook|hook is|differentiator|real difference|key difference|the difference is|make the difference|makes the difference|what sets us apart|sets us apart|usp|our edge|edge over|the edge is|that is the pitch|the pitch is|what wins|how we (win|beat)|only way|nobody else|no one else|none of the others|others will not|bespoke|unusual|my idea|the idea|idea is|position us|positioning|put us ahead|framing|frame it|lead with|build (it|the proposal|the narrative|the pitch) around|written so|write it so|speak to (her|him|them)|make it personal)",
             0.6,
             "the angle the account manager chose",
         ),
@@ -587,6 +587,15 @@ static OFFICIAL_DOCUMENT: LazyLock<Vec<Cue>> = LazyLock::new(|| {
     ])
 });
 
+/// Cues that state how the customer feels: under "if" or "unless" ("if they are not happy
+/// with the sample we re-run it") they are a hypothesis, not a fact. Threats stay cues when
+/// conditional ("if it is late again they will move the business"): that is how threats are
+/// made.
+const MOODS: &[&str] = &[
+    "the customer is very dissatisfied",
+    "the customer is unhappy",
+];
+
 fn score(text: &Text<'_>, list: &[Cue], kind: &'static str) -> (f32, Vec<Evidence>) {
     let mut total = 0.0;
     let mut evidence: Vec<Evidence> = Vec::new();
@@ -597,6 +606,7 @@ fn score(text: &Text<'_>, list: &[Cue], kind: &'static str) -> (f32, Vec<Evidenc
             .find_all(text)
             .into_iter()
             .filter(|h| !Pattern::negated(text, *h))
+            .filter(|h| !(MOODS.contains(&cue.what) && Pattern::conditional(text, *h)))
             .collect();
         if let Some(h) = hits.first() {
             // One cue counts once; the same "what" from two cues counts once too.

@@ -369,6 +369,18 @@ impl Pattern {
         hits
     }
 
+    /// Whether a hit sits in a conditional: "if", "unless", "in case" or "whether" earlier in
+    /// the same clause, at most six words before it ("if they are not happy with ...").
+    pub fn conditional(text: &Text<'_>, hit: Hit) -> bool {
+        let clause = text.tokens[hit.start].clause;
+        (hit.start.saturating_sub(6)..hit.start).any(|j| {
+            let t = &text.tokens[j];
+            t.clause == clause
+                && (matches!(t.word.as_str(), "if" | "unless" | "whether")
+                    || (t.word == "in" && text.tokens.get(j + 1).is_some_and(|n| n.word == "case")))
+        })
+    }
+
     /// Whether a hit is negated: a negator among the three words before it in the same clause
     /// ("no longer evaluating", "not unhappy", "never had a complaint").
     pub fn negated(text: &Text<'_>, hit: Hit) -> bool {
@@ -425,5 +437,16 @@ mod tests {
         let t = Text::new("Not a problem, they are evaluating other suppliers");
         let hit = p.find_all(&t)[0];
         assert!(!Pattern::negated(&t, hit));
+    }
+
+    #[test]
+    fn conditionals_are_scoped_to_the_clause() {
+        let p = Pattern::new("not happy");
+        let t = Text::new("If they are not happy with the sample we re-run it");
+        assert!(Pattern::conditional(&t, p.find_all(&t)[0]));
+        let t = Text::new("They are not happy, if I am honest");
+        assert!(!Pattern::conditional(&t, p.find_all(&t)[0]));
+        let t = Text::new("In case they are not happy, call me");
+        assert!(Pattern::conditional(&t, p.find_all(&t)[0]));
     }
 }

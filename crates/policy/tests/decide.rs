@@ -250,3 +250,34 @@ fn a_competitor_from_the_foundation_quoting_counts_as_evaluating_alternatives() 
             .any(|f| f.rule == Rule::AtRisk)
     );
 }
+
+#[test]
+fn hypotheses_calls_and_price_differences_are_not_protection_cues() {
+    // A mood under "if" is a hypothesis, not dissatisfaction.
+    let v = verdict(
+        "follow-up-email",
+        "Thanks for the trial order. If they are not happy with the sample batch we re-run it at no charge.",
+        None,
+    );
+    assert!(v.findings.is_empty(), "{:#?}", v.findings);
+    // "Tried" a named person is a phone call, not trialling a named alternative.
+    let v = verdict(
+        "routine-check-in",
+        "Tried calling Maria at Hendricks twice this week; send her the updated price list.",
+        None,
+    );
+    assert!(v.findings.is_empty() && v.near_misses.is_empty(), "{v:#?}");
+    // A price difference and edge banding are not the account manager's chosen angle.
+    let v = verdict(
+        "quotation-narrative",
+        "Re-quote for the annual re-order: the price difference against last year is 3%, edge banding unchanged.",
+        None,
+    );
+    assert!(
+        !v.findings
+            .iter()
+            .chain(&v.near_misses)
+            .any(|f| f.rule == Rule::StrategicJudgement),
+        "{v:#?}"
+    );
+}

@@ -432,12 +432,8 @@ async fn submit(ctx: &Context, s: Submission) -> anyhow::Result<()> {
     }
 }
 
-/// Refuses a request the policy protects: the verdict as JSON under `--json`, and an error
-/// (exit 5) with the rules and their evidence.
-pub(super) fn refuse<T>(ctx: &Context, verdict: &roomwork_policy::Verdict) -> anyhow::Result<T> {
-    if ctx.json {
-        output::json(verdict)?;
-    }
+/// A verdict's reason with its rules and their evidence, one quote a line.
+pub(super) fn explain(verdict: &roomwork_policy::Verdict) -> String {
     let mut why = verdict.reason.clone();
     for f in &verdict.findings {
         why.push_str(&format!("\n  {}", f.title));
@@ -445,6 +441,16 @@ pub(super) fn refuse<T>(ctx: &Context, verdict: &roomwork_policy::Verdict) -> an
             why.push_str(&format!("\n    - {}: \"{}\"", e.what, e.quote));
         }
     }
+    why
+}
+
+/// Refuses a request the policy protects: the verdict as JSON under `--json`, and an error
+/// (exit 5) with the rules and their evidence.
+pub(super) fn refuse<T>(ctx: &Context, verdict: &roomwork_policy::Verdict) -> anyhow::Result<T> {
+    if ctx.json {
+        output::json(verdict)?;
+    }
+    let mut why = explain(verdict);
     if verdict.outcome == roomwork_policy::Outcome::ReviewOnly {
         why.push_str(
             "\nWrite it yourself; `roomwork review FILE --account A` will go over your text.",

@@ -2,14 +2,17 @@
 
 use roomwork_domain::Tier;
 use roomwork_drafting::review;
-use roomwork_policy::Category;
+use roomwork_policy::{Outcome, Request, decide};
 use roomwork_store::AuditEntry;
 
-use super::policy::{find_account, load_matrix};
+use super::policy::{account_state, find_account, load_matrix};
 use super::{Context, read_file, sha256};
 use crate::args::ReviewArgs;
 use crate::exit::{InvalidInput, Refused};
 use crate::output::{self, say};
+
+/// The task a review is read as when `--kind` is not given: a letter to a customer.
+const DEFAULT_KIND: &str = "account-update";
 
 pub async fn run(ctx: &Context, args: ReviewArgs) -> anyhow::Result<()> {
     let text = read_file(&args.text)?;
@@ -25,37 +28,60 @@ pub async fn run(ctx: &Context, args: ReviewArgs) -> anyhow::Result<()> {
         .today
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
 
-    // Human-only tasks get no AI at all, not even a review.
-    if let Some(kind) = &args.kind {
-        let matrix = load_matrix(ctx)?;
-        let entry = matrix.get(kind).ok_or_else(|| {
-            InvalidInput(format!(
-                "unknown task {kind:?}: see `roomwork policy matrix` for the tasks"
-            ))
-        })?;
-        if entry.category == Category::HumanOnly {
-            return Err(Refused(format!(
-                "{kind} is human only in the responsibility matrix: no AI assistance, not even a review"
-            ))
-            .into());
-        }
+    // The policy runs on every review, with or without --kind: a human-only task, or text
+    // the protection rules keep person-authored without AI assistance (rule 2), gets no AI
+    // at all, not even a review, and the verdict is on the record either way.
+    let kind = args.kind.as_deref().unwrap_or(DEFAULT_KIND);
+    let matrix = load_matrix(ctx)?;
+    if matrix.get(kind).is_none() {
+        return Err(InvalidInput(format!(
+            "unknown task {kind:?}: see `roomwork policy matrix` for the tasks"
+        ))
+        .into());
     }
-
     let foundation = ctx.foundation()?;
     let communication = foundation.communication.clone().unwrap_or_default();
-    let (review, subject) = ctx
+    let competitors = foundation.competitors().to_vec();
+    let outcome = ctx
         .with_store(async |store| {
-            let (tier, subject) = match (&args.account, &args.tier) {
+            let (tier, subject, state) = match (&args.account, &args.tier) {
                 (Some(key), _) => {
                     let a = find_account(store, key).await?;
-                    (a.tier.clone(), a.name)
+                    let state = account_state(store, &a, &foundation).await?;
+                    (a.tier.clone(), a.name, Some(state))
                 }
                 (None, Some(t)) => (
                     Some(Tier::parse(t).map_err(|e| InvalidInput(format!("--tier: {e}")))?),
                     String::new(),
+                    None,
                 ),
-                (None, None) => (None, String::new()),
+                (None, None) => (None, String::new(), None),
             };
+            let policy_text = std::iter::once(text.as_str())
+                .chain(notes.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            let mut request = Request::new(kind, &policy_text);
+            if let Some(s) = &state {
+                request = request.for_account(s);
+            }
+            let verdict = decide(&matrix, &request, &competitors)
+                .map_err(|e| InvalidInput(e.to_string()))?;
+            if verdict.outcome == Outcome::HumanOnly {
+                store
+                    .audit_append(&AuditEntry::new(
+                        &args.by,
+                        "review.refused",
+                        subject,
+                        serde_json::json!({
+                            "kind": kind,
+                            "verdict": verdict,
+                            "text_sha256": sha256(&text),
+                        }),
+                    ))
+                    .await?;
+                return Ok(Err(verdict));
+            }
             let style = match &tier {
                 Some(t) => Some(foundation.style_for(t).ok_or_else(|| {
                     InvalidInput(format!(
@@ -74,7 +100,9 @@ pub async fn run(ctx: &Context, args: ReviewArgs) -> anyhow::Result<()> {
                     subject.clone(),
                     serde_json::json!({
                         "engine": "built-in",
-                        "kind": args.kind,
+                        "kind": kind,
+                        "kind_given": args.kind.is_some(),
+                        "verdict": verdict,
                         "tier": review.tier,
                         "text_sha256": sha256(&text),
                         "notes_sha256": notes.iter().map(|n| sha256(n)).collect::<Vec<_>>(),
@@ -82,9 +110,22 @@ pub async fn run(ctx: &Context, args: ReviewArgs) -> anyhow::Result<()> {
                     }),
                 ))
                 .await?;
-            Ok((review, subject))
+            Ok(Ok((review, subject, verdict)))
         })
         .await?;
+    let (review, subject, verdict) = match outcome {
+        Ok(done) => done,
+        Err(verdict) => {
+            if ctx.json {
+                output::json(&verdict)?;
+            }
+            return Err(Refused(format!(
+                "no AI assistance here, not even a review (the refusal is in the audit trail): {}",
+                super::inbox::explain(&verdict)
+            ))
+            .into());
+        }
+    };
 
     if ctx.json {
         return output::json(&review);
@@ -100,6 +141,12 @@ pub async fn run(ctx: &Context, args: ReviewArgs) -> anyhow::Result<()> {
         review.words,
         review.sentences
     );
+    for f in &verdict.findings {
+        say!(
+            "{}: the text stays yours to write; this review is what AI may do here.",
+            f.title
+        );
+    }
     if review.suggestions.is_empty() {
         say!("Nothing to suggest: it follows the standards and every fact traces to your notes.");
         return Ok(());
