@@ -209,7 +209,7 @@ pub fn parse(notes: &str, fallback_date: NaiveDate, letter: &Letter<'_>) -> Note
         if t.is_empty() {
             continue;
         }
-        let bullet = t.strip_prefix(['-', '*', '•']).map(str::trim);
+        let bullet = strip_bullet(t);
         if let Some(b) = bullet {
             bullets.push((i + 1, b.to_string()));
             continue;
@@ -228,7 +228,7 @@ pub fn parse(notes: &str, fallback_date: NaiveDate, letter: &Letter<'_>) -> Note
             date = Some(d);
             continue;
         }
-        if context.is_none() && bullets.is_empty() {
+        if context.is_none() && bullets.is_empty() && meeting_line(t) {
             context = Some(t.to_string());
         } else {
             // A line that is not a bullet after the bullets started: still an item.
@@ -247,6 +247,71 @@ pub fn parse(notes: &str, fallback_date: NaiveDate, letter: &Letter<'_>) -> Note
         context,
         items,
     }
+}
+
+/// The text of a bullet line: "- ", "* ", "• ", "– ", "— ", "1. ", "2) ".
+fn strip_bullet(line: &str) -> Option<&str> {
+    if let Some(rest) = line.strip_prefix(['-', '*', '•', '–', '—']) {
+        // "-5% on the spares" is a line, "--" is not a bullet either.
+        if rest.starts_with(char::is_whitespace) || rest.is_empty() {
+            return Some(rest.trim());
+        }
+        if !rest.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+            return Some(rest.trim());
+        }
+        return None;
+    }
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if (1..=2).contains(&digits) {
+        let rest = &line[digits..];
+        if let Some(r) = rest.strip_prefix(['.', ')'])
+            && r.starts_with(char::is_whitespace)
+        {
+            return Some(r.trim());
+        }
+    }
+    None
+}
+
+/// Whether the line before the bullets describes the meeting ("Lunch w/ Mateo", "QBR with
+/// procurement", "Call - Naveen") rather than being the first point of the notes.
+fn meeting_line(line: &str) -> bool {
+    const MEETINGS: &[&str] = &[
+        "call",
+        "meeting",
+        "mtg",
+        "lunch",
+        "dinner",
+        "breakfast",
+        "coffee",
+        "drinks",
+        "visit",
+        "qbr",
+        "review",
+        "demo",
+        "teams",
+        "zoom",
+        "phone",
+        "site",
+        "intro",
+        "negotiation",
+        "workshop",
+        "presentation",
+        "kickoff",
+        "kick-off",
+        "check-in",
+        "catch-up",
+        "tour",
+        "audit",
+        "session",
+        "w/",
+        "with",
+        "met",
+    ];
+    lower_words(line)
+        .iter()
+        .any(|w| MEETINGS.contains(&w.as_str()))
+        || line.to_lowercase().contains("w/")
 }
 
 /// A bullet sometimes holds two items: "also want a named primary tech. check w/ service mgr".
@@ -286,12 +351,21 @@ fn lower_words(text: &str) -> Vec<String> {
 
 fn understand(line: usize, raw: &str, meeting: NaiveDate, letter: &Letter<'_>) -> Item {
     let (role, why) = classify(raw, letter, meeting);
-    let mentions = dates::find(raw, meeting);
+    let mut mentions = dates::find(raw, meeting);
+    // What already happened happened before the meeting: "sent pricing Mon" is the Monday
+    // before, not the one after.
+    if past_event(&lower_words(raw)).is_some() {
+        for m in &mut mentions {
+            if m.date > meeting && (m.date - meeting).num_days() <= 7 {
+                m.date -= chrono::Duration::days(7);
+            }
+        }
+    }
     let date = mentions.first().map(|m| m.date);
     let sentence = if role == Role::Internal {
         String::new()
     } else {
-        revoice(raw, role, meeting, letter)
+        revoice(raw, role, &mentions, meeting, letter)
     };
     Item {
         line,
@@ -372,8 +446,16 @@ fn classify(raw: &str, letter: &Letter<'_>, meeting: NaiveDate) -> (Role, String
             "another supplier's pricing (competitive intelligence)".into(),
         );
     }
+    // Something that already happened is a point of the conversation, not a commitment:
+    // "sent pricing Mon", "we shipped the wrong seals last wk".
+    if let Some(verb) = past_event(&lw) {
+        return (Role::Discussed, format!("already happened (\"{verb}\")"));
+    }
     // Ours: first person, or a to-do that starts with our verb.
     let first = lw.first().map(String::as_str).unwrap_or("");
+    if let Some(verb) = our_obligation(&lw) {
+        return (Role::Ours, format!("a to-do (\"... to {verb}\")"));
+    }
     let ours_phrase = [
         "i'll",
         "i will",
@@ -418,24 +500,128 @@ fn classify(raw: &str, letter: &Letter<'_>, meeting: NaiveDate) -> (Role, String
     {
         return (Role::Theirs, format!("\"{w} ...\""));
     }
-    // A dated deliverable with no one named is ours: "revised quote EOW".
+    // A dated deliverable with no one named is ours: "revised quote EOW"; not a status
+    // ("pricing for 2027 still open") and not a year alone.
+    const STATUS: &[&str] = &[
+        "still",
+        "open",
+        "pending",
+        "tbd",
+        "agreed",
+        "approved",
+        "ok",
+        "fine",
+        "discussed",
+        "expired",
+        "outstanding",
+        "unchanged",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "not",
+        "no",
+        "closed",
+        "done",
+        "signed",
+        "accepted",
+        "rejected",
+        "unclear",
+    ];
+    let deadline = dates::find(raw, meeting)
+        .iter()
+        .any(|m| !m.text.chars().all(|c| c.is_ascii_digit()));
     if lw.iter().any(|w| DELIVERABLES.contains(&w.as_str()))
-        && !dates::find(raw, meeting).is_empty()
+        && deadline
+        && !lw.iter().any(|w| STATUS.contains(&w.as_str()))
     {
         return (Role::Ours, "a dated deliverable".into());
     }
     (Role::Discussed, "a point of the conversation".into())
 }
 
+/// Past-tense verbs a note uses for what already happened.
+const PAST: &[&str] = &[
+    "sent",
+    "gave",
+    "showed",
+    "shipped",
+    "delivered",
+    "quoted",
+    "offered",
+    "proposed",
+    "presented",
+    "demoed",
+    "emailed",
+    "called",
+    "visited",
+    "met",
+    "spoke",
+    "discussed",
+    "installed",
+    "fixed",
+    "replaced",
+    "received",
+    "reviewed",
+    "walked",
+    "told",
+    "explained",
+    "signed",
+    "returned",
+    "credited",
+    "invoiced",
+    "issued",
+    "ran",
+    "did",
+    "had",
+    "went",
+];
+
+/// The past-tense verb a line opens with, alone or after "we"/"I"/"already".
+fn past_event(lw: &[String]) -> Option<&str> {
+    let mut k = 0;
+    while lw
+        .get(k)
+        .is_some_and(|w| matches!(w.as_str(), "we" | "i" | "already" | "just" | "also"))
+    {
+        k += 1;
+    }
+    let verb = lw.get(k)?.as_str();
+    (PAST.contains(&verb) && lw.len() > k + 1).then_some(verb)
+}
+
+/// "need to check stock", "must confirm lead time": an obligation with our verb and no
+/// other subject is ours. Returns the verb.
+fn our_obligation(lw: &[String]) -> Option<&str> {
+    let (a, b, c) = (
+        lw.first()?.as_str(),
+        lw.get(1).map_or("", String::as_str),
+        lw.get(2).map_or("", String::as_str),
+    );
+    match (a, b) {
+        ("need" | "have" | "got" | "needs", "to") if OUR_VERBS.contains(&c) => Some(c),
+        ("must" | "should", verb) if OUR_VERBS.contains(&verb) => Some(verb),
+        _ => None,
+    }
+}
+
 /// Rewrites a note line as a sentence to the customer.
-fn revoice(raw: &str, role: Role, meeting: NaiveDate, letter: &Letter<'_>) -> String {
+fn revoice(
+    raw: &str,
+    role: Role,
+    mentions: &[dates::DateMention],
+    meeting: NaiveDate,
+    letter: &Letter<'_>,
+) -> String {
     let formal = letter
         .tier
         .is_some_and(|t| matches!(t.formality, Formality::Formal | Formality::Professional));
     // Dates first, on the raw text, so that the spans are right.
     let mut text = String::new();
     let mut last = 0;
-    for m in dates::find(raw, meeting) {
+    for m in mentions {
         text.push_str(&raw[last..m.start]);
         let before = raw[..m.start].trim_end().to_lowercase();
         let has_preposition = [
@@ -469,15 +655,24 @@ fn revoice(raw: &str, role: Role, meeting: NaiveDate, letter: &Letter<'_>) -> St
         let low = core.to_lowercase();
         let mut w = if let Some((_, long)) = SHORTHAND.iter().find(|(s, _)| *s == low) {
             long.to_string()
-        } else if let Some(n) = low.strip_suffix("yr").filter(|n| n.parse::<u32>().is_ok()) {
+        } else if let Some(n) = low
+            .strip_suffix("yr")
+            .map(|n| n.trim_end_matches('-'))
+            .filter(|n| n.parse::<u32>().is_ok())
+        {
             format!("{}-year", spell_small(n))
         } else if low == recipient && !recipient.is_empty() {
             "you".to_string()
         } else {
             match low.as_str() {
-                "they" | "she" | "he" => "you".into(),
-                "their" | "her" | "his" if k + 1 < tokens.len() => "your".into(),
-                "them" | "him" => "you".into(),
+                "they" => "you".into(),
+                "she" | "he" if !third_party(&tokens[..k], &recipient) => "you".into(),
+                "their" if k + 1 < tokens.len() => "your".into(),
+                "her" | "his" if k + 1 < tokens.len() && !third_party(&tokens[..k], &recipient) => {
+                    "your".into()
+                }
+                "them" => "you".into(),
+                "him" if !third_party(&tokens[..k], &recipient) => "you".into(),
                 "they're" => "you are".into(),
                 "they'll" | "she'll" | "he'll" => "you will".into(),
                 "they've" => "you have".into(),
@@ -506,7 +701,9 @@ fn revoice(raw: &str, role: Role, meeting: NaiveDate, letter: &Letter<'_>) -> St
         ("you likes", "you like"),
         ("you prefers", "you prefer"),
     ] {
-        s = s.replace(a, b);
+        for span in find_phrase(&s, a).into_iter().rev() {
+            s.replace_range(span.start..span.end, b);
+        }
     }
     let lw = lower_words(&s);
     let first = lw.first().cloned().unwrap_or_default();
@@ -549,14 +746,22 @@ fn revoice(raw: &str, role: Role, meeting: NaiveDate, letter: &Letter<'_>) -> St
                 .any(|p| s.to_lowercase().starts_with(p))
             {
                 s
+            } else if let Some(verb) = our_obligation(&lw) {
+                // "need to check stock" → "I will check stock".
+                let at = s.to_ascii_lowercase().find(verb).unwrap_or(0);
+                format!("I will {}", &s[at..])
             } else if OUR_VERBS.contains(&first.as_str()) {
-                format!("I will {s}")
+                format!("I will {}", lower_first(&s))
             } else {
                 let article = if ["the", "a", "an", "our", "your"].contains(&first.as_str()) {
                     ""
                 } else {
                     "the "
                 };
+                let common = DELIVERABLES.contains(&first.as_str())
+                    || first.ends_with("ed")
+                    || ["the", "a", "an", "our", "your"].contains(&first.as_str());
+                let s = if common { lower_first(&s) } else { s };
                 format!("I will send {article}{s}")
             }
         }
@@ -598,6 +803,54 @@ fn revoice(raw: &str, role: Role, meeting: NaiveDate, letter: &Letter<'_>) -> St
     s
 }
 
+/// "Send" → "send"; "ASAP" and "PO" stay.
+fn lower_first(s: &str) -> String {
+    let first = s.split_whitespace().next().unwrap_or("");
+    if first.chars().filter(|c| c.is_alphabetic()).count() > 1
+        && first.chars().skip(1).all(|c| !c.is_uppercase())
+    {
+        let mut cs = s.chars();
+        cs.next()
+            .map(|c| c.to_lowercase().collect::<String>() + cs.as_str())
+            .unwrap_or_default()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Whether the words before a pronoun name someone other than the recipient, so that "he" or
+/// "she" is that person, not "you": "Priya (their CFO) said she ..." to Ana.
+fn third_party(before: &[&str], recipient: &str) -> bool {
+    before.iter().enumerate().any(|(k, t)| {
+        let core = t.trim_matches(|c: char| !c.is_alphanumeric());
+        let name = core.chars().next().is_some_and(char::is_uppercase)
+            && core.chars().any(char::is_lowercase)
+            && core.len() > 1
+            && core.to_lowercase() != recipient;
+        let subject_next = before.get(k + 1).is_some_and(|n| {
+            matches!(
+                n.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+                    .as_str(),
+                "said"
+                    | "says"
+                    | "wants"
+                    | "will"
+                    | "to"
+                    | "is"
+                    | "asked"
+                    | "thinks"
+                    | "from"
+                    | "and"
+                    | "mentioned"
+                    | "was"
+                    | "has"
+            ) || n.starts_with('(')
+        });
+        name && (k > 0 || subject_next)
+    })
+}
+
 /// "line 4 coming, construction starts spring" → "line 4 is coming, construction starts
 /// spring": a noun phrase followed by a participle gets its "is"/"are".
 fn insert_copula(s: &str) -> String {
@@ -613,6 +866,28 @@ fn insert_copula(s: &str) -> String {
         .is_some_and(|t| t.to_lowercase().ends_with("ed"))
     {
         return s.to_string();
+    }
+    // "pricing for 2027 still open" → "pricing for 2027 is still open": the head noun is the
+    // first word.
+    let lower: Vec<String> = tokens
+        .iter()
+        .map(|t| t.trim_end_matches([',', '.']).to_lowercase())
+        .collect();
+    if let Some(k) = lower.iter().take(6).position(|w| w == "still")
+        && k >= 1
+        && k + 1 < tokens.len()
+        && !lower[..k].iter().any(|w| finite.contains(&w.as_str()))
+    {
+        let head = &lower[0];
+        let be = if head.ends_with('s') && !head.ends_with("ss") {
+            "are"
+        } else {
+            "is"
+        };
+        let mut out: Vec<&str> = tokens[..k].to_vec();
+        out.push(be);
+        out.extend_from_slice(&tokens[k..]);
+        return out.join(" ");
     }
     for (k, t) in tokens.iter().enumerate().take(4).skip(1) {
         let w = t.trim_end_matches([',', '.']).to_lowercase();
@@ -1064,5 +1339,66 @@ mod tests {
         let f = draft(&notes, "Ana", Formality::Warm);
         assert!(words(&f.body).len() <= 220, "{}", words(&f.body).len());
         assert!(f.body.contains("I'll send the drawings by Friday"));
+    }
+
+    fn roles_of(notes: &str, first: &str) -> (Vec<(Role, String)>, FollowUp) {
+        let f = draft(notes, first, Formality::Warm);
+        let roles = f
+            .notes
+            .items
+            .iter()
+            .map(|i| (i.role, i.sentence.clone()))
+            .collect();
+        (roles, f)
+    }
+
+    #[test]
+    fn past_events_status_lines_and_obligations_get_the_right_role() {
+        // Wednesday 13 August 2025.
+        let notes = "Meeting notes: Embery Pulp\n2025-08-13\n\nCall w/ Ana\n\
+            - sent pricing Mon\n\
+            - pricing for 2027 still open\n\
+            - need to check stock on the 40mm seals\n\
+            - Send drawings Fri\n\
+            - they need to check budget\n\
+            - Priya (their CFO) said she wants a 2-yr deal\n\
+            - she issued the PO already\n";
+        let (roles, f) = roles_of(notes, "Ana");
+        let expect = [
+            (Role::Discussed, "We sent pricing on Monday 11 August."),
+            (Role::Discussed, "Pricing for 2027 is still open."),
+            (Role::Ours, "I will check stock on the 40mm seals."),
+            (Role::Ours, "I will send drawings on Friday 15 August."),
+            (Role::Discussed, "You need to check budget."),
+            (
+                Role::Discussed,
+                "Priya (your CFO) said she wants a two-year deal.",
+            ),
+            (Role::Discussed, "You issued the PO already."),
+        ];
+        for ((role, sentence), (want_role, want)) in roles.iter().zip(expect) {
+            assert_eq!((*role, sentence.as_str()), (want_role, want), "{}", f.body);
+        }
+        assert_eq!(roles.len(), expect.len());
+    }
+
+    #[test]
+    fn dashes_and_numbers_are_bullets_and_a_first_point_is_not_the_meeting() {
+        let notes = "– they want 4 spare seals on the next truck\n\
+            1. revised quote EOW\n\
+            2) Ana to confirm the delivery address\n\
+            -5% on spares agreed\n";
+        let f = draft(notes, "Ana", Formality::Warm);
+        let raws: Vec<&str> = f.notes.items.iter().map(|i| i.raw.as_str()).collect();
+        assert_eq!(
+            raws,
+            [
+                "they want 4 spare seals on the next truck",
+                "revised quote EOW",
+                "Ana to confirm the delivery address",
+                "-5% on spares agreed"
+            ]
+        );
+        assert_eq!(f.notes.context, None);
     }
 }

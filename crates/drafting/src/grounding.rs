@@ -95,7 +95,27 @@ pub fn check(draft: &str, inputs: &[&str], today: NaiveDate) -> Report {
     let mut claims = Vec::new();
     let mut taken: Vec<(usize, usize)> = Vec::new();
 
+    // A phone number is one claim, not four numbers: "+44 20 7946 0958".
+    for (start, end, digits) in phone_numbers(draft) {
+        let source = sources.iter().enumerate().find_map(|(i, s)| {
+            s.phones
+                .iter()
+                .find(|(d, _)| same_phone(d, &digits))
+                .map(|(_, text)| (i, text.clone()))
+        });
+        taken.push((start, end));
+        claims.push(Claim {
+            kind: ClaimKind::Identifier,
+            text: draft[start..end].to_string(),
+            start,
+            end,
+            source,
+        });
+    }
     for m in dates::find(draft, today) {
+        if taken.iter().any(|&(a, b)| m.start < b && a < m.end) {
+            continue;
+        }
         let source = sources.iter().enumerate().find_map(|(i, s)| {
             s.dates
                 .iter()
@@ -188,14 +208,18 @@ pub fn check(draft: &str, inputs: &[&str], today: NaiveDate) -> Report {
         let source = sources.iter().enumerate().find_map(|(i, s)| {
             s.sentences.iter().find_map(|sent| {
                 let have = content_words(sent);
-                // "techs" supports "technicians": one word the start of the other.
+                // "tech" in the notes supports "technicians" in the draft: the notes abbreviate.
+                // The other way round only for near-whole words ("deliver" for "delivery"),
+                // so that "part" in a draft does not lean on "particular" in the notes.
                 let shared = want
                     .iter()
                     .filter(|w| {
                         have.contains(*w)
                             || have.iter().any(|h| {
                                 h.len() >= 4
-                                    && (w.starts_with(h.as_str()) || h.starts_with(w.as_str()))
+                                    && (w.starts_with(h.as_str())
+                                        || (h.starts_with(w.as_str())
+                                            && w.len() * 5 >= h.len() * 4))
                             })
                     })
                     .count();
@@ -234,6 +258,8 @@ struct Source {
     lower_words: HashSet<String>,
     months: Vec<(u32, String)>,
     sentences: Vec<String>,
+    /// Phone numbers: digits and as written.
+    phones: Vec<(String, String)>,
 }
 
 impl Source {
@@ -269,7 +295,11 @@ impl Source {
             {
                 numbers.push((Value::plain(n), t.text.clone()));
             }
-            if let Some(m) = dates::month(t.lower.trim_end_matches('.')) {
+            // "may" and "march" are also ordinary words: only their capitalised forms name
+            // the month.
+            if let Some(m) = dates::month(t.lower.trim_end_matches('.'))
+                && (t.capitalised || !matches!(t.lower.as_str(), "may" | "march"))
+            {
                 months.push((m, t.text.clone()));
             }
             words.insert(t.lower.trim_end_matches("'s").to_string());
@@ -285,6 +315,10 @@ impl Source {
             words,
             lower_words,
             months,
+            phones: phone_numbers(text)
+                .into_iter()
+                .map(|(a, b, digits)| (digits, text[a..b].to_string()))
+                .collect(),
             sentences: text
                 .split(['.', '!', '?', '\n', ';'])
                 .filter(|s| !s.trim().is_empty())
@@ -292,6 +326,62 @@ impl Source {
                 .collect(),
         }
     }
+}
+
+/// Phone numbers in `text`: a run of digit groups separated by single spaces, hyphens, dots
+/// or parentheses, with at least nine digits and at least one separator or a leading "+"
+/// ("+44 20 7946 0958", "(555) 201-4478"). Returns byte spans and the digits.
+fn phone_numbers(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut k = 0;
+    while k < chars.len() {
+        let (i, c) = chars[k];
+        let boundary = k == 0 || !chars[k - 1].1.is_alphanumeric();
+        if !(boundary && (c == '+' || c == '(' || c.is_ascii_digit())) {
+            k += 1;
+            continue;
+        }
+        let mut j = k + 1;
+        let mut last_digit = if c.is_ascii_digit() { Some(k) } else { None };
+        while j < chars.len() {
+            let d = chars[j].1;
+            let separator = matches!(d, ' ' | '-' | '.' | '(' | ')')
+                && !matches!(chars[j - 1].1, ' ' | '-' | '.');
+            if d.is_ascii_digit() {
+                last_digit = Some(j);
+            } else if !separator {
+                break;
+            }
+            j += 1;
+        }
+        let Some(end_k) = last_digit else {
+            k += 1;
+            continue;
+        };
+        let end = chars[end_k].0 + 1;
+        let span = &text[i..end];
+        let digits: String = span.chars().filter(char::is_ascii_digit).collect();
+        let separated = span.contains([' ', '-', '(', ')', '.']) || span.starts_with('+');
+        let groups = span
+            .split([' ', '-', '.', '(', ')'])
+            .filter(|g| !g.is_empty())
+            .count();
+        // Not an ISO date ("2026-03-14") or an amount with decimals.
+        if digits.len() >= 9 && separated && (groups >= 2 || span.starts_with('+')) {
+            out.push((i, end, digits));
+            k = end_k + 1;
+        } else {
+            k += 1;
+        }
+    }
+    out
+}
+
+/// The same phone number, with or without the country code: the last nine digits agree.
+fn same_phone(a: &str, b: &str) -> bool {
+    let tail = |s: &str| s[s.len().saturating_sub(9)..].to_string();
+    tail(a) == tail(b)
 }
 
 /// A word-like token: letters, digits and the punctuation that belongs inside numbers,
@@ -562,7 +652,10 @@ fn subject_name(
         "emailed",
     ];
     let Some(next) = next else { return false };
-    let subject = PERSON_VERBS.contains(&next.lower.as_str()) || next.capitalised;
+    // "Priya approved the order": a past-tense verb after a word that is not a plural.
+    let subject = PERSON_VERBS.contains(&next.lower.as_str())
+        || next.capitalised
+        || (next.lower.ends_with("ed") && next.lower.len() > 3 && !t.lower.ends_with('s'));
     let ordinary = ["ing", "ed", "ly", "tion", "ment", "ness", "ity", "ies"]
         .iter()
         .any(|suffix| t.lower.ends_with(suffix));
@@ -969,5 +1062,29 @@ mod tests {
     #[test]
     fn the_common_word_list_is_sorted() {
         assert!(COMMON.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn phones_months_and_subjects_are_claims_of_their_own() {
+        let notes = ["call w/ Ana: pumps may ship late. reach her on 020 7946 0958"];
+        let flagged = |draft: &str| -> Vec<String> {
+            check(draft, &notes, today())
+                .untraced()
+                .map(|c| c.text.clone())
+                .collect()
+        };
+        // The same phone number with the country code is traced as one claim; another is
+        // flagged as one claim, not four numbers.
+        assert!(flagged("Ana, you can reach me on +44 20 7946 0958.").is_empty());
+        assert_eq!(
+            flagged("Ana, call me on +44 20 7946 0999."),
+            ["+44 20 7946 0999"]
+        );
+        // "may" in the notes does not support the month May.
+        assert_eq!(flagged("Ana, the pumps ship in May."), ["May"]);
+        // A sentence-initial name with a past-tense verb is a name.
+        assert_eq!(flagged("Priya approved the pumps."), ["Priya"]);
+        // An ISO date stays one date.
+        assert_eq!(flagged("Ana, see you on 2026-03-14."), ["2026-03-14"]);
     }
 }

@@ -128,12 +128,55 @@ const HEDGES: &[&str] = &[
     "do my best to",
 ];
 const PROMISE: &[&str] = &["will", "we'll", "i'll", "shall", "going to"];
+/// Words that say something went wrong: stems ("delay" for "delayed", "fail" for "failed")
+/// and whole words (`=`) where a stem would catch too much ("late", not "later").
 const FAILURE: &[&str] = &[
-    "sorry", "apolog", "mistake", "error", "delay", "late", "missed", "wrong", "damaged", "failure",
+    "=sorry",
+    "apolog",
+    "mistake",
+    "error",
+    "delay",
+    "=late",
+    "=missed",
+    "=missing",
+    "wrong",
+    "damag",
+    "fail",
+    "defect",
+    "=broken",
+    "=broke",
+    "leak",
+    "incorrect",
+    "=short",
+    "shortfall",
 ];
 
 fn contains_word(sentence: &str, list: &[&str]) -> bool {
     list.iter().any(|w| !find_phrase(sentence, w).is_empty())
+}
+
+fn says_failure(sentence: &str) -> bool {
+    words(sentence).iter().any(|w| {
+        let word = w.of(sentence).to_lowercase();
+        FAILURE.iter().any(|f| match f.strip_prefix('=') {
+            Some(whole) => word == whole,
+            None => word.starts_with(f),
+        })
+    })
+}
+
+/// Contractions ending in 's that are not possessives.
+const S_CONTRACTIONS: &[&str] = &[
+    "it's", "let's", "that's", "what's", "there's", "here's", "he's", "she's", "who's", "where's",
+    "how's",
+];
+
+/// "don't", "we'll", "it's"; not "O'Neill" and not a possessive "Ana's".
+fn is_contraction(word: &str) -> bool {
+    ["n't", "'re", "'ve", "'ll", "'d", "'m"]
+        .iter()
+        .any(|e| word.ends_with(e))
+        || S_CONTRACTIONS.contains(&word)
 }
 
 /// Reviews `text` against the general standards and, when known, the tier's style. `inputs`
@@ -265,7 +308,7 @@ pub fn review(
                 if t.formality == Formality::Formal {
                     for w in words(text) {
                         let word = w.of(text).replace('’', "'").to_lowercase();
-                        if word.contains('\'') && !word.ends_with("'s") {
+                        if is_contraction(&word) {
                             add(
                                 &mut out,
                                 Concern::Register,
@@ -357,9 +400,9 @@ pub fn review(
                 );
             }
         }
-        let failure =
-            contains_word(sentence, FAILURE) || sentence.to_lowercase().contains("apolog");
-        if failure && let Some(v) = agentless_passive(sentence) {
+        if says_failure(sentence)
+            && let Some(v) = agentless_passive(sentence)
+        {
             add(
                 &mut out,
                 Concern::Accountability,
@@ -412,12 +455,72 @@ pub fn review(
 
     out.sort_by_key(|s| (s.start, s.concern));
     out.dedup_by(|a, b| a.start == b.start && a.concern == b.concern);
+    // "soon" inside "as soon as possible" is the same suggestion.
+    let nested = |i: usize, out: &[Suggestion]| {
+        out.iter().enumerate().any(|(k, o)| {
+            k != i
+                && o.concern == out[i].concern
+                && o.start <= out[i].start
+                && out[i].start + out[i].quote.len() <= o.start + o.quote.len()
+                && o.quote.len() > out[i].quote.len()
+        })
+    };
+    let keep: Vec<bool> = (0..out.len()).map(|i| !nested(i, &out)).collect();
+    let mut keep = keep.into_iter();
+    out.retain(|_| keep.next().unwrap_or(true));
     Review {
         words: total,
         sentences: all_sentences.len(),
         tier: tier_name,
         suggestions: out,
     }
+}
+
+/// Whether a word after "by" starts a time ("by Friday", "by 3 pm", "by the end of ...").
+fn names_a_time(word: &str) -> bool {
+    const TIMES: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+        "tomorrow",
+        "tonight",
+        "today",
+        "next",
+        "end",
+        "eow",
+        "eod",
+        "eom",
+        "eoq",
+        "eoy",
+        "noon",
+        "midday",
+        "close",
+        "then",
+        "now",
+        "mid",
+        "early",
+        "late",
+        "week",
+        "month",
+        "quarter",
+    ];
+    TIMES.contains(&word)
+        || dates::month(word).is_some()
+        || word.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// A passive verb with no agent in the sentence ("the order was shipped late", "mistakes were
@@ -462,7 +565,18 @@ fn agentless_passive(sentence: &str) -> Option<Span> {
             let Some(w) = lower.get(j) else { break };
             let participle = (w.ends_with("ed") && w.len() > 4) || IRREGULAR.contains(&w.as_str());
             if participle {
-                if lower[j + 1..].iter().any(|w| w == "by") {
+                // "damaged by the carrier" names who did it; "delayed, but it ships by
+                // Friday" does not: the "by" must follow closely, in the same clause, and
+                // introduce someone rather than a date.
+                let clause_end = sentence[ws[j].end..]
+                    .find([',', ';', ':'])
+                    .map_or(sentence.len(), |p| ws[j].end + p);
+                let agent = (j + 1..lower.len().min(j + 5))
+                    .take_while(|&k| ws[k].start < clause_end)
+                    .any(|k| {
+                        lower[k] == "by" && lower.get(k + 1).is_some_and(|n| !names_a_time(n))
+                    });
+                if agent {
                     return None;
                 }
                 return Some(Span {
@@ -641,5 +755,50 @@ mod tests {
         let c = concerns(&r);
         assert!(c.contains(&(Concern::Unsupported, "14")), "{c:?}");
         assert!(!c.iter().any(|(_, q)| q.contains("December")), "{c:?}");
+    }
+
+    #[test]
+    fn failure_stems_time_bys_contractions_and_nested_phrases() {
+        // "delayed" is a failure; "by Friday" is a time, not who did it.
+        let r = review(
+            "Dear Ana, the order was delayed at the port, and it will reach you by Friday.",
+            &general(),
+            None,
+            &[],
+            today(),
+        );
+        assert!(
+            concerns(&r).contains(&(Concern::Accountability, "was delayed")),
+            "{:?}",
+            concerns(&r)
+        );
+        // Formal register: "it's" and "let's" are contractions; O'Neill and Ana's are not.
+        let r = review(
+            "Dear Ms O'Neill,\n\nIt's in Ana's hands; let's speak on Friday 12 September.\n\nWith kind regards,",
+            &general(),
+            Some(&tier(Formality::Formal)),
+            &[],
+            today(),
+        );
+        let registers: Vec<&str> = concerns(&r)
+            .into_iter()
+            .filter(|(k, _)| *k == Concern::Register)
+            .map(|(_, q)| q)
+            .collect();
+        assert_eq!(registers, ["It's", "let's"]);
+        // One suggestion for "as soon as possible", not a second one for "soon" inside it.
+        let r = review(
+            "Dear Ana, we will send it as soon as possible.",
+            &general(),
+            None,
+            &[],
+            today(),
+        );
+        let vague: Vec<&str> = concerns(&r)
+            .into_iter()
+            .filter(|(k, _)| *k == Concern::VagueCommitment)
+            .map(|(_, q)| q)
+            .collect();
+        assert_eq!(vague, ["as soon as possible"]);
     }
 }

@@ -68,6 +68,26 @@ async fn account_of(
     }
 }
 
+/// Where the notes first name a person by their first name: written with its capital, and not
+/// the verb of a pronoun ("I will send" does not name Will; "Will to confirm qty" does).
+fn named_at(notes: &str, first: &str) -> Option<usize> {
+    roomwork_drafting::text::find_phrase(notes, first)
+        .into_iter()
+        .filter(|s| &notes[s.start..s.end] == first)
+        .find(|s| {
+            let before = notes[..s.start]
+                .split_whitespace()
+                .next_back()
+                .unwrap_or("")
+                .to_lowercase();
+            !matches!(
+                before.as_str(),
+                "i" | "we" | "you" | "they" | "he" | "she" | "it" | "who" | "that" | "which"
+            )
+        })
+        .map(|s| s.start)
+}
+
 /// The recipient: `--to`, or the account's contact whose first name the notes mention first.
 async fn recipient_of(
     store: &dyn Store,
@@ -88,10 +108,7 @@ async fn recipient_of(
         .iter()
         .filter_map(|c| {
             let first = c.name.split_whitespace().next()?;
-            let at = roomwork_drafting::text::find_phrase(notes, first)
-                .first()
-                .map(|s| s.start)?;
-            Some((at, c))
+            Some((named_at(notes, first)?, c))
         })
         .min_by_key(|(at, _)| *at)
         .map(|(_, c)| c.clone());
@@ -254,4 +271,19 @@ async fn follow_up_email(
         say!("Before approval: {o}");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::named_at;
+
+    #[test]
+    fn a_first_name_that_is_also_a_word_names_the_person_only_as_a_name() {
+        assert_eq!(
+            named_at("- I will send it\n- Will to confirm qty", "Will"),
+            Some(19)
+        );
+        assert_eq!(named_at("- we will call back, will do", "Will"), None);
+        assert_eq!(named_at("Call w/ Mateo", "Mateo"), Some(8));
+    }
 }
