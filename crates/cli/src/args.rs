@@ -116,6 +116,15 @@ pub enum DraftCommand {
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<chrono::NaiveDate>,
     },
+    /// Measure how the follow-up engine reads notes against labelled notes (JSON Lines:
+    /// id, notes, lines with text, role and due), e.g. crates/drafting/eval/notes-roles-test.jsonl.
+    EvalNotes {
+        /// The labelled notes.
+        file: PathBuf,
+        /// Competitor names, one a line (# comments) [default: the Foundation's list].
+        #[arg(long, value_name = "FILE")]
+        competitors: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -202,6 +202,27 @@ fn at(ws: &[Word], i: usize, today: NaiveDate) -> Option<(usize, NaiveDate)> {
         "eow" => return Some((1, monday_of(today) + Duration::days(4))),
         _ => {}
     }
+    // "by the 29th": the next 29th (an ordinal, so that "the 3 units" is no date). "the 29th
+    // of May" is left to the month rules below.
+    if first == "the"
+        && w(1).ends_with(|c: char| c.is_ascii_alphabetic())
+        && let Some(d) = day_number(w(1))
+        && w(2) != "of"
+        && month(w(2)).is_none()
+    {
+        let this_month = NaiveDate::from_ymd_opt(today.year(), today.month(), d);
+        let next = |y: i32, m: u32| {
+            let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+            NaiveDate::from_ymd_opt(y, m, d)
+        };
+        let date = match this_month {
+            Some(t) if t >= today => Some(t),
+            _ => next(today.year(), today.month()),
+        };
+        if let Some(date) = date {
+            return Some((2, date));
+        }
+    }
     // "end of (the) month/quarter/year/week", "month end", "quarter end", "year end".
     if first == "end" && w(1) == "of" {
         let (skip, what) = if w(2) == "the" || w(2) == "this" {
@@ -413,6 +434,8 @@ mod tests {
                 "2026-01-05",
                 true,
             ),
+            ("quote by the 29th", "the 29th", "2025-12-29", true),
+            ("invoice by the 3rd", "the 3rd", "2026-01-03", true),
         ];
         for (text, expr, date, deadline) in cases {
             assert_eq!(one(text), (expr.to_string(), d(date), deadline), "{text}");
@@ -429,6 +452,8 @@ mod tests {
             "mid-March",
             "the sun is out",
             "they sat down with us",
+            "the 3 units",
+            "the 4th of the pumps",
         ] {
             let found = find(text, d(TODAY));
             assert!(found.is_empty(), "{text}: {found:?}");

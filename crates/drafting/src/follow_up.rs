@@ -22,7 +22,7 @@ use crate::dates;
 use crate::text::{find_phrase, words};
 
 /// What a line of the notes is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// A point of the conversation.
@@ -165,6 +165,15 @@ const OUR_VERBS: &[&str] = &[
     "chase",
     "loop",
     "introduce",
+    "ask",
+    "fill",
+    "issue",
+    "bump",
+    "submit",
+    "expedite",
+    "resend",
+    "requote",
+    "pull",
 ];
 
 /// Nouns that are things we send when a note names only the thing ("revised quote EOW").
@@ -416,10 +425,26 @@ fn classify(raw: &str, letter: &Letter<'_>, meeting: NaiveDate) -> (Role, String
         "walk away",
         "our floor",
         "margin",
+        "floor",
+        "don't go under",
+        "don't go below",
+        "target $",
+        "try for",
+        "ok'd",
+        "okd",
+        "mention nicely",
+        "careful",
+        "lol",
+        "real buyer",
+        "real decision maker",
+        "shopping us",
     ] {
         if !find_phrase(&lower, marker).is_empty() {
             return (Role::Internal, format!("marked \"{marker}\""));
         }
+    }
+    if let Some(why) = internal_judgement(&lw) {
+        return (Role::Internal, why);
     }
     for c in letter.competitors {
         // "Kellerman" for "Kellerman Valve Co.": the distinctive first word is enough.
@@ -470,8 +495,49 @@ fn classify(raw: &str, letter: &Letter<'_>, meeting: NaiveDate) -> (Role, String
     if let Some(p) = ours_phrase {
         return (Role::Ours, format!("first person (\"{p}\")"));
     }
-    if OUR_VERBS.contains(&first) {
+    // "our service tech to visit 2/24", "their EPC to send P&IDs": a party on one side and
+    // what it will do.
+    if let Some(side) = party_to_act(&lw) {
+        return side;
+    }
+    // "Chase to send the questionnaire", "Dr Evans to confirm qty": a capitalised name and
+    // "to", even when the name is also one of our verbs.
+    let named_subject = raw.starts_with(|c: char| c.is_uppercase())
+        && (lw.get(1).is_some_and(|w| w == "to")
+            || (matches!(first, "dr" | "mr" | "mrs" | "ms" | "prof")
+                && lw.get(2).is_some_and(|w| w == "to")));
+    // "ship date 2026-04-24": our verb used as a noun.
+    let noun_use = lw.get(1).is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "date" | "dates" | "window" | "status" | "time" | "times" | "schedule" | "cost"
+        )
+    });
+    if named_subject {
+        return (
+            Role::Theirs,
+            format!("a name and \"to\" (\"{}\")", first_words(raw, 3)),
+        );
+    }
+    if OUR_VERBS.contains(&first) && !noun_use {
         return (Role::Ours, format!("a to-do (\"{first} ...\")"));
+    }
+    // "we quote ... by the 29th": we and our verb.
+    if first == "we" && lw.get(1).is_some_and(|w| OUR_VERBS.contains(&w.as_str())) {
+        return (Role::Ours, format!("first person (\"we {} ...\")", lw[1]));
+    }
+    // "they need to check budget": their obligation.
+    if let Some(k) = lw.iter().position(|w| w == "they")
+        && matches!(
+            lw.get(k + 1).map(String::as_str),
+            Some("need" | "have" | "must")
+        )
+        && lw.get(k + 2).is_some_and(|w| w == "to")
+    {
+        return (
+            Role::Theirs,
+            "their obligation (\"they need to ...\")".into(),
+        );
     }
     // Theirs: the recipient or another named person, or they, will do something.
     let recipient = letter.first_name.to_lowercase();
@@ -540,6 +606,80 @@ fn classify(raw: &str, letter: &Letter<'_>, meeting: NaiveDate) -> (Role, String
         return (Role::Ours, "a dated deliverable".into());
     }
     (Role::Discussed, "a point of the conversation".into())
+}
+
+/// Internal judgements: how a person seems ("Jess seemed annoyed", "Dana seems checked out"),
+/// speculation ("prob shopping us", "prob just venting"), and the things not to say ("don't
+/// bring up", "don't promise turnaround", "DON'T ADMIT").
+fn internal_judgement(lw: &[String]) -> Option<String> {
+    const SAY: &[&str] = &[
+        "mention",
+        "bring",
+        "promise",
+        "admit",
+        "speculate",
+        "offer",
+        "quote",
+        "waive",
+        "say",
+        "raise",
+        "tell",
+        "commit",
+        "discuss",
+        "share",
+        "agree",
+    ];
+    for (k, w) in lw.iter().enumerate() {
+        let next = lw.get(k + 1).map_or("", String::as_str);
+        if matches!(w.as_str(), "seem" | "seems" | "seemed") && k > 0 {
+            return Some(format!("a judgement of a person (\"{w} {next}\")"));
+        }
+        if matches!(w.as_str(), "prob" | "probably" | "prolly") && k > 0 {
+            return Some(format!("speculation (\"{w} {next}\")"));
+        }
+        let negated =
+            matches!(w.as_str(), "don't" | "dont" | "never") || (w == "do" && next == "not");
+        if negated {
+            let verb = if w == "do" {
+                lw.get(k + 2).map_or("", String::as_str)
+            } else {
+                next
+            };
+            if SAY.contains(&verb) {
+                return Some(format!("not to be said (\"{w} {verb}\")"));
+            }
+        }
+        // "need Finance approval first", "need VP for more", "ask mgr first".
+        if matches!(w.as_str(), "need" | "ask" | "check")
+            && matches!(
+                next,
+                "finance" | "vp" | "mgr" | "manager" | "director" | "boss" | "pricing" | "approval"
+            )
+        {
+            return Some(format!("an internal approval (\"{w} {next}\")"));
+        }
+    }
+    None
+}
+
+/// "our service tech to visit ..." (ours) and "their 3PL to confirm ..." (theirs): "our" or
+/// "their", up to three words naming the party, then "to" and a verb.
+fn party_to_act(lw: &[String]) -> Option<(Role, String)> {
+    let (role, start) = match lw.first()?.as_str() {
+        "our" => (Role::Ours, 1),
+        "their" => (Role::Theirs, 1),
+        _ => return None,
+    };
+    let to = (start + 1..(start + 5).min(lw.len())).find(|&k| lw[k] == "to")?;
+    lw.get(to + 1)?;
+    Some((
+        role,
+        format!("{} {} to ...", lw[0], lw[start..to].join(" ")),
+    ))
+}
+
+fn first_words(raw: &str, n: usize) -> String {
+    raw.split_whitespace().take(n).collect::<Vec<_>>().join(" ")
 }
 
 /// Past-tense verbs a note uses for what already happened.
@@ -1369,7 +1509,7 @@ mod tests {
             (Role::Discussed, "Pricing for 2027 is still open."),
             (Role::Ours, "I will check stock on the 40mm seals."),
             (Role::Ours, "I will send drawings on Friday 15 August."),
-            (Role::Discussed, "You need to check budget."),
+            (Role::Theirs, "You need to check budget."),
             (
                 Role::Discussed,
                 "Priya (your CFO) said she wants a two-year deal.",

@@ -1,6 +1,8 @@
 //! The drafting workflows, the built-in offline engine and the grounding check.
 //!
-//! Built so far: [`dates`] (dates as notes write them, resolved to days), [`grounding`]
+//! Built so far: [`dates`] (dates as notes write them, resolved to days), [`follow_up`] (call
+//! notes read into roles and composed as a follow-up email), [`notes_eval`] (that reading
+//! measured against labelled notes), [`grounding`]
 //! (every name, number, date, identifier and commitment of a draft traced to its inputs),
 //! [`review`] (AI as sparring partner: a critique of the person's own text) and [`text`]
 //! (sentences, words, phrases). The workflows and the language-model engines come next.
@@ -9,5 +11,6 @@
 pub mod dates;
 pub mod follow_up;
 pub mod grounding;
+pub mod notes_eval;
 pub mod review;
 pub mod text;

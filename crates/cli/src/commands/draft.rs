@@ -3,7 +3,7 @@
 //! approval inbox.
 
 use roomwork_domain::{Account, Contact};
-use roomwork_drafting::{follow_up, grounding};
+use roomwork_drafting::{follow_up, grounding, notes_eval};
 use roomwork_store::{AuditEntry, Store};
 
 use super::inbox::{Submission, refuse, store_submission};
@@ -40,7 +40,73 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
             )
             .await
         }
+        DraftCommand::EvalNotes { file, competitors } => eval_notes(ctx, &file, competitors),
     }
+}
+
+fn eval_notes(
+    ctx: &Context,
+    file: &std::path::Path,
+    competitors: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
+    let items: Vec<notes_eval::LabelledNotes> = super::read_jsonl(file)?;
+    let competitors: Vec<String> = match competitors {
+        Some(path) => read_file(&path)?
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect(),
+        None => ctx.foundation()?.competitors().to_vec(),
+    };
+    let r = notes_eval::evaluate(&items, &competitors);
+    if ctx.json {
+        return output::json(&r);
+    }
+    say!(
+        "{}: {} notes, {} bullets; {} competitors known",
+        file.display(),
+        r.notes,
+        r.lines,
+        competitors.len()
+    );
+    let rows = r.roles.iter().map(|(role, s)| {
+        vec![
+            role.clone(),
+            s.labelled.to_string(),
+            s.predicted.to_string(),
+            s.correct.to_string(),
+            format!("{:.3}", s.precision),
+            format!("{:.3}", s.recall),
+        ]
+    });
+    say!(
+        "{}",
+        output::table(
+            &["role", "labelled", "engine", "agree", "precision", "recall"],
+            rows
+        )
+    );
+    say!(
+        "roles right: {} of {} ({:.3}); internal lines that would reach the customer: {}",
+        r.correct,
+        r.lines,
+        r.accuracy,
+        r.leaks.len()
+    );
+    say!(
+        "due dates: {} of {} labelled dates resolved the same; {} undated commitments given a date",
+        r.dated_correct,
+        r.dated,
+        r.dated_wrongly
+    );
+    for (id, text, want, got, why) in &r.confusions {
+        say!("{id}: {want} read as {got}: {text:?} ({why})");
+    }
+    for (id, text, want, got) in &r.date_errors {
+        say!("{id}: due {want}, engine {got}: {text:?}");
+    }
+    Ok(())
 }
 
 /// The account named by `--account`, or by the notes' "Meeting notes: NAME" line.

@@ -4,7 +4,6 @@ use roomwork_drafting::grounding;
 
 use super::{Context, read_file};
 use crate::args::{GroundingArgs, GroundingCommand};
-use crate::exit::InvalidInput;
 use crate::output::{self, say};
 
 pub fn run(ctx: &Context, args: GroundingArgs) -> anyhow::Result<()> {
@@ -47,16 +46,7 @@ pub fn run(ctx: &Context, args: GroundingArgs) -> anyhow::Result<()> {
             Ok(())
         }
         GroundingCommand::Eval { file, today } => {
-            let text = read_file(&file)?;
-            let items = text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-                .map(|(i, l)| {
-                    serde_json::from_str::<grounding::Labelled>(l)
-                        .map_err(|e| InvalidInput(format!("{}:{}: {e}", file.display(), i + 1)))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let items: Vec<grounding::Labelled> = super::read_jsonl(&file)?;
             let report = grounding::evaluate(&items, today, chrono::Utc::now().date_naive());
             if ctx.json {
                 return output::json(&report);

@@ -118,3 +118,19 @@ pub fn sha256(text: &str) -> String {
 pub fn read_file(path: &std::path::Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
+
+/// Reads a JSON Lines file, one `T` a line; a bad line is an error naming the file and line.
+pub fn read_jsonl<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+) -> anyhow::Result<Vec<T>> {
+    let text = read_file(path)?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str::<T>(l).map_err(|e| {
+                crate::exit::InvalidInput(format!("{}:{}: {e}", path.display(), i + 1)).into()
+            })
+        })
+        .collect()
+}
