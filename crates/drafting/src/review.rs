@@ -455,11 +455,13 @@ pub fn review(
 
     out.sort_by_key(|s| (s.start, s.concern));
     out.dedup_by(|a, b| a.start == b.start && a.concern == b.concern);
-    // "soon" inside "as soon as possible" is the same suggestion.
+    // "soon" inside "as soon as possible" is the same suggestion. (An unsupported number
+    // inside an unsupported commitment is not: it says which part to check.)
     let nested = |i: usize, out: &[Suggestion]| {
         out.iter().enumerate().any(|(k, o)| {
             k != i
                 && o.concern == out[i].concern
+                && o.concern != Concern::Unsupported
                 && o.start <= out[i].start
                 && out[i].start + out[i].quote.len() <= o.start + o.quote.len()
                 && o.quote.len() > out[i].quote.len()
