@@ -116,6 +116,9 @@ pub enum DraftCommand {
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<chrono::NaiveDate>,
     },
+    /// The minutes-saved ledger: per week, person and workflow, the drafts the workflows put
+    /// in the inbox and the time (and money, at the Foundation's hourly cost) they saved.
+    Saved,
     /// Measure how the follow-up engine reads notes against labelled notes (JSON Lines:
     /// id, notes, lines with text, role and due), e.g. crates/drafting/eval/notes-roles-test.jsonl.
     EvalNotes {

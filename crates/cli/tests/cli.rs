@@ -955,6 +955,19 @@ fn draft_follow_up_turns_notes_into_a_pending_draft_and_keeps_internal_lines_out
         ),
         "12"
     );
+    // The minutes-saved ledger has the use, with the Foundation's figures, for the draft.
+    assert_eq!(
+        query(
+            d,
+            "SELECT u.workflow || ':' || u.minutes_saved || ':' || u.hourly_cost_minor || ':' || \
+             d.workflow FROM workflow_uses u JOIN drafts d ON d.id = u.draft_id"
+        ),
+        "follow_up_email:12:6500:follow_up_email"
+    );
+    let saved = json(&roomwork(d, &["--json", "draft", "saved"]));
+    assert_eq!(saved[0]["drafts"], 1, "{saved}");
+    assert_eq!(saved[0]["minutes"], 12, "{saved}");
+    assert_eq!(saved[0]["value_minor"], 1300, "{saved}");
     // Notes about a repeat failure are refused before anything is drafted.
     std::fs::write(
         &notes,

@@ -273,6 +273,34 @@ pub struct Revision {
     pub body: String,
 }
 
+/// One use of a drafting workflow: the draft it put in the inbox and the minutes the
+/// Foundation says the workflow saves, at the hourly cost of the time. The minutes-saved
+/// ledger the capacity dashboard reads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkflowUse {
+    /// The draft.
+    pub draft_id: DraftId,
+    /// Which workflow.
+    pub workflow: Workflow,
+    /// Who used it (the account manager).
+    pub used_by: String,
+    /// The account, when the draft is for one.
+    pub account_id: Option<AccountId>,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Minutes saved (the Foundation's figure for the workflow at the time).
+    pub minutes_saved: u32,
+    /// The cost of an hour of sales time at the time.
+    pub hourly_cost: crate::Money,
+}
+
+impl WorkflowUse {
+    /// What the minutes saved are worth at the hourly cost, in minor units (cents).
+    pub fn value_minor(&self) -> i64 {
+        self.hourly_cost.minor() * i64::from(self.minutes_saved) / 60
+    }
+}
+
 /// Why a draft operation was refused. The draft is unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DraftError {

@@ -105,9 +105,35 @@ macro_rules! impl_store {
             ) -> $crate::Result<()> {
                 use $crate::InboxWrite as W;
                 match write {
-                    W::Submit { pending, revision } => {
+                    W::Submit {
+                        pending,
+                        revision,
+                        usage,
+                    } => {
                         Self::insert_draft(tx, pending.draft()).await?;
                         Self::insert_revision(tx, revision).await?;
+                        if let Some(u) = usage {
+                            if u.draft_id != pending.draft().id {
+                                return Err($crate::StoreError::Invalid(
+                                    "a workflow use belongs to the draft it is submitted with".into(),
+                                ));
+                            }
+                            sqlx::query(
+                                "INSERT INTO workflow_uses (draft_id, workflow, used_by, account_id, \
+                                 at, minutes_saved, hourly_cost_minor, currency) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                            )
+                            .bind(u.draft_id.to_string())
+                            .bind(u.workflow.as_str())
+                            .bind(&u.used_by)
+                            .bind(u.account_id.map(|a| a.to_string()))
+                            .bind(u.at.timestamp_millis())
+                            .bind(i64::from(u.minutes_saved))
+                            .bind(u.hourly_cost.minor())
+                            .bind(u.hourly_cost.currency().code())
+                            .execute(&mut **tx)
+                            .await?;
+                        }
                     }
                     W::Edit { pending, revision } => {
                         let d = pending.draft();
@@ -619,6 +645,14 @@ macro_rules! impl_store {
                 let rows: Vec<$crate::rows::RevisionRow> =
                     sqlx::query_as("SELECT * FROM draft_revisions WHERE draft_id = $1 ORDER BY number")
                         .bind(id.to_string())
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter().map(|r| r.into_domain()).collect()
+            }
+
+            async fn workflow_uses(&self) -> $crate::Result<Vec<roomwork_domain::WorkflowUse>> {
+                let rows: Vec<$crate::rows::WorkflowUseRow> =
+                    sqlx::query_as("SELECT * FROM workflow_uses ORDER BY at, draft_id")
                         .fetch_all(&self.pool)
                         .await?;
                 rows.into_iter().map(|r| r.into_domain()).collect()

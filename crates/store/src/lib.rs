@@ -71,6 +71,9 @@ pub enum StoreError {
     /// The database refused or failed a query (including constraint violations).
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The caller asked for a write that does not hang together; nothing was written.
+    #[error("refused write: {0}")]
+    Invalid(String),
     /// A stored value could not be read back into a domain value.
     #[error("stored {table}.{column} is invalid: {reason}")]
     Corrupt {
@@ -168,6 +171,8 @@ pub enum InboxWrite<'a> {
         pending: &'a PendingApproval,
         /// Revision 0.
         revision: &'a Revision,
+        /// The minutes-saved ledger row, when a workflow produced the draft.
+        usage: Option<&'a roomwork_domain::WorkflowUse>,
     },
     /// A person's rewrite.
     Edit {
@@ -282,6 +287,8 @@ pub trait Store: Send + Sync {
     async fn drafts(&self, filter: DraftFilter) -> Result<Vec<Draft>>;
     /// A draft's revisions, oldest first.
     async fn draft_revisions(&self, id: DraftId) -> Result<Vec<Revision>>;
+    /// The minutes-saved ledger, oldest first.
+    async fn workflow_uses(&self) -> Result<Vec<roomwork_domain::WorkflowUse>>;
 }
 
 /// Opens the store a URL names and applies its migrations.

@@ -598,3 +598,31 @@ impl RevisionRow {
         })
     }
 }
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct WorkflowUseRow {
+    draft_id: String,
+    workflow: String,
+    used_by: String,
+    account_id: Option<String>,
+    at: i64,
+    minutes_saved: i64,
+    hourly_cost_minor: i64,
+    currency: String,
+}
+
+impl WorkflowUseRow {
+    pub(crate) fn into_domain(self) -> R<WorkflowUse> {
+        const T: &str = "workflow_uses";
+        Ok(WorkflowUse {
+            draft_id: id(T, "draft_id", &self.draft_id)?,
+            workflow: Workflow::parse(&self.workflow).map_err(|e| corrupt(T, "workflow", e))?,
+            used_by: self.used_by,
+            account_id: opt_id(T, "account_id", self.account_id.as_ref())?,
+            at: instant(T, "at", self.at)?,
+            minutes_saved: u32_of(T, "minutes_saved", self.minutes_saved)?,
+            hourly_cost: money(T, Some(self.hourly_cost_minor), Some(&self.currency))?
+                .ok_or_else(|| corrupt(T, "hourly_cost_minor", "missing"))?,
+        })
+    }
+}

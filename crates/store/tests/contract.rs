@@ -113,6 +113,7 @@ contract!(
     an_inbox_write_that_fails_leaves_no_audit_record,
     an_audited_batch_is_stored_with_its_record_or_not_at_all,
     an_approval_on_a_stale_read_is_refused,
+    a_workflow_use_is_stored_with_its_draft_or_not_at_all,
 );
 
 /// Runs SQL on the story's database directly, as a database owner going around roomwork would.
@@ -274,6 +275,7 @@ async fn a_draft_travels_from_pending_to_sent_with_every_step_audited(s: &dyn St
         InboxWrite::Submit {
             pending: &pending,
             revision: &rev0,
+            usage: None,
         },
         &inbox_entry("draft.submitted", pending.draft()),
     )
@@ -450,6 +452,7 @@ async fn an_inbox_write_that_fails_leaves_no_audit_record(s: &dyn Store) {
         InboxWrite::Submit {
             pending: &pending,
             revision: &rev0,
+            usage: None,
         },
         &entry,
     )
@@ -459,7 +462,8 @@ async fn an_inbox_write_that_fails_leaves_no_audit_record(s: &dyn Store) {
         s.inbox_write(
             InboxWrite::Submit {
                 pending: &pending,
-                revision: &rev0
+                revision: &rev0,
+                usage: None,
             },
             &entry
         )
@@ -473,6 +477,80 @@ async fn an_inbox_write_that_fails_leaves_no_audit_record(s: &dyn Store) {
     ));
 }
 
+async fn a_workflow_use_is_stored_with_its_draft_or_not_at_all(s: &dyn Store) {
+    use roomwork_store::InboxWrite;
+    let (pending, rev0) = submitted("Ana, thank you for the call today.");
+    let usage = WorkflowUse {
+        draft_id: pending.draft().id,
+        workflow: Workflow::FollowUpEmail,
+        used_by: "Dana".into(),
+        account_id: None,
+        at: now_ms(),
+        minutes_saved: 12,
+        hourly_cost: usd(65),
+    };
+    // A use that names another draft is refused, and nothing of the submission is stored.
+    let stray = WorkflowUse {
+        draft_id: DraftId::new(),
+        ..usage.clone()
+    };
+    let entry = inbox_entry("draft.submitted", pending.draft());
+    assert!(
+        s.inbox_write(
+            InboxWrite::Submit {
+                pending: &pending,
+                revision: &rev0,
+                usage: Some(&stray),
+            },
+            &entry,
+        )
+        .await
+        .is_err()
+    );
+    assert!(s.workflow_uses().await.unwrap().is_empty());
+    assert!(s.draft(pending.draft().id).await.is_err());
+    assert!(s.audit_records().await.unwrap().is_empty());
+    s.inbox_write(
+        InboxWrite::Submit {
+            pending: &pending,
+            revision: &rev0,
+            usage: Some(&usage),
+        },
+        &entry,
+    )
+    .await
+    .unwrap();
+    let stored = s.workflow_uses().await.unwrap();
+    assert_eq!(stored, vec![usage.clone()]);
+    // 12 minutes at $65 an hour: $13.00.
+    assert_eq!(stored[0].value_minor(), 1300);
+}
+
+async fn the_ledger_is_append_only(s: &dyn Store, g: &Guard) {
+    a_workflow_use_is_stored_with_its_draft_or_not_at_all(s).await;
+    for sql in [
+        "UPDATE workflow_uses SET minutes_saved = 600",
+        "DELETE FROM workflow_uses",
+    ] {
+        let e = raw(g, sql).await.unwrap_err();
+        assert!(e.to_string().contains("append-only"), "{sql}: {e}");
+    }
+    assert_eq!(s.workflow_uses().await.unwrap()[0].minutes_saved, 12);
+}
+
+#[tokio::test]
+async fn the_ledger_is_append_only_on_sqlite() {
+    let (s, g) = sqlite().await;
+    the_ledger_is_append_only(&*s, &g).await;
+}
+
+#[tokio::test]
+async fn the_ledger_is_append_only_on_postgres() {
+    if let Some((s, g)) = postgres().await {
+        the_ledger_is_append_only(&*s, &g).await;
+    }
+}
+
 async fn an_approval_on_a_stale_read_is_refused(s: &dyn Store) {
     use roomwork_store::InboxWrite;
     let (pending, rev0) = submitted("Ana, thank you.");
@@ -480,6 +558,7 @@ async fn an_approval_on_a_stale_read_is_refused(s: &dyn Store) {
         InboxWrite::Submit {
             pending: &pending,
             revision: &rev0,
+            usage: None,
         },
         &inbox_entry("draft.submitted", pending.draft()),
     )
@@ -537,6 +616,7 @@ async fn the_database_refuses_unapproved_sends(s: &dyn Store, g: &Guard) {
         InboxWrite::Submit {
             pending: &pending,
             revision: &rev0,
+            usage: None,
         },
         &inbox_entry("draft.submitted", pending.draft()),
     )

@@ -41,7 +41,106 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
             .await
         }
         DraftCommand::EvalNotes { file, competitors } => eval_notes(ctx, &file, competitors),
+        DraftCommand::Saved => saved(ctx).await,
     }
+}
+
+/// One row of the ledger summary.
+#[derive(serde::Serialize)]
+struct SavedRow {
+    week: chrono::NaiveDate,
+    used_by: String,
+    workflow: roomwork_domain::Workflow,
+    drafts: usize,
+    approved_or_sent: usize,
+    minutes: u64,
+    value_minor: i64,
+    currency: String,
+}
+
+async fn saved(ctx: &Context) -> anyhow::Result<()> {
+    use chrono::Datelike as _;
+    use roomwork_domain::DraftStatus;
+    let (uses, drafts) = ctx
+        .with_store(async |store| {
+            Ok((
+                store.workflow_uses().await?,
+                store.drafts(Default::default()).await?,
+            ))
+        })
+        .await?;
+    let status: std::collections::HashMap<_, _> = drafts.iter().map(|d| (d.id, d.status)).collect();
+    let mut rows: std::collections::BTreeMap<_, SavedRow> = std::collections::BTreeMap::new();
+    for u in &uses {
+        let day = u.at.date_naive();
+        let week = day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()));
+        let currency = u.hourly_cost.currency().code().to_string();
+        let key = (
+            week,
+            u.used_by.clone(),
+            u.workflow.as_str(),
+            currency.clone(),
+        );
+        let row = rows.entry(key).or_insert_with(|| SavedRow {
+            week,
+            used_by: u.used_by.clone(),
+            workflow: u.workflow,
+            drafts: 0,
+            approved_or_sent: 0,
+            minutes: 0,
+            value_minor: 0,
+            currency,
+        });
+        row.drafts += 1;
+        if matches!(
+            status.get(&u.draft_id),
+            Some(DraftStatus::Approved | DraftStatus::Sent)
+        ) {
+            row.approved_or_sent += 1;
+        }
+        row.minutes += u64::from(u.minutes_saved);
+        row.value_minor += u.value_minor();
+    }
+    let rows: Vec<SavedRow> = rows.into_values().collect();
+    if ctx.json {
+        return output::json(&rows);
+    }
+    if rows.is_empty() {
+        say!(
+            "No workflow has drafted anything yet: `roomwork draft follow-up --notes FILE` is one."
+        );
+        return Ok(());
+    }
+    let table = rows.iter().map(|r| {
+        vec![
+            r.week.to_string(),
+            r.used_by.clone(),
+            r.workflow.label().to_string(),
+            r.drafts.to_string(),
+            r.approved_or_sent.to_string(),
+            format!("{:.1}", r.minutes as f64 / 60.0),
+            format!("{} {:.2}", r.currency, r.value_minor as f64 / 100.0),
+        ]
+    });
+    say!(
+        "{}",
+        output::table(
+            &[
+                "week of",
+                "who",
+                "workflow",
+                "drafts",
+                "approved or sent",
+                "hours saved",
+                "worth"
+            ],
+            table
+        )
+    );
+    say!(
+        "Minutes per use and the hourly cost come from the Foundation (crm.toml [time_saved]) as they were when each draft was made."
+    );
+    Ok(())
 }
 
 fn eval_notes(
@@ -297,6 +396,7 @@ async fn follow_up_email(
             "untraced": untraced.len(),
             "left_out_lines": excluded.iter().map(|i| i.line).collect::<Vec<_>>(),
         }),
+        workflow: Some(roomwork_domain::Workflow::FollowUpEmail),
     };
     let (pending, verdict) = match store_submission(ctx, submission).await? {
         Ok(ok) => ok,

@@ -17,7 +17,8 @@ use anyhow::Context as _;
 use chrono::Utc;
 use roomwork_domain::{
     Activity, ActivityId, ActivityKind, Decision, Direction, Draft, DraftError, DraftId,
-    DraftState, DraftStatus, Email, PendingApproval, RelationshipTest, SendVia, approve_with_note,
+    DraftState, DraftStatus, Email, PendingApproval, RelationshipTest, SendVia, Workflow,
+    WorkflowUse, approve_with_note,
 };
 use roomwork_store::{AuditEntry, DraftFilter, InboxWrite, Store};
 use serde::Serialize;
@@ -52,6 +53,7 @@ pub async fn run(ctx: &Context, args: InboxArgs) -> anyhow::Result<()> {
                     .collect(),
                 by,
                 extra: serde_json::Value::Null,
+                workflow: None,
             };
             submit(ctx, submission).await
         }
@@ -381,6 +383,9 @@ pub(super) struct Submission {
     pub by: String,
     /// More for the audit record (a workflow's minutes saved, its grounding flags).
     pub extra: serde_json::Value,
+    /// The workflow that drafted it: the draft records it and the minutes-saved ledger gets
+    /// a row with the Foundation's figures, in the same transaction.
+    pub workflow: Option<Workflow>,
 }
 
 /// `Name <address>` or a bare address, checked.
@@ -544,6 +549,7 @@ pub(super) async fn store_submission(ctx: &Context, s: Submission) -> anyhow::Re
                         .is_some_and(|style| style.personal_sentence_required)
                 });
             let mut new = permit.new_draft(&s.subject, &s.body, &s.by, personal);
+            new.workflow = s.workflow;
             new.account_id = account.as_ref().map(|a| a.id);
             if let Some((shown, _)) = &to {
                 new.recipient = Some(shown.clone());
@@ -568,11 +574,24 @@ pub(super) async fn store_submission(ctx: &Context, s: Submission) -> anyhow::Re
                 "structure_only": d.structure_only,
                 "requires_personal_edit": d.requires_personal_edit,
             });
+            let usage = match s.workflow {
+                Some(w) => Some(WorkflowUse {
+                    draft_id: d.id,
+                    workflow: w,
+                    used_by: s.by.clone(),
+                    account_id: d.account_id,
+                    at: now,
+                    minutes_saved: foundation.time_saved().minutes(w),
+                    hourly_cost: foundation.hourly_cost(),
+                }),
+                None => None,
+            };
             store
                 .inbox_write(
                     InboxWrite::Submit {
                         pending: &pending,
                         revision: &rev0,
+                        usage: usage.as_ref(),
                     },
                     &entry(&s.by, "draft.submitted", d, detail),
                 )
