@@ -116,6 +116,24 @@ pub enum DraftCommand {
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<chrono::NaiveDate>,
     },
+    /// A pre-call account briefing from the store, in the Foundation's format for the call
+    /// type: snapshot, back-orders first, open issues, last conversation, commitments, deals,
+    /// contacts, risks, suggested objectives (yours to set) and questions.
+    Briefing {
+        /// The account (id or exact name).
+        #[arg(long)]
+        account: String,
+        /// The call type: a slug of briefing.toml (routine-account-call, strategic-review,
+        /// new-opportunity, complaint-resolution) [default: the first in briefing.toml].
+        #[arg(long = "call-type", value_name = "SLUG")]
+        call_type: Option<String>,
+        /// Who prepares for the call (submits the draft).
+        #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
+        by: String,
+        /// The day of the call [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<chrono::NaiveDate>,
+    },
     /// The minutes-saved ledger: per week, person and workflow, the drafts the workflows put
     /// in the inbox and the time (and money, at the Foundation's hourly cost) they saved.
     Saved,

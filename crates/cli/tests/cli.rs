@@ -994,3 +994,71 @@ fn draft_follow_up_turns_notes_into_a_pending_draft_and_keeps_internal_lines_out
         before
     );
 }
+
+#[test]
+fn draft_briefing_builds_the_call_briefing_from_the_store_into_the_inbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(roomwork(d, &["demo"]).status.success());
+    // An account with a back-order (every at-risk demo account has one).
+    let account = query(
+        d,
+        "SELECT a.name FROM accounts a JOIN orders o ON o.account_id = a.id \
+         WHERE o.status = 'back_ordered' ORDER BY a.name LIMIT 1",
+    );
+    let out = roomwork(
+        d,
+        &[
+            "--json",
+            "draft",
+            "briefing",
+            "--account",
+            &account,
+            "--call-type",
+            "strategic-review",
+            "--by",
+            "Dana Reyes",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let r = json(&out);
+    let sections = r["briefing"]["sections"].as_array().unwrap();
+    let lines_of = |covers: &str| -> Vec<String> {
+        sections.iter().find(|s| s["covers"] == covers).unwrap()["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect()
+    };
+    // The Foundation's strategic-review format, back-orders first.
+    assert_eq!(sections[0]["title"], "Account snapshot");
+    assert!(lines_of("recent_orders")[0].contains("back-ordered"), "{r}");
+    assert!(lines_of("objectives")[0].starts_with("[[AM: "));
+    assert_eq!(r["status"], "pending");
+    assert!(!r["outstanding"].as_array().unwrap().is_empty());
+    // The ledger has the use with the Foundation's 20 minutes.
+    assert_eq!(
+        query(
+            d,
+            "SELECT workflow || ':' || minutes_saved || ':' || used_by FROM workflow_uses"
+        ),
+        "pre_call_briefing:20:Dana Reyes"
+    );
+    // An unknown call type names the ones there are.
+    let out = roomwork(
+        d,
+        &[
+            "draft",
+            "briefing",
+            "--account",
+            &account,
+            "--call-type",
+            "coffee",
+            "--by",
+            "Dana",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("routine-account-call"));
+}

@@ -524,7 +524,7 @@ impl Generator {
             let promised = ordered_on + Duration::days(rng.range(10, 35));
             let number = format!("SO-{}", self.next_order);
             self.next_order += 1;
-            let mut description = rng.pick(corpus::ORDER_LINES).to_string();
+            let mut description = order_line(rng.pick::<&str>(corpus::ORDER_LINES), self.next_order);
             if status == OrderStatus::BackOrdered {
                 description.push_str(&format!(
                     " (back-ordered: {})",
@@ -563,7 +563,7 @@ impl Generator {
                 value: Money::from_major(6_000 + rng.range(0, 30_000), Currency::USD),
                 description: format!(
                     "{} (back-ordered: {})",
-                    rng.pick(corpus::ORDER_LINES),
+                    order_line(rng.pick::<&str>(corpus::ORDER_LINES), self.next_order),
                     rng.pick(corpus::BACKORDER_REASONS)
                 ),
             });
@@ -809,10 +809,31 @@ impl Generator {
             };
             let (next_step, next_step_date) = if !closed && rng.chance(0.85) {
                 let s = *rng.pick(corpus::NEXT_STEPS);
-                (
-                    Some(s.to_string()),
-                    Some(today + Duration::days(rng.range(if stalled { -30 } else { -5 }, 21))),
-                )
+                let due = today + Duration::days(rng.range(if stalled { -30 } else { -5 }, 21));
+                // The account's own people and a date after the step's: from what is already
+                // drawn, not the random stream, so that filling them changed no other record.
+                let contacts = &self.accounts[i].contacts;
+                let person = |n: usize| {
+                    contacts
+                        .get(n % contacts.len().max(1))
+                        .map_or_else(|| "the buyer".to_string(), |c| first_of(&c.name))
+                };
+                let slots = Slots {
+                    customer: person(k),
+                    customer2: person(k + 1),
+                    date: crate::text::spoken_date(due + Duration::days(14)),
+                    account: self.accounts[i].short.clone(),
+                    order_no: self.accounts[i]
+                        .order_numbers
+                        .last()
+                        .cloned()
+                        .unwrap_or_else(|| "the open order".into()),
+                    competitor: corpus::COMPETITORS[(i + k) % corpus::COMPETITORS.len()]
+                        .to_string(),
+                    qty: (2 + (i + k) % 11).to_string(),
+                    ..Default::default()
+                };
+                (Some(slots.fill(s)), Some(due))
             } else {
                 (None, None)
             };
@@ -891,9 +912,27 @@ impl Generator {
             .iter()
             .map(|(_, a, b, _)| 1.0 + (*b - *a).num_days().max(0) as f64)
             .collect();
+        // The account's first contacts until a meeting note picks others: subjects such as
+        // "Intro call with {customer}" are never left with a blank (and the random stream is
+        // not touched, so no other record changed when this was added).
+        let contact_name = |n: usize| {
+            self.accounts[i]
+                .contacts
+                .get(n)
+                .or(self.accounts[i].contacts.first())
+                .map_or_else(|| "the plant team".to_string(), |c| first_of(&c.name))
+        };
         let mut slots = Slots {
             account: self.accounts[i].short.clone(),
             site: format!("the {} plant", self.accounts[i].city.0),
+            customer: contact_name(0),
+            customer2: contact_name(1),
+            product: corpus::PRODUCTS[i % corpus::PRODUCTS.len()].to_lowercase(),
+            order_no: self.accounts[i]
+                .order_numbers
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "the last order".into()),
             ..Default::default()
         };
         let notes_every = (self.plan.activities / 300).max(20);
@@ -1340,4 +1379,11 @@ mod tests {
                 .all(|n| !n.body.as_ref().unwrap().contains("{customer}"))
         );
     }
+}
+
+/// An order line with its quantity: "Mechanical seal kit, {qty} units" → "..., 6 units". The
+/// quantity comes from the order number, not the random stream, so that adding it changed no
+/// other record of a seeded demo.
+fn order_line(template: &str, order_no: u64) -> String {
+    template.replace("{qty}", &(2 + order_no % 19).to_string())
 }

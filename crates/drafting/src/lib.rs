@@ -1,6 +1,7 @@
 //! The drafting workflows, the built-in offline engine and the grounding check.
 //!
-//! Built so far: [`dates`] (dates as notes write them, resolved to days), [`follow_up`] (call
+//! Built so far: [`briefing`] (the pre-call briefing from the store's records in the
+//! Foundation's format), [`dates`] (dates as notes write them, resolved to days), [`follow_up`] (call
 //! notes read into roles and composed as a follow-up email), [`notes_eval`] (that reading
 //! measured against labelled notes), [`grounding`]
 //! (every name, number, date, identifier and commitment of a draft traced to its inputs),
@@ -8,6 +9,7 @@
 //! (sentences, words, phrases). The workflows and the language-model engines come next.
 #![warn(missing_docs)]
 
+pub mod briefing;
 pub mod dates;
 pub mod follow_up;
 pub mod grounding;

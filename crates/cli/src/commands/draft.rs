@@ -42,7 +42,162 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
         }
         DraftCommand::EvalNotes { file, competitors } => eval_notes(ctx, &file, competitors),
         DraftCommand::Saved => saved(ctx).await,
+        DraftCommand::Briefing {
+            account,
+            call_type,
+            by,
+            today,
+        } => {
+            let today = today.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            briefing(ctx, &account, call_type.as_deref(), &by, today).await
+        }
     }
+}
+
+/// Workflow 1: the pre-call briefing from the store, into the inbox.
+async fn briefing(
+    ctx: &Context,
+    key: &str,
+    call_type: Option<&str>,
+    by: &str,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<()> {
+    use roomwork_drafting::briefing as engine;
+    let foundation = ctx.foundation()?;
+    let guide = foundation.briefing.as_ref().ok_or_else(|| {
+        InvalidInput(
+            "the Foundation has no briefing.toml: `roomwork foundation init` writes a starting one"
+                .into(),
+        )
+    })?;
+    let call = match call_type {
+        Some(slug) => guide
+            .call_types
+            .iter()
+            .find(|c| c.slug == slug)
+            .ok_or_else(|| {
+                InvalidInput(format!(
+                    "briefing.toml has no call type {slug:?}; it has: {}",
+                    guide
+                        .call_types
+                        .iter()
+                        .map(|c| c.slug.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?,
+        None => guide
+            .call_types
+            .first()
+            .ok_or_else(|| InvalidInput("briefing.toml defines no [[call_type]]".into()))?,
+    };
+    let stages = foundation.stage_catalog();
+    let competitors = foundation.competitors().to_vec();
+    let b = ctx
+        .with_store(async |store| {
+            let account = find_account(store, key).await?;
+            let id = account.id;
+            let owner = match account.owner {
+                Some(rep) => store
+                    .reps()
+                    .await?
+                    .into_iter()
+                    .find(|r| r.id == rep)
+                    .map(|r| r.name),
+                None => None,
+            };
+            let contacts: Vec<Contact> = store
+                .contacts()
+                .await?
+                .into_iter()
+                .filter(|c| c.account_id == Some(id))
+                .collect();
+            let orders: Vec<_> = store
+                .orders()
+                .await?
+                .into_iter()
+                .filter(|o| o.account_id == id)
+                .collect();
+            let issues: Vec<_> = store
+                .issues()
+                .await?
+                .into_iter()
+                .filter(|i| i.account_id == id)
+                .collect();
+            let opportunities: Vec<_> = store
+                .opportunities(true)
+                .await?
+                .into_iter()
+                .filter(|o| o.account_id == Some(id))
+                .collect();
+            let activities = store
+                .activities(roomwork_store::ActivityFilter {
+                    account_id: Some(id),
+                    ..Default::default()
+                })
+                .await?;
+            let inputs = engine::Inputs {
+                account: &account,
+                owner: owner.as_deref(),
+                contacts: &contacts,
+                orders: &orders,
+                issues: &issues,
+                opportunities: &opportunities,
+                activities: &activities,
+                stages: &stages,
+                stalled_after_days: foundation.stalled_after_days(),
+                competitors: &competitors,
+                today,
+            };
+            Ok((engine::compose(call, &inputs), account))
+        })
+        .await?;
+    let (b, account) = b;
+    let submission = Submission {
+        kind: "pre-call-briefing".into(),
+        subject: b.title.clone(),
+        body: b.markdown.clone(),
+        notes: None,
+        account: Some(account.id.to_string()),
+        to: None,
+        engine: "built-in".into(),
+        model: None,
+        inputs: vec![format!(
+            "store: account {} ({} records)",
+            account.id, b.records
+        )],
+        by: by.to_string(),
+        extra: serde_json::json!({
+            "workflow": "pre-call-briefing",
+            "call_type": call.slug,
+            "records": b.records,
+        }),
+        workflow: Some(roomwork_domain::Workflow::PreCallBriefing),
+    };
+    let (pending, _verdict) = match store_submission(ctx, submission).await? {
+        Ok(ok) => ok,
+        Err(verdict) => return refuse(ctx, &verdict),
+    };
+    let d = pending.draft();
+    let minutes = foundation
+        .time_saved()
+        .minutes(roomwork_domain::Workflow::PreCallBriefing);
+    if ctx.json {
+        return output::json(&serde_json::json!({
+            "id": d.id,
+            "status": d.status,
+            "briefing": b,
+            "minutes_saved": minutes,
+            "outstanding": pending.outstanding(),
+        }));
+    }
+    say!("{}", b.markdown);
+    say!(
+        "Briefing {} is waiting in the inbox: write your objectives in it (`roomwork inbox edit {}`), then approve it. It saved about {minutes} minutes.",
+        d.id,
+        d.id
+    );
+    Ok(())
 }
 
 /// One row of the ledger summary.
