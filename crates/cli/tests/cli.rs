@@ -881,6 +881,21 @@ fn review_critiques_the_persons_text_and_refuses_human_only_tasks() {
         ),
         "review.refused:account-update"
     );
+    // The audit record keeps the verdict without the quoted sentences (their hashes instead).
+    let detail = query(d, "SELECT detail FROM audit_log ORDER BY seq DESC LIMIT 1");
+    assert!(!detail.contains("third time"), "{detail}");
+    assert!(detail.contains("quote_sha256"), "{detail}");
+    // --kind is no way around rule 2.
+    let out = roomwork(
+        d,
+        &[
+            "review",
+            repair.to_str().unwrap(),
+            "--kind",
+            "negotiation-plan",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(5), "{out:?}");
 }
 
 #[test]

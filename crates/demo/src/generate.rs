@@ -524,7 +524,8 @@ impl Generator {
             let promised = ordered_on + Duration::days(rng.range(10, 35));
             let number = format!("SO-{}", self.next_order);
             self.next_order += 1;
-            let mut description = order_line(rng.pick::<&str>(corpus::ORDER_LINES), self.next_order);
+            let mut description =
+                order_line(rng.pick::<&str>(corpus::ORDER_LINES), self.next_order);
             if status == OrderStatus::BackOrdered {
                 description.push_str(&format!(
                     " (back-ordered: {})",
@@ -1382,7 +1383,7 @@ mod tests {
 }
 
 /// An order line with its quantity: "Mechanical seal kit, {qty} units" → "..., 6 units". The
-/// quantity comes from the order number, not the random stream, so that adding it changed no
+/// quantity comes from the order counter, not the random stream, so that adding it changed no
 /// other record of a seeded demo.
 fn order_line(template: &str, order_no: u64) -> String {
     template.replace("{qty}", &(2 + order_no % 19).to_string())

@@ -202,9 +202,14 @@ fn at(ws: &[Word], i: usize, today: NaiveDate) -> Option<(usize, NaiveDate)> {
         "eow" => return Some((1, monday_of(today) + Duration::days(4))),
         _ => {}
     }
-    // "by the 29th": the next 29th (an ordinal, so that "the 3 units" is no date). "the 29th
-    // of May" is left to the month rules below.
+    // "by the 29th": the next 29th (an ordinal after a preposition, so that "the 3 units" and
+    // "send the 2nd batch" are no dates). "the 29th of May" is left to the month rules below.
+    let before = i.checked_sub(1).map_or("", |j| ws[j].lower.as_str());
     if first == "the"
+        && matches!(
+            before,
+            "by" | "on" | "before" | "until" | "till" | "due" | "from" | "after"
+        )
         && w(1).ends_with(|c: char| c.is_ascii_alphabetic())
         && let Some(d) = day_number(w(1))
         && w(2) != "of"
@@ -454,6 +459,7 @@ mod tests {
             "they sat down with us",
             "the 3 units",
             "the 4th of the pumps",
+            "send the 2nd batch",
         ] {
             let found = find(text, d(TODAY));
             assert!(found.is_empty(), "{text}: {found:?}");

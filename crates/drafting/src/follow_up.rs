@@ -223,6 +223,25 @@ pub fn parse(notes: &str, fallback_date: NaiveDate, letter: &Letter<'_>) -> Note
             bullets.push((i + 1, b.to_string()));
             continue;
         }
+        // "Attendees: Ana, Raj (plant mgr)", "Location: Reno": headers, not points.
+        if bullets.is_empty()
+            && t.split_once(':').is_some_and(|(head, _)| {
+                matches!(
+                    head.trim().to_lowercase().as_str(),
+                    "attendees"
+                        | "present"
+                        | "participants"
+                        | "location"
+                        | "where"
+                        | "who"
+                        | "date"
+                        | "time"
+                        | "duration"
+                )
+            })
+        {
+            continue;
+        }
         if bullets.is_empty()
             && account.is_none()
             && let Some(name) = account_line(t)
@@ -259,7 +278,7 @@ pub fn parse(notes: &str, fallback_date: NaiveDate, letter: &Letter<'_>) -> Note
 }
 
 /// The text of a bullet line: "- ", "* ", "• ", "– ", "— ", "1. ", "2) ".
-fn strip_bullet(line: &str) -> Option<&str> {
+pub fn strip_bullet(line: &str) -> Option<&str> {
     if let Some(rest) = line.strip_prefix(['-', '*', '•', '–', '—']) {
         // "-5% on the spares" is a line, "--" is not a bullet either.
         if rest.starts_with(char::is_whitespace) || rest.is_empty() {
@@ -345,6 +364,21 @@ fn split_clauses(text: &str) -> Vec<String> {
         }
     }
     out.push(text[start..].to_string());
+    // "sent pricing Mon, I'll send rev 2 Fri": a promise after a comma is an item of its own.
+    let out: Vec<String> = out
+        .into_iter()
+        .flat_map(|part| {
+            let lower = part.to_ascii_lowercase().replace('’', "'");
+            let cut = [", i'll ", ", i will ", ", we'll ", ", we will "]
+                .iter()
+                .filter_map(|p| lower.find(p))
+                .min();
+            match cut {
+                Some(p) if p > 0 => vec![part[..p].to_string(), part[p + 2..].to_string()],
+                _ => vec![part],
+            }
+        })
+        .collect();
     out.into_iter()
         .map(|s| s.trim().trim_end_matches('.').to_string())
         .filter(|s| !s.is_empty())
@@ -363,9 +397,17 @@ fn understand(line: usize, raw: &str, meeting: NaiveDate, letter: &Letter<'_>) -
     let mut mentions = dates::find(raw, meeting);
     // What already happened happened before the meeting: "sent pricing Mon" is the Monday
     // before, not the one after.
-    if past_event(&lower_words(raw)).is_some() {
+    if role == Role::Discussed && past_event(&lower_words(raw)).is_some() {
         for m in &mut mentions {
-            if m.date > meeting && (m.date - meeting).num_days() <= 7 {
+            // Only a bare weekday ("Mon"): "until 2025-08-20" and "by Aug 20" mean what they say.
+            let weekday = m.text.chars().all(char::is_alphabetic)
+                && dates::find(&m.text, meeting).len() == 1
+                && dates::month(&m.text.to_lowercase()).is_none()
+                && !matches!(
+                    m.text.to_lowercase().as_str(),
+                    "today" | "tomorrow" | "tonight" | "eow" | "eom" | "eoq" | "eoy"
+                );
+            if weekday && m.date > meeting && (m.date - meeting).num_days() <= 7 {
                 m.date -= chrono::Duration::days(7);
             }
         }
@@ -471,11 +513,6 @@ fn classify(raw: &str, letter: &Letter<'_>, meeting: NaiveDate) -> (Role, String
             "another supplier's pricing (competitive intelligence)".into(),
         );
     }
-    // Something that already happened is a point of the conversation, not a commitment:
-    // "sent pricing Mon", "we shipped the wrong seals last wk".
-    if let Some(verb) = past_event(&lw) {
-        return (Role::Discussed, format!("already happened (\"{verb}\")"));
-    }
     // Ours: first person, or a to-do that starts with our verb.
     let first = lw.first().map(String::as_str).unwrap_or("");
     if let Some(verb) = our_obligation(&lw) {
@@ -495,6 +532,12 @@ fn classify(raw: &str, letter: &Letter<'_>, meeting: NaiveDate) -> (Role, String
     if let Some(p) = ours_phrase {
         return (Role::Ours, format!("first person (\"{p}\")"));
     }
+    // Something that already happened is a point of the conversation, not a commitment:
+    // "sent pricing Mon", "we shipped the wrong seals last wk" (but "sent pricing Mon, I'll
+    // send rev 2 Fri" has a promise in it, found above).
+    if let Some(verb) = past_event(&lw) {
+        return (Role::Discussed, format!("already happened (\"{verb}\")"));
+    }
     // "our service tech to visit 2/24", "their EPC to send P&IDs": a party on one side and
     // what it will do.
     if let Some(side) = party_to_act(&lw) {
@@ -502,8 +545,51 @@ fn classify(raw: &str, letter: &Letter<'_>, meeting: NaiveDate) -> (Role, String
     }
     // "Chase to send the questionnaire", "Dr Evans to confirm qty": a capitalised name and
     // "to", even when the name is also one of our verbs.
+    // When the name is also one of our verbs ("Chase"), what follows "to" must be a verb:
+    // "Send to Ana the drawings" and "Ship to Reno site" are our to-dos.
+    const THEIR_VERBS: &[&str] = &[
+        "send",
+        "confirm",
+        "get",
+        "check",
+        "review",
+        "sign",
+        "call",
+        "approve",
+        "provide",
+        "share",
+        "decide",
+        "come",
+        "visit",
+        "schedule",
+        "book",
+        "arrange",
+        "ask",
+        "follow",
+        "update",
+        "forward",
+        "email",
+        "loop",
+        "talk",
+        "discuss",
+        "test",
+        "try",
+        "run",
+        "pull",
+        "find",
+        "chase",
+        "introduce",
+        "intro",
+        "submit",
+        "issue",
+        "raise",
+        "place",
+        "return",
+    ];
+    let after_to = |k: usize| lw.get(k).map_or("", String::as_str);
     let named_subject = raw.starts_with(|c: char| c.is_uppercase())
-        && (lw.get(1).is_some_and(|w| w == "to")
+        && ((lw.get(1).is_some_and(|w| w == "to")
+            && (!OUR_VERBS.contains(&first) || THEIR_VERBS.contains(&after_to(2))))
             || (matches!(first, "dr" | "mr" | "mrs" | "ms" | "prof")
                 && lw.get(2).is_some_and(|w| w == "to")));
     // "ship date 2026-04-24": our verb used as a noun.
@@ -631,10 +717,10 @@ fn internal_judgement(lw: &[String]) -> Option<String> {
     ];
     for (k, w) in lw.iter().enumerate() {
         let next = lw.get(k + 1).map_or("", String::as_str);
-        if matches!(w.as_str(), "seem" | "seems" | "seemed") && k > 0 {
+        if matches!(w.as_str(), "seem" | "seems" | "seemed") {
             return Some(format!("a judgement of a person (\"{w} {next}\")"));
         }
-        if matches!(w.as_str(), "prob" | "probably" | "prolly") && k > 0 {
+        if matches!(w.as_str(), "prob" | "probably" | "prolly") {
             return Some(format!("speculation (\"{w} {next}\")"));
         }
         let negated =
@@ -663,7 +749,7 @@ fn internal_judgement(lw: &[String]) -> Option<String> {
 }
 
 /// "our service tech to visit ..." (ours) and "their 3PL to confirm ..." (theirs): "our" or
-/// "their", up to three words naming the party, then "to" and a verb.
+/// "their", up to four words naming the party, then "to" and a verb.
 fn party_to_act(lw: &[String]) -> Option<(Role, String)> {
     let (role, start) = match lw.first()?.as_str() {
         "our" => (Role::Ours, 1),
@@ -814,7 +900,8 @@ fn revoice(
                 "them" => "you".into(),
                 "him" if !third_party(&tokens[..k], &recipient) => "you".into(),
                 "they're" => "you are".into(),
-                "they'll" | "she'll" | "he'll" => "you will".into(),
+                "they'll" => "you will".into(),
+                "she'll" | "he'll" if !third_party(&tokens[..k], &recipient) => "you will".into(),
                 "they've" => "you have".into(),
                 "i'll" if formal => "I will".into(),
                 "we'll" if formal => "we will".into(),
@@ -963,10 +1050,18 @@ fn lower_first(s: &str) -> String {
 fn third_party(before: &[&str], recipient: &str) -> bool {
     before.iter().enumerate().any(|(k, t)| {
         let core = t.trim_matches(|c: char| !c.is_alphanumeric());
+        let low = core.to_lowercase();
+        let date_word = dates::month(&low).is_some()
+            || !dates::find(
+                core,
+                NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
+            )
+            .is_empty();
         let name = core.chars().next().is_some_and(char::is_uppercase)
             && core.chars().any(char::is_lowercase)
             && core.len() > 1
-            && core.to_lowercase() != recipient;
+            && low != recipient
+            && !date_word;
         let subject_next = before.get(k + 1).is_some_and(|n| {
             matches!(
                 n.trim_matches(|c: char| !c.is_alphanumeric())
@@ -1013,12 +1108,49 @@ fn insert_copula(s: &str) -> String {
         .iter()
         .map(|t| t.trim_end_matches([',', '.']).to_lowercase())
         .collect();
+    // Only before a state ("still open", "still pending", "still waiting"), not a verb ("we
+    // still need", "the pumps still leak"), and not after a pronoun.
+    let state = |w: &str| {
+        matches!(
+            w,
+            "open"
+                | "pending"
+                | "outstanding"
+                | "tbd"
+                | "unclear"
+                | "unresolved"
+                | "undecided"
+                | "on"
+                | "off"
+                | "down"
+                | "up"
+                | "out"
+                | "late"
+                | "short"
+                | "high"
+                | "low"
+        ) || w.ends_with("ed")
+            || w.ends_with("ing")
+    };
+    let pronoun = |w: &str| {
+        matches!(
+            w,
+            "we" | "i" | "you" | "they" | "he" | "she" | "it" | "that" | "this" | "there"
+        )
+    };
+    let articles = ["the", "a", "an", "our", "their", "your"];
     if let Some(k) = lower.iter().take(6).position(|w| w == "still")
         && k >= 1
         && k + 1 < tokens.len()
-        && !lower[..k].iter().any(|w| finite.contains(&w.as_str()))
+        && state(&lower[k + 1])
+        && !lower[..k]
+            .iter()
+            .any(|w| finite.contains(&w.as_str()) || pronoun(w))
     {
-        let head = &lower[0];
+        let head = lower[..k]
+            .iter()
+            .find(|w| !articles.contains(&w.as_str()))
+            .unwrap_or(&lower[0]);
         let be = if head.ends_with('s') && !head.ends_with("ss") {
             "are"
         } else {
@@ -1540,5 +1672,39 @@ mod tests {
             ]
         );
         assert_eq!(f.notes.context, None);
+    }
+
+    #[test]
+    fn second_read_cases_keep_their_meaning() {
+        // Wednesday 13 August 2025.
+        let notes = "Meeting notes: Embery Pulp\n2025-08-13\n\nCall w/ Ana\n\
+            Attendees: Ana, Raj (plant mgr)\n\
+            - seems checked out\n\
+            - sent pricing Mon, I'll send rev 2 Fri\n\
+            - sent quote, valid until 2025-08-20\n\
+            - we still need the drawings\n\
+            - Send to Ana the revised drawings Fri\n\
+            - Priya said she'll sign\n";
+        let (roles, f) = roles_of(notes, "Ana");
+        let expect = [
+            (Role::Internal, ""),
+            (Role::Discussed, "We sent pricing on Monday 11 August."),
+            (Role::Ours, "I'll send revision 2 on Friday 15 August."),
+            (
+                Role::Discussed,
+                "We sent quote, valid until Wednesday 20 August.",
+            ),
+            (Role::Discussed, "We still need the drawings."),
+            (
+                Role::Ours,
+                "I will send to you the revised drawings on Friday 15 August.",
+            ),
+            (Role::Theirs, "Priya said she'll sign."),
+        ];
+        for ((role, sentence), (want_role, want)) in roles.iter().zip(expect) {
+            assert_eq!((*role, sentence.as_str()), (want_role, want), "{}", f.body);
+        }
+        assert_eq!(roles.len(), expect.len(), "{roles:?}");
+        assert!(!f.body.contains("Attendees"), "{}", f.body);
     }
 }

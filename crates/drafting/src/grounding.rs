@@ -367,8 +367,18 @@ fn phone_numbers(text: &str) -> Vec<(usize, usize, String)> {
             .split([' ', '-', '.', '(', ')'])
             .filter(|g| !g.is_empty())
             .count();
-        // Not an ISO date ("2026-03-14") or an amount with decimals.
-        if digits.len() >= 9 && separated && (groups >= 2 || span.starts_with('+')) {
+        // A phone number starts with "+", "(" or a trunk "0", or has "-" or "." between its
+        // groups; a run of quantities ("lots 250 300 450") does not. An ISO date with a time
+        // ("2026-03-14 09:30") is a date.
+        let phone_like = span.starts_with(['+', '(', '0']) || span.contains(['-', '.']);
+        let iso_date =
+            span.len() >= 10 && NaiveDate::parse_from_str(&span[..10], "%Y-%m-%d").is_ok();
+        if digits.len() >= 9
+            && separated
+            && phone_like
+            && !iso_date
+            && (groups >= 2 || span.starts_with('+'))
+        {
             out.push((i, end, digits));
             k = end_k + 1;
         } else {

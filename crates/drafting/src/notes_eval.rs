@@ -112,10 +112,15 @@ pub fn evaluate(items: &[LabelledNotes], competitors: &[String]) -> NotesReport 
             r.roles.entry(want.into()).or_default().labelled += 1;
             // A bullet may have become two items ("... . check w/ service mgr"): the
             // strictest role counts, internal first.
+            // The bullet's line in the notes; the engine's items carry their line.
+            let line = item.notes.lines().position(|l| {
+                follow_up::strip_bullet(l.trim()).is_some_and(|b| b == label.text)
+                    || l.trim() == label.text
+            });
             let items: Vec<&follow_up::Item> = parsed
                 .items
                 .iter()
-                .filter(|i| label.text.contains(i.raw.as_str()) || i.raw == label.text)
+                .filter(|i| line.is_some_and(|n| i.line == n + 1))
                 .collect();
             let Some(first) = items.first() else {
                 r.confusions.push((
@@ -186,7 +191,8 @@ fn recipient(notes: &str) -> String {
     notes
         .lines()
         .find_map(|l| {
-            let low = l.to_lowercase();
+            // ASCII lowering keeps byte offsets, so they index `l` itself.
+            let low = l.to_ascii_lowercase();
             let at = low
                 .find("w/ ")
                 .map(|p| p + 3)

@@ -478,7 +478,8 @@ pub fn review(
     }
 }
 
-/// Whether a word after "by" starts a time ("by Friday", "by 3 pm", "by the end of ...").
+/// Whether a word after "by" starts a time ("by Friday", "by 3 pm", "by end of month"). "by the
+/// ..." is read as an agent ("by the carrier").
 fn names_a_time(word: &str) -> bool {
     const TIMES: &[&str] = &[
         "monday",

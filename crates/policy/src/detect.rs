@@ -171,9 +171,15 @@ static AT_RISK: LazyLock<Vec<Cue>> = LazyLock::new(|| {
         // Dissatisfaction flagged.
         ("(had|have) enough", 1.0, "the customer has had enough"),
         (
-            "(fed up|tired of|losing patience|lost patience|last chance|final warning|on notice|furious|livid|very unhappy|really unhappy|deeply unhappy|extremely unhappy|very disappointed|not ~2 acceptable|unacceptable|not happy|not at all happy)",
+            "(fed up|tired of|losing patience|lost patience|furious|livid|very unhappy|really unhappy|deeply unhappy|extremely unhappy|very disappointed|not ~2 acceptable|unacceptable|not happy|not at all happy)",
             1.0,
             "the customer is very dissatisfied",
+        ),
+        // Threats count under "if" too: that is how they are made.
+        (
+            "(last chance|final warning|on notice)",
+            1.0,
+            "the customer has issued a warning",
         ),
         (
             "(unhappy|disappointed|angry|upset|frustrated)",

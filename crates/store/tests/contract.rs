@@ -528,9 +528,20 @@ async fn a_workflow_use_is_stored_with_its_draft_or_not_at_all(s: &dyn Store) {
 
 async fn the_ledger_is_append_only(s: &dyn Store, g: &Guard) {
     a_workflow_use_is_stored_with_its_draft_or_not_at_all(s).await;
+    let replace = match g {
+        Guard::Sqlite(_) => {
+            "INSERT OR REPLACE INTO workflow_uses SELECT draft_id, workflow, \
+                             used_by, account_id, at, 600, hourly_cost_minor, currency FROM workflow_uses"
+        }
+        Guard::Postgres(_) => {
+            "INSERT INTO workflow_uses SELECT * FROM workflow_uses \
+                               ON CONFLICT (draft_id) DO UPDATE SET minutes_saved = 600"
+        }
+    };
     for sql in [
         "UPDATE workflow_uses SET minutes_saved = 600",
         "DELETE FROM workflow_uses",
+        replace,
     ] {
         let e = raw(g, sql).await.unwrap_err();
         assert!(e.to_string().contains("append-only"), "{sql}: {e}");

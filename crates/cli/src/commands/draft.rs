@@ -274,7 +274,9 @@ async fn saved(ctx: &Context) -> anyhow::Result<()> {
             r.drafts.to_string(),
             r.approved_or_sent.to_string(),
             format!("{:.1}", r.minutes as f64 / 60.0),
-            format!("{} {:.2}", r.currency, r.value_minor as f64 / 100.0),
+            roomwork_domain::Currency::parse(&r.currency)
+                .map(|c| roomwork_domain::Money::from_minor(r.value_minor, c).to_string())
+                .unwrap_or_else(|_| format!("{} {}", r.value_minor, r.currency)),
         ]
     });
     say!(
@@ -391,9 +393,17 @@ async fn account_of(
 /// Where the notes first name a person by their first name: written with its capital, and not
 /// the verb of a pronoun ("I will send" does not name Will; "Will to confirm qty" does).
 fn named_at(notes: &str, first: &str) -> Option<usize> {
+    // Names that are also English words must be written as names; others may be lower case
+    // ("call w/ ana").
+    const WORDS: &[&str] = &[
+        "will", "may", "bill", "grant", "mark", "rose", "frank", "june", "art", "pat", "sue",
+        "hope", "joy", "amber", "chase", "gene", "guy", "jack", "rich", "ray", "don", "dean",
+        "summer", "april", "august", "faith", "grace", "dawn", "drew", "victor", "hunter",
+    ];
+    let strict = WORDS.contains(&first.to_lowercase().as_str());
     roomwork_drafting::text::find_phrase(notes, first)
         .into_iter()
-        .filter(|s| &notes[s.start..s.end] == first)
+        .filter(|s| !strict || &notes[s.start..s.end] == first)
         .find(|s| {
             let before = notes[..s.start]
                 .split_whitespace()
@@ -477,7 +487,7 @@ async fn follow_up_email(
                         "draft.refused",
                         account.name.clone(),
                         serde_json::json!({
-                            "verdict": verdict,
+                            "verdict": super::audited_verdict(&verdict),
                             "workflow": "follow-up",
                             "inputs": [notes_path],
                             "notes_sha256": sha256(notes),
@@ -606,5 +616,6 @@ mod tests {
         );
         assert_eq!(named_at("- we will call back, will do", "Will"), None);
         assert_eq!(named_at("Call w/ Mateo", "Mateo"), Some(8));
+        assert_eq!(named_at("call w/ mateo", "Mateo"), Some(8));
     }
 }

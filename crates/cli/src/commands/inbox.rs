@@ -529,7 +529,7 @@ pub(super) async fn store_submission(ctx: &Context, s: Submission) -> anyhow::Re
                         "draft.refused",
                         account_name,
                         serde_json::json!({
-                            "verdict": verdict,
+                            "verdict": super::audited_verdict(&verdict),
                             "engine": s.engine,
                             "model": s.model,
                             "inputs": s.inputs,
@@ -569,7 +569,7 @@ pub(super) async fn store_submission(ctx: &Context, s: Submission) -> anyhow::Re
                 "prompt_fingerprint": d.origin.prompt_fingerprint,
                 "inputs": d.origin.inputs,
                 "text_sha256": sha256(&d.body),
-                "verdict": verdict,
+                "verdict": super::audited_verdict(&verdict),
                 "workflow": s.extra,
                 "structure_only": d.structure_only,
                 "requires_personal_edit": d.requires_personal_edit,

@@ -106,6 +106,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// The SHA-256 of a text, in hex: what the audit trail records instead of the text itself.
+/// A verdict as the audit trail keeps it: everything but the quoted sentences, which are the
+/// notes' and the person's own words and would stay forever in an append-only log; each quote
+/// is kept as its SHA-256, so a quote shown later can still be matched to the record.
+pub fn audited_verdict(verdict: &roomwork_policy::Verdict) -> serde_json::Value {
+    let mut v = serde_json::to_value(verdict).unwrap_or(serde_json::Value::Null);
+    for list in ["findings", "near_misses"] {
+        let Some(findings) = v.get_mut(list).and_then(|f| f.as_array_mut()) else {
+            continue;
+        };
+        for f in findings {
+            let Some(evidence) = f.get_mut("evidence").and_then(|e| e.as_array_mut()) else {
+                continue;
+            };
+            for e in evidence {
+                if let Some(obj) = e.as_object_mut()
+                    && let Some(serde_json::Value::String(q)) = obj.remove("quote")
+                {
+                    obj.insert("quote_sha256".into(), sha256(&q).into());
+                }
+            }
+        }
+    }
+    v
+}
+
 pub fn sha256(text: &str) -> String {
     use sha2::Digest as _;
     sha2::Sha256::digest(text.as_bytes())

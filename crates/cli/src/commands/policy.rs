@@ -195,7 +195,7 @@ async fn decide_cmd(
             Ok(v) => verdict = v,
             Err(e) => {
                 // The refused attempt is on the record too.
-                let detail = serde_json::json!({ "verdict": verdict, "reason": reason, "refused": e.to_string() });
+                let detail = serde_json::json!({ "verdict": super::audited_verdict(&verdict), "reason": reason, "refused": e.to_string() });
                 audit(ctx, &by, "policy.override_refused", &account_name, detail).await?;
                 return Err(Refused(e.to_string()).into());
             }
@@ -216,7 +216,7 @@ async fn decide_cmd(
         &actor,
         action,
         &account_name,
-        serde_json::to_value(&verdict)?,
+        super::audited_verdict(&verdict),
     )
     .await?;
     if ctx.json {

@@ -65,8 +65,21 @@ pub async fn run(ctx: &Context, args: ReviewArgs) -> anyhow::Result<()> {
             if let Some(s) = &state {
                 request = request.for_account(s);
             }
-            let verdict = decide(&matrix, &request, &competitors)
+            let mut verdict = decide(&matrix, &request, &competitors)
                 .map_err(|e| InvalidInput(e.to_string()))?;
+            // The protection rules read the text as a letter to a customer too, whatever
+            // --kind says: "--kind negotiation-plan" is no way around rule 2.
+            if kind != DEFAULT_KIND {
+                let mut as_letter = Request::new(DEFAULT_KIND, &policy_text);
+                if let Some(s) = &state {
+                    as_letter = as_letter.for_account(s);
+                }
+                let letter = decide(&matrix, &as_letter, &competitors)
+                    .map_err(|e| InvalidInput(e.to_string()))?;
+                if letter.outcome == Outcome::HumanOnly {
+                    verdict = letter;
+                }
+            }
             if verdict.outcome == Outcome::HumanOnly {
                 store
                     .audit_append(&AuditEntry::new(
@@ -75,7 +88,7 @@ pub async fn run(ctx: &Context, args: ReviewArgs) -> anyhow::Result<()> {
                         subject,
                         serde_json::json!({
                             "kind": kind,
-                            "verdict": verdict,
+                            "verdict": super::audited_verdict(&verdict),
                             "text_sha256": sha256(&text),
                         }),
                     ))
@@ -102,7 +115,7 @@ pub async fn run(ctx: &Context, args: ReviewArgs) -> anyhow::Result<()> {
                         "engine": "built-in",
                         "kind": kind,
                         "kind_given": args.kind.is_some(),
-                        "verdict": verdict,
+                        "verdict": super::audited_verdict(&verdict),
                         "tier": review.tier,
                         "text_sha256": sha256(&text),
                         "notes_sha256": notes.iter().map(|n| sha256(n)).collect::<Vec<_>>(),

@@ -22,3 +22,10 @@ CREATE TRIGGER workflow_uses_no_delete BEFORE DELETE ON workflow_uses
 BEGIN
     SELECT RAISE(ABORT, 'the minutes-saved ledger is append-only');
 END;
+
+-- INSERT OR REPLACE would delete the stored row without firing the DELETE trigger.
+CREATE TRIGGER workflow_uses_insert_new BEFORE INSERT ON workflow_uses
+WHEN EXISTS (SELECT 1 FROM workflow_uses WHERE draft_id = NEW.draft_id)
+BEGIN
+    SELECT RAISE(ABORT, 'the minutes-saved ledger is append-only');
+END;
