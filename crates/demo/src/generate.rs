@@ -1215,6 +1215,13 @@ impl Iterator for Generator {
     }
 }
 
+/// An order line with its quantity: "Mechanical seal kit, {qty} units" → "..., 6 units". The
+/// quantity comes from the order counter, not the random stream, so that adding it changed no
+/// other record of a seeded demo.
+fn order_line(template: &str, order_no: u64) -> String {
+    template.replace("{qty}", &(2 + order_no % 19).to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1380,11 +1387,4 @@ mod tests {
                 .all(|n| !n.body.as_ref().unwrap().contains("{customer}"))
         );
     }
-}
-
-/// An order line with its quantity: "Mechanical seal kit, {qty} units" → "..., 6 units". The
-/// quantity comes from the order counter, not the random stream, so that adding it changed no
-/// other record of a seeded demo.
-fn order_line(template: &str, order_no: u64) -> String {
-    template.replace("{qty}", &(2 + order_no % 19).to_string())
 }
