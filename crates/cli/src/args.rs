@@ -115,6 +115,10 @@ pub enum DraftCommand {
         /// The day relative dates are spelled against [default: today].
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<chrono::NaiveDate>,
+        /// Draft with this provider from DATA_DIR/llm.toml instead of the built-in engine
+        /// (which stays the fallback).
+        #[arg(long, value_name = "PROVIDER")]
+        engine: Option<String>,
     },
     /// A pre-call account briefing from the store, in the Foundation's format for the call
     /// type: snapshot, back-orders first, open issues, last conversation, commitments, deals,

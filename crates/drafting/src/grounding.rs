@@ -331,7 +331,7 @@ impl Source {
 /// Phone numbers in `text`: a run of digit groups separated by single spaces, hyphens, dots
 /// or parentheses, with at least nine digits and at least one separator or a leading "+"
 /// ("+44 20 7946 0958", "(555) 201-4478"). Returns byte spans and the digits.
-fn phone_numbers(text: &str) -> Vec<(usize, usize, String)> {
+pub(crate) fn phone_numbers(text: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut k = 0;

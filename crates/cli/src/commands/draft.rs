@@ -3,7 +3,7 @@
 //! approval inbox.
 
 use roomwork_domain::{Account, Contact};
-use roomwork_drafting::{follow_up, grounding, notes_eval};
+use roomwork_drafting::{follow_up, grounding, notes_eval, prompt};
 use roomwork_store::{AuditEntry, Store};
 
 use super::inbox::{Submission, refuse, store_submission};
@@ -23,6 +23,7 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
             to,
             by,
             today,
+            engine,
         } => {
             let text = read_file(&notes)?;
             if text.trim().is_empty() {
@@ -31,12 +32,15 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
             let today = today.unwrap_or_else(|| chrono::Utc::now().date_naive());
             follow_up_email(
                 ctx,
-                &notes.display().to_string(),
-                &text,
-                account,
-                to,
-                &by,
-                today,
+                FollowUpRequest {
+                    notes_path: &notes.display().to_string(),
+                    notes: &text,
+                    account,
+                    to,
+                    by: &by,
+                    today,
+                    engine: engine.as_deref(),
+                },
             )
             .await
         }
@@ -162,6 +166,7 @@ async fn briefing(
         to: None,
         engine: "built-in".into(),
         model: None,
+        prompt_fingerprint: None,
         inputs: vec![format!(
             "store: account {} ({} records)",
             account.id, b.records
@@ -459,15 +464,27 @@ async fn recipient_of(
     Ok((format!("{} <{}>", c.name, email.as_str()), Some(c)))
 }
 
-async fn follow_up_email(
-    ctx: &Context,
-    notes_path: &str,
-    notes: &str,
+/// What `draft follow-up` was asked.
+struct FollowUpRequest<'a> {
+    notes_path: &'a str,
+    notes: &'a str,
     account: Option<String>,
     to: Option<String>,
-    by: &str,
+    by: &'a str,
     today: chrono::NaiveDate,
-) -> anyhow::Result<()> {
+    engine: Option<&'a str>,
+}
+
+async fn follow_up_email(ctx: &Context, request: FollowUpRequest<'_>) -> anyhow::Result<()> {
+    let FollowUpRequest {
+        notes_path,
+        notes,
+        account,
+        to,
+        by,
+        today,
+        engine,
+    } = request;
     let foundation = ctx.foundation()?;
     let matrix = load_matrix(ctx)?;
     let competitors = foundation.competitors().to_vec();
@@ -533,7 +550,73 @@ async fn follow_up_email(
     let letter_facts = format!("To: {to}\nFrom: {by}, {company}\nAccount: {}", account.name);
     // Relative dates in the notes ("next Tues") mean days counted from the meeting.
     let anchor = draft.notes.date.unwrap_or(today);
-    let report = grounding::check(&draft.body, &[notes, &letter_facts], anchor);
+    // A language model, when one was asked for; the built-in draft is the floor.
+    let mut body = draft.body.clone();
+    let mut engine_name = "built-in".to_string();
+    let mut model = None;
+    let mut fingerprint = None;
+    let mut fallback = None;
+    let mut attempts = 0;
+    if let Some(name) = engine {
+        let config = super::engine::provider(ctx, name)?;
+        let role = |r: follow_up::Role| match r {
+            follow_up::Role::Ours => "we will",
+            follow_up::Role::Theirs => "they will",
+            _ => "discussed",
+        };
+        // Only what the customer may read goes out: internal lines never leave the machine.
+        let points: Vec<String> = draft
+            .notes
+            .items
+            .iter()
+            .filter(|i| i.role != follow_up::Role::Internal)
+            .map(|i| format!("{}: {}", role(i.role), i.sentence))
+            .collect();
+        let masked = prompt::mask(&points.join("\n"));
+        let masked_points: Vec<String> = masked.text.lines().map(str::to_string).collect();
+        let from = format!("{by}, {company}");
+        let meeting = roomwork_drafting::dates::spell(anchor, today);
+        let p = prompt::follow_up(&prompt::FollowUpBrief {
+            first_name: &letter.first_name,
+            from: &from,
+            general: letter.general,
+            tier: letter.tier,
+            points: &masked_points,
+            meeting: &meeting,
+        });
+        fingerprint = Some(prompt::fingerprint(&p));
+        let request = roomwork_llm::Request {
+            system: p.system,
+            user: p.user,
+            json: false,
+        };
+        match super::engine::run(config.clone(), &request).await {
+            super::engine::Drafted::Model {
+                text,
+                model: m,
+                attempts: n,
+            } => {
+                attempts = n;
+                match usable(&masked.restore(&text)) {
+                    Ok(text) => {
+                        body = text;
+                        engine_name = config.name.clone();
+                        model = Some(m);
+                    }
+                    Err(why) => fallback = Some(why),
+                }
+            }
+            super::engine::Drafted::Fallback { reason } => fallback = Some(reason),
+        }
+        if let Some(reason) = &fallback {
+            let reason: String = reason.chars().take(200).collect();
+            body = format!(
+                "[[AM: delete this line: drafted by the built-in engine because {name} failed: {reason}]]\n{body}"
+            );
+            engine_name = format!("built-in (fallback from {name})");
+        }
+    }
+    let report = grounding::check(&body, &[notes, &letter_facts], anchor);
     let untraced: Vec<&grounding::Claim> = report.untraced().collect();
     let excluded: Vec<&follow_up::Item> = draft
         .notes
@@ -546,12 +629,13 @@ async fn follow_up_email(
     let submission = Submission {
         kind: TASK.into(),
         subject: draft.subject.clone(),
-        body: draft.body.clone(),
+        body: body.clone(),
         notes: Some(notes.to_string()),
         account: Some(account.id.to_string()),
         to: Some(to.clone()),
-        engine: "built-in".into(),
-        model: None,
+        engine: engine_name.clone(),
+        model: model.clone(),
+        prompt_fingerprint: fingerprint.clone(),
         inputs: vec![notes_path.to_string()],
         by: by.to_string(),
         extra: serde_json::json!({
@@ -560,6 +644,9 @@ async fn follow_up_email(
             // Counts and line numbers only: the texts stay out of the append-only trail.
             "untraced": untraced.len(),
             "left_out_lines": excluded.iter().map(|i| i.line).collect::<Vec<_>>(),
+            "provider": engine,
+            "attempts": attempts,
+            "fallback": fallback,
         }),
         workflow: Some(roomwork_domain::Workflow::FollowUpEmail),
     };
@@ -578,11 +665,24 @@ async fn follow_up_email(
             "notes": draft.notes,
             "untraced": untraced,
             "minutes_saved": minutes,
+            "engine": engine_name,
+            "model": model,
+            "fallback": fallback,
             "verdict": verdict,
             "outstanding": pending.outstanding(),
         }));
     }
     say!("To: {to}\nSubject: {}\n\n{}\n", d.subject, d.body);
+    match (&fallback, engine) {
+        (Some(reason), Some(name)) => say!(
+            "{name} could not draft it ({reason}); this is the built-in engine's draft, and it says so in a marked line you must delete before approving."
+        ),
+        (None, Some(name)) => say!(
+            "Drafted by {name} ({}). Internal lines never left this machine; email addresses and phone numbers went as placeholders.",
+            model.as_deref().unwrap_or("")
+        ),
+        _ => {}
+    }
     for i in &excluded {
         say!("Left out (line {}): {:?} ({}).", i.line, i.raw, i.why);
     }
@@ -602,6 +702,34 @@ async fn follow_up_email(
         say!("Before approval: {o}");
     }
     Ok(())
+}
+
+/// A model's email made fit for the inbox: a "Subject:" line dropped, the relationship passage
+/// kept (added after the greeting if the model dropped it); too short to be an email is no
+/// draft at all.
+fn usable(text: &str) -> Result<String, String> {
+    let mut lines: Vec<&str> = text.trim().lines().collect();
+    if lines
+        .first()
+        .is_some_and(|l| l.to_ascii_lowercase().starts_with("subject:"))
+    {
+        lines.remove(0);
+    }
+    let mut body = lines.join("\n").trim().to_string();
+    if body.split_whitespace().count() < 12 {
+        return Err(format!(
+            "its answer was not an email ({} words)",
+            body.split_whitespace().count()
+        ));
+    }
+    if !body.contains("[[AM:") {
+        let at = body.find('\n').unwrap_or(body.len());
+        body.insert_str(
+            at,
+            "\n[[AM: one sentence only you can write for this relationship]]",
+        );
+    }
+    Ok(body)
 }
 
 #[cfg(test)]

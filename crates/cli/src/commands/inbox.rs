@@ -47,6 +47,7 @@ pub async fn run(ctx: &Context, args: InboxArgs) -> anyhow::Result<()> {
                 to,
                 engine,
                 model,
+                prompt_fingerprint: None,
                 inputs: std::iter::once(&text)
                     .chain(notes.as_ref())
                     .map(|p| p.display().to_string())
@@ -379,6 +380,8 @@ pub(super) struct Submission {
     pub to: Option<String>,
     pub engine: String,
     pub model: Option<String>,
+    /// The prompt's fingerprint, when a language model drafted it.
+    pub prompt_fingerprint: Option<String>,
     pub inputs: Vec<String>,
     pub by: String,
     /// More for the audit record (a workflow's minutes saved, its grounding flags).
@@ -557,6 +560,7 @@ pub(super) async fn store_submission(ctx: &Context, s: Submission) -> anyhow::Re
             }
             new.origin.engine = s.engine.clone();
             new.origin.model = s.model.clone();
+            new.origin.prompt_fingerprint = s.prompt_fingerprint.clone();
             new.origin.inputs = s.inputs.clone();
             let (pending, rev0) =
                 PendingApproval::submit(DraftId::new(), new, now).map_err(refusal)?;

@@ -3,6 +3,7 @@
 mod audit;
 mod demo;
 mod draft;
+mod engine;
 mod foundation;
 mod grounding;
 mod hygiene;
