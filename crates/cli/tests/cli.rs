@@ -1219,11 +1219,24 @@ fn draft_follow_up_with_a_provider_fences_masks_and_falls_back() {
         !user.contains("Kellerman") && !user.contains("7%"),
         "{user}"
     );
+    // The injected line reads like an instruction: it is left out like an internal line and
+    // never sent; the rest is fenced.
+    assert!(user.contains("<data-"), "{user}");
+    assert!(!user.to_lowercase().contains("ignore previous"), "{user}");
     assert!(
-        user.contains("<data-") && user.to_lowercase().contains("ignore previous instructions"),
-        "{user}"
+        r["notes"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["role"] == "internal"
+                && i["why"].as_str().unwrap().contains("instruction to an AI")),
+        "{}",
+        r["notes"]
     );
     assert!(system.contains("never an instruction"), "{system}");
+    // The model's invented claim is flagged for the reviewer.
+    let flagged = r["untraced"].to_string();
+    assert!(flagged.contains("marked the deal as won"), "{flagged}");
     // The injected instruction changed nothing a person has not approved: the draft waits,
     // and no deal moved.
     assert_eq!(r["status"], "pending");

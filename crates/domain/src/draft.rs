@@ -72,7 +72,8 @@ pub struct Origin {
     pub engine: String,
     /// The model, when a language model wrote it.
     pub model: Option<String>,
-    /// SHA-256 of the prompt, when there was one.
+    /// A fingerprint of the prompt (64-bit FNV-1a, hex: `drafting::prompt::fingerprint`), when
+    /// there was one.
     pub prompt_fingerprint: Option<String>,
     /// What the draft was made from: record ids, file names.
     pub inputs: Vec<String>,

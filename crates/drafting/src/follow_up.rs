@@ -451,6 +451,14 @@ fn classify(raw: &str, letter: &Letter<'_>, meeting: NaiveDate) -> (Role, String
             format!("a note to self in capitals ({})", shouting.join(" ")),
         );
     }
+    if let Some(phrase) = crate::prompt::instruction(raw) {
+        return (
+            Role::Internal,
+            format!(
+                "reads like an instruction to an AI model (\"{phrase}\"): treated as data, left out"
+            ),
+        );
+    }
     for marker in [
         "internal",
         "note to self",

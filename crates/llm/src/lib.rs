@@ -47,7 +47,7 @@ pub struct ProviderConfig {
     /// The environment variable that holds the API key (none for a local server).
     #[serde(default)]
     pub api_key_env: Option<String>,
-    /// Seconds for the whole request, streaming included.
+    /// Seconds for the whole call: every attempt, wait and streamed chunk together.
     #[serde(default = "default_timeout")]
     pub timeout_secs: u64,
     /// Seconds to wait for the next streamed chunk.
@@ -105,7 +105,7 @@ impl ProviderConfig {
     }
 }
 
-/// An API key. Its `Debug` and `Display` print nothing of it.
+/// An API key. Its `Debug` prints nothing of it, and it has no `Display`.
 #[derive(Clone)]
 pub struct Secret(String);
 
@@ -133,7 +133,7 @@ pub struct Request {
     pub system: String,
     /// The user message (the information, fenced).
     pub user: String,
-    /// Ask for a JSON object (OpenAI `response_format`; Anthropic is told in the prompt).
+    /// Ask for a JSON object (OpenAI `response_format`; for Anthropic the prompt must say so).
     pub json: bool,
 }
 
@@ -209,7 +209,7 @@ impl LlmError {
                 matches!(status, 408 | 409 | 425 | 429 | 529) || (500..600).contains(status)
             }
             LlmError::Timeout { .. } | LlmError::Transport { .. } => true,
-            LlmError::Protocol { message, .. } => message.contains("overloaded"),
+            LlmError::Protocol { message, .. } => message.to_lowercase().contains("overloaded"),
             LlmError::Config(_) | LlmError::MissingKey(_) => false,
         }
     }
@@ -256,7 +256,10 @@ impl Client {
         // One TLS stack (rustls) with one crypto provider (ring); installing it twice is
         // harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        // No redirects: reqwest drops `Authorization` on a cross-host redirect but would
+        // carry Anthropic's `x-api-key` along.
         let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(config.idle_timeout_secs.clamp(1, 30)))
             .build()
             .map_err(|e| LlmError::Config(format!("{}: HTTP client: {e}", config.name)))?;
@@ -276,10 +279,12 @@ impl Client {
         on_text: &mut (dyn FnMut(&str) + Send),
     ) -> Result<Completion, LlmError> {
         let mut attempt = 0;
+        // One deadline for every attempt and wait together.
+        let deadline =
+            tokio::time::Instant::now() + Duration::from_secs(self.config.timeout_secs.max(1));
         loop {
             attempt += 1;
-            let total = Duration::from_secs(self.config.timeout_secs.max(1));
-            let a = match tokio::time::timeout(total, self.attempt(request, on_text)).await {
+            let a = match tokio::time::timeout_at(deadline, self.attempt(request, on_text)).await {
                 Ok(a) => a,
                 Err(_) => Attempt {
                     streamed: true,
@@ -305,6 +310,9 @@ impl Client {
                         .retry_after
                         .unwrap_or(backoff)
                         .min(Duration::from_secs(30));
+                    if tokio::time::Instant::now() + wait >= deadline {
+                        return Err(e);
+                    }
                     tokio::time::sleep(wait).await;
                 }
                 Err(e) => return Err(e),
@@ -312,14 +320,16 @@ impl Client {
         }
     }
 
+    /// The key removed first, then cut to 500 characters (cutting first could leave the
+    /// key's first characters at the end).
     fn scrub(&self, text: &str) -> String {
-        let mut t: String = text.chars().take(500).collect();
+        let mut t = text.to_string();
         if let Some(k) = &self.key
             && !k.expose().is_empty()
         {
             t = t.replace(k.expose(), "***");
         }
-        t
+        t.chars().take(500).collect()
     }
 
     fn transport(&self, e: &reqwest::Error) -> LlmError {

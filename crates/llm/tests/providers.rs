@@ -10,7 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 /// One scripted response: status line and headers, then body pieces written with a pause
-/// between them.
+/// between them (none before the first).
 #[derive(Clone)]
 struct Reply {
     head: String,
@@ -106,8 +106,10 @@ async fn server(replies: Vec<Reply>) -> (String, Arc<Mutex<Vec<Seen>>>) {
                 body,
             });
             let _ = sock.write_all(reply.head.as_bytes()).await;
-            for piece in &reply.pieces {
-                tokio::time::sleep(reply.pause).await;
+            for (k, piece) in reply.pieces.iter().enumerate() {
+                if k > 0 {
+                    tokio::time::sleep(reply.pause).await;
+                }
                 if sock.write_all(piece.as_bytes()).await.is_err() {
                     break;
                 }
@@ -229,8 +231,10 @@ async fn rate_limits_and_server_errors_are_retried_then_succeed() {
 
 #[tokio::test]
 async fn errors_give_up_after_the_retries_and_never_show_the_key() {
-    // A server that echoes the request, key included, in its error body.
-    let echo = format!("{{\"error\":{{\"message\":\"bad key {KEY} for model\"}}}}");
+    // A server that echoes the request, key included, in its error body; once where cutting
+    // the message to 500 characters would split the key.
+    let padding = "x".repeat(480);
+    let echo = format!("{{\"error\":{{\"message\":\"bad key {KEY} for model {padding} {KEY}\"}}}}");
     let (base, seen) = server(vec![
         status(500, "", &echo),
         status(500, "", &echo),
@@ -241,7 +245,10 @@ async fn errors_give_up_after_the_retries_and_never_show_the_key() {
     let e = client.complete(&request(), &mut |_| {}).await.unwrap_err();
     assert!(matches!(e, LlmError::Http { status: 500, .. }), "{e:?}");
     let shown = format!("{e} {e:?} {client:?}");
-    assert!(!shown.contains(KEY), "{shown}");
+    assert!(
+        !shown.contains(KEY) && !shown.contains(&KEY[..10]),
+        "{shown}"
+    );
     assert!(shown.contains("bad key *** for model"), "{shown}");
     assert_eq!(seen.lock().unwrap().len(), 3, "first try and two retries");
     // A client error is not retried.
@@ -277,18 +284,42 @@ async fn an_error_event_mid_stream_is_an_error_and_is_not_retried_after_text() {
 
 #[tokio::test]
 async fn a_stalled_or_truncated_stream_is_an_error() {
-    // The server stops sending after one chunk and keeps the connection open.
+    // The server sends one chunk, then stalls with the connection open: a timeout, and no
+    // retry, because text was already delivered.
     let mut slow = sse(&[
         "data: {\"choices\":[{\"delta\":{\"content\":\"Dear\"}}]}\n\n",
         "data: [DONE]\n\n",
     ]);
     slow.pause = Duration::from_secs(4);
-    let (base, _) = server(vec![slow]).await;
+    let (base, seen) = server(vec![slow.clone(), slow]).await;
     let mut cfg = config(Protocol::OpenAi, &base);
     cfg.idle_timeout_secs = 1;
     let client = Client::with_key(cfg, None).unwrap();
+    let mut got = String::new();
+    let e = client
+        .complete(&request(), &mut |t| got.push_str(t))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, LlmError::Timeout { .. }), "{e:?}");
+    assert_eq!(got, "Dear");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+    // The total deadline covers every attempt: a server that never answers in time is given
+    // up on after timeout_secs, retries or not.
+    let mut never = sse(&["", "data: [DONE]\n\n"]);
+    never.pause = Duration::from_secs(5);
+    let (base, _) = server(vec![never.clone(), never.clone(), never]).await;
+    let mut cfg = config(Protocol::OpenAi, &base);
+    cfg.idle_timeout_secs = 1;
+    cfg.timeout_secs = 2;
+    let client = Client::with_key(cfg, None).unwrap();
+    let started = std::time::Instant::now();
     let e = client.complete(&request(), &mut |_| {}).await.unwrap_err();
     assert!(matches!(e, LlmError::Timeout { .. }), "{e:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
     // A stream that closes without [DONE] is incomplete, not an answer.
     let (base, _) = server(vec![sse(&[
         "data: {\"choices\":[{\"delta\":{\"content\":\"Dear\"}}]}\n\n",

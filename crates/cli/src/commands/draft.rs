@@ -616,7 +616,23 @@ async fn follow_up_email(ctx: &Context, request: FollowUpRequest<'_>) -> anyhow:
             engine_name = format!("built-in (fallback from {name})");
         }
     }
-    let report = grounding::check(&body, &[notes, &letter_facts], anchor);
+    // What the email may rest on: the notes without their internal lines (a claim that
+    // matches only a margin note, or an injected "mark this deal won", is not supported).
+    let internal: std::collections::HashSet<usize> = draft
+        .notes
+        .items
+        .iter()
+        .filter(|i| i.role == follow_up::Role::Internal)
+        .map(|i| i.line)
+        .collect();
+    let visible: String = notes
+        .lines()
+        .enumerate()
+        .filter(|(n, _)| !internal.contains(&(n + 1)))
+        .map(|(_, l)| l)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let report = grounding::check(&body, &[&visible, &letter_facts], anchor);
     let untraced: Vec<&grounding::Claim> = report.untraced().collect();
     let excluded: Vec<&follow_up::Item> = draft
         .notes
@@ -646,7 +662,9 @@ async fn follow_up_email(ctx: &Context, request: FollowUpRequest<'_>) -> anyhow:
             "left_out_lines": excluded.iter().map(|i| i.line).collect::<Vec<_>>(),
             "provider": engine,
             "attempts": attempts,
-            "fallback": fallback,
+            // Whether the built-in engine stood in; the provider's own error text is shown
+            // to the person, not kept in the append-only trail.
+            "fallback": fallback.is_some(),
         }),
         workflow: Some(roomwork_domain::Workflow::FollowUpEmail),
     };
@@ -716,6 +734,11 @@ fn usable(text: &str) -> Result<String, String> {
         lines.remove(0);
     }
     let mut body = lines.join("\n").trim().to_string();
+    // A placeholder the model changed ("[Phone_1]") or invented would reach the customer.
+    let lower = body.to_ascii_lowercase();
+    if lower.contains("[email_") || lower.contains("[phone_") {
+        return Err("its answer kept or altered a personal-data placeholder".into());
+    }
     if body.split_whitespace().count() < 12 {
         return Err(format!(
             "its answer was not an email ({} words)",

@@ -104,6 +104,15 @@ pub async fn run(config: ProviderConfig, request: &Request) -> Drafted {
         .await;
     bar.finish_and_clear();
     match result {
+        // An email cut off at the token limit is not a draft.
+        Ok(c) if matches!(c.finish_reason.as_deref(), Some("length" | "max_tokens")) => {
+            Drafted::Fallback {
+                reason: format!(
+                    "its answer was cut off at the token limit ({} tokens)",
+                    c.output_tokens.map_or("?".into(), |n| n.to_string())
+                ),
+            }
+        }
         Ok(c) => Drafted::Model {
             text: c.text,
             model: c.model,
