@@ -898,12 +898,10 @@ fn review_critiques_the_persons_text_and_refuses_human_only_tasks() {
     assert_eq!(out.status.code(), Some(5), "{out:?}");
 }
 
-#[test]
-fn draft_follow_up_turns_notes_into_a_pending_draft_and_keeps_internal_lines_out() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+/// The demo company in `d`, and a healthy key-tier account with no issues with the first name
+/// of one of its contacts who has an address.
+fn demo_with_a_quiet_key_account(d: &std::path::Path) -> (String, String) {
     assert!(roomwork(d, &["demo"]).status.success());
-    // A healthy key-tier account with no issues, and one of its contacts with an address.
     let pick = query(
         d,
         "SELECT a.name || '|' || c.name FROM accounts a JOIN contacts c ON c.account_id = a.id \
@@ -912,6 +910,15 @@ fn draft_follow_up_turns_notes_into_a_pending_draft_and_keeps_internal_lines_out
     );
     let (account, contact) = pick.split_once('|').unwrap();
     let first = contact.split_whitespace().next().unwrap();
+    (account.to_string(), first.to_string())
+}
+
+#[test]
+fn draft_follow_up_turns_notes_into_a_pending_draft_and_keeps_internal_lines_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (account, first) = demo_with_a_quiet_key_account(d);
+    let (account, first) = (account.as_str(), first.as_str());
     let notes = d.join("notes.txt");
     std::fs::write(
         &notes,
@@ -1147,15 +1154,8 @@ fn sse_answer(text: &str) -> String {
 fn draft_follow_up_with_a_provider_fences_masks_and_falls_back() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    assert!(roomwork(d, &["demo"]).status.success());
-    let pick = query(
-        d,
-        "SELECT a.name || '|' || c.name FROM accounts a JOIN contacts c ON c.account_id = a.id \
-         WHERE a.health = 'healthy' AND a.tier = 'key' AND c.email IS NOT NULL AND NOT EXISTS \
-         (SELECT 1 FROM customer_issues i WHERE i.account_id = a.id) ORDER BY a.name LIMIT 1",
-    );
-    let (account, contact) = pick.split_once('|').unwrap();
-    let first = contact.split_whitespace().next().unwrap();
+    let (account, first) = demo_with_a_quiet_key_account(d);
+    let (account, first) = (account.as_str(), first.as_str());
     let stages_before = query(d, "SELECT group_concat(stage, ',') FROM opportunities");
     let notes = d.join("notes.txt");
     std::fs::write(
