@@ -138,6 +138,26 @@ pub enum DraftCommand {
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<chrono::NaiveDate>,
     },
+    /// A CRM update from rough meeting notes: stage (with the Foundation's criterion), next step
+    /// with category and date, close date, key points and action items with owners, shown as
+    /// a diff against the deal and applied only when the draft is approved.
+    CrmUpdate {
+        /// The meeting notes (or a voice-memo transcript as text).
+        #[arg(long, value_name = "FILE")]
+        notes: PathBuf,
+        /// The deal (id or exact name) [default: the account's open deal the notes fit best].
+        #[arg(long)]
+        opportunity: Option<String>,
+        /// The account (id or exact name) [default: the notes' "Meeting notes:" line].
+        #[arg(long)]
+        account: Option<String>,
+        /// Who owns the update (submits the draft; our action items are theirs).
+        #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
+        by: String,
+        /// The day relative dates are read against when the notes carry none [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<chrono::NaiveDate>,
+    },
     /// The minutes-saved ledger: per week, person and workflow, the drafts the workflows put
     /// in the inbox and the time (and money, at the Foundation's hourly cost) they saved.
     Saved,

@@ -1308,3 +1308,129 @@ fn draft_follow_up_with_a_provider_fences_masks_and_falls_back() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no [[provider]] named \"nope\""));
 }
+
+#[test]
+fn draft_crm_update_is_a_diff_that_only_approval_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(roomwork(d, &["demo"]).status.success());
+    // A healthy account with exactly one open deal, early in the funnel.
+    let pick = query(
+        d,
+        "SELECT a.name || '|' || o.name || '|' || o.stage FROM opportunities o \
+         JOIN accounts a ON a.id = o.account_id WHERE o.stage IN ('Qualification', 'Needs Analysis') \
+         AND a.health = 'healthy' AND (SELECT count(*) FROM opportunities o2 \
+         WHERE o2.account_id = a.id AND o2.stage NOT LIKE 'Closed%') = 1 ORDER BY a.name LIMIT 1",
+    );
+    let mut parts = pick.split('|');
+    let (account, deal, stage) = (
+        parts.next().unwrap().to_string(),
+        parts.next().unwrap().to_string(),
+        parts.next().unwrap().to_string(),
+    );
+    let notes = d.join("notes.txt");
+    std::fs::write(
+        &notes,
+        format!(
+            "Meeting notes: {account}\n2026-11-16\n\nCall w/ the plant manager\n\
+             - verbal yes on the scope, awaiting PO from purchasing\n\
+             - I'll send the contract redlines by Thurs\n\
+             - PO target Dec 4\n\
+             - our margin floor is 22%\n"
+        ),
+    )
+    .unwrap();
+    let draft = |by: &str| {
+        roomwork(
+            d,
+            &[
+                "--json",
+                "draft",
+                "crm-update",
+                "--notes",
+                notes.to_str().unwrap(),
+                "--by",
+                by,
+            ],
+        )
+    };
+    let out = draft("Dana Reyes");
+    assert!(out.status.success(), "{out:?}");
+    let r = json(&out);
+    let change = &r["proposal"]["change"];
+    assert_eq!(change["stage"]["from"], stage.as_str());
+    assert_eq!(change["stage"]["to"], "Negotiation", "{r}");
+    assert_eq!(change["next_step_date"]["to"], "2026-11-19");
+    assert_eq!(change["close_date"]["to"], "2026-12-04");
+    assert!(!change["note"].as_str().unwrap().contains("margin"));
+    let id = r["id"].as_str().unwrap().to_string();
+    // Drafted is not applied: the deal is as it was.
+    let deal_now = || {
+        query(
+            d,
+            &format!(
+                "SELECT stage || '|' || COALESCE(next_step_date, '') || '|' || COALESCE(close_date, '') \
+                 FROM opportunities WHERE name = '{}'",
+                deal.replace('\'', "''")
+            ),
+        )
+    };
+    let before = deal_now();
+    assert!(before.starts_with(&format!("{stage}|")), "{before}");
+    // A second draft from the same record: it will be stale once the first is applied.
+    let second = json(&draft("Dana Reyes"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let approve = |id: &str| {
+        inbox(
+            d,
+            &[
+                "approve",
+                id,
+                "--sounds-like-me",
+                "yes",
+                "--reflects-what-mattered",
+                "yes",
+            ],
+        )
+    };
+    let out = approve(&id);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(deal_now(), "Negotiation|2026-11-19|2026-12-04");
+    // The stage change is in the deal's history and the meeting is logged as a note on it.
+    let deal_sql = deal.replace('\'', "''");
+    assert_eq!(
+        query(
+            d,
+            &format!(
+                "SELECT CAST(count(*) AS TEXT) FROM stage_changes s JOIN opportunities o ON o.id = s.opportunity_id \
+                 WHERE o.name = '{deal_sql}' AND s.stage = 'Negotiation'"
+            )
+        ),
+        "1"
+    );
+    assert!(
+        query(
+            d,
+            &format!(
+                "SELECT a.body FROM activities a JOIN opportunities o ON o.id = a.opportunity_id \
+                 WHERE o.name = '{deal_sql}' AND a.subject LIKE 'CRM update approved by%'"
+            )
+        )
+        .contains("Dana Reyes: I'll send the contract redlines by Thurs")
+    );
+    // The second draft was made from the old record: its approval is refused, nothing moves.
+    let out = approve(&second);
+    assert_eq!(out.status.code(), Some(5), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("changed since this update was drafted"));
+    assert_eq!(deal_now(), "Negotiation|2026-11-19|2026-12-04");
+    // The ledger has both uses of the workflow.
+    assert_eq!(
+        query(
+            d,
+            "SELECT CAST(count(*) AS TEXT) FROM workflow_uses WHERE workflow = 'crm_update'"
+        ),
+        "2"
+    );
+}

@@ -130,6 +130,8 @@ pub struct NewDraft {
     pub requires_personal_edit: bool,
     /// Who asked for it.
     pub requested_by: String,
+    /// A CRM change the draft proposes, applied only when it is approved.
+    pub change: Option<CrmChange>,
 }
 
 impl NewDraft {
@@ -152,6 +154,7 @@ impl NewDraft {
             structure_only: false,
             requires_personal_edit: false,
             requested_by: requested_by.to_string(),
+            change: None,
         }
     }
 }
@@ -243,6 +246,9 @@ pub struct Draft {
     pub approval: Option<Approval>,
     /// The sending, once sent.
     pub sending: Option<Sending>,
+    /// The CRM change it proposes, applied when it is approved.
+    #[serde(default)]
+    pub change: Option<CrmChange>,
 }
 
 impl Draft {
@@ -272,6 +278,55 @@ pub struct Revision {
     pub subject: String,
     /// Text at this revision.
     pub body: String,
+}
+
+/// A field's value before and after a proposed change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange<T> {
+    /// As the record was when the change was drafted.
+    pub from: T,
+    /// As the change would set it.
+    pub to: T,
+}
+
+/// A change to a deal's CRM record drafted from meeting notes. It is data until a person
+/// approves the draft: [`Approved::apply_to`] is the only way to turn it into records to store.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrmChange {
+    /// The deal.
+    pub opportunity_id: OpportunityId,
+    /// A new stage, with the Foundation's criterion that justifies it.
+    pub stage: Option<FieldChange<String>>,
+    /// Why the stage: the criterion and the notes' words.
+    pub stage_reason: Option<String>,
+    /// A new next step.
+    pub next_step: Option<FieldChange<Option<String>>>,
+    /// A new next-step date.
+    pub next_step_date: Option<FieldChange<Option<chrono::NaiveDate>>>,
+    /// A new close date.
+    pub close_date: Option<FieldChange<Option<chrono::NaiveDate>>>,
+    /// The meeting logged as a note on the deal: key points and action items with owners.
+    pub note: String,
+}
+
+/// The records an approved CRM change writes: the updated deal and the logged note. Only
+/// [`Approved::apply_to`] builds one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppliedChange {
+    opportunity: crate::Opportunity,
+    activity: crate::Activity,
+}
+
+impl AppliedChange {
+    /// The deal as it will be stored.
+    pub fn opportunity(&self) -> &crate::Opportunity {
+        &self.opportunity
+    }
+
+    /// The note logged on it.
+    pub fn activity(&self) -> &crate::Activity {
+        &self.activity
+    }
 }
 
 /// One use of a drafting workflow: the draft it put in the inbox and the minutes the
@@ -464,6 +519,7 @@ impl PendingApproval {
             review: None,
             approval: None,
             sending: None,
+            change: new.change,
         };
         let rev = revision_of(&draft, &draft.origin.engine.clone(), at);
         Ok((Self { draft }, rev))
@@ -652,6 +708,80 @@ impl Approved {
             .approval
             .as_ref()
             .expect("an Approved draft always carries its approval")
+    }
+
+    /// The records this approved draft's CRM change writes to `current` (the deal as stored
+    /// now), or `None` when it proposes none. Refused when the deal changed since the draft
+    /// was made (a field no longer holds the value the change was drafted from).
+    pub fn apply_to(
+        &self,
+        current: &crate::Opportunity,
+        at: DateTime<Utc>,
+    ) -> Result<Option<AppliedChange>, DraftError> {
+        let Some(c) = &self.draft.change else {
+            return Ok(None);
+        };
+        let stale = |field: &str| DraftError::Inconsistent {
+            id: self.draft.id,
+            reason: format!(
+                "the deal's {field} changed since this update was drafted; draft it again"
+            ),
+        };
+        if current.id != c.opportunity_id {
+            return Err(stale("identity"));
+        }
+        let mut o = current.clone();
+        if let Some(f) = &c.stage {
+            if o.stage.as_str() != f.from {
+                return Err(stale("stage"));
+            }
+            o.stage = crate::Stage::parse(&f.to).map_err(|_| stale("stage"))?;
+            o.stage_history.push(crate::StageChange {
+                stage: o.stage.clone(),
+                entered_on: at.date_naive(),
+            });
+        }
+        if let Some(f) = &c.next_step {
+            if o.next_step != f.from {
+                return Err(stale("next step"));
+            }
+            o.next_step = f.to.clone();
+        }
+        if let Some(f) = &c.next_step_date {
+            if o.next_step_date != f.from {
+                return Err(stale("next-step date"));
+            }
+            o.next_step_date = f.to;
+        }
+        if let Some(f) = &c.close_date {
+            if o.close_date != f.from {
+                return Err(stale("close date"));
+            }
+            o.close_date = f.to;
+        }
+        let approval = self.draft.approval.as_ref();
+        let activity = crate::Activity {
+            id: crate::ActivityId::new(),
+            ext_key: None,
+            kind: crate::ActivityKind::Note,
+            direction: crate::Direction::Outbound,
+            ai_assisted: true,
+            account_id: o.account_id,
+            contact_id: None,
+            opportunity_id: Some(o.id),
+            rep_id: o.owner,
+            occurred_at: at,
+            duration_minutes: None,
+            subject: format!(
+                "CRM update approved by {}",
+                approval.map_or("the reviewer", |a| a.reviewer.as_str())
+            ),
+            body: Some(c.note.clone()),
+        };
+        Ok(Some(AppliedChange {
+            opportunity: o,
+            activity,
+        }))
     }
 
     /// Marks the draft as sent (or applied): the only way to build a [`Sent`].

@@ -152,12 +152,35 @@ macro_rules! impl_store {
                         let d = rejected.draft();
                         Self::update_draft(tx, d, $crate::backend::WAITING, d.version - 1).await?
                     }
-                    W::Approve { approved, revision } => {
+                    W::Approve {
+                        approved,
+                        revision,
+                        applied,
+                    } => {
                         let d = approved.draft();
                         let before = d.version - 1 - u32::from(revision.is_some());
                         Self::update_draft(tx, d, $crate::backend::WAITING, before).await?;
                         if let Some(r) = revision {
                             Self::insert_revision(tx, r).await?;
+                        }
+                        // The approved CRM change: the deal and its note, with the approval.
+                        match (&d.change, applied) {
+                            (Some(c), Some(a)) if a.opportunity().id == c.opportunity_id => {
+                                let batch = roomwork_domain::Batch {
+                                    opportunities: vec![a.opportunity().clone()],
+                                    activities: vec![a.activity().clone()],
+                                    ..Default::default()
+                                };
+                                Self::write_batch(tx, &batch, &|_| {}).await?;
+                            }
+                            (None, None) => {}
+                            _ => {
+                                return Err($crate::StoreError::Invalid(
+                                    "an approved CRM change must be applied with its approval, \
+                                     and only a draft that proposes one has one to apply"
+                                        .into(),
+                                ));
+                            }
                         }
                     }
                     W::Send { sent, activity } => {
@@ -214,9 +237,9 @@ macro_rules! impl_store {
                     "INSERT INTO drafts (id, task, workflow, account_id, contact_id, opportunity_id, \
                      recipient, subject, body, original, engine, model, prompt_fingerprint, inputs, \
                      verdict, structure_only, requires_personal_edit, status, requested_by, \
-                     created_at, updated_at, revision, version) \
+                     created_at, updated_at, revision, version, change) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-                     $17, $18, $19, $20, $21, $22, $23)",
+                     $17, $18, $19, $20, $21, $22, $23, $24)",
                 )
                 .bind(d.id.to_string())
                 .bind(&d.task)
@@ -241,6 +264,11 @@ macro_rules! impl_store {
                 .bind(d.updated_at.timestamp_millis())
                 .bind(i64::from(d.revision))
                 .bind(i64::from(d.version))
+                .bind(
+                    d.change
+                        .as_ref()
+                        .map(|c| serde_json::to_string(c).unwrap_or_default()),
+                )
                 .execute(&mut **tx)
                 .await?;
                 Ok(())

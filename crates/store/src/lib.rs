@@ -196,6 +196,9 @@ pub enum InboxWrite<'a> {
         approved: &'a Approved,
         /// The reviewer's final edit, if any.
         revision: Option<&'a Revision>,
+        /// What the draft's CRM change writes (from [`Approved::apply_to`]): required when the
+        /// draft proposes one, refused when it does not.
+        applied: Option<&'a roomwork_domain::AppliedChange>,
     },
     /// Sent or marked sent; the outbound AI-assisted activity it creates, for the capacity
     /// ledger.

@@ -496,6 +496,7 @@ pub(crate) struct DraftRow {
     sent_at: Option<i64>,
     sent_via: Option<String>,
     sent_reference: Option<String>,
+    change: Option<String>,
 }
 
 impl DraftRow {
@@ -571,6 +572,10 @@ impl DraftRow {
             review,
             approval,
             sending,
+            change: self
+                .change
+                .map(|c| serde_json::from_str(&c).map_err(|e| corrupt(T, "change", e)))
+                .transpose()?,
         })
     }
 }

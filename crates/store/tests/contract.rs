@@ -114,6 +114,7 @@ contract!(
     an_audited_batch_is_stored_with_its_record_or_not_at_all,
     an_approval_on_a_stale_read_is_refused,
     a_workflow_use_is_stored_with_its_draft_or_not_at_all,
+    an_approved_crm_change_is_applied_with_its_approval_or_not_at_all,
 );
 
 /// Runs SQL on the story's database directly, as a database owner going around roomwork would.
@@ -350,6 +351,7 @@ async fn a_draft_travels_from_pending_to_sent_with_every_step_audited(s: &dyn St
         InboxWrite::Approve {
             approved: &approved,
             revision: edit.as_ref(),
+            applied: None,
         },
         &inbox_entry("draft.approved", approved.draft()),
     )
@@ -526,6 +528,101 @@ async fn a_workflow_use_is_stored_with_its_draft_or_not_at_all(s: &dyn Store) {
     assert_eq!(stored[0].value_minor(), 1300);
 }
 
+async fn an_approved_crm_change_is_applied_with_its_approval_or_not_at_all(s: &dyn Store) {
+    use roomwork_store::InboxWrite;
+    s.save_batch(&sample()).await.unwrap();
+    let deal = s.opportunities(true).await.unwrap().remove(0);
+    let change = CrmChange {
+        opportunity_id: deal.id,
+        stage: Some(FieldChange {
+            from: deal.stage.as_str().to_string(),
+            to: "Negotiation".into(),
+        }),
+        stage_reason: Some("the notes say \"verbal\"".into()),
+        next_step: Some(FieldChange {
+            from: deal.next_step.clone(),
+            to: Some("Send the contract redlines".into()),
+        }),
+        next_step_date: None,
+        close_date: None,
+        note: "Key points:\n- verbal yes".into(),
+    };
+    let mut new = NewDraft::communication("crm-update", "CRM update", "the diff", "Dana");
+    new.change = Some(change);
+    new.opportunity_id = Some(deal.id);
+    let (pending, rev0) = PendingApproval::submit(DraftId::new(), new, now_ms()).unwrap();
+    s.inbox_write(
+        InboxWrite::Submit {
+            pending: &pending,
+            revision: &rev0,
+            usage: None,
+        },
+        &inbox_entry("draft.submitted", pending.draft()),
+    )
+    .await
+    .unwrap();
+    let Decision::Approved(approved, _) = approve(pending, "Lee", YES, None, now_ms()).unwrap()
+    else {
+        panic!()
+    };
+    // Approving without applying the change it proposes is refused; nothing is written.
+    let entry = inbox_entry("draft.approved", approved.draft());
+    assert!(
+        s.inbox_write(
+            InboxWrite::Approve {
+                approved: &approved,
+                revision: None,
+                applied: None,
+            },
+            &entry,
+        )
+        .await
+        .is_err()
+    );
+    assert_eq!(s.opportunity(deal.id).await.unwrap(), deal);
+    assert_eq!(s.audit_records().await.unwrap().len(), 1);
+    // With it: the approval, the deal and its note, together.
+    let applied = approved
+        .apply_to(&deal, now_ms())
+        .unwrap()
+        .expect("the draft proposes a change");
+    s.inbox_write(
+        InboxWrite::Approve {
+            approved: &approved,
+            revision: None,
+            applied: Some(&applied),
+        },
+        &entry,
+    )
+    .await
+    .unwrap();
+    let after = s.opportunity(deal.id).await.unwrap();
+    assert_eq!(after.stage.as_str(), "Negotiation");
+    assert_eq!(
+        after.next_step.as_deref(),
+        Some("Send the contract redlines")
+    );
+    assert_eq!(
+        after.stage_history.last().map(|c| c.stage.as_str()),
+        Some("Negotiation")
+    );
+    assert!(
+        s.activities(ActivityFilter::default())
+            .await
+            .unwrap()
+            .iter()
+            .any(|a| a.opportunity_id == Some(deal.id)
+                && a.body.as_deref() == Some("Key points:\n- verbal yes"))
+    );
+    // The stored draft keeps the change it carried (a trigger refuses to alter it).
+    let stored = s.draft(approved.draft().id).await.unwrap();
+    assert_eq!(stored.change, approved.draft().change);
+    // A deal that moved since the draft: apply_to refuses.
+    let mut moved = after.clone();
+    moved.stage = Stage::parse("Proposal").unwrap();
+    assert!(approved.apply_to(&moved, now_ms()).is_err());
+}
+
 async fn the_ledger_is_append_only(s: &dyn Store, g: &Guard) {
     a_workflow_use_is_stored_with_its_draft_or_not_at_all(s).await;
     let replace = match g {
@@ -605,6 +702,7 @@ async fn an_approval_on_a_stale_read_is_refused(s: &dyn Store) {
             InboxWrite::Approve {
                 approved: &approved,
                 revision: edit.as_ref(),
+                applied: None,
             },
             &inbox_entry("draft.approved", approved.draft()),
         )
@@ -660,6 +758,7 @@ async fn the_database_refuses_unapproved_sends(s: &dyn Store, g: &Guard) {
         InboxWrite::Approve {
             approved: &approved,
             revision: None,
+            applied: None,
         },
         &inbox_entry("draft.approved", approved.draft()),
     )

@@ -46,6 +46,29 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
         }
         DraftCommand::EvalNotes { file, competitors } => eval_notes(ctx, &file, competitors),
         DraftCommand::Saved => saved(ctx).await,
+        DraftCommand::CrmUpdate {
+            notes,
+            opportunity,
+            account,
+            by,
+            today,
+        } => {
+            let text = read_file(&notes)?;
+            if text.trim().is_empty() {
+                return Err(InvalidInput(format!("{} is empty", notes.display())).into());
+            }
+            let today = today.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            crm_update(
+                ctx,
+                &notes.display().to_string(),
+                &text,
+                opportunity.as_deref(),
+                account.as_deref(),
+                &by,
+                today,
+            )
+            .await
+        }
         DraftCommand::Briefing {
             account,
             call_type,
@@ -178,6 +201,8 @@ async fn briefing(
             "records": b.records,
         }),
         workflow: Some(roomwork_domain::Workflow::PreCallBriefing),
+        opportunity: None,
+        change: None,
     };
     let (pending, _verdict) = match store_submission(ctx, submission).await? {
         Ok(ok) => ok,
@@ -203,6 +228,155 @@ async fn briefing(
         d.id
     );
     Ok(())
+}
+
+/// Workflow 6: a CRM update from meeting notes, as a diff, into the inbox; applied on approval.
+async fn crm_update(
+    ctx: &Context,
+    notes_path: &str,
+    notes: &str,
+    opportunity: Option<&str>,
+    account: Option<&str>,
+    by: &str,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<()> {
+    use roomwork_drafting::crm_update as engine;
+    let foundation = ctx.foundation()?;
+    let stages = foundation
+        .pipeline
+        .as_ref()
+        .map(|p| p.stages.clone())
+        .unwrap_or_default();
+    if stages.is_empty() {
+        return Err(InvalidInput(
+            "the Foundation's pipeline.toml defines no [[stage]]: the stage criteria are what a CRM update is checked against (`roomwork foundation init`)".into(),
+        )
+        .into());
+    }
+    let next_steps = foundation
+        .crm
+        .as_ref()
+        .map(|c| c.next_steps.clone())
+        .unwrap_or_default();
+    let competitors = foundation.competitors().to_vec();
+    let catalog = foundation.stage_catalog();
+    let (account, deal) = ctx
+        .with_store(async |store| {
+            let account = account_of(store, account.map(str::to_string).as_deref(), notes).await?;
+            let deals: Vec<_> = store
+                .opportunities(true)
+                .await?
+                .into_iter()
+                .filter(|o| o.account_id == Some(account.id))
+                .collect();
+            let deal = match opportunity {
+                Some(key) => deals
+                    .iter()
+                    .find(|o| o.id.to_string() == key || o.name.eq_ignore_ascii_case(key))
+                    .cloned()
+                    .ok_or_else(|| InvalidInput(format!("{} has no deal {key:?}", account.name)))?,
+                None => pick_deal(&deals, &catalog, notes, &account.name)?,
+            };
+            Ok((account, deal))
+        })
+        .await?;
+    let p = engine::propose(&engine::Inputs {
+        notes,
+        deal: &deal,
+        stages: &stages,
+        next_steps: &next_steps,
+        competitors: &competitors,
+        account_manager: by,
+        today,
+    });
+    let submission = Submission {
+        kind: "crm-update".into(),
+        subject: format!("CRM update: {}", deal.name),
+        body: p.body.clone(),
+        notes: Some(notes.to_string()),
+        account: Some(account.id.to_string()),
+        to: None,
+        engine: "built-in".into(),
+        model: None,
+        prompt_fingerprint: None,
+        inputs: vec![notes_path.to_string(), format!("store: deal {}", deal.id)],
+        by: by.to_string(),
+        extra: serde_json::json!({
+            "workflow": "crm-update",
+            "deal": deal.id,
+            "fields": [
+                p.change.stage.is_some(),
+                p.change.next_step.is_some(),
+                p.change.next_step_date.is_some(),
+                p.change.close_date.is_some(),
+            ],
+        }),
+        workflow: Some(roomwork_domain::Workflow::CrmUpdate),
+        opportunity: Some(deal.id),
+        change: Some(p.change.clone()),
+    };
+    let (pending, _verdict) = match store_submission(ctx, submission).await? {
+        Ok(ok) => ok,
+        Err(verdict) => return refuse(ctx, &verdict),
+    };
+    let d = pending.draft();
+    if ctx.json {
+        return output::json(&serde_json::json!({
+            "id": d.id,
+            "status": d.status,
+            "deal": deal.name,
+            "proposal": p,
+        }));
+    }
+    say!("{}\n", p.body);
+    say!(
+        "Draft {} is waiting for approval; approving it applies the change (`roomwork inbox approve {}`).",
+        d.id,
+        d.id
+    );
+    Ok(())
+}
+
+/// The account's open deal the notes fit best: the only open one, or the one whose name's
+/// words the notes use most.
+fn pick_deal(
+    deals: &[roomwork_domain::Opportunity],
+    catalog: &roomwork_domain::StageCatalog,
+    notes: &str,
+    account: &str,
+) -> anyhow::Result<roomwork_domain::Opportunity> {
+    let open: Vec<_> = deals
+        .iter()
+        .filter(|o| !catalog.is_closed(&o.stage))
+        .collect();
+    let account_words: Vec<String> = account.split_whitespace().map(str::to_lowercase).collect();
+    let score = |o: &roomwork_domain::Opportunity| {
+        o.name
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() > 3 && !account_words.contains(&w.to_lowercase()))
+            .filter(|w| !roomwork_drafting::text::find_phrase(notes, w).is_empty())
+            .count()
+    };
+    match open.as_slice() {
+        [] => Err(InvalidInput(format!("{account} has no open deal to update")).into()),
+        [one] => Ok((*one).clone()),
+        many => {
+            let best = many.iter().map(|o| (score(o), *o)).max_by_key(|(s, _)| *s);
+            let ties = many
+                .iter()
+                .filter(|o| Some(score(o)) == best.map(|b| b.0))
+                .count();
+            match best {
+                Some((s, o)) if s > 0 && ties == 1 => Ok(o.clone()),
+                _ => Err(InvalidInput(format!(
+                    "{account} has {} open deals and the notes do not say which: give --opportunity with one of {}",
+                    many.len(),
+                    many.iter().map(|o| format!("{:?}", o.name)).collect::<Vec<_>>().join(", ")
+                ))
+                .into()),
+            }
+        }
+    }
 }
 
 /// One row of the ledger summary.
@@ -667,6 +841,8 @@ async fn follow_up_email(ctx: &Context, request: FollowUpRequest<'_>) -> anyhow:
             "fallback": fallback.is_some(),
         }),
         workflow: Some(roomwork_domain::Workflow::FollowUpEmail),
+        opportunity: None,
+        change: None,
     };
     let (pending, verdict) = match store_submission(ctx, submission).await? {
         Ok(ok) => ok,

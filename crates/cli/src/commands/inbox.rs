@@ -55,6 +55,8 @@ pub async fn run(ctx: &Context, args: InboxArgs) -> anyhow::Result<()> {
                 by,
                 extra: serde_json::Value::Null,
                 workflow: None,
+                opportunity: None,
+                change: None,
             };
             submit(ctx, submission).await
         }
@@ -389,6 +391,10 @@ pub(super) struct Submission {
     /// The workflow that drafted it: the draft records it and the minutes-saved ledger gets
     /// a row with the Foundation's figures, in the same transaction.
     pub workflow: Option<Workflow>,
+    /// The deal it concerns.
+    pub opportunity: Option<roomwork_domain::OpportunityId>,
+    /// A CRM change it proposes (applied on approval).
+    pub change: Option<roomwork_domain::CrmChange>,
 }
 
 /// `Name <address>` or a bare address, checked.
@@ -553,6 +559,8 @@ pub(super) async fn store_submission(ctx: &Context, s: Submission) -> anyhow::Re
                 });
             let mut new = permit.new_draft(&s.subject, &s.body, &s.by, personal);
             new.workflow = s.workflow;
+            new.opportunity_id = s.opportunity;
+            new.change = s.change.clone();
             new.account_id = account.as_ref().map(|a| a.id);
             if let Some((shown, _)) = &to {
                 new.recipient = Some(shown.clone());
@@ -777,6 +785,15 @@ async fn approve_in(
     match decision {
         Decision::Approved(approved, edit) => {
             let a = approved.approval();
+            // A CRM update is applied to the deal in the transaction that approves it, and
+            // only there.
+            let applied = match &approved.draft().change {
+                Some(c) => {
+                    let current = store.opportunity(c.opportunity_id).await?;
+                    approved.apply_to(&current, Utc::now()).map_err(refusal)?
+                }
+                None => None,
+            };
             let detail = serde_json::json!({
                 "answers": a.answers,
                 "note": note,
@@ -784,12 +801,14 @@ async fn approve_in(
                 "edited_in_approval": edit.is_some(),
                 "text_sha256": sha256(&approved.draft().body),
                 "personally_edited": approved.draft().personally_edited(),
+                "applied_to": applied.as_ref().map(|x| x.opportunity().id),
             });
             store
                 .inbox_write(
                     InboxWrite::Approve {
                         approved: &approved,
                         revision: edit.as_ref(),
+                        applied: applied.as_ref(),
                     },
                     &entry(by, "draft.approved", approved.draft(), detail),
                 )
@@ -797,11 +816,20 @@ async fn approve_in(
             if ctx.json {
                 return output::json(approved.draft());
             }
-            say!(
-                "Approved by {}. Send it with `roomwork inbox send {} --eml FILE` or `--mark-sent`.",
-                a.reviewer,
-                short(approved.draft().id)
-            );
+            match &applied {
+                Some(x) => say!(
+                    "Approved by {}, and applied: {} is now at stage {}, next step {:?}.",
+                    a.reviewer,
+                    x.opportunity().name,
+                    x.opportunity().stage.as_str(),
+                    x.opportunity().next_step.as_deref().unwrap_or("(none)")
+                ),
+                None => say!(
+                    "Approved by {}. Send it with `roomwork inbox send {} --eml FILE` or `--mark-sent`.",
+                    a.reviewer,
+                    short(approved.draft().id)
+                ),
+            }
         }
         Decision::Returned(pending, edit) => {
             let detail = serde_json::json!({
