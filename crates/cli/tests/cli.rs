@@ -1377,6 +1377,11 @@ fn draft_crm_update_is_a_diff_that_only_approval_applies() {
     };
     let before = deal_now();
     assert!(before.starts_with(&format!("{stage}|")), "{before}");
+    // Its text shows the change it applies, so it is not edited: rejected and redrafted.
+    let rewrite = d.join("rewrite.txt");
+    std::fs::write(&rewrite, "| stage | Proposal | Closed Won |").unwrap();
+    let out = inbox(d, &["edit", &id, "--text", rewrite.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
     // A second draft from the same record: it will be stale once the first is applied.
     let second = json(&draft("Dana Reyes"))["id"]
         .as_str()

@@ -313,11 +313,23 @@ pub struct CrmChange {
 /// [`Approved::apply_to`] builds one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppliedChange {
+    draft_id: DraftId,
+    change: CrmChange,
     opportunity: crate::Opportunity,
     activity: crate::Activity,
 }
 
 impl AppliedChange {
+    /// The approved draft it comes from.
+    pub fn draft_id(&self) -> DraftId {
+        self.draft_id
+    }
+
+    /// The change, as the approved draft carries it.
+    pub fn change(&self) -> &CrmChange {
+        &self.change
+    }
+
     /// The deal as it will be stored.
     pub fn opportunity(&self) -> &crate::Opportunity {
         &self.opportunity
@@ -779,6 +791,8 @@ impl Approved {
             body: Some(c.note.clone()),
         };
         Ok(Some(AppliedChange {
+            draft_id: self.draft.id,
+            change: c.clone(),
             opportunity: o,
             activity,
         }))

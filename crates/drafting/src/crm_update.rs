@@ -94,25 +94,35 @@ pub fn propose(i: &Inputs<'_>) -> Proposal {
             .position(|s| s.name.eq_ignore_ascii_case(name))
     };
     let current = position(deal.stage.as_str());
+    let mut left_to_you = Vec::new();
+    // Only what was discussed moves a deal (not our own plans: "I'll send the quote Fri" is
+    // no quote yet), and not under a negation ("no verbal yet").
+    let said: Vec<&&Item> = visible
+        .iter()
+        .filter(|x| x.role == Role::Discussed)
+        .collect();
     let mut hits: Vec<(usize, &StageStandard, String, &Item)> = Vec::new();
     for (k, s) in i.stages.iter().enumerate() {
         for alias in std::iter::once(&s.name).chain(s.aliases.iter()) {
-            if let Some(item) = visible
-                .iter()
-                .find(|x| !find_phrase(&x.raw, alias).is_empty())
-            {
+            if let Some(item) = said.iter().find(|x| affirmed(&x.raw, alias)) {
                 hits.push((k, s, alias.clone(), item));
                 break;
             }
         }
     }
-    let mut left_to_you = Vec::new();
     let mut stage = None;
     let mut stage_reason = None;
+    // A stage the Foundation does not know (an old import's spelling): nothing is "ahead".
     let forward = hits
         .iter()
-        .filter(|(k, s, ..)| s.outcome == "open" && current.is_none_or(|c| *k > c))
+        .filter(|(k, s, ..)| s.outcome == "open" && current.is_some_and(|c| *k > c))
         .max_by_key(|(k, ..)| *k);
+    if current.is_none() && !hits.is_empty() {
+        left_to_you.push(format!(
+            "the deal's stage \"{}\" is not one of the Foundation's stages, so no stage is proposed",
+            deal.stage.as_str()
+        ));
+    }
     if let Some((_, s, alias, item)) = forward {
         stage = Some(FieldChange {
             from: deal.stage.as_str().to_string(),
@@ -150,7 +160,12 @@ pub fn propose(i: &Inputs<'_>) -> Proposal {
     let mut next_step_date = None;
     let mut category = None;
     if let Some(s) = step {
-        let text = s.sentence.trim_end_matches('.').to_string();
+        // Our own commitment in our words; the customer's as the notes put it (the
+        // re-voiced sentence addresses the customer: "you will ...").
+        let text = match s.role {
+            Role::Ours => s.sentence.trim_end_matches('.').to_string(),
+            _ => s.raw.clone(),
+        };
         if deal.next_step.as_deref() != Some(text.as_str()) {
             next_step = Some(FieldChange {
                 from: deal.next_step.clone(),
@@ -235,6 +250,26 @@ pub fn propose(i: &Inputs<'_>) -> Proposal {
         left_to_you,
         body,
     }
+}
+
+/// Whether `line` uses `alias` as a statement: a whole word (not "won" in "won't") with no
+/// negation in the three words before it ("no verbal yet", "not awaiting PO").
+fn affirmed(line: &str, alias: &str) -> bool {
+    find_phrase(line, alias).into_iter().any(|span| {
+        let after = line[span.end..].chars().next();
+        if matches!(after, Some('\'' | '’')) {
+            return false;
+        }
+        let before: Vec<String> = line[..span.start]
+            .split_whitespace()
+            .rev()
+            .take(3)
+            .map(|w| w.to_lowercase().replace('’', "'"))
+            .collect();
+        !before.iter().any(|w| {
+            matches!(w.as_str(), "no" | "not" | "never" | "without" | "yet") || w.ends_with("n't")
+        })
+    })
 }
 
 /// "Kim to get sign-off" → "Kim (customer)"; "they'll send the drawings" → "customer".
@@ -461,5 +496,41 @@ mod tests {
                 .iter()
                 .any(|l| l.contains("closing a deal is for a person"))
         );
+        // Negated, our own plans, "won't": no move.
+        let stages = vec![
+            stage("Proposal", "open", &["quote sent"]),
+            stage("Negotiation", "open", &["verbal", "commit"]),
+            stage("Closed Won", "won", &["won"]),
+        ];
+        for notes in [
+            "- no verbal yet from Connor\n",
+            "- they won't commit till Q1\n",
+            "- I'll get a verbal from Connor by Fri\n",
+        ] {
+            let p = propose(&Inputs {
+                notes,
+                deal: &d,
+                stages: &stages,
+                next_steps: &[],
+                competitors: &[],
+                account_manager: "Dana",
+                today: "2025-08-13".parse().unwrap(),
+            });
+            assert_eq!(p.change.stage, None, "{notes}");
+            assert!(p.left_to_you.is_empty(), "{notes}: {:?}", p.left_to_you);
+        }
+        // A stage the Foundation does not know: nothing is proposed, and it says why.
+        let odd = deal("Stage 3 (legacy)");
+        let p = propose(&Inputs {
+            notes: "- verbal yes from Connor\n",
+            deal: &odd,
+            stages: &stages,
+            next_steps: &[],
+            competitors: &[],
+            account_manager: "Dana",
+            today: "2025-08-13".parse().unwrap(),
+        });
+        assert_eq!(p.change.stage, None);
+        assert!(p.left_to_you[0].contains("not one of the Foundation's stages"));
     }
 }

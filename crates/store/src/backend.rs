@@ -165,13 +165,12 @@ macro_rules! impl_store {
                         }
                         // The approved CRM change: the deal and its note, with the approval.
                         match (&d.change, applied) {
-                            (Some(c), Some(a)) if a.opportunity().id == c.opportunity_id => {
-                                let batch = roomwork_domain::Batch {
-                                    opportunities: vec![a.opportunity().clone()],
-                                    activities: vec![a.activity().clone()],
-                                    ..Default::default()
-                                };
-                                Self::write_batch(tx, &batch, &|_| {}).await?;
+                            (Some(c), Some(a))
+                                if a.draft_id() == d.id
+                                    && a.change() == c
+                                    && a.opportunity().id == c.opportunity_id =>
+                            {
+                                Self::apply_change(tx, d.id, c, a).await?;
                             }
                             (None, None) => {}
                             _ => {
@@ -198,6 +197,72 @@ macro_rules! impl_store {
                         }
                     }
                 }
+                Ok(())
+            }
+
+            /// Applies an approved CRM change inside the approval's transaction: the change must
+            /// be the one stored with the draft, and each field it sets is written only where the
+            /// deal still holds the value the change was drafted from (else `Conflict`, and the
+            /// approval is rolled back). Only the changed columns are written.
+            async fn apply_change(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                draft: roomwork_domain::DraftId,
+                c: &roomwork_domain::CrmChange,
+                a: &roomwork_domain::AppliedChange,
+            ) -> $crate::Result<()> {
+                let stored: Option<Option<String>> =
+                    sqlx::query_scalar("SELECT change FROM drafts WHERE id = $1")
+                        .bind(draft.to_string())
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                let stored: Option<roomwork_domain::CrmChange> = stored
+                    .flatten()
+                    .and_then(|s| serde_json::from_str(&s).ok());
+                if stored.as_ref() != Some(c) {
+                    return Err($crate::StoreError::Invalid(
+                        "the change to apply is not the one stored with the approved draft".into(),
+                    ));
+                }
+                let id = c.opportunity_id.to_string();
+                let day = |d: &Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+                let mut sets: Vec<(&str, Option<String>, Option<String>)> = Vec::new();
+                if let Some(f) = &c.stage {
+                    sets.push(("stage", Some(f.to.clone()), Some(f.from.clone())));
+                }
+                if let Some(f) = &c.next_step {
+                    sets.push(("next_step", f.to.clone(), f.from.clone()));
+                }
+                if let Some(f) = &c.next_step_date {
+                    sets.push(("next_step_date", day(&f.to), day(&f.from)));
+                }
+                if let Some(f) = &c.close_date {
+                    sets.push(("close_date", day(&f.to), day(&f.from)));
+                }
+                for (column, to, from) in sets {
+                    let sql = format!(
+                        "UPDATE opportunities SET {column} = $1 WHERE id = $2 AND {column} IS NOT DISTINCT FROM $3"
+                    );
+                    let done = sqlx::query::<$db>(sqlx::AssertSqlSafe(sql))
+                        .bind(to)
+                        .bind(&id)
+                        .bind(from)
+                        .execute(&mut **tx)
+                        .await?;
+                    if done.rows_affected() != 1 {
+                        return Err($crate::StoreError::Conflict { what: "deal", id: id.clone() });
+                    }
+                }
+                if c.stage.is_some() {
+                    Self::write_stage_changes(tx, std::slice::from_ref(a.opportunity())).await?;
+                }
+                Self::write_rows(
+                    tx,
+                    &$crate::columns::ACTIVITIES,
+                    std::slice::from_ref(a.activity()),
+                    $crate::columns::activity_values,
+                    &|_| {},
+                )
+                .await?;
                 Ok(())
             }
 
@@ -267,7 +332,9 @@ macro_rules! impl_store {
                 .bind(
                     d.change
                         .as_ref()
-                        .map(|c| serde_json::to_string(c).unwrap_or_default()),
+                        .map(serde_json::to_string)
+                        .transpose()
+                        .map_err(|e| $crate::StoreError::Invalid(format!("the draft's change: {e}")))?,
                 )
                 .execute(&mut **tx)
                 .await?;

@@ -581,7 +581,29 @@ async fn an_approved_crm_change_is_applied_with_its_approval_or_not_at_all(s: &d
     );
     assert_eq!(s.opportunity(deal.id).await.unwrap(), deal);
     assert_eq!(s.audit_records().await.unwrap().len(), 1);
-    // With it: the approval, the deal and its note, together.
+    // Another approved draft's application, for the same deal and change, is refused.
+    let mut other = NewDraft::communication("crm-update", "CRM update", "the diff", "Dana");
+    other.change = approved.draft().change.clone();
+    other.opportunity_id = Some(deal.id);
+    let (other, _) = PendingApproval::submit(DraftId::new(), other, now_ms()).unwrap();
+    let Decision::Approved(other, _) = approve(other, "Lee", YES, None, now_ms()).unwrap() else {
+        panic!()
+    };
+    let foreign = other.apply_to(&deal, now_ms()).unwrap().unwrap();
+    assert!(
+        s.inbox_write(
+            InboxWrite::Approve {
+                approved: &approved,
+                revision: None,
+                applied: Some(&foreign),
+            },
+            &entry,
+        )
+        .await
+        .is_err()
+    );
+    assert_eq!(s.opportunity(deal.id).await.unwrap(), deal);
+    // With its own: the approval, the deal and its note, together.
     let applied = approved
         .apply_to(&deal, now_ms())
         .unwrap()
@@ -621,6 +643,25 @@ async fn an_approved_crm_change_is_applied_with_its_approval_or_not_at_all(s: &d
     let mut moved = after.clone();
     moved.stage = Stage::parse("Proposal").unwrap();
     assert!(approved.apply_to(&moved, now_ms()).is_err());
+}
+
+async fn a_stored_change_cannot_be_rewritten(s: &dyn Store, g: &Guard) {
+    an_approved_crm_change_is_applied_with_its_approval_or_not_at_all(s).await;
+    let e = raw(g, "UPDATE drafts SET change = NULL").await.unwrap_err();
+    assert!(e.to_string().contains("cannot be altered"), "{e}");
+}
+
+#[tokio::test]
+async fn a_stored_change_cannot_be_rewritten_on_sqlite() {
+    let (s, g) = sqlite().await;
+    a_stored_change_cannot_be_rewritten(&*s, &g).await;
+}
+
+#[tokio::test]
+async fn a_stored_change_cannot_be_rewritten_on_postgres() {
+    if let Some((s, g)) = postgres().await {
+        a_stored_change_cannot_be_rewritten(&*s, &g).await;
+    }
 }
 
 async fn the_ledger_is_append_only(s: &dyn Store, g: &Guard) {

@@ -274,7 +274,18 @@ async fn crm_update(
                     .iter()
                     .find(|o| o.id.to_string() == key || o.name.eq_ignore_ascii_case(key))
                     .cloned()
-                    .ok_or_else(|| InvalidInput(format!("{} has no deal {key:?}", account.name)))?,
+                    .ok_or_else(|| InvalidInput(format!("{} has no deal {key:?}", account.name)))
+                    .and_then(|o| {
+                        if catalog.is_closed(&o.stage) {
+                            Err(InvalidInput(format!(
+                                "{} is closed ({}): notes do not update a closed deal",
+                                o.name,
+                                o.stage.as_str()
+                            )))
+                        } else {
+                            Ok(o)
+                        }
+                    })?,
                 None => pick_deal(&deals, &catalog, notes, &account.name)?,
             };
             Ok((account, deal))

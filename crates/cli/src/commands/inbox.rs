@@ -624,6 +624,12 @@ async fn edit(
     let d = ctx
         .with_store(async |store| {
             let d = find_draft(store, key).await?;
+            if d.change.is_some() {
+                return Err(InvalidInput(
+                    "a CRM update's text shows the change it carries and is not edited: reject it and draft it again from corrected notes".into(),
+                )
+                .into());
+            }
             let DraftState::Pending(mut pending) = restore(d.clone())? else {
                 return Err(wrong_status(
                     &d,
@@ -754,6 +760,12 @@ async fn approve_in(
         for o in pending.outstanding() {
             eprintln!("Before approval: {o}");
         }
+    }
+    if d.change.is_some() && body.is_some() {
+        return Err(InvalidInput(
+            "a CRM update is approved as drafted (its text shows the change it applies): reject it and draft it again from corrected notes".into(),
+        )
+        .into());
     }
     let answers = RelationshipTest {
         sounds_like_me: answer(
