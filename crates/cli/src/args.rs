@@ -89,6 +89,17 @@ pub enum Command {
     Draft(DraftArgs),
 }
 
+/// A report file's format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Markdown.
+    Md,
+    /// A standalone HTML page with a chart.
+    Html,
+    /// One row per open deal.
+    Csv,
+}
+
 #[derive(Debug, Args)]
 pub struct DraftArgs {
     #[command(subcommand)]
@@ -155,6 +166,26 @@ pub enum DraftCommand {
         #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
         by: String,
         /// The day relative dates are read against when the notes carry none [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<chrono::NaiveDate>,
+    },
+    /// The weekly pipeline report in the Foundation's format: status by stage, stalled deals,
+    /// expected closes, action required per deal by the conventions, competitors, changes;
+    /// into the inbox (Markdown), and written as Markdown, HTML (with a chart) or CSV.
+    PipelineReport {
+        /// Only this owner's deals (a rep's name).
+        #[arg(long)]
+        owner: Option<String>,
+        /// Also write the report to this file.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The file's format.
+        #[arg(long, value_enum, default_value = "md")]
+        format: ReportFormat,
+        /// Who prepares it (submits the draft).
+        #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
+        by: String,
+        /// The report's day [default: today].
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<chrono::NaiveDate>,
     },

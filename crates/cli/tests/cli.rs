@@ -1439,3 +1439,72 @@ fn draft_crm_update_is_a_diff_that_only_approval_applies() {
         "2"
     );
 }
+
+#[test]
+fn draft_pipeline_report_follows_the_foundation_and_writes_csv_and_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(roomwork(d, &["demo"]).status.success());
+    let csv_path = d.join("report.csv");
+    let out = roomwork(
+        d,
+        &[
+            "--json",
+            "draft",
+            "pipeline-report",
+            "--by",
+            "Dana Reyes",
+            "--format",
+            "csv",
+            "--out",
+            csv_path.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let r = json(&out);
+    let open = r["report"]["rows"].as_array().unwrap().len();
+    assert!(open > 10, "{open}");
+    // Every open deal is a CSV row; a stalled deal carries the Foundation's action.
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert_eq!(csv.lines().count(), open + 1);
+    assert!(csv.contains(",true,") && csv.contains("owner: Agree a dated next step"));
+    // In the inbox for the director's commentary, and in the ledger (45 minutes).
+    assert_eq!(r["status"], "pending");
+    assert_eq!(
+        query(
+            d,
+            "SELECT workflow || ':' || minutes_saved FROM workflow_uses"
+        ),
+        "pipeline_report:45"
+    );
+    let html_path = d.join("report.html");
+    let out = roomwork(
+        d,
+        &[
+            "draft",
+            "pipeline-report",
+            "--by",
+            "Dana",
+            "--format",
+            "html",
+            "--out",
+            html_path.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success());
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(html.starts_with("<!doctype html>") && html.contains("<svg role=\"img\""));
+    assert!(html.contains("<h2>Action required</h2>"));
+    let out = roomwork(
+        d,
+        &[
+            "draft",
+            "pipeline-report",
+            "--by",
+            "Dana",
+            "--owner",
+            "Nobody",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+}

@@ -16,6 +16,7 @@ pub mod dates;
 pub mod follow_up;
 pub mod grounding;
 pub mod notes_eval;
+pub mod pipeline_report;
 pub mod prompt;
 pub mod review;
 pub mod text;

@@ -46,6 +46,16 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
         }
         DraftCommand::EvalNotes { file, competitors } => eval_notes(ctx, &file, competitors),
         DraftCommand::Saved => saved(ctx).await,
+        DraftCommand::PipelineReport {
+            owner,
+            out,
+            format,
+            by,
+            today,
+        } => {
+            let today = today.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            pipeline_report(ctx, owner.as_deref(), out.as_deref(), format, &by, today).await
+        }
         DraftCommand::CrmUpdate {
             notes,
             opportunity,
@@ -225,6 +235,116 @@ async fn briefing(
     say!(
         "Briefing {} is waiting in the inbox: write your objectives in it (`roomwork inbox edit {}`), then approve it. It saved about {minutes} minutes.",
         d.id,
+        d.id
+    );
+    Ok(())
+}
+
+/// Workflow 3: the weekly pipeline report from the store, into the inbox and a file.
+async fn pipeline_report(
+    ctx: &Context,
+    owner: Option<&str>,
+    out: Option<&std::path::Path>,
+    format: crate::args::ReportFormat,
+    by: &str,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<()> {
+    use roomwork_drafting::pipeline_report as engine;
+    let foundation = ctx.foundation()?;
+    let pipeline = foundation.pipeline.clone().unwrap_or_default();
+    if pipeline.stages.is_empty() {
+        return Err(InvalidInput(
+            "the Foundation's pipeline.toml defines no [[stage]]: the report follows its stages (`roomwork foundation init`)".into(),
+        )
+        .into());
+    }
+    let competitors = foundation.competitors().to_vec();
+    let (deals, accounts, reps, activities) = ctx
+        .with_store(async |store| {
+            let reps = store.reps().await?;
+            let mut deals = store.opportunities(true).await?;
+            if let Some(name) = owner {
+                let rep = reps
+                    .iter()
+                    .find(|r| r.name.eq_ignore_ascii_case(name))
+                    .ok_or_else(|| InvalidInput(format!("no rep named {name:?}")))?;
+                deals.retain(|o| o.owner == Some(rep.id));
+            }
+            let since = today - chrono::Duration::days(8);
+            let activities: Vec<_> = store
+                .activities(Default::default())
+                .await?
+                .into_iter()
+                .filter(|a| a.occurred_at.date_naive() >= since)
+                .collect();
+            Ok((deals, store.accounts().await?, reps, activities))
+        })
+        .await?;
+    let report = engine::build(&engine::Inputs {
+        deals: &deals,
+        accounts: &accounts,
+        reps: &reps,
+        activities: &activities,
+        stages: &pipeline.stages,
+        stalled_after_days: pipeline.stalled_after_days,
+        actions: &pipeline.actions,
+        competitors: &competitors,
+        sections: &pipeline.report_sections,
+        today,
+    });
+    let md = engine::markdown(&report, &pipeline.report_sections);
+    let submission = Submission {
+        kind: "pipeline-report".into(),
+        subject: format!(
+            "Weekly pipeline report, {}{}",
+            today.format("%-d %B %Y"),
+            owner.map(|o| format!(" ({o})")).unwrap_or_default()
+        ),
+        body: md.clone(),
+        notes: None,
+        account: None,
+        to: None,
+        engine: "built-in".into(),
+        model: None,
+        prompt_fingerprint: None,
+        inputs: vec![format!("store: {} deals", deals.len())],
+        by: by.to_string(),
+        extra: serde_json::json!({
+            "workflow": "pipeline-report",
+            "open_deals": report.rows.len(),
+            "stalled": report.rows.iter().filter(|r| r.stalled).count(),
+        }),
+        workflow: Some(roomwork_domain::Workflow::PipelineReport),
+        opportunity: None,
+        change: None,
+    };
+    let (pending, _verdict) = match store_submission(ctx, submission).await? {
+        Ok(ok) => ok,
+        Err(verdict) => return refuse(ctx, &verdict),
+    };
+    if let Some(path) = out {
+        let text = match format {
+            crate::args::ReportFormat::Md => md.clone(),
+            crate::args::ReportFormat::Html => engine::html(&report, &pipeline.report_sections),
+            crate::args::ReportFormat::Csv => engine::csv(&report),
+        };
+        std::fs::write(path, text)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    }
+    let d = pending.draft();
+    if ctx.json {
+        return output::json(&serde_json::json!({
+            "id": d.id,
+            "status": d.status,
+            "report": report,
+        }));
+    }
+    say!("{md}");
+    if let Some(path) = out {
+        say!("Written to {}.", path.display());
+    }
+    say!(
+        "Report {} is waiting in the inbox for the sales director's commentary and approval.",
         d.id
     );
     Ok(())

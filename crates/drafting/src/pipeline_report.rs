@@ -1,0 +1,670 @@
+//! Workflow 3 on the built-in engine: the weekly pipeline report in the Foundation's format.
+//!
+//! Built from the deals in the store: status by stage (count, value, weighted value at the
+//! Foundation's stage probabilities), deals stalled beyond their stage's expected days (or the
+//! Foundation's threshold), expected closes this month, the action required for each deal by
+//! the Foundation's conventions (`pipeline.toml [[action]]`), competitors named in the week's
+//! notes, and what changed in the last seven days as far as the stage history shows it (new,
+//! advanced, moved back, won, lost). Rendered as Markdown (for the inbox), CSV (one row per open
+//! deal) and HTML with a bar chart, with a marked place for the sales director's commentary.
+//!
+//! Not here yet (issue 6): saved weekly snapshots, so "pushed" close dates and exact
+//! week-over-week changes wait for them.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use chrono::{Datelike as _, Duration, NaiveDate};
+use roomwork_domain::{Account, Activity, Currency, Health, Money, Opportunity, Rep};
+use roomwork_foundation::{ActionConvention, ActionWhen, StageStandard};
+use serde::Serialize;
+
+use crate::text::find_phrase;
+
+/// What the report is built from.
+pub struct Inputs<'a> {
+    /// Every deal, with stage history.
+    pub deals: &'a [Opportunity],
+    /// Accounts (names, health).
+    pub accounts: &'a [Account],
+    /// Reps (owners' names).
+    pub reps: &'a [Rep],
+    /// Activities (for competitors named in the week's notes).
+    pub activities: &'a [Activity],
+    /// The Foundation's stages in order.
+    pub stages: &'a [StageStandard],
+    /// Days in a stage after which a deal is stalled, where its stage names none.
+    pub stalled_after_days: u32,
+    /// The Foundation's action conventions.
+    pub actions: &'a [ActionConvention],
+    /// Competitors to look for.
+    pub competitors: &'a [String],
+    /// The Foundation's section order.
+    pub sections: &'a [String],
+    /// The report's day.
+    pub today: NaiveDate,
+}
+
+/// One open deal as the report sees it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    /// Deal.
+    pub deal: String,
+    /// Account.
+    pub account: String,
+    /// Owner.
+    pub owner: String,
+    /// Stage.
+    pub stage: String,
+    /// Value.
+    pub amount: Option<Money>,
+    /// Expected close.
+    pub close_date: Option<NaiveDate>,
+    /// Days in the current stage.
+    pub days_in_stage: i64,
+    /// Beyond the stage's expected days.
+    pub stalled: bool,
+    /// Next step.
+    pub next_step: Option<String>,
+    /// Its date.
+    pub next_step_date: Option<NaiveDate>,
+    /// Actions required by the conventions: (who, what).
+    pub actions: Vec<(String, String)>,
+}
+
+/// One stage's line.
+#[derive(Clone, Debug, Serialize)]
+pub struct StageLine {
+    /// Stage.
+    pub stage: String,
+    /// Open deals in it.
+    pub deals: usize,
+    /// Their value (in the report currency).
+    pub value: Money,
+    /// Weighted by the stage's probability.
+    pub weighted: Money,
+}
+
+/// The report.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// The day.
+    pub today: NaiveDate,
+    /// Status by stage, in funnel order.
+    pub stages: Vec<StageLine>,
+    /// Every open deal.
+    pub rows: Vec<Row>,
+    /// Changes in the last seven days: (kind, deal, detail).
+    pub changes: Vec<(String, String, String)>,
+    /// Competitors named in the last seven days' notes: (competitor, account).
+    pub competitors: Vec<(String, String)>,
+    /// Deals valued in another currency than the report's, left out of the totals.
+    pub other_currency: usize,
+}
+
+fn days_in_stage(o: &Opportunity, today: NaiveDate) -> i64 {
+    let entered = o
+        .stage_history
+        .iter()
+        .filter(|c| c.stage == o.stage)
+        .map(|c| c.entered_on)
+        .max()
+        .unwrap_or(o.created_on);
+    (today - entered).num_days()
+}
+
+/// Builds the report.
+pub fn build(i: &Inputs<'_>) -> Report {
+    let position = |name: &str| {
+        i.stages
+            .iter()
+            .position(|s| s.name.eq_ignore_ascii_case(name))
+    };
+    let open_stage =
+        |o: &Opportunity| position(o.stage.as_str()).is_none_or(|k| i.stages[k].outcome == "open");
+    let account_of = |o: &Opportunity| i.accounts.iter().find(|a| Some(a.id) == o.account_id);
+    let owner_of = |o: &Opportunity| {
+        i.reps
+            .iter()
+            .find(|r| Some(r.id) == o.owner)
+            .map_or_else(|| "(no owner)".to_string(), |r| r.name.clone())
+    };
+    let currency = i
+        .deals
+        .iter()
+        .find_map(|o| o.amount.map(|a| a.currency()))
+        .unwrap_or(Currency::USD);
+    let mut rows = Vec::new();
+    let mut other_currency = 0;
+    let mut by_stage: BTreeMap<usize, (usize, i64, i64)> = BTreeMap::new();
+    for o in i.deals.iter().filter(|o| open_stage(o)) {
+        let k = position(o.stage.as_str());
+        let expected = k
+            .and_then(|k| i.stages[k].expected_days)
+            .unwrap_or(i.stalled_after_days);
+        let days = days_in_stage(o, i.today);
+        let stalled = days > i64::from(expected);
+        let account = account_of(o);
+        let mut actions = Vec::new();
+        for a in i.actions {
+            let applies = match a.when {
+                ActionWhen::Stalled => stalled,
+                ActionWhen::CloseDatePassed => o.close_date.is_some_and(|c| c < i.today),
+                ActionWhen::NoNextStep => o.next_step.is_none(),
+                ActionWhen::NextStepOverdue => o.next_step_date.is_some_and(|d| d < i.today),
+                ActionWhen::ClosingSoon => o
+                    .close_date
+                    .is_some_and(|c| c >= i.today && (c - i.today).num_days() <= 14),
+                // Needs close-date history (snapshots, issue 6): not applied yet.
+                ActionWhen::Slipping => false,
+                ActionWhen::AccountAtRisk => account.is_some_and(|a| a.health == Health::AtRisk),
+            };
+            if applies {
+                actions.push((a.who.clone(), a.action.clone()));
+            }
+        }
+        let entry = by_stage.entry(k.unwrap_or(usize::MAX)).or_default();
+        entry.0 += 1;
+        match o.amount {
+            Some(a) if a.currency() == currency => {
+                entry.1 += a.minor();
+                let p = k.and_then(|k| i.stages[k].probability).unwrap_or(0);
+                entry.2 += a.minor() * i64::from(p) / 100;
+            }
+            Some(_) => other_currency += 1,
+            None => {}
+        }
+        rows.push(Row {
+            deal: o.name.clone(),
+            account: account.map_or_else(String::new, |a| a.name.clone()),
+            owner: owner_of(o),
+            stage: o.stage.as_str().to_string(),
+            amount: o.amount,
+            close_date: o.close_date,
+            days_in_stage: days,
+            stalled,
+            next_step: o.next_step.clone(),
+            next_step_date: o.next_step_date,
+            actions,
+        });
+    }
+    rows.sort_by_key(|r| (r.close_date.unwrap_or(NaiveDate::MAX), r.deal.clone()));
+    let stages = by_stage
+        .into_iter()
+        .map(|(k, (n, v, w))| StageLine {
+            stage: i.stages.get(k).map_or_else(
+                || "(stage not in the Foundation)".to_string(),
+                |s| s.name.clone(),
+            ),
+            deals: n,
+            value: Money::from_minor(v, currency),
+            weighted: Money::from_minor(w, currency),
+        })
+        .collect();
+
+    // Changes in the last seven days, from the stage history.
+    let week_ago = i.today - Duration::days(7);
+    let mut changes = Vec::new();
+    for o in i.deals {
+        if o.created_on > week_ago && o.created_on <= i.today {
+            changes.push(("new".into(), o.name.clone(), o.stage.as_str().to_string()));
+        }
+        let mut history: Vec<_> = o.stage_history.iter().collect();
+        history.sort_by_key(|c| c.entered_on);
+        for w in history.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            if b.entered_on <= week_ago || b.entered_on > i.today {
+                continue;
+            }
+            let (pa, pb) = (position(a.stage.as_str()), position(b.stage.as_str()));
+            let outcome = pb.map(|k| i.stages[k].outcome.as_str());
+            let kind = match (outcome, pa, pb) {
+                (Some("won"), ..) => "won",
+                (Some("lost"), ..) => "lost",
+                (_, Some(x), Some(y)) if y < x => "moved back",
+                _ => "advanced",
+            };
+            changes.push((
+                kind.into(),
+                o.name.clone(),
+                format!("{} → {}", a.stage.as_str(), b.stage.as_str()),
+            ));
+        }
+    }
+    changes.sort();
+    let mut competitors = Vec::new();
+    for a in i.activities.iter().filter(|a| {
+        let d = a.occurred_at.date_naive();
+        d > week_ago && d <= i.today
+    }) {
+        let text = format!("{} {}", a.subject, a.body.as_deref().unwrap_or(""));
+        for c in i.competitors {
+            let short = c
+                .split_whitespace()
+                .next()
+                .filter(|w| w.chars().count() >= 5);
+            if !find_phrase(&text, c).is_empty()
+                || short.is_some_and(|w| !find_phrase(&text, w).is_empty())
+            {
+                let account = i
+                    .accounts
+                    .iter()
+                    .find(|x| Some(x.id) == a.account_id)
+                    .map_or_else(String::new, |x| x.name.clone());
+                competitors.push((c.clone(), account));
+            }
+        }
+    }
+    competitors.sort();
+    competitors.dedup();
+    Report {
+        today: i.today,
+        stages,
+        rows,
+        changes,
+        competitors,
+        other_currency,
+    }
+}
+
+fn money(m: &Option<Money>) -> String {
+    m.map_or_else(String::new, |m| m.to_string())
+}
+
+fn day(d: &Option<NaiveDate>) -> String {
+    d.map_or_else(String::new, |d| d.format("%-d %b %Y").to_string())
+}
+
+/// The report as Markdown, in the Foundation's section order.
+pub fn markdown(r: &Report, sections: &[String]) -> String {
+    let default = [
+        "Status by stage",
+        "Stalled items",
+        "Expected closes this month",
+        "Action required",
+        "Competitors seen this week",
+        "Changes since last week",
+        "Sales director's commentary",
+    ]
+    .map(String::from);
+    let sections = if sections.is_empty() {
+        &default[..]
+    } else {
+        sections
+    };
+    let mut md = format!(
+        "# Weekly pipeline report ({})\n",
+        r.today.format("%-d %B %Y")
+    );
+    let month_end = |d: NaiveDate| d.year() == r.today.year() && d.month() == r.today.month();
+    for title in sections {
+        let _ = write!(md, "\n## {title}\n\n");
+        let t = title.to_lowercase();
+        if t.contains("status") {
+            md.push_str("| stage | deals | value | weighted |\n|---|---:|---:|---:|\n");
+            for s in &r.stages {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} |",
+                    s.stage, s.deals, s.value, s.weighted
+                );
+            }
+            if r.other_currency > 0 {
+                let _ = writeln!(
+                    md,
+                    "\n{} deal(s) in another currency are counted but not summed.",
+                    r.other_currency
+                );
+            }
+        } else if t.contains("stalled") {
+            let stalled: Vec<&Row> = r.rows.iter().filter(|x| x.stalled).collect();
+            if stalled.is_empty() {
+                md.push_str("None.\n");
+            }
+            for x in stalled {
+                let _ = writeln!(
+                    md,
+                    "- {} ({}, {}): {} days in {}; next step: {}",
+                    x.deal,
+                    x.account,
+                    x.owner,
+                    x.days_in_stage,
+                    x.stage,
+                    x.next_step.as_deref().unwrap_or("none")
+                );
+            }
+        } else if t.contains("close") {
+            let closing: Vec<&Row> = r
+                .rows
+                .iter()
+                .filter(|x| x.close_date.is_some_and(month_end))
+                .collect();
+            if closing.is_empty() {
+                md.push_str("None.\n");
+            }
+            for x in closing {
+                let _ = writeln!(
+                    md,
+                    "- {}: {} ({}), {}, {}",
+                    day(&x.close_date),
+                    x.deal,
+                    x.owner,
+                    x.stage,
+                    money(&x.amount)
+                );
+            }
+        } else if t.contains("action") {
+            let mut any = false;
+            for x in r.rows.iter().filter(|x| !x.actions.is_empty()) {
+                any = true;
+                let _ = writeln!(md, "- **{}** ({}, {})", x.deal, x.account, x.owner);
+                for (who, what) in &x.actions {
+                    let _ = writeln!(md, "  - {who}: {what}");
+                }
+            }
+            if !any {
+                md.push_str("None.\n");
+            }
+        } else if t.contains("competitor") {
+            if r.competitors.is_empty() {
+                md.push_str("None named in this week's notes.\n");
+            }
+            for (c, a) in &r.competitors {
+                let _ = writeln!(md, "- {c} at {a}");
+            }
+        } else if t.contains("change") {
+            if r.changes.is_empty() {
+                md.push_str("No stage changes or new deals in the last seven days.\n");
+            }
+            for (kind, deal, detail) in &r.changes {
+                let _ = writeln!(md, "- {kind}: {deal} ({detail})");
+            }
+            md.push_str(
+                "\n(From the stage history; pushed close dates need the weekly snapshots.)\n",
+            );
+        } else if t.contains("commentary") {
+            md.push_str("[[AM: the sales director's commentary on the flagged items]]\n");
+        } else {
+            md.push_str("(roomwork has no data for this section yet: write it here.)\n");
+        }
+    }
+    md
+}
+
+/// One CSV row per open deal.
+pub fn csv(r: &Report) -> String {
+    let mut out = String::from(
+        "deal,account,owner,stage,amount,currency,close_date,days_in_stage,stalled,next_step,next_step_date,actions\n",
+    );
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    for x in &r.rows {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{}",
+            q(&x.deal),
+            q(&x.account),
+            q(&x.owner),
+            q(&x.stage),
+            x.amount.map_or_else(String::new, |a| {
+                let exp = a.currency().exponent();
+                let scale = 10u64.pow(exp);
+                let (sign, abs) = (
+                    if a.minor() < 0 { "-" } else { "" },
+                    a.minor().unsigned_abs(),
+                );
+                if exp == 0 {
+                    format!("{sign}{abs}")
+                } else {
+                    format!(
+                        "{sign}{}.{:0w$}",
+                        abs / scale,
+                        abs % scale,
+                        w = exp as usize
+                    )
+                }
+            }),
+            x.amount
+                .map_or_else(String::new, |a| a.currency().code().to_string()),
+            x.close_date.map_or_else(String::new, |d| d.to_string()),
+            x.days_in_stage,
+            x.stalled,
+            q(x.next_step.as_deref().unwrap_or("")),
+            x.next_step_date.map_or_else(String::new, |d| d.to_string()),
+            q(&x.actions
+                .iter()
+                .map(|(w, a)| format!("{w}: {a}"))
+                .collect::<Vec<_>>()
+                .join(" | "))
+        );
+    }
+    out
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The report as a standalone HTML page: a bar chart of value by stage, then the sections.
+pub fn html(r: &Report, sections: &[String]) -> String {
+    let max = r
+        .stages
+        .iter()
+        .map(|s| s.value.minor())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let mut svg = String::new();
+    let bar_h = 22;
+    let _ = write!(
+        svg,
+        "<svg role=\"img\" aria-label=\"Pipeline value by stage\" width=\"640\" height=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
+        r.stages.len() * (bar_h + 8) + 8
+    );
+    for (k, s) in r.stages.iter().enumerate() {
+        let y = 8 + k * (bar_h + 8);
+        let w = (s.value.minor() as f64 / max as f64 * 380.0).round() as i64;
+        let _ = write!(
+            svg,
+            "<text x=\"0\" y=\"{}\" font-size=\"13\">{}</text><rect x=\"150\" y=\"{y}\" width=\"{w}\" height=\"{bar_h}\" fill=\"#3b6ea5\"><title>{}: {}</title></rect><text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
+            y + 16,
+            esc(&s.stage),
+            esc(&s.stage),
+            esc(&s.value.to_string()),
+            155 + w,
+            y + 16,
+            esc(&s.value.to_string())
+        );
+    }
+    svg.push_str("</svg>");
+    let md = markdown(r, sections);
+    // A small Markdown-to-HTML pass for what `markdown` writes: headings, lists, tables.
+    let mut body = String::new();
+    let mut in_list = false;
+    let mut in_table = false;
+    for line in md.lines() {
+        let close = |body: &mut String, in_list: &mut bool, in_table: &mut bool| {
+            if *in_list {
+                body.push_str("</ul>\n");
+                *in_list = false;
+            }
+            if *in_table {
+                body.push_str("</table>\n");
+                *in_table = false;
+            }
+        };
+        if let Some(h) = line.strip_prefix("# ") {
+            close(&mut body, &mut in_list, &mut in_table);
+            let _ = writeln!(body, "<h1>{}</h1>\n{svg}", esc(h));
+        } else if let Some(h) = line.strip_prefix("## ") {
+            close(&mut body, &mut in_list, &mut in_table);
+            let _ = writeln!(body, "<h2>{}</h2>", esc(h));
+        } else if line.starts_with('|') {
+            if line.starts_with("|---") {
+                continue;
+            }
+            if !in_table {
+                close(&mut body, &mut in_list, &mut in_table);
+                body.push_str("<table>\n");
+                in_table = true;
+            }
+            let cells: Vec<String> = line
+                .trim_matches('|')
+                .split('|')
+                .map(|c| format!("<td>{}</td>", esc(c.trim())))
+                .collect();
+            let _ = writeln!(body, "<tr>{}</tr>", cells.concat());
+        } else if let Some(item) = line.trim_start().strip_prefix("- ") {
+            if !in_list {
+                close(&mut body, &mut in_list, &mut in_table);
+                body.push_str("<ul>\n");
+                in_list = true;
+            }
+            let item = esc(item).replace("**", "");
+            let _ = writeln!(body, "<li>{item}</li>");
+        } else if !line.trim().is_empty() {
+            close(&mut body, &mut in_list, &mut in_table);
+            let _ = writeln!(body, "<p>{}</p>", esc(line));
+        }
+    }
+    if in_list {
+        body.push_str("</ul>\n");
+    }
+    if in_table {
+        body.push_str("</table>\n");
+    }
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Weekly pipeline report</title>\
+         <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}\
+         table{{border-collapse:collapse}}td{{border:1px solid #ccc;padding:.25rem .5rem}}</style></head>\
+         <body>\n{body}</body></html>\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use roomwork_domain::{OpportunityId, Stage, StageChange};
+
+    fn stage(name: &str, outcome: &str, days: u32, p: u32) -> StageStandard {
+        StageStandard {
+            name: name.into(),
+            outcome: outcome.into(),
+            expected_days: Some(days),
+            probability: Some(p),
+            entry: String::new(),
+            exit: String::new(),
+            aliases: vec![],
+        }
+    }
+
+    fn deal(name: &str, stage: &str, entered: &str, amount: i64, close: &str) -> Opportunity {
+        Opportunity {
+            id: OpportunityId::new(),
+            ext_key: None,
+            name: name.into(),
+            account_id: None,
+            owner: None,
+            stage: Stage::parse(stage).unwrap(),
+            amount: Some(Money::from_major(amount, Currency::USD)),
+            close_date: Some(close.parse().unwrap()),
+            next_step: None,
+            next_step_date: None,
+            created_on: "2026-01-05".parse().unwrap(),
+            forecast_category: None,
+            stage_history: vec![StageChange {
+                stage: Stage::parse(stage).unwrap(),
+                entered_on: entered.parse().unwrap(),
+            }],
+        }
+    }
+
+    #[test]
+    fn stages_stalls_actions_and_changes_follow_the_foundation() {
+        let stages = vec![
+            stage("Qualification", "open", 14, 15),
+            stage("Proposal", "open", 21, 50),
+            stage("Closed Won", "won", 0, 100),
+        ];
+        let actions = vec![
+            ActionConvention {
+                when: ActionWhen::Stalled,
+                action: "Agree a dated next step".into(),
+                who: "owner".into(),
+            },
+            ActionConvention {
+                when: ActionWhen::NoNextStep,
+                action: "Record the next step".into(),
+                who: "owner".into(),
+            },
+        ];
+        let mut moved = deal("Beta", "Proposal", "2026-11-18", 20_000, "2026-11-28");
+        moved.stage_history.insert(
+            0,
+            StageChange {
+                stage: Stage::parse("Qualification").unwrap(),
+                entered_on: "2026-10-01".parse().unwrap(),
+            },
+        );
+        moved.next_step = Some("Send revision 2".into());
+        let deals = vec![
+            deal("Alpha", "Qualification", "2026-10-01", 10_000, "2026-12-20"),
+            moved,
+            deal("Gamma", "Closed Won", "2026-11-01", 5_000, "2026-11-01"),
+        ];
+        let r = build(&Inputs {
+            deals: &deals,
+            accounts: &[],
+            reps: &[],
+            activities: &[],
+            stages: &stages,
+            stalled_after_days: 14,
+            actions: &actions,
+            competitors: &[],
+            sections: &[],
+            today: "2026-11-20".parse().unwrap(),
+        });
+        // Open deals only, by stage, weighted at the stage's probability.
+        assert_eq!(r.stages.len(), 2);
+        assert_eq!(
+            r.stages[0].weighted,
+            Money::from_major(1_500, Currency::USD)
+        );
+        assert_eq!(
+            r.stages[1].weighted,
+            Money::from_major(10_000, Currency::USD)
+        );
+        // Alpha: 50 days in Qualification (expected 14) and no next step; Beta is fresh.
+        let alpha = r.rows.iter().find(|x| x.deal == "Alpha").unwrap();
+        assert!(alpha.stalled && alpha.days_in_stage == 50);
+        assert_eq!(alpha.actions.len(), 2);
+        let beta = r.rows.iter().find(|x| x.deal == "Beta").unwrap();
+        assert!(!beta.stalled && beta.actions.is_empty());
+        // Beta advanced this week.
+        assert_eq!(
+            r.changes,
+            vec![(
+                "advanced".to_string(),
+                "Beta".to_string(),
+                "Qualification → Proposal".to_string()
+            )]
+        );
+        let md = markdown(&r, &[]);
+        assert!(
+            md.contains("| Proposal | 1 | $20,000.00 | $10,000.00 |"),
+            "{md}"
+        );
+        assert!(md.contains("- 28 Nov 2026: Beta"), "{md}");
+        assert!(md.contains("[[AM: the sales director's commentary"));
+        let csv = csv(&r);
+        assert_eq!(csv.lines().count(), 3);
+        assert!(csv.contains(
+            "\"Alpha\",\"\",\"(no owner)\",\"Qualification\",10000.00,USD,2026-12-20,50,true"
+        ));
+        let html = html(&r, &[]);
+        assert!(html.contains("<svg") && html.contains("<h2>Stalled items</h2>"));
+        assert!(!html.contains("<script"));
+    }
+}
