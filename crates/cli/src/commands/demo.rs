@@ -328,7 +328,11 @@ fn print(r: &DemoReport, ctx: &Context) {
             "  roomwork {dd} policy decide --kind follow-up-email --text {d}/note-01.txt --account NAME"
         );
         say!("  roomwork {dd} draft follow-up --notes {d}/note-04.txt --by YOU");
+        say!("  roomwork {dd} draft crm-update --notes {d}/note-07.txt --by YOU");
     }
+    say!("  roomwork {dd} draft briefing --account NAME --by YOU");
+    say!("  roomwork {dd} draft pipeline-report --by YOU --out report.html --format html");
+    say!("  roomwork {dd} draft saved");
     say!("  roomwork {dd} review YOUR-EMAIL.txt --account NAME");
     say!(
         "  roomwork {dd} inbox submit --kind follow-up-email --subject S --text DRAFT.txt --account NAME --by YOU"
