@@ -165,7 +165,8 @@ pub enum DraftCommand {
         /// Who owns the update (submits the draft; our action items are theirs).
         #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
         by: String,
-        /// The day relative dates are read against when the notes carry none [default: today].
+        /// Today: dates before it are not set as the next step or close date, and relative
+        /// dates are read against it when the notes carry no date [default: today].
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<chrono::NaiveDate>,
     },

@@ -1351,6 +1351,8 @@ fn draft_crm_update_is_a_diff_that_only_approval_applies() {
                 notes.to_str().unwrap(),
                 "--by",
                 by,
+                "--today",
+                "2026-11-17",
             ],
         )
     };

@@ -156,6 +156,17 @@ pub fn propose(i: &Inputs<'_>) -> Proposal {
         .or_else(|| visible.iter().find(|x| x.role == Role::Ours))
         .or_else(|| dated(Role::Theirs))
         .copied();
+    // A step whose date has passed is history, not a next step.
+    let step = match step {
+        Some(s) if s.date.is_some_and(|d| d < i.today) => {
+            left_to_you.push(format!(
+                "line {} (\"{}\") is dated in the past, so it is not made the next step",
+                s.line, s.raw
+            ));
+            None
+        }
+        other => other,
+    };
     let mut next_step = None;
     let mut next_step_date = None;
     let mut category = None;
@@ -197,6 +208,13 @@ pub fn propose(i: &Inputs<'_>) -> Proposal {
                 .iter()
                 .any(|c| !find_phrase(&x.raw, c).is_empty())
     });
+    if let Some(x) = close.filter(|x| x.date.is_some_and(|d| d < i.today)) {
+        left_to_you.push(format!(
+            "the close date in line {} is already past, so it is not set",
+            x.line
+        ));
+    }
+    let close = close.filter(|x| x.date.is_some_and(|d| d >= i.today));
     let close_date = close.and_then(|x| {
         (deal.close_date != x.date).then_some(FieldChange {
             from: deal.close_date,
