@@ -190,6 +190,26 @@ pub enum DraftCommand {
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<chrono::NaiveDate>,
     },
+    /// A prospect profile from public information you give as files (saved web pages, news,
+    /// filings, job postings; no browsing): background, sector context, likely pain points,
+    /// why now; every statement a sentence of a source, cited.
+    Prospect {
+        /// The prospect's name.
+        #[arg(long)]
+        name: String,
+        /// Its sector.
+        #[arg(long, default_value = "")]
+        sector: String,
+        /// A source file (repeatable).
+        #[arg(long = "source", value_name = "FILE", required = true)]
+        sources: Vec<PathBuf>,
+        /// Most statements per section.
+        #[arg(long, default_value_t = 5)]
+        per_section: usize,
+        /// Who researches (submits the draft).
+        #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
+        by: String,
+    },
     /// The minutes-saved ledger: per week, person and workflow, the drafts the workflows put
     /// in the inbox and the time (and money, at the Foundation's hourly cost) they saved.
     Saved,

@@ -1510,3 +1510,63 @@ fn draft_pipeline_report_follows_the_foundation_and_writes_csv_and_html() {
     );
     assert_eq!(out.status.code(), Some(3));
 }
+
+#[test]
+fn draft_prospect_cites_every_statement_to_a_given_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(roomwork(d, &["foundation", "init"]).status.success());
+    let news = d.join("news.txt");
+    std::fs::write(
+        &news,
+        "Harlow Foods announced a new frozen-meals line at its Leeds plant, to open in 2027. \
+         The company was hit by unplanned downtime on two packing lines last winter.",
+    )
+    .unwrap();
+    let about = d.join("about.txt");
+    std::fs::write(
+        &about,
+        "Accept all cookies to continue. Harlow Foods is a family-owned producer of ready meals \
+         that employs 1,200 people at three plants.",
+    )
+    .unwrap();
+    let out = roomwork(
+        d,
+        &[
+            "--json",
+            "draft",
+            "prospect",
+            "--name",
+            "Harlow Foods",
+            "--sector",
+            "food",
+            "--source",
+            news.to_str().unwrap(),
+            "--source",
+            about.to_str().unwrap(),
+            "--by",
+            "Dana",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let r = json(&out);
+    let md = r["profile"]["markdown"].as_str().unwrap();
+    assert!(
+        md.contains("employs 1,200 people at three plants. [S2]"),
+        "{md}"
+    );
+    assert!(
+        md.contains("unplanned downtime on two packing lines last winter. [S1]"),
+        "{md}"
+    );
+    assert!(md.contains("to open in 2027. [S1]"), "{md}");
+    assert!(!md.contains("cookies"), "{md}");
+    assert_eq!(r["status"], "pending");
+    assert_eq!(
+        query(
+            d,
+            "SELECT workflow || ':' || minutes_saved FROM workflow_uses"
+        ),
+        "prospect_profile:27"
+    );
+}

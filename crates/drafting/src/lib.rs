@@ -18,5 +18,6 @@ pub mod grounding;
 pub mod notes_eval;
 pub mod pipeline_report;
 pub mod prompt;
+pub mod prospect;
 pub mod review;
 pub mod text;

@@ -46,6 +46,13 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
         }
         DraftCommand::EvalNotes { file, competitors } => eval_notes(ctx, &file, competitors),
         DraftCommand::Saved => saved(ctx).await,
+        DraftCommand::Prospect {
+            name,
+            sector,
+            sources,
+            per_section,
+            by,
+        } => prospect(ctx, &name, &sector, &sources, per_section, &by).await,
         DraftCommand::PipelineReport {
             owner,
             out,
@@ -235,6 +242,79 @@ async fn briefing(
     say!(
         "Briefing {} is waiting in the inbox: write your objectives in it (`roomwork inbox edit {}`), then approve it. It saved about {minutes} minutes.",
         d.id,
+        d.id
+    );
+    Ok(())
+}
+
+/// Workflow 4: a prospect profile from the sources given, every statement cited.
+async fn prospect(
+    ctx: &Context,
+    name: &str,
+    sector: &str,
+    files: &[std::path::PathBuf],
+    per_section: usize,
+    by: &str,
+) -> anyhow::Result<()> {
+    use roomwork_drafting::prospect as engine;
+    let sources = files
+        .iter()
+        .map(|f| {
+            let text = read_file(f)?;
+            if text.trim().is_empty() {
+                return Err(InvalidInput(format!("{} is empty", f.display())).into());
+            }
+            Ok(engine::Source {
+                label: f.display().to_string(),
+                text,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let foundation = ctx.foundation()?;
+    let terms: Vec<String> = foundation
+        .capabilities
+        .as_ref()
+        .map(|c| c.terms.iter().map(|t| t.term.clone()).collect())
+        .unwrap_or_default();
+    let p = engine::profile(name, sector, &sources, &terms, per_section.max(1));
+    let submission = Submission {
+        kind: "prospect-profile".into(),
+        subject: format!("Prospect profile: {name}"),
+        body: p.markdown.clone(),
+        notes: None,
+        account: None,
+        to: None,
+        engine: "built-in".into(),
+        model: None,
+        prompt_fingerprint: None,
+        inputs: p.sources.clone(),
+        by: by.to_string(),
+        extra: serde_json::json!({
+            "workflow": "prospect-profile",
+            "sentences_read": p.read,
+            "left_out": p.dropped,
+        }),
+        workflow: Some(roomwork_domain::Workflow::ProspectProfile),
+        opportunity: None,
+        change: None,
+    };
+    let (pending, _verdict) = match store_submission(ctx, submission).await? {
+        Ok(ok) => ok,
+        Err(verdict) => return refuse(ctx, &verdict),
+    };
+    let d = pending.draft();
+    if ctx.json {
+        return output::json(&serde_json::json!({
+            "id": d.id,
+            "status": d.status,
+            "profile": p,
+        }));
+    }
+    say!("{}", p.markdown);
+    say!(
+        "{} sentences read, {} left out as boilerplate, duplicates or off-topic. Profile {} is in the inbox: write your angle, then approve it.",
+        p.read,
+        p.dropped,
         d.id
     );
     Ok(())

@@ -1,0 +1,372 @@
+//! Workflow 4 on the built-in engine: a prospect profile from public information the account
+//! manager pastes or names as files (web pages saved as text, news, filings, job postings). No
+//! browsing: only what is given.
+//!
+//! The built-in engine is extractive, so that every statement is a sentence of a source and
+//! cites it (`[S2]`): it splits each source into sentences, drops boilerplate (cookie notices,
+//! navigation, very short or very long lines, duplicates), and files each remaining sentence
+//! under the section its words point to:
+//! - **background**: what the company is and does (its name with "is", "operates", "employs",
+//!   "headquartered", "founded", numbers of sites or people);
+//! - **sector context**: the sector and the market (regulation, prices, demand, the Foundation's
+//!   sector terms);
+//! - **likely pain points**: failures, downtime, shortages, costs, compliance, ageing assets;
+//! - **why now**: dated or time-bound events (announced, plans to, this year, hiring, expansion,
+//!   a new plant, funding, a permit deadline).
+//!
+//! Within a section, sentences that name the prospect and carry a number or a date come first;
+//! each section keeps at most `per_section` sentences. What it cannot do: infer what the sources
+//! do not say, or judge which pain matters most; the account manager's angle is a marked passage.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::text::{find_phrase, sentences, words};
+
+/// A source: a label (file name or "pasted") and its text.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// Where it came from.
+    pub label: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// One cited statement.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Statement {
+    /// The sentence, as the source wrote it.
+    pub text: String,
+    /// The source's number (1-based: `[S1]`).
+    pub source: usize,
+}
+
+/// The profile.
+#[derive(Clone, Debug, Serialize)]
+pub struct Profile {
+    /// The prospect.
+    pub name: String,
+    /// The sector given.
+    pub sector: String,
+    /// Section title and its statements, in order.
+    pub sections: Vec<(String, Vec<Statement>)>,
+    /// The sources, numbered.
+    pub sources: Vec<String>,
+    /// Sentences read and sentences left out as boilerplate or duplicates.
+    pub read: usize,
+    /// Left out.
+    pub dropped: usize,
+    /// The profile as Markdown.
+    pub markdown: String,
+}
+
+const BACKGROUND: &[&str] = &[
+    "is a",
+    "is an",
+    "operates",
+    "operate",
+    "employs",
+    "employees",
+    "headquartered",
+    "founded",
+    "owns",
+    "produces",
+    "manufactures",
+    "supplies",
+    "serves",
+    "sites",
+    "plants",
+    "facilities",
+    "subsidiary",
+    "revenue",
+    "family-owned",
+    "privately held",
+    "listed",
+];
+const SECTOR: &[&str] = &[
+    "industry",
+    "sector",
+    "market",
+    "demand",
+    "prices",
+    "regulation",
+    "regulator",
+    "standard",
+    "customers",
+    "competition",
+    "consolidation",
+    "tariff",
+    "utilities",
+    "municipal",
+];
+const PAIN: &[&str] = &[
+    "failure",
+    "failures",
+    "downtime",
+    "outage",
+    "shortage",
+    "shortages",
+    "cost",
+    "costs",
+    "compliance",
+    "violation",
+    "fine",
+    "fined",
+    "ageing",
+    "aging",
+    "leak",
+    "leaks",
+    "delay",
+    "delays",
+    "recall",
+    "backlog",
+    "struggle",
+    "pressure",
+    "exceedance",
+    "complaint",
+    "unplanned",
+    "maintenance",
+    "energy",
+    "labor",
+    "labour",
+    "turnover",
+    "vacancies",
+];
+const NOW: &[&str] = &[
+    "announced",
+    "plans to",
+    "planning",
+    "will open",
+    "will build",
+    "expansion",
+    "expand",
+    "new plant",
+    "new line",
+    "hiring",
+    "is hiring",
+    "job posting",
+    "seeking",
+    "funding",
+    "grant",
+    "awarded",
+    "acquired",
+    "acquisition",
+    "deadline",
+    "by 2026",
+    "by 2027",
+    "this year",
+    "next year",
+    "construction",
+    "capital plan",
+    "capex",
+    "upgrade",
+    "investment",
+    "invest",
+];
+const BOILERPLATE: &[&str] = &[
+    "cookie",
+    "cookies",
+    "privacy policy",
+    "all rights reserved",
+    "subscribe",
+    "sign up",
+    "log in",
+    "terms of use",
+    "click here",
+    "javascript",
+    "newsletter",
+    "share this",
+];
+
+fn score(sentence: &str, cues: &[&str]) -> usize {
+    cues.iter()
+        .filter(|c| !find_phrase(sentence, c).is_empty())
+        .count()
+}
+
+/// Builds the profile. `sector_terms` are the Foundation's sector terms (they count as sector
+/// context); `per_section` caps each section.
+pub fn profile(
+    name: &str,
+    sector: &str,
+    sources: &[Source],
+    sector_terms: &[String],
+    per_section: usize,
+) -> Profile {
+    let short_name = name.split_whitespace().next().unwrap_or(name);
+    let mut seen: Vec<String> = Vec::new();
+    let mut read = 0;
+    let mut dropped = 0;
+    // (section, rank, statement)
+    let mut filed: Vec<(usize, usize, Statement)> = Vec::new();
+    for (k, src) in sources.iter().enumerate() {
+        for span in sentences(&src.text) {
+            let s = span.of(&src.text).trim();
+            let s = s.trim_start_matches(['-', '*', '•']).trim();
+            read += 1;
+            let n = words(s).len();
+            let key: String = s
+                .to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !(6..=60).contains(&n) || score(s, BOILERPLATE) > 0 || seen.contains(&key) {
+                dropped += 1;
+                continue;
+            }
+            seen.push(key);
+            let mut sector_score = score(s, SECTOR)
+                + sector_terms
+                    .iter()
+                    .filter(|t| !find_phrase(s, t).is_empty())
+                    .count();
+            if !sector.is_empty() && !find_phrase(s, sector).is_empty() {
+                sector_score += 1;
+            }
+            let names = !find_phrase(s, name).is_empty() || !find_phrase(s, short_name).is_empty();
+            let scores = [
+                score(s, BACKGROUND) + usize::from(names),
+                sector_score,
+                score(s, PAIN),
+                score(s, NOW),
+            ];
+            let (best, &top) = scores
+                .iter()
+                .enumerate()
+                .max_by_key(|(k, v)| (**v, std::cmp::Reverse(*k)))
+                .expect("four sections");
+            if top == 0 {
+                dropped += 1;
+                continue;
+            }
+            let concrete = s.chars().any(|c| c.is_ascii_digit());
+            let rank = top * 4 + usize::from(names) * 2 + usize::from(concrete);
+            filed.push((
+                best,
+                rank,
+                Statement {
+                    text: s.to_string(),
+                    source: k + 1,
+                },
+            ));
+        }
+    }
+    let titles = [
+        "Background",
+        "Sector context",
+        "Likely pain points",
+        "Why now",
+    ];
+    let mut sections = Vec::new();
+    for (k, title) in titles.iter().enumerate() {
+        let mut these: Vec<&(usize, usize, Statement)> =
+            filed.iter().filter(|(s, ..)| *s == k).collect();
+        these.sort_by_key(|(_, rank, st)| (std::cmp::Reverse(*rank), st.source));
+        let kept: Vec<Statement> = these
+            .into_iter()
+            .take(per_section)
+            .map(|(.., st)| st.clone())
+            .collect();
+        sections.push((title.to_string(), kept));
+    }
+    let labels: Vec<String> = sources.iter().map(|s| s.label.clone()).collect();
+    let mut md = format!("# Prospect profile: {name}\n\nSector: {sector}\n");
+    for (title, statements) in &sections {
+        let _ = write!(md, "\n## {title}\n\n");
+        if statements.is_empty() {
+            md.push_str("- The sources say nothing on this.\n");
+        }
+        for st in statements {
+            let _ = writeln!(md, "- {} [S{}]", st.text, st.source);
+        }
+    }
+    md.push_str(
+        "\n## Our angle\n\n[[AM: why this prospect, why now, and what we would lead with: yours to write]]\n",
+    );
+    md.push_str("\n## Sources\n\n");
+    for (k, l) in labels.iter().enumerate() {
+        let _ = writeln!(md, "- [S{}] {l}", k + 1);
+    }
+    Profile {
+        name: name.to_string(),
+        sector: sector.to_string(),
+        sections,
+        sources: labels,
+        read,
+        dropped,
+        markdown: md,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_statement_is_a_cited_sentence_of_a_source_filed_by_its_words() {
+        let sources = vec![
+            Source {
+                label: "about.txt".into(),
+                text: "Cookies help us deliver our services. Northgate Water is a municipal utility \
+                       that serves 240,000 residents from two treatment plants. Subscribe to our newsletter."
+                    .into(),
+            },
+            Source {
+                label: "news.txt".into(),
+                text: "Northgate Water announced a $38 million upgrade of its Riverside plant, with \
+                       construction to begin in 2027. The utility was fined last year after a \
+                       permit exceedance caused by unplanned pump failures. Water utilities across \
+                       the state face new regulation on disinfection by-products."
+                    .into(),
+            },
+            Source {
+                label: "jobs.txt".into(),
+                text: "Northgate Water is hiring two maintenance technicians for its pump stations. \
+                       Northgate Water is hiring two maintenance technicians for its pump stations."
+                    .into(),
+            },
+        ];
+        let p = profile("Northgate Water", "water utilities", &sources, &[], 3);
+        let section = |t: &str| {
+            p.sections
+                .iter()
+                .find(|(title, _)| title == t)
+                .unwrap()
+                .1
+                .clone()
+        };
+        assert_eq!(section("Background")[0].source, 1);
+        assert!(section("Background")[0].text.contains("240,000 residents"));
+        assert!(
+            section("Likely pain points")
+                .iter()
+                .any(|s| s.text.contains("unplanned pump failures") && s.source == 2)
+        );
+        assert!(
+            section("Why now")
+                .iter()
+                .any(|s| s.text.contains("$38 million upgrade"))
+        );
+        assert!(
+            section("Sector context")
+                .iter()
+                .any(|s| s.text.contains("new regulation"))
+        );
+        // Every statement is verbatim in its source.
+        for (_, statements) in &p.sections {
+            for st in statements {
+                assert!(
+                    sources[st.source - 1].text.contains(&st.text),
+                    "{}",
+                    st.text
+                );
+            }
+        }
+        // Boilerplate and the duplicate posting are left out; the sources are listed.
+        assert!(!p.markdown.contains("Cookies") && !p.markdown.contains("Subscribe"));
+        assert_eq!(p.markdown.matches("is hiring two maintenance").count(), 1);
+        assert!(p.markdown.contains("- [S3] jobs.txt"));
+        assert!(p.markdown.contains("[[AM: "));
+    }
+}
