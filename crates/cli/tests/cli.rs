@@ -1560,6 +1560,13 @@ fn draft_prospect_cites_every_statement_to_a_given_source() {
         "{md}"
     );
     assert!(md.contains("to open in 2027. [S1]"), "{md}");
+    // Filed by what it says: the announcement is under "Why now", the people under background.
+    let why_now = md.find("## Why now").unwrap();
+    assert!(md.find("to open in 2027").unwrap() > why_now, "{md}");
+    assert!(
+        md.find("employs 1,200").unwrap() < md.find("## Sector context").unwrap(),
+        "{md}"
+    );
     assert!(!md.contains("cookies"), "{md}");
     assert_eq!(r["status"], "pending");
     assert_eq!(

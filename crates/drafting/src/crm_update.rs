@@ -151,9 +151,16 @@ pub fn propose(i: &Inputs<'_>) -> Proposal {
     }
 
     // Next step.
-    let dated = |r: Role| visible.iter().find(|x| x.role == r && x.date.is_some());
+    // Lines dated in the past are history: a later, future-dated line wins over them.
+    let future = |x: &&&Item| x.date.is_none_or(|d| d >= i.today);
+    let dated = |r: Role| {
+        visible
+            .iter()
+            .filter(future)
+            .find(|x| x.role == r && x.date.is_some())
+    };
     let step = dated(Role::Ours)
-        .or_else(|| visible.iter().find(|x| x.role == Role::Ours))
+        .or_else(|| visible.iter().filter(future).find(|x| x.role == Role::Ours))
         .or_else(|| dated(Role::Theirs))
         .copied();
     // A step whose date has passed is history, not a next step.
@@ -202,12 +209,20 @@ pub fn propose(i: &Inputs<'_>) -> Proposal {
     }
 
     // Close date.
-    let close = visible.iter().find(|x| {
-        x.date.is_some()
-            && CLOSE_CUES
-                .iter()
-                .any(|c| !find_phrase(&x.raw, c).is_empty())
-    });
+    let closes: Vec<&&Item> = visible
+        .iter()
+        .filter(|x| {
+            x.date.is_some()
+                && CLOSE_CUES
+                    .iter()
+                    .any(|c| !find_phrase(&x.raw, c).is_empty())
+        })
+        .collect();
+    let close = closes
+        .iter()
+        .find(|x| x.date.is_some_and(|d| d >= i.today))
+        .or(closes.first())
+        .copied();
     if let Some(x) = close.filter(|x| x.date.is_some_and(|d| d < i.today)) {
         left_to_you.push(format!(
             "the close date in line {} is already past, so it is not set",

@@ -106,19 +106,22 @@ fn days_in_stage(o: &Opportunity, today: NaiveDate) -> i64 {
     let entered = o
         .stage_history
         .iter()
-        .filter(|c| c.stage == o.stage)
+        .filter(|c| c.stage.as_str().eq_ignore_ascii_case(o.stage.as_str()))
         .map(|c| c.entered_on)
         .max()
+        .or_else(|| o.stage_history.iter().map(|c| c.entered_on).max())
         .unwrap_or(o.created_on);
     (today - entered).num_days()
 }
 
 /// Builds the report.
 pub fn build(i: &Inputs<'_>) -> Report {
+    // A stage by its name or one of the Foundation's aliases ("Won" for "Closed Won").
     let position = |name: &str| {
-        i.stages
-            .iter()
-            .position(|s| s.name.eq_ignore_ascii_case(name))
+        i.stages.iter().position(|s| {
+            s.name.eq_ignore_ascii_case(name)
+                || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+        })
     };
     let open_stage =
         |o: &Opportunity| position(o.stage.as_str()).is_none_or(|k| i.stages[k].outcome == "open");
@@ -129,11 +132,23 @@ pub fn build(i: &Inputs<'_>) -> Report {
             .find(|r| Some(r.id) == o.owner)
             .map_or_else(|| "(no owner)".to_string(), |r| r.name.clone())
     };
-    let currency = i
+    // The report's currency: the most common among open deals.
+    let mut counts: BTreeMap<String, (usize, Currency)> = BTreeMap::new();
+    for a in i
         .deals
         .iter()
-        .find_map(|o| o.amount.map(|a| a.currency()))
-        .unwrap_or(Currency::USD);
+        .filter(|o| open_stage(o))
+        .filter_map(|o| o.amount)
+    {
+        let e = counts
+            .entry(a.currency().code().to_string())
+            .or_insert((0, a.currency()));
+        e.0 += 1;
+    }
+    let currency = counts
+        .values()
+        .max_by_key(|(n, _)| *n)
+        .map_or(Currency::USD, |(_, c)| *c);
     let mut rows = Vec::new();
     let mut other_currency = 0;
     let mut by_stage: BTreeMap<usize, (usize, i64, i64)> = BTreeMap::new();
@@ -211,23 +226,31 @@ pub fn build(i: &Inputs<'_>) -> Report {
         }
         let mut history: Vec<_> = o.stage_history.iter().collect();
         history.sort_by_key(|c| c.entered_on);
-        for w in history.windows(2) {
-            let (a, b) = (w[0], w[1]);
+        for (n, b) in history.iter().enumerate() {
             if b.entered_on <= week_ago || b.entered_on > i.today {
                 continue;
             }
-            let (pa, pb) = (position(a.stage.as_str()), position(b.stage.as_str()));
+            let a = n.checked_sub(1).map(|p| history[p]);
+            if a.is_some_and(|a| a.stage.as_str().eq_ignore_ascii_case(b.stage.as_str())) {
+                continue;
+            }
+            let pb = position(b.stage.as_str());
+            let pa = a.and_then(|a| position(a.stage.as_str()));
             let outcome = pb.map(|k| i.stages[k].outcome.as_str());
             let kind = match (outcome, pa, pb) {
                 (Some("won"), ..) => "won",
                 (Some("lost"), ..) => "lost",
                 (_, Some(x), Some(y)) if y < x => "moved back",
-                _ => "advanced",
+                (_, Some(x), Some(y)) if y > x => "advanced",
+                // The first entry of a new deal is reported as "new" above.
+                _ if a.is_none() => continue,
+                _ => "changed",
             };
+            let from = a.map_or("(none)", |a| a.stage.as_str());
             changes.push((
                 kind.into(),
                 o.name.clone(),
-                format!("{} → {}", a.stage.as_str(), b.stage.as_str()),
+                format!("{from} → {}", b.stage.as_str()),
             ));
         }
     }
@@ -239,13 +262,7 @@ pub fn build(i: &Inputs<'_>) -> Report {
     }) {
         let text = format!("{} {}", a.subject, a.body.as_deref().unwrap_or(""));
         for c in i.competitors {
-            let short = c
-                .split_whitespace()
-                .next()
-                .filter(|w| w.chars().count() >= 5);
-            if !find_phrase(&text, c).is_empty()
-                || short.is_some_and(|w| !find_phrase(&text, w).is_empty())
-            {
+            if !find_phrase(&text, c).is_empty() {
                 let account = i
                     .accounts
                     .iter()
@@ -396,7 +413,15 @@ pub fn csv(r: &Report) -> String {
     let mut out = String::from(
         "deal,account,owner,stage,amount,currency,close_date,days_in_stage,stalled,next_step,next_step_date,actions\n",
     );
-    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    // Quoted, and a cell that a spreadsheet would run as a formula starts with an apostrophe.
+    let q = |s: &str| {
+        let s = if s.starts_with(['=', '+', '-', '@']) {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        };
+        format!("\"{}\"", s.replace('"', "\"\""))
+    };
     for x in &r.rows {
         let _ = writeln!(
             out,
@@ -665,6 +690,52 @@ mod tests {
         ));
         let html = html(&r, &[]);
         assert!(html.contains("<svg") && html.contains("<h2>Stalled items</h2>"));
-        assert!(!html.contains("<script"));
+        // Names are data: escaped in HTML, never a formula in CSV; moves back and wins are
+        // reported as such.
+        let mut evil = deal(
+            "<script>x</script>",
+            "Qualification",
+            "2026-11-19",
+            1,
+            "2026-12-01",
+        );
+        evil.stage_history.insert(
+            0,
+            StageChange {
+                stage: Stage::parse("Proposal").unwrap(),
+                entered_on: "2026-10-01".parse().unwrap(),
+            },
+        );
+        let mut won = deal("=HYPERLINK(1)", "Proposal", "2026-10-01", 1, "2026-12-01");
+        won.stage_history.push(StageChange {
+            stage: Stage::parse("Closed Won").unwrap(),
+            entered_on: "2026-11-19".parse().unwrap(),
+        });
+        won.stage = Stage::parse("Closed Won").unwrap();
+        let formula = deal(
+            "=HYPERLINK(1)",
+            "Qualification",
+            "2026-10-01",
+            1,
+            "2026-12-01",
+        );
+        let r = build(&Inputs {
+            deals: &[evil, won, formula],
+            accounts: &[],
+            reps: &[],
+            activities: &[],
+            stages: &stages,
+            stalled_after_days: 14,
+            actions: &[],
+            competitors: &[],
+            sections: &[],
+            today: "2026-11-20".parse().unwrap(),
+        });
+        let kinds: Vec<&str> = r.changes.iter().map(|c| c.0.as_str()).collect();
+        assert_eq!(kinds, ["moved back", "won"], "{:?}", r.changes);
+        let page = super::html(&r, &[]);
+        assert!(!page.contains("<script>") && page.contains("&lt;script&gt;"));
+        let table = super::csv(&r);
+        assert!(table.contains("\"'=HYPERLINK(1)\""), "{table}");
     }
 }

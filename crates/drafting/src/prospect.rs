@@ -111,7 +111,6 @@ const PAIN: &[&str] = &[
     "costs",
     "compliance",
     "violation",
-    "fine",
     "fined",
     "ageing",
     "aging",
@@ -122,16 +121,17 @@ const PAIN: &[&str] = &[
     "recall",
     "backlog",
     "struggle",
-    "pressure",
     "exceedance",
     "complaint",
     "unplanned",
     "maintenance",
-    "energy",
     "labor",
     "labour",
     "turnover",
     "vacancies",
+    "cost pressure",
+    "energy costs",
+    "energy bills",
 ];
 const NOW: &[&str] = &[
     "announced",
@@ -153,8 +153,6 @@ const NOW: &[&str] = &[
     "acquired",
     "acquisition",
     "deadline",
-    "by 2026",
-    "by 2027",
     "this year",
     "next year",
     "construction",
@@ -163,6 +161,8 @@ const NOW: &[&str] = &[
     "upgrade",
     "investment",
     "invest",
+    "to open",
+    "to begin",
 ];
 const BOILERPLATE: &[&str] = &[
     "cookie",
@@ -194,15 +194,30 @@ pub fn profile(
     sector_terms: &[String],
     per_section: usize,
 ) -> Profile {
-    let short_name = name.split_whitespace().next().unwrap_or(name);
+    // "Northgate" for "Northgate Water"; "Mosaic" for "The Mosaic Company".
+    let short_name = name
+        .split_whitespace()
+        .find(|w| !matches!(w.to_lowercase().as_str(), "the" | "a" | "an") && w.len() > 2)
+        .unwrap_or(name);
     let mut seen: Vec<String> = Vec::new();
     let mut read = 0;
     let mut dropped = 0;
     // (section, rank, statement)
     let mut filed: Vec<(usize, usize, Statement)> = Vec::new();
     for (k, src) in sources.iter().enumerate() {
-        for span in sentences(&src.text) {
-            let s = span.of(&src.text).trim();
+        // A line without closing punctuation (navigation, headings) ends where the line ends.
+        let spans: Vec<&str> = src
+            .text
+            .lines()
+            .flat_map(|line| {
+                sentences(line)
+                    .into_iter()
+                    .map(move |span| span.of(line))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for s in spans {
+            let s = s.trim();
             let s = s.trim_start_matches(['-', '*', '•']).trim();
             read += 1;
             let n = words(s).len();
@@ -211,7 +226,10 @@ pub fn profile(
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
-            if !(6..=60).contains(&n) || score(s, BOILERPLATE) > 0 || seen.contains(&key) {
+            // Boilerplate is a short line with a boilerplate phrase ("Accept all cookies"), not
+            // a fact that happens to contain the word ("bakes 2 million cookies a week").
+            let boilerplate = n < 12 && score(s, BOILERPLATE) > 0;
+            if !(5..=60).contains(&n) || boilerplate || seen.contains(&key) {
                 dropped += 1;
                 continue;
             }
@@ -225,23 +243,29 @@ pub fn profile(
                 sector_score += 1;
             }
             let names = !find_phrase(s, name).is_empty() || !find_phrase(s, short_name).is_empty();
+            let year = words(s).iter().any(|w| {
+                let t = w.of(s);
+                t.len() == 4 && t.parse::<u32>().is_ok_and(|y| (2020..2040).contains(&y))
+            });
             let scores = [
-                score(s, BACKGROUND) + usize::from(names),
+                score(s, BACKGROUND),
                 sector_score,
                 score(s, PAIN),
-                score(s, NOW),
+                score(s, NOW) + usize::from(year && score(s, NOW) > 0),
             ];
+            // Ties go to the later, more specific sections (why now over background).
             let (best, &top) = scores
                 .iter()
                 .enumerate()
-                .max_by_key(|(k, v)| (**v, std::cmp::Reverse(*k)))
+                .max_by_key(|(k, v)| (**v, *k))
                 .expect("four sections");
             if top == 0 {
                 dropped += 1;
                 continue;
             }
             let concrete = s.chars().any(|c| c.is_ascii_digit());
-            let rank = top * 4 + usize::from(names) * 2 + usize::from(concrete);
+            // Sentences that name the prospect and carry a figure come first.
+            let rank = usize::from(names) * 1000 + usize::from(concrete) * 100 + top;
             filed.push((
                 best,
                 rank,

@@ -351,11 +351,19 @@ async fn pipeline_report(
                 deals.retain(|o| o.owner == Some(rep.id));
             }
             let since = today - chrono::Duration::days(8);
+            // With --owner, only the notes on that owner's deals' accounts.
+            let accounts_of_deals: std::collections::HashSet<_> =
+                deals.iter().filter_map(|o| o.account_id).collect();
             let activities: Vec<_> = store
                 .activities(Default::default())
                 .await?
                 .into_iter()
                 .filter(|a| a.occurred_at.date_naive() >= since)
+                .filter(|a| {
+                    owner.is_none()
+                        || a.account_id
+                            .is_some_and(|id| accounts_of_deals.contains(&id))
+                })
                 .collect();
             Ok((deals, store.accounts().await?, reps, activities))
         })
