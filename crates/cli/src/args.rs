@@ -210,6 +210,24 @@ pub enum DraftCommand {
         #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
         by: String,
     },
+    /// An RFQ response and quotation narrative in the Foundation's proposal format: relevant
+    /// experience from the portfolio by full-text relevance to the specification, the
+    /// specification's own words for scope and schedule, prices only from the estimating
+    /// lead's file, and the judgement passages left marked for you.
+    Quotation {
+        /// The specification or RFQ text.
+        #[arg(long, value_name = "FILE")]
+        spec: PathBuf,
+        /// The account (id or exact name).
+        #[arg(long)]
+        account: String,
+        /// The estimating lead's figures, one per line, used verbatim.
+        #[arg(long, value_name = "FILE")]
+        prices: Option<PathBuf>,
+        /// Who writes the response (submits the draft).
+        #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
+        by: String,
+    },
     /// The minutes-saved ledger: per week, person and workflow, the drafts the workflows put
     /// in the inbox and the time (and money, at the Foundation's hourly cost) they saved.
     Saved,

@@ -1577,3 +1577,70 @@ fn draft_prospect_cites_every_statement_to_a_given_source() {
         "prospect_profile:27"
     );
 }
+
+#[test]
+fn draft_quotation_cites_relevant_projects_and_only_the_estimators_prices() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(roomwork(d, &["demo"]).status.success());
+    let account = query(
+        d,
+        "SELECT name FROM accounts WHERE health = 'healthy' AND tier = 'standard' ORDER BY name LIMIT 1",
+    );
+    let spec = d.join("spec.txt");
+    std::fs::write(
+        &spec,
+        "Scope: supply two duty/standby sodium hypochlorite dosing skids with flow-paced control.\n\
+         Delivery is required before the April shutdown window.\n",
+    )
+    .unwrap();
+    let prices = d.join("prices.txt");
+    std::fs::write(
+        &prices,
+        "Two dosing skids, delivered: $61,400\nPrice hold: 45 days\n",
+    )
+    .unwrap();
+    let out = roomwork(
+        d,
+        &[
+            "--json",
+            "draft",
+            "quotation",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--account",
+            &account,
+            "--prices",
+            prices.to_str().unwrap(),
+            "--by",
+            "Dana",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let r = json(&out);
+    let md = r["quotation"]["markdown"].as_str().unwrap();
+    // The demo portfolio's dosing skid project is the most relevant reference.
+    assert!(
+        r["quotation"]["references"][0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("dosing"),
+        "{}",
+        r["quotation"]["references"]
+    );
+    // Prices only from the estimating lead, verbatim; judgement sections marked.
+    assert!(
+        md.contains("- Two dosing skids, delivered: $61,400\n- Price hold: 45 days"),
+        "{md}"
+    );
+    assert_eq!(md.matches('$').count(), 1, "{md}");
+    assert!(md.contains("[[AM: "));
+    assert!(md.contains("- Delivery is required before the April shutdown window."));
+    assert_eq!(
+        query(
+            d,
+            "SELECT workflow || ':' || minutes_saved FROM workflow_uses"
+        ),
+        "quotation_narrative:47"
+    );
+}

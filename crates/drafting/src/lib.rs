@@ -19,5 +19,6 @@ pub mod notes_eval;
 pub mod pipeline_report;
 pub mod prompt;
 pub mod prospect;
+pub mod quotation;
 pub mod review;
 pub mod text;

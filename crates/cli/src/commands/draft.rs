@@ -46,6 +46,12 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
         }
         DraftCommand::EvalNotes { file, competitors } => eval_notes(ctx, &file, competitors),
         DraftCommand::Saved => saved(ctx).await,
+        DraftCommand::Quotation {
+            spec,
+            account,
+            prices,
+            by,
+        } => quotation(ctx, &spec, &account, prices.as_deref(), &by).await,
         DraftCommand::Prospect {
             name,
             sector,
@@ -243,6 +249,86 @@ async fn briefing(
         "Briefing {} is waiting in the inbox: write your objectives in it (`roomwork inbox edit {}`), then approve it. It saved about {minutes} minutes.",
         d.id,
         d.id
+    );
+    Ok(())
+}
+
+/// Workflow 5: the RFQ response and quotation narrative, into the inbox.
+async fn quotation(
+    ctx: &Context,
+    spec_path: &std::path::Path,
+    key: &str,
+    prices_path: Option<&std::path::Path>,
+    by: &str,
+) -> anyhow::Result<()> {
+    use roomwork_drafting::quotation as engine;
+    let spec = read_file(spec_path)?;
+    if spec.trim().is_empty() {
+        return Err(InvalidInput(format!("{} is empty", spec_path.display())).into());
+    }
+    let prices = prices_path.map(read_file).transpose()?;
+    let foundation = ctx.foundation()?;
+    let guide = foundation.capabilities.clone().ok_or_else(|| {
+        InvalidInput(
+            "the Foundation has no capabilities.toml: its [proposal] format shapes the response (`roomwork foundation init`)".into(),
+        )
+    })?;
+    let (account, projects) = ctx
+        .with_store(async |store| Ok((find_account(store, key).await?, store.projects().await?)))
+        .await?;
+    let q = engine::compose(&engine::Inputs {
+        customer: &account.name,
+        spec: &spec,
+        prices: prices.as_deref(),
+        projects: &projects,
+        guide: &guide,
+    });
+    let mut inputs = vec![spec_path.display().to_string()];
+    if let Some(p) = prices_path {
+        inputs.push(p.display().to_string());
+    }
+    inputs.push(format!("store: {} portfolio projects", projects.len()));
+    let submission = Submission {
+        kind: "quotation-narrative".into(),
+        subject: format!("Response to {}'s request", account.name),
+        body: q.markdown.clone(),
+        notes: Some(spec.clone()),
+        account: Some(account.id.to_string()),
+        to: None,
+        engine: "built-in".into(),
+        model: None,
+        prompt_fingerprint: None,
+        inputs,
+        by: by.to_string(),
+        extra: serde_json::json!({
+            "workflow": "quotation-narrative",
+            "references": q.references.iter().map(|r| &r.title).collect::<Vec<_>>(),
+            "marked_sections": q.marked.len(),
+        }),
+        workflow: Some(roomwork_domain::Workflow::QuotationNarrative),
+        opportunity: None,
+        change: None,
+    };
+    let (pending, verdict) = match store_submission(ctx, submission).await? {
+        Ok(ok) => ok,
+        Err(verdict) => return refuse(ctx, &verdict),
+    };
+    let d = pending.draft();
+    if ctx.json {
+        return output::json(&serde_json::json!({
+            "id": d.id,
+            "status": d.status,
+            "quotation": q,
+            "verdict": verdict,
+            "outstanding": pending.outstanding(),
+        }));
+    }
+    say!("{}", q.markdown);
+    say!(
+        "{} section(s) are marked for you to write. Draft {} is in the inbox ({}).",
+        q.marked.len(),
+        d.id,
+        verdict.outcome.describe()
     );
     Ok(())
 }

@@ -446,6 +446,24 @@ async fn submit(ctx: &Context, s: Submission) -> anyhow::Result<()> {
     }
 }
 
+/// A draft's text without its Markdown headings and without the guidance in its marked
+/// `[[AM: ...]]` passages.
+fn content_of(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    for line in body.lines().filter(|l| !l.trim_start().starts_with('#')) {
+        let mut rest = line;
+        while let Some(start) = rest.find("[[AM:") {
+            out.push_str(&rest[..start]);
+            rest = rest[start..]
+                .find("]]")
+                .map_or("", |end| &rest[start + end + 2..]);
+        }
+        out.push_str(rest);
+        out.push('\n');
+    }
+    out
+}
+
 /// A verdict's reason with its rules and their evidence, one quote a line.
 pub(super) fn explain(verdict: &roomwork_policy::Verdict) -> String {
     let mut why = verdict.reason.clone();
@@ -486,9 +504,13 @@ pub(super) async fn store_submission(ctx: &Context, s: Submission) -> anyhow::Re
     let foundation = ctx.foundation()?;
     let competitors = foundation.competitors().to_vec();
     let to = s.to.as_deref().map(recipient).transpose()?;
+    // The policy reads what was asked and what the draft says, not the company's own format:
+    // headings and the guidance inside marked passages ("the incumbent who let them down")
+    // are the Foundation's words, not the customer's.
+    let content = content_of(&s.body);
     let policy_text = match &s.notes {
-        Some(n) => format!("{n}\n\n{}", s.body),
-        None => s.body.clone(),
+        Some(n) => format!("{n}\n\n{content}"),
+        None => content,
     };
     let now = Utc::now();
     let outcome = ctx
