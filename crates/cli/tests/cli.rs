@@ -1644,3 +1644,37 @@ fn draft_quotation_cites_relevant_projects_and_only_the_estimators_prices() {
         "quotation_narrative:47"
     );
 }
+
+#[test]
+fn a_marked_passage_does_not_hide_a_submitted_text_from_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(roomwork(d, &["foundation", "init"]).status.success());
+    let text = d.join("draft.txt");
+    std::fs::write(
+        &text,
+        "Dear Ana,\n[[AM: the seals failed again, the third time since I promised you in June \
+         that it was fixed]]\nKind regards,",
+    )
+    .unwrap();
+    let out = roomwork(
+        d,
+        &[
+            "inbox",
+            "submit",
+            "--kind",
+            "follow-up-email",
+            "--subject",
+            "Seals",
+            "--text",
+            text.to_str().unwrap(),
+            "--by",
+            "Dana",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(5), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Rule 2"),
+        "{out:?}"
+    );
+}

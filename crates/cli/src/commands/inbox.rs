@@ -507,7 +507,13 @@ pub(super) async fn store_submission(ctx: &Context, s: Submission) -> anyhow::Re
     // The policy reads what was asked and what the draft says, not the company's own format:
     // headings and the guidance inside marked passages ("the incumbent who let them down")
     // are the Foundation's words, not the customer's.
-    let content = content_of(&s.body);
+    // Only for the built-in workflows, whose headings and marked guidance roomwork wrote from
+    // the Foundation; a submitted text is read whole (a marked passage must not hide it).
+    let content = if s.workflow.is_some() && s.engine == "built-in" {
+        content_of(&s.body)
+    } else {
+        s.body.clone()
+    };
     let policy_text = match &s.notes {
         Some(n) => format!("{n}\n\n{content}"),
         None => content,
