@@ -81,10 +81,11 @@ pub fn relevant(projects: &[PortfolioProject], spec: &str, limit: usize) -> Vec<
         let searcher = reader.searcher();
         let mut parser = QueryParser::for_index(&index, vec![title, body]);
         parser.set_field_boost(title, 2.0);
-        // The specification's words, without query syntax.
+        // The specification's words, without query syntax: lower-cased, so that "NOT
+        // included" is two words and not an operator.
         let query_text: String = words(spec)
             .iter()
-            .map(|w| w.of(spec))
+            .map(|w| w.of(spec).to_lowercase())
             .filter(|w| w.chars().all(char::is_alphanumeric))
             .collect::<Vec<_>>()
             .join(" ");
@@ -177,7 +178,7 @@ pub fn compose(i: &Inputs<'_>) -> Quotation {
                 mark(
                     &mut md,
                     &mut marked,
-                    " (no portfolio project matches this specification)",
+                    " (no portfolio project matched this specification, or the search failed)",
                 );
             }
             for (k, _) in &found {
@@ -362,6 +363,17 @@ mod tests {
                 .contains("- 3 x 200 hp VFD, installed: $84,600\n- Validity: 60 days")
         );
         assert!(!q.marked.contains(&"Commercial summary".to_string()));
+    }
+
+    #[test]
+    fn capitals_in_a_specification_are_words_not_query_operators() {
+        let projects = vec![project(
+            "Control valve package",
+            "Paper",
+            "Supplied 42 control valves including sizing and bench testing.",
+        )];
+        let found = relevant(&projects, "Control valves. Civil works NOT included", 3);
+        assert_eq!(found.len(), 1);
     }
 
     #[test]
