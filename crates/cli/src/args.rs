@@ -148,6 +148,10 @@ pub enum DraftCommand {
         /// The day of the call [default: today].
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<chrono::NaiveDate>,
+        /// Draft with this provider from DATA_DIR/llm.toml instead of the built-in engine
+        /// (which stays the fallback).
+        #[arg(long, value_name = "PROVIDER")]
+        engine: Option<String>,
     },
     /// A CRM update from rough meeting notes: stage (with the Foundation's criterion), next step
     /// with category and date, close date, key points and action items with owners, shown as
@@ -169,6 +173,10 @@ pub enum DraftCommand {
         /// dates are read against it when the notes carry no date [default: today].
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<chrono::NaiveDate>,
+        /// Draft with this provider from DATA_DIR/llm.toml instead of the built-in engine
+        /// (which stays the fallback); its answer is JSON, checked against a schema.
+        #[arg(long, value_name = "PROVIDER")]
+        engine: Option<String>,
     },
     /// The weekly pipeline report in the Foundation's format: status by stage, stalled deals,
     /// expected closes, action required per deal by the conventions, competitors, changes;
@@ -189,6 +197,10 @@ pub enum DraftCommand {
         /// The report's day [default: today].
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<chrono::NaiveDate>,
+        /// Draft with this provider from DATA_DIR/llm.toml instead of the built-in engine
+        /// (which stays the fallback): the model writes the summary paragraph, the tables stay computed.
+        #[arg(long, value_name = "PROVIDER")]
+        engine: Option<String>,
     },
     /// A prospect profile from public information you give as files (saved web pages, news,
     /// filings, job postings; no browsing): background, sector context, likely pain points,
@@ -209,6 +221,10 @@ pub enum DraftCommand {
         /// Who researches (submits the draft).
         #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
         by: String,
+        /// Draft with this provider from DATA_DIR/llm.toml instead of the built-in engine
+        /// (which stays the fallback); its answer is JSON, every statement checked against the source it cites.
+        #[arg(long, value_name = "PROVIDER")]
+        engine: Option<String>,
     },
     /// An RFQ response and quotation narrative in the Foundation's proposal format: relevant
     /// experience from the portfolio by full-text relevance to the specification, the
@@ -227,6 +243,10 @@ pub enum DraftCommand {
         /// Who writes the response (submits the draft).
         #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
         by: String,
+        /// Draft with this provider from DATA_DIR/llm.toml instead of the built-in engine
+        /// (which stays the fallback): the model writes the requirement, basis, scope, schedule and capabilities sections; never prices or judgement passages.
+        #[arg(long, value_name = "PROVIDER")]
+        engine: Option<String>,
     },
     /// The minutes-saved ledger: per week, person and workflow, the drafts the workflows put
     /// in the inbox and the time (and money, at the Foundation's hourly cost) they saved.

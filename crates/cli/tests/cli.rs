@@ -4,31 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod support;
+use support::{chat_server, json, query, roomwork, sse_answer};
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../ingest/tests/fixtures")
         .join(name)
-}
-
-fn roomwork(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_roomwork"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("ROOMWORK_DATABASE_URL")
-        .output()
-        .expect("run roomwork")
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}\nstdout: {}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn counts(dir: &Path) -> serde_json::Value {
@@ -427,23 +409,6 @@ fn policy_eval_reports_precision_and_recall_per_rule() {
 }
 
 /// One value from the test's SQLite database.
-fn query(dir: &Path, sql: &str) -> String {
-    use sqlx::Connection as _;
-    let url = format!("sqlite://{}", dir.join("roomwork.db").display());
-    let sql = sql.to_string();
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap()
-        .block_on(async move {
-            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
-            let (v,): (String,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .fetch_one(&mut c)
-                .await
-                .unwrap();
-            v
-        })
-}
-
 fn inbox(dir: &Path, args: &[&str]) -> Output {
     let mut all = vec!["inbox"];
     all.extend_from_slice(args);
@@ -1083,71 +1048,6 @@ fn draft_briefing_builds_the_call_briefing_from_the_store_into_the_inbox() {
     );
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("routine-account-call"));
-}
-
-/// A one-shot OpenAI-compatible server in a thread: answers each connection with the next of
-/// `replies` (status, SSE body), and hands back the request bodies it received.
-fn chat_server(replies: Vec<(u16, String)>) -> (String, std::sync::mpsc::Receiver<String>) {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for (status, body) in replies {
-            let Ok((mut sock, _)) = listener.accept() else {
-                return;
-            };
-            let mut buf = Vec::new();
-            let mut tmp = [0u8; 8192];
-            let mut head_end = None;
-            while head_end.is_none() {
-                let n = sock.read(&mut tmp).unwrap_or(0);
-                if n == 0 {
-                    break;
-                }
-                buf.extend_from_slice(&tmp[..n]);
-                head_end = buf.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4);
-            }
-            let Some(head_end) = head_end else { continue };
-            let head = String::from_utf8_lossy(&buf[..head_end]).to_lowercase();
-            let len: usize = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
-            while buf.len() < head_end + len {
-                let n = sock.read(&mut tmp).unwrap_or(0);
-                if n == 0 {
-                    break;
-                }
-                buf.extend_from_slice(&tmp[..n]);
-            }
-            let _ = tx.send(String::from_utf8_lossy(&buf[head_end..]).to_string());
-            let kind = if status == 200 {
-                "text/event-stream"
-            } else {
-                "application/json"
-            };
-            let _ = write!(
-                sock,
-                "HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    (format!("http://{addr}/v1"), rx)
-}
-
-fn sse_answer(text: &str) -> String {
-    let mut out = String::new();
-    for piece in text.split_inclusive(' ') {
-        out.push_str(&format!(
-            "data: {}\n\n",
-            serde_json::json!({"model": "local-test", "choices": [{"delta": {"content": piece}}]})
-        ));
-    }
-    out.push_str("data: [DONE]\n\n");
-    out
 }
 
 #[test]

@@ -719,6 +719,129 @@ fn questions(i: &Inputs<'_>, since: NaiveDate) -> Vec<String> {
     out
 }
 
+/// The briefing as a language model is asked for it: the facts this engine selected from the
+/// store (section by section, personal data masked), to be written up in the Foundation's
+/// sections for the call type. The objectives passage stays the account manager's.
+pub fn prompt(
+    call: &CallType,
+    b: &Briefing,
+    owner: Option<&str>,
+    privacy: &crate::prompt::Privacy,
+) -> (crate::prompt::Prompt, crate::prompt::Masked) {
+    let mut data = format!("Briefing: {}\n", b.title);
+    for (s, guide) in b.sections.iter().zip(&call.sections) {
+        let _ = writeln!(data, "\nSection \"{}\" ({}):", s.title, guide.guidance);
+        let facts: Vec<&String> = s.lines.iter().filter(|l| !l.starts_with("[[AM:")).collect();
+        if facts.is_empty() {
+            data.push_str("- nothing on record\n");
+        }
+        for l in facts {
+            let _ = writeln!(data, "- {l}");
+        }
+    }
+    let masked = crate::prompt::mask_with(&data, privacy);
+    let headings: Vec<String> = call
+        .sections
+        .iter()
+        .map(|s| format!("\"## {}\"", s.title))
+        .collect();
+    let mut constraints =
+        vec![
+        format!("At most {} words.", call.max_words),
+        format!("Use exactly these section headings, in this order: {}.", headings.join(", ")),
+        "Short bullet points an account manager reads in two minutes before the call; the most \
+         important fact first in each section."
+            .to_string(),
+    ];
+    if let Some(o) = objectives_line(b) {
+        constraints.push(format!(
+            "Under the objectives heading, keep this line exactly as it is, for the account \
+             manager to write: {o}"
+        ));
+    }
+    let p = crate::prompt::assemble(crate::prompt::Parts {
+        role: format!(
+            "you prepare pre-call briefings for {}, an account manager, from the records of the \
+             account they are about to call.",
+            owner.unwrap_or("the account manager")
+        ),
+        goal: format!(
+            "a {} briefing ({}) that tells the account manager what matters before they speak to \
+             the customer, for them to check and complete.",
+            call.name, b.title
+        ),
+        constraints,
+        data: &masked.text,
+        answer: format!(
+            "Markdown: the line \"# {}\", then each section under its \"## \" heading.",
+            b.title
+        ),
+    });
+    (p, masked)
+}
+
+fn objectives_line(b: &Briefing) -> Option<&String> {
+    b.sections
+        .iter()
+        .flat_map(|s| s.lines.iter())
+        .find(|l| l.starts_with("[[AM:"))
+}
+
+/// The model's briefing made fit for the inbox (personal data already restored): every
+/// section of the call type under its heading, in order, and the objectives passage kept (put
+/// back under its heading if the model dropped it). Otherwise the reason it is unusable.
+pub fn from_model(call: &CallType, b: &Briefing, answer: &str) -> Result<String, String> {
+    let text = answer
+        .trim()
+        .trim_start_matches("```markdown")
+        .trim_start_matches("```md")
+        .trim_start_matches("```")
+        .trim_end_matches("```")
+        .trim();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let heading = |l: &str, title: &str| {
+        l.trim_start()
+            .strip_prefix("##")
+            .filter(|r| !r.starts_with('#'))
+            .is_some_and(|r| r.trim().trim_end_matches(':').eq_ignore_ascii_case(title))
+    };
+    let mut from = 0;
+    for s in &call.sections {
+        match lines[from..].iter().position(|l| heading(l, &s.title)) {
+            Some(k) => from += k + 1,
+            None => {
+                return Err(format!(
+                    "its answer lacks the section \"{}\" (or has it out of order)",
+                    s.title
+                ));
+            }
+        }
+    }
+    if !lines.first().is_some_and(|l| l.starts_with("# ")) {
+        lines.insert(0, format!("# {}\n", b.title));
+    }
+    if let Some(o) = objectives_line(b)
+        && !text.contains("[[AM:")
+    {
+        let title = b
+            .sections
+            .iter()
+            .find(|s| s.lines.contains(o))
+            .map(|s| s.title.clone())
+            .unwrap_or_default();
+        let at = lines
+            .iter()
+            .position(|l| heading(l, &title))
+            .map_or(lines.len(), |k| k + 1);
+        lines.insert(at, format!("- {o}"));
+    }
+    let md = lines.join("\n") + "\n";
+    if words(&md).len() < 20 {
+        return Err("its answer was too short to be a briefing".into());
+    }
+    Ok(md)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

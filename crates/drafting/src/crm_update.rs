@@ -69,17 +69,7 @@ const CLOSE_CUES: &[&str] = &[
 
 /// Proposes the update.
 pub fn propose(i: &Inputs<'_>) -> Proposal {
-    let general = GeneralStyle::default();
-    let letter = Letter {
-        first_name: String::new(),
-        last_name: String::new(),
-        from_name: String::new(),
-        from_company: String::new(),
-        general: &general,
-        tier: None,
-        competitors: i.competitors,
-    };
-    let parsed = follow_up::parse(i.notes, i.today, &letter);
+    let (parsed, _) = read(i);
     let visible: Vec<&Item> = parsed
         .items
         .iter()
@@ -391,6 +381,303 @@ fn render(
     }
     b.push_str("\nNothing changes in the CRM until this draft is approved.");
     b
+}
+
+/// The notes read as the built-in engine reads them (so that internal lines and lines that
+/// instruct an AI are known), and the lines a model may see.
+fn read(i: &Inputs<'_>) -> (follow_up::Notes, String) {
+    let general = GeneralStyle::default();
+    let letter = Letter {
+        first_name: String::new(),
+        last_name: String::new(),
+        from_name: String::new(),
+        from_company: String::new(),
+        general: &general,
+        tier: None,
+        competitors: i.competitors,
+    };
+    let parsed = follow_up::parse(i.notes, i.today, &letter);
+    let internal: Vec<usize> = parsed
+        .items
+        .iter()
+        .filter(|x| x.role == Role::Internal)
+        .map(|x| x.line)
+        .collect();
+    let visible = i
+        .notes
+        .lines()
+        .enumerate()
+        .filter(|(n, _)| !internal.contains(&(n + 1)))
+        .map(|(_, l)| l)
+        .collect::<Vec<_>>()
+        .join("\n");
+    (parsed, visible)
+}
+
+/// The schema of a language model's CRM update: the stage (one of the Foundation's, or null)
+/// with the notes' words that show it, the next step with its category and date, the close
+/// date, the key points and the action items.
+pub fn schema(stages: &[StageStandard], next_steps: &[NextStepCategory]) -> serde_json::Value {
+    let mut names: Vec<serde_json::Value> = stages.iter().map(|s| s.name.clone().into()).collect();
+    names.push(serde_json::Value::Null);
+    let mut categories: Vec<String> = next_steps.iter().map(|c| c.slug.clone()).collect();
+    categories.push("other".into());
+    serde_json::json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["stage", "stage_evidence", "next_step", "close_date", "key_points", "action_items"],
+        "properties": {
+            "stage": {"type": ["string", "null"], "enum": names},
+            "stage_evidence": {"type": ["string", "null"]},
+            "next_step": {
+                "type": ["object", "null"],
+                "additionalProperties": false,
+                "required": ["text", "category", "date"],
+                "properties": {
+                    "text": {"type": "string", "minLength": 5},
+                    "category": {"type": "string", "enum": categories},
+                    "date": {"type": ["string", "null"], "format": "date"}
+                }
+            },
+            "close_date": {"type": ["string", "null"], "format": "date"},
+            "key_points": {"type": "array", "maxItems": 8, "items": {"type": "string", "minLength": 3}},
+            "action_items": {"type": "array", "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["owner", "text", "due"],
+                "properties": {
+                    "owner": {"type": "string", "minLength": 2},
+                    "text": {"type": "string", "minLength": 3},
+                    "due": {"type": ["string", "null"], "format": "date"}
+                }
+            }}
+        }
+    })
+}
+
+/// The prompt: the deal as stored, the notes' customer-visible lines (fenced, personal data
+/// masked), the Foundation's stages with their entry criteria and the next-step categories.
+pub fn prompt(
+    i: &Inputs<'_>,
+    privacy: &crate::prompt::Privacy,
+) -> (crate::prompt::Prompt, crate::prompt::Masked) {
+    let (parsed, visible) = read(i);
+    let meeting = parsed.date.unwrap_or(i.today);
+    let deal = i.deal;
+    let data = format!(
+        "The deal as stored: {} (stage {}; next step {}; next-step date {}; close date {}).\n\
+         Meeting on {meeting}; today is {}.\n\nThe meeting notes:\n{visible}\n",
+        deal.name,
+        deal.stage.as_str(),
+        show(&deal.next_step),
+        show(&deal.next_step_date),
+        show(&deal.close_date),
+        i.today,
+    );
+    let masked = crate::prompt::mask_with(&data, privacy);
+    let stages: Vec<String> = i
+        .stages
+        .iter()
+        .map(|s| format!("\"{}\" ({}): begins when {}", s.name, s.outcome, s.entry))
+        .collect();
+    let categories: Vec<String> = i
+        .next_steps
+        .iter()
+        .map(|c| format!("\"{}\": {}", c.slug, c.description))
+        .collect();
+    let p = crate::prompt::assemble(crate::prompt::Parts {
+        role: format!(
+            "you update the CRM record of a deal from {}'s meeting notes.",
+            i.account_manager
+        ),
+        goal: "the deal's proposed update, for the account manager to check and approve before \
+               anything changes in the CRM."
+            .into(),
+        constraints: vec![
+            format!("The stages, in order: {}.", stages.join("; ")),
+            "Propose a stage only when the notes show its entry criterion is met, with \
+             stage_evidence quoting the notes' words exactly; otherwise stage and \
+             stage_evidence are null. Plans (\"will send the quote\") are not yet a stage."
+                .into(),
+            format!("Next-step categories: {}.", categories.join("; ")),
+            "Dates as YYYY-MM-DD, resolved from the notes' words (\"next Tues\", \"EOW\") \
+             against the meeting day; null when the notes give none."
+                .into(),
+            format!(
+                "Action items: every \"who does what by when\" in the notes, ours (owner {}) \
+                 and the customer's.",
+                i.account_manager
+            ),
+        ],
+        data: &masked.text,
+        answer: crate::prompt::json_answer(&schema(i.stages, i.next_steps)),
+    });
+    (p, masked)
+}
+
+#[derive(serde::Deserialize)]
+struct ModelStep {
+    text: String,
+    category: String,
+    date: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct ModelAction {
+    owner: String,
+    text: String,
+    due: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct ModelUpdate {
+    stage: Option<String>,
+    stage_evidence: Option<String>,
+    next_step: Option<ModelStep>,
+    close_date: Option<String>,
+    key_points: Vec<String>,
+    action_items: Vec<ModelAction>,
+}
+
+fn date(s: &Option<String>) -> Option<NaiveDate> {
+    s.as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
+fn squash(s: &str) -> String {
+    s.to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A language model's answer read into a proposal under the same rules as the built-in
+/// engine's: valid under [`schema`]; a stage only with a quote from the notes' visible lines
+/// that shows it (else the answer is unusable), and never backwards or closed (left to the
+/// person); past dates not set.
+pub fn from_model(
+    i: &Inputs<'_>,
+    answer: &str,
+    masked: &crate::prompt::Masked,
+) -> Result<Proposal, String> {
+    let m: ModelUpdate =
+        crate::structured::parse_restored(answer, &schema(i.stages, i.next_steps), masked)?;
+    let (parsed, visible) = read(i);
+    let deal = i.deal;
+    let mut left_to_you = Vec::new();
+    let position = |name: &str| {
+        i.stages
+            .iter()
+            .position(|s| s.name.eq_ignore_ascii_case(name))
+    };
+    let current = position(deal.stage.as_str());
+    let mut stage = None;
+    let mut stage_reason = None;
+    if let Some(name) = &m.stage {
+        let evidence = m.stage_evidence.as_deref().map(str::trim).unwrap_or("");
+        if evidence.is_empty() || !squash(&visible).contains(&squash(evidence)) {
+            return Err(format!(
+                "its stage {name:?} rests on {evidence:?}, which is not a quote from the notes"
+            ));
+        }
+        let k = position(name).expect("the schema allows only the Foundation's stages");
+        let s = &i.stages[k];
+        let behind = current.is_some_and(|c| k < c);
+        if s.outcome != "open" || behind {
+            left_to_you.push(format!(
+                "the notes (\"{evidence}\") read like {}: {}",
+                s.name,
+                if behind {
+                    "behind the current stage, so not moved back"
+                } else {
+                    "closing a deal is for a person to do"
+                }
+            ));
+        } else if current.is_none() {
+            left_to_you.push(format!(
+                "the deal's stage \"{}\" is not one of the Foundation's stages, so no stage is proposed",
+                deal.stage.as_str()
+            ));
+        } else if current != Some(k) {
+            stage = Some(FieldChange {
+                from: deal.stage.as_str().to_string(),
+                to: s.name.clone(),
+            });
+            stage_reason = Some(format!(
+                "the notes say \"{evidence}\"; {} begins when: {}",
+                s.name, s.entry
+            ));
+        }
+    }
+    let mut next_step = None;
+    let mut next_step_date = None;
+    let mut category = None;
+    if let Some(step) = &m.next_step {
+        let day = date(&step.date);
+        if day.is_some_and(|d| d < i.today) {
+            left_to_you.push(format!(
+                "the next step \"{}\" is dated in the past, so it is not set",
+                step.text
+            ));
+        } else {
+            let text = step.text.trim().trim_end_matches('.').to_string();
+            if deal.next_step.as_deref() != Some(text.as_str()) {
+                next_step = Some(FieldChange {
+                    from: deal.next_step.clone(),
+                    to: Some(text),
+                });
+            }
+            if day.is_some() && deal.next_step_date != day {
+                next_step_date = Some(FieldChange {
+                    from: deal.next_step_date,
+                    to: day,
+                });
+            }
+            category = Some(step.category.clone());
+        }
+    }
+    let close = date(&m.close_date);
+    if close.is_some_and(|d| d < i.today) {
+        left_to_you.push("the close date the notes give is already past, so it is not set".into());
+    }
+    let close_date = close
+        .filter(|d| *d >= i.today && deal.close_date != Some(*d))
+        .map(|d| FieldChange {
+            from: deal.close_date,
+            to: Some(d),
+        });
+    let mut note = String::new();
+    if !m.key_points.is_empty() {
+        note.push_str("Key points:\n");
+        for p in &m.key_points {
+            let _ = writeln!(note, "- {}", p.trim());
+        }
+    }
+    if !m.action_items.is_empty() {
+        note.push_str("Action items:\n");
+        for a in &m.action_items {
+            let due = date(&a.due)
+                .map(|d| format!(" (due {})", d.format("%-d %b %Y")))
+                .unwrap_or_default();
+            let _ = writeln!(note, "- {}: {}{due}", a.owner.trim(), a.text.trim());
+        }
+    }
+    let change = CrmChange {
+        opportunity_id: deal.id,
+        stage,
+        stage_reason,
+        next_step,
+        next_step_date,
+        close_date,
+        note: note.trim_end().to_string(),
+    };
+    let body = render(deal, &change, category.as_deref(), &left_to_you, &parsed);
+    Ok(Proposal {
+        change,
+        next_step_category: category,
+        left_to_you,
+        body,
+    })
 }
 
 #[cfg(test)]

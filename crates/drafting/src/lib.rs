@@ -21,4 +21,5 @@ pub mod prompt;
 pub mod prospect;
 pub mod quotation;
 pub mod review;
+pub mod structured;
 pub mod text;

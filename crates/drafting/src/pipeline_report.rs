@@ -568,6 +568,72 @@ pub fn html(r: &Report, sections: &[String]) -> String {
     )
 }
 
+/// A language model writes only the report's summary paragraph, from the computed report;
+/// every table stays computed, so no figure in them is model-written.
+pub fn summary_prompt(
+    md: &str,
+    owner: Option<&str>,
+    privacy: &crate::prompt::Privacy,
+) -> (crate::prompt::Prompt, crate::prompt::Masked) {
+    let masked = crate::prompt::mask_with(md, privacy);
+    let p = crate::prompt::assemble(crate::prompt::Parts {
+        role: "you write the summary paragraph at the top of a sales team's weekly pipeline \
+               report, for the sales director."
+            .into(),
+        goal: format!(
+            "three to six sentences on where the pipeline{} stands this week: the stages that \
+             hold the value, what is stalled and why it matters, the closes expected, and the \
+             actions that need the director's attention.",
+            owner.map(|o| format!(" of {o}")).unwrap_or_default()
+        ),
+        constraints: vec![
+            "Every figure, deal, account and date must be one the report gives, written as it \
+             gives it. Do not add totals the report does not state."
+                .into(),
+            "Do not write the sales director's commentary or judge people; state what the report \
+             shows."
+                .into(),
+        ],
+        data: &masked.text,
+        answer: "the paragraph only: plain text, no heading, no list.".into(),
+    });
+    (p, masked)
+}
+
+/// The HTML report with a model's summary paragraph after the title.
+pub fn html_with_summary(html: &str, summary: &str, model: &str) -> String {
+    let at = html.find("</h1>").map_or(0, |k| k + "</h1>".len());
+    format!(
+        "{}<section><h2>Summary</h2><p>{}</p><p><em>Summary drafted by {} from the figures below; the tables are computed.</em></p></section>{}",
+        &html[..at],
+        esc(summary),
+        esc(model),
+        &html[at..]
+    )
+}
+
+/// The report with the model's summary under a "Summary" heading after the title, or why the
+/// answer is unusable.
+pub fn with_summary(md: &str, summary: &str, model: &str) -> Result<String, String> {
+    let summary = summary.trim();
+    let n = crate::text::words(summary).len();
+    if n < 12 {
+        return Err(format!("its answer was not a summary ({n} words)"));
+    }
+    if n > 250 {
+        return Err(format!("its answer was too long for a summary ({n} words)"));
+    }
+    if summary.lines().any(|l| l.trim_start().starts_with('#')) || summary.contains("[[") {
+        return Err("its answer was not a plain paragraph".into());
+    }
+    let at = md.find('\n').map_or(md.len(), |k| k + 1);
+    Ok(format!(
+        "{}\n## Summary\n\n{summary}\n\n_Summary drafted by {model} from the figures below; the tables are computed._\n{}",
+        &md[..at],
+        &md[at..]
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -276,14 +276,8 @@ pub fn profile(
             ));
         }
     }
-    let titles = [
-        "Background",
-        "Sector context",
-        "Likely pain points",
-        "Why now",
-    ];
     let mut sections = Vec::new();
-    for (k, title) in titles.iter().enumerate() {
+    for (k, title) in TITLES.iter().enumerate() {
         let mut these: Vec<&(usize, usize, Statement)> =
             filed.iter().filter(|(s, ..)| *s == k).collect();
         these.sort_by_key(|(_, rank, st)| (std::cmp::Reverse(*rank), st.source));
@@ -295,8 +289,39 @@ pub fn profile(
         sections.push((title.to_string(), kept));
     }
     let labels: Vec<String> = sources.iter().map(|s| s.label.clone()).collect();
+    let md = render(name, sector, &sections, &labels);
+    Profile {
+        name: name.to_string(),
+        sector: sector.to_string(),
+        sections,
+        sources: labels,
+        read,
+        dropped,
+        markdown: md,
+    }
+}
+
+/// The section titles, in order.
+pub const TITLES: [&str; 4] = [
+    "Background",
+    "Sector context",
+    "Likely pain points",
+    "Why now",
+];
+
+/// The JSON fields a language model answers in, one per section of [`TITLES`].
+const FIELDS: [&str; 4] = ["background", "sector_context", "pain_points", "why_now"];
+
+/// The profile as Markdown: each statement with its source, the angle left to the account
+/// manager, the sources numbered.
+pub fn render(
+    name: &str,
+    sector: &str,
+    sections: &[(String, Vec<Statement>)],
+    labels: &[String],
+) -> String {
     let mut md = format!("# Prospect profile: {name}\n\nSector: {sector}\n");
-    for (title, statements) in &sections {
+    for (title, statements) in sections {
         let _ = write!(md, "\n## {title}\n\n");
         if statements.is_empty() {
             md.push_str("- The sources say nothing on this.\n");
@@ -312,15 +337,118 @@ pub fn profile(
     for (k, l) in labels.iter().enumerate() {
         let _ = writeln!(md, "- [S{}] {l}", k + 1);
     }
-    Profile {
-        name: name.to_string(),
-        sector: sector.to_string(),
-        sections,
-        sources: labels,
-        read,
-        dropped,
-        markdown: md,
+    md
+}
+
+/// The schema of a language model's profile: each section a list of statements, each citing
+/// one source by its tag.
+pub fn schema(sources: usize, per_section: usize) -> serde_json::Value {
+    let tags: Vec<String> = (1..=sources).map(|k| format!("S{k}")).collect();
+    let statement = serde_json::json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["text", "source"],
+        "properties": {
+            "text": {"type": "string", "minLength": 10},
+            "source": {"type": "string", "enum": tags}
+        }
+    });
+    let list = serde_json::json!({"type": "array", "maxItems": per_section, "items": statement});
+    let properties: serde_json::Map<String, serde_json::Value> = FIELDS
+        .iter()
+        .map(|f| (f.to_string(), list.clone()))
+        .collect();
+    serde_json::json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": FIELDS,
+        "properties": properties,
+    })
+}
+
+/// The prompt: the sources numbered and fenced (personal data masked), the sections, and the
+/// rule that every statement says only what its cited source says.
+pub fn prompt(
+    name: &str,
+    sector: &str,
+    sources: &[Source],
+    per_section: usize,
+    avoid: &[&String],
+    privacy: &crate::prompt::Privacy,
+) -> (crate::prompt::Prompt, crate::prompt::Masked) {
+    let mut data = format!("Prospect: {name}\nSector: {sector}\n");
+    for (k, s) in sources.iter().enumerate() {
+        let _ = write!(data, "\n[S{}] {}\n{}\n", k + 1, s.label, s.text.trim());
     }
+    let masked = crate::prompt::mask_with(&data, privacy);
+    let mut constraints = vec![
+        "background: what the company is and does (size, sites, people, products, ownership); \
+         sector_context: the sector and its market (regulation, prices, demand); pain_points: \
+         problems the sources show or make likely (failures, downtime, costs, compliance, ageing \
+         assets); why_now: dated or time-bound triggers (plans, expansions, projects, hiring, \
+         deadlines)."
+            .to_string(),
+        format!("At most {per_section} statements per section; the most specific first."),
+        "Each statement says only what its cited source says, in a sentence or two; keep its \
+         names, figures and dates exactly. A section the sources say nothing on is an empty list."
+            .to_string(),
+        "Leave out cookie notices, navigation, legal lines and marketing claims with no fact."
+            .to_string(),
+        "Do not write our sales angle: that is the account manager's.".to_string(),
+    ];
+    constraints.extend(crate::prompt::phrase_rules(&[], avoid, &Default::default()));
+    let p = crate::prompt::assemble(crate::prompt::Parts {
+        role: "you research prospects for an account manager, from public sources they give you \
+               (no browsing)."
+            .into(),
+        goal: format!("a cited profile of {name}, a prospect in {sector}, in four sections."),
+        constraints,
+        data: &masked.text,
+        answer: crate::prompt::json_answer(&schema(sources.len(), per_section)),
+    });
+    (p, masked)
+}
+
+#[derive(serde::Deserialize)]
+struct ModelStatement {
+    text: String,
+    source: String,
+}
+
+/// A language model's answer read into the profile's sections: valid under [`schema`], and
+/// every name, number and date of a statement found in the source it cites (the grounding
+/// check). Otherwise the reason, naming the statement.
+pub fn from_model(
+    answer: &str,
+    masked: &crate::prompt::Masked,
+    sources: &[Source],
+    per_section: usize,
+    today: chrono::NaiveDate,
+) -> Result<Vec<(String, Vec<Statement>)>, String> {
+    let schema = schema(sources.len(), per_section);
+    let parsed: std::collections::BTreeMap<String, Vec<ModelStatement>> =
+        crate::structured::parse_restored(answer, &schema, masked)?;
+    let mut sections = Vec::new();
+    for (title, field) in TITLES.iter().zip(FIELDS) {
+        let mut out = Vec::new();
+        for (k, st) in parsed.get(field).into_iter().flatten().enumerate() {
+            let n: usize = st.source.trim_start_matches('S').parse().unwrap_or(0);
+            let src = &sources[n - 1];
+            let report = crate::grounding::check(&st.text, &[&src.text], today);
+            if let Some(c) = report.untraced().next() {
+                return Err(format!(
+                    "{field}[{k}] cites S{n} but S{n} does not say \"{}\"",
+                    c.text
+                ));
+            }
+            out.push(Statement {
+                text: st.text.trim().to_string(),
+                source: n,
+            });
+        }
+        sections.push((title.to_string(), out));
+    }
+    Ok(sections)
 }
 
 #[cfg(test)]

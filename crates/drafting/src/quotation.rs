@@ -115,6 +115,182 @@ pub struct Inputs<'a> {
     pub projects: &'a [PortfolioProject],
     /// The Foundation's capabilities guide (with the proposal format).
     pub guide: &'a CapabilitiesGuide,
+    /// Sections a language model wrote (title → text), used instead of the built-in engine's
+    /// for those titles; see [`written_sections`].
+    pub written: Option<&'a std::collections::BTreeMap<String, String>>,
+}
+
+/// What fills a proposal section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fill {
+    /// The account manager's judgement: always a marked passage.
+    Judgement,
+    /// Past projects from the portfolio.
+    Experience,
+    /// The estimating lead's prices, verbatim.
+    Commercial,
+    /// Who we are: the Foundation's description and capabilities.
+    AboutUs,
+    /// The specification's own sentences.
+    Specification,
+}
+
+fn fill(section: &roomwork_foundation::ProposalSection) -> Fill {
+    let t = section.title.to_lowercase();
+    if section.judgement {
+        Fill::Judgement
+    } else if t.contains("experience") || t.contains("reference") {
+        Fill::Experience
+    } else if t.contains("commercial") || t.contains("price") || t.contains("pricing") {
+        Fill::Commercial
+    } else if t.contains("about us") || t.contains("capabilit") || t.contains("who we are") {
+        Fill::AboutUs
+    } else {
+        Fill::Specification
+    }
+}
+
+/// The sections a language model may write (title, guidance): never the judgement passages,
+/// the references (retrieved) or the prices (the estimating lead's).
+pub fn written_sections(guide: &CapabilitiesGuide) -> Vec<(&str, &str)> {
+    guide
+        .proposal
+        .sections
+        .iter()
+        .filter(|s| matches!(fill(s), Fill::AboutUs | Fill::Specification))
+        .map(|s| (s.title.as_str(), s.guidance.as_str()))
+        .collect()
+}
+
+/// The schema of a language model's answer: one text per written section.
+pub fn schema(guide: &CapabilitiesGuide) -> serde_json::Value {
+    let titles: Vec<&str> = written_sections(guide).iter().map(|(t, _)| *t).collect();
+    let properties: serde_json::Map<String, serde_json::Value> = titles
+        .iter()
+        .map(|t| {
+            (
+                t.to_string(),
+                serde_json::json!({"type": "string", "minLength": 20}),
+            )
+        })
+        .collect();
+    serde_json::json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": titles,
+        "properties": properties,
+    })
+}
+
+/// The prompt: the specification, the retrieved references and who we are, fenced; the
+/// sections to write with the Foundation's guidance; prices forbidden.
+pub fn prompt(
+    i: &Inputs<'_>,
+    privacy: &crate::prompt::Privacy,
+) -> (crate::prompt::Prompt, crate::prompt::Masked) {
+    let g = i.guide;
+    let limit = g.proposal.max_references.max(1) as usize;
+    let mut data = format!(
+        "Customer: {}\n\nTheir specification:\n{}\n\nWho we are: {}\nOur capabilities: {}\n",
+        i.customer,
+        i.spec.trim(),
+        g.description,
+        g.capabilities.join(", ")
+    );
+    let found = relevant(i.projects, i.spec, limit);
+    if !found.is_empty() {
+        data.push_str("\nOur relevant past projects:\n");
+        for (k, _) in &found {
+            let p = &i.projects[*k];
+            let _ = writeln!(
+                data,
+                "- {}, {} ({}): {}",
+                p.title, p.client, p.year, p.summary
+            );
+        }
+    }
+    let masked = crate::prompt::mask_with(&data, privacy);
+    let mut constraints: Vec<String> = written_sections(g)
+        .iter()
+        .map(|(t, guidance)| format!("\"{t}\": {guidance}."))
+        .collect();
+    constraints.push(
+        "No prices, rates or totals: prices come only from the estimating lead, and are added \
+         separately."
+            .into(),
+    );
+    constraints.push(
+        "Restate the customer's requirement in their terms; where the specification is silent, \
+         say what must be confirmed rather than assume it."
+            .into(),
+    );
+    let uses: Vec<&String> = g.use_phrases.iter().collect();
+    let avoid: Vec<&String> = g.avoid.iter().collect();
+    constraints.extend(crate::prompt::phrase_rules(
+        &uses,
+        &avoid,
+        &Default::default(),
+    ));
+    let p = crate::prompt::assemble(crate::prompt::Parts {
+        role: format!(
+            "you draft the narrative of {}'s response to a customer's request for quotation.",
+            g.company
+        ),
+        goal: format!(
+            "the response's sections for {} that restate the requirement, the basis of design, \
+             the scope and the schedule from the specification, and describe our capabilities \
+             for it; the account manager writes the judgement passages.",
+            i.customer
+        ),
+        constraints,
+        data: &masked.text,
+        answer: crate::prompt::json_answer(&schema(g)),
+    });
+    (p, masked)
+}
+
+/// A language model's sections (title → text), valid under [`schema`], with no price in
+/// them. Otherwise the reason.
+pub fn from_model(
+    answer: &str,
+    masked: &crate::prompt::Masked,
+    guide: &CapabilitiesGuide,
+) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let written: std::collections::BTreeMap<String, String> =
+        crate::structured::parse_restored(answer, &schema(guide), masked)?;
+    for (title, text) in &written {
+        if let Some(p) = price(text) {
+            return Err(format!(
+                "its section \"{title}\" states a price ({p}): prices come only from the estimating lead"
+            ));
+        }
+    }
+    Ok(written)
+}
+
+/// The first money amount in `text`: a number with a currency sign or code next to it.
+fn price(text: &str) -> Option<String> {
+    const CODES: &[&str] = &[
+        "usd", "eur", "gbp", "cad", "aud", "chf", "sek", "nok", "dkk",
+    ];
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    for (k, t) in tokens.iter().enumerate() {
+        let digits = t.chars().any(|c| c.is_ascii_digit());
+        let sign = t.contains(['$', '€', '£', '¥']);
+        let code = |w: Option<&&str>| {
+            w.is_some_and(|w| {
+                CODES.contains(
+                    &w.trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase()
+                        .as_str(),
+                )
+            })
+        };
+        if digits && (sign || code(tokens.get(k + 1)) || k > 0 && code(tokens.get(k - 1))) {
+            return Some(t.to_string());
+        }
+    }
+    None
 }
 
 const STOP: &[&str] = &[
@@ -166,14 +342,18 @@ pub fn compose(i: &Inputs<'_>) -> Quotation {
     let mut used: Vec<&str> = Vec::new();
     for section in &g.proposal.sections {
         let _ = write!(md, "\n## {}\n\n", section.title);
-        let t = section.title.to_lowercase();
+        if let Some(text) = i.written.and_then(|w| w.get(&section.title)) {
+            let _ = writeln!(md, "{}", text.trim());
+            continue;
+        }
         let mark = |md: &mut String, marked: &mut Vec<String>, why: &str| {
             let _ = writeln!(md, "[[AM: {}{why}]]", section.guidance);
             marked.push(section.title.clone());
         };
-        if section.judgement {
+        let kind = fill(section);
+        if kind == Fill::Judgement {
             mark(&mut md, &mut marked, "");
-        } else if t.contains("experience") || t.contains("reference") {
+        } else if kind == Fill::Experience {
             if references.is_empty() {
                 mark(
                     &mut md,
@@ -189,7 +369,7 @@ pub fn compose(i: &Inputs<'_>) -> Quotation {
                     .unwrap_or_default();
                 let _ = writeln!(md, "- **{}**, {} ({}): {first}", p.title, p.client, p.year);
             }
-        } else if t.contains("commercial") || t.contains("price") || t.contains("pricing") {
+        } else if kind == Fill::Commercial {
             match i.prices.map(str::trim).filter(|p| !p.is_empty()) {
                 Some(p) => {
                     md.push_str("From the estimating lead:\n\n");
@@ -203,7 +383,7 @@ pub fn compose(i: &Inputs<'_>) -> Quotation {
                     " (no prices file was given: prices come only from the estimating lead)",
                 ),
             }
-        } else if t.contains("about us") || t.contains("capabilit") || t.contains("who we are") {
+        } else if kind == Fill::AboutUs {
             let _ = writeln!(md, "{}", g.description);
             for c in &g.capabilities {
                 let _ = writeln!(md, "- {c}");
@@ -331,6 +511,7 @@ mod tests {
             prices: None,
             projects: &projects,
             guide: &guide,
+            written: None,
         });
         // The VFD retrofit is the most relevant reference; at most two are cited.
         assert_eq!(q.references[0].title, "Cooling water pump VFD retrofit");
@@ -357,6 +538,7 @@ mod tests {
             prices: Some("3 x 200 hp VFD, installed: $84,600\nValidity: 60 days"),
             projects: &projects,
             guide: &guide,
+            written: None,
         });
         assert!(
             q.markdown

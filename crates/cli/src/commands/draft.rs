@@ -51,23 +51,49 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
             account,
             prices,
             by,
-        } => quotation(ctx, &spec, &account, prices.as_deref(), &by).await,
+            engine,
+        } => {
+            quotation(
+                ctx,
+                &spec,
+                &account,
+                prices.as_deref(),
+                &by,
+                engine.as_deref(),
+            )
+            .await
+        }
         DraftCommand::Prospect {
             name,
             sector,
             sources,
             per_section,
             by,
-        } => prospect(ctx, &name, &sector, &sources, per_section, &by).await,
+            engine,
+        } => {
+            let today = chrono::Utc::now().date_naive();
+            let ask = Ask {
+                by: &by,
+                engine: engine.as_deref(),
+                today,
+            };
+            prospect(ctx, &name, &sector, &sources, per_section, ask).await
+        }
         DraftCommand::PipelineReport {
             owner,
             out,
             format,
             by,
             today,
+            engine,
         } => {
             let today = today.unwrap_or_else(|| chrono::Utc::now().date_naive());
-            pipeline_report(ctx, owner.as_deref(), out.as_deref(), format, &by, today).await
+            let ask = Ask {
+                by: &by,
+                engine: engine.as_deref(),
+                today,
+            };
+            pipeline_report(ctx, owner.as_deref(), out.as_deref(), format, ask).await
         }
         DraftCommand::CrmUpdate {
             notes,
@@ -75,6 +101,7 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
             account,
             by,
             today,
+            engine,
         } => {
             let text = read_file(&notes)?;
             if text.trim().is_empty() {
@@ -87,8 +114,11 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
                 &text,
                 opportunity.as_deref(),
                 account.as_deref(),
-                &by,
-                today,
+                Ask {
+                    by: &by,
+                    engine: engine.as_deref(),
+                    today,
+                },
             )
             .await
         }
@@ -97,10 +127,85 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
             call_type,
             by,
             today,
+            engine,
         } => {
             let today = today.unwrap_or_else(|| chrono::Utc::now().date_naive());
-            briefing(ctx, &account, call_type.as_deref(), &by, today).await
+            let ask = Ask {
+                by: &by,
+                engine: engine.as_deref(),
+                today,
+            };
+            briefing(ctx, &account, call_type.as_deref(), ask).await
         }
+    }
+}
+
+/// Who asks, with which engine, on which day.
+#[derive(Clone, Copy)]
+struct Ask<'a> {
+    by: &'a str,
+    engine: Option<&'a str>,
+    today: chrono::NaiveDate,
+}
+
+/// The policy before a prompt leaves the machine: a request it protects is refused (and
+/// audited) before anything is sent to a provider. (On the built-in engine nothing leaves, and
+/// the policy reads the request and the draft together when the draft is submitted.)
+async fn policy_first(
+    ctx: &Context,
+    kind: &str,
+    account: Option<&Account>,
+    text: &str,
+    by: &str,
+    workflow: &str,
+) -> anyhow::Result<Option<roomwork_policy::Verdict>> {
+    let foundation = ctx.foundation()?;
+    let matrix = load_matrix(ctx)?;
+    let competitors = foundation.competitors().to_vec();
+    ctx.with_store(async |store| {
+        let state = match account {
+            Some(a) => Some(account_state(store, a, &foundation).await?),
+            None => None,
+        };
+        let mut request = roomwork_policy::Request::new(kind, text);
+        if let Some(st) = &state {
+            request = request.for_account(st);
+        }
+        let verdict = roomwork_policy::decide(&matrix, &request, &competitors)
+            .map_err(|e| InvalidInput(e.to_string()))?;
+        if verdict.permit().is_some() {
+            return Ok(None);
+        }
+        store
+            .audit_append(&AuditEntry::new(
+                by,
+                "draft.refused",
+                account.map(|a| a.name.clone()).unwrap_or_default(),
+                serde_json::json!({
+                    "verdict": super::audited_verdict(&verdict),
+                    "workflow": workflow,
+                    "before": "provider",
+                    "text_sha256": sha256(text),
+                }),
+            ))
+            .await?;
+        Ok(Some(verdict))
+    })
+    .await
+}
+
+/// Tells the person which engine drafted and which claims the grounding check could not
+/// trace to the inputs.
+fn say_engine_and_checks(used: &super::engine::Used, untraced: &[grounding::Claim], inputs: &str) {
+    if let Some(line) = used.describe() {
+        say!("{line}");
+    }
+    for c in untraced {
+        say!(
+            "Check: the {} \"{}\" is not in {inputs}.",
+            c.kind.describe(),
+            c.text
+        );
     }
 }
 
@@ -109,11 +214,12 @@ async fn briefing(
     ctx: &Context,
     key: &str,
     call_type: Option<&str>,
-    by: &str,
-    today: chrono::NaiveDate,
+    ask: Ask<'_>,
 ) -> anyhow::Result<()> {
     use roomwork_drafting::briefing as engine;
+    let Ask { by, today, .. } = ask;
     let foundation = ctx.foundation()?;
+    let llm = super::engine::open(ctx, ask.engine)?;
     let guide = foundation.briefing.as_ref().ok_or_else(|| {
         InvalidInput(
             "the Foundation has no briefing.toml: `roomwork foundation init` writes a starting one"
@@ -199,20 +305,53 @@ async fn briefing(
                 competitors: &competitors,
                 today,
             };
-            Ok((engine::compose(call, &inputs), account))
+            Ok((engine::compose(call, &inputs), account, owner))
         })
         .await?;
-    let (b, account) = b;
+    let (b, account, owner) = b;
+    let mut body = b.markdown.clone();
+    let mut used = super::engine::Used::built_in();
+    let mut untraced = Vec::new();
+    if let Some(llm) = &llm {
+        if let Some(v) = policy_first(
+            ctx,
+            "pre-call-briefing",
+            Some(&account),
+            "",
+            by,
+            "pre-call-briefing",
+        )
+        .await?
+        {
+            return refuse(ctx, &v);
+        }
+        let (p, masked) = engine::prompt(call, &b, owner.as_deref(), &llm.privacy);
+        let (text, u) = llm
+            .ask(&p, false, |t| {
+                engine::from_model(call, &b, &masked.restore_checked(t)?)
+            })
+            .await;
+        if let Some(text) = text {
+            // The facts the model was given are what its briefing may rest on.
+            untraced = grounding::check(&text, &[&masked.original()], today)
+                .untraced()
+                .cloned()
+                .collect();
+            body = text;
+        }
+        body = u.marked(&body);
+        used = u;
+    }
     let submission = Submission {
         kind: "pre-call-briefing".into(),
         subject: b.title.clone(),
-        body: b.markdown.clone(),
+        body: body.clone(),
         notes: None,
         account: Some(account.id.to_string()),
         to: None,
-        engine: "built-in".into(),
-        model: None,
-        prompt_fingerprint: None,
+        engine: used.engine.clone(),
+        model: used.model.clone(),
+        prompt_fingerprint: used.fingerprint.clone(),
         inputs: vec![format!(
             "store: account {} ({} records)",
             account.id, b.records
@@ -222,10 +361,13 @@ async fn briefing(
             "workflow": "pre-call-briefing",
             "call_type": call.slug,
             "records": b.records,
+            "untraced": untraced.len(),
+            "engine": used.audited(),
         }),
         workflow: Some(roomwork_domain::Workflow::PreCallBriefing),
         opportunity: None,
         change: None,
+        model_text: used.model.is_some().then(|| body.clone()),
     };
     let (pending, _verdict) = match store_submission(ctx, submission).await? {
         Ok(ok) => ok,
@@ -240,11 +382,17 @@ async fn briefing(
             "id": d.id,
             "status": d.status,
             "briefing": b,
+            "body": d.body,
+            "engine": used.engine,
+            "model": used.model,
+            "fallback": used.fallback,
+            "untraced": untraced,
             "minutes_saved": minutes,
             "outstanding": pending.outstanding(),
         }));
     }
-    say!("{}", b.markdown);
+    say!("{}", d.body);
+    say_engine_and_checks(&used, &untraced, "the account's records");
     say!(
         "Briefing {} is waiting in the inbox: write your objectives in it (`roomwork inbox edit {}`), then approve it. It saved about {minutes} minutes.",
         d.id,
@@ -260,6 +408,7 @@ async fn quotation(
     key: &str,
     prices_path: Option<&std::path::Path>,
     by: &str,
+    engine_name: Option<&str>,
 ) -> anyhow::Result<()> {
     use roomwork_drafting::quotation as engine;
     let spec = read_file(spec_path)?;
@@ -273,16 +422,57 @@ async fn quotation(
             "the Foundation has no capabilities.toml: its [proposal] format shapes the response (`roomwork foundation init`)".into(),
         )
     })?;
+    let llm = super::engine::open(ctx, engine_name)?;
     let (account, projects) = ctx
         .with_store(async |store| Ok((find_account(store, key).await?, store.projects().await?)))
         .await?;
-    let q = engine::compose(&engine::Inputs {
+    let mut inputs = engine::Inputs {
         customer: &account.name,
         spec: &spec,
         prices: prices.as_deref(),
         projects: &projects,
         guide: &guide,
-    });
+        written: None,
+    };
+    let mut used = super::engine::Used::built_in();
+    let mut untraced = Vec::new();
+    let mut written = None;
+    let mut written_text = None;
+    if let Some(llm) = &llm {
+        if let Some(v) = policy_first(
+            ctx,
+            "quotation-narrative",
+            Some(&account),
+            &spec,
+            by,
+            "quotation-narrative",
+        )
+        .await?
+        {
+            return refuse(ctx, &v);
+        }
+        let (p, masked) = engine::prompt(&inputs, &llm.privacy);
+        let (w, u) = llm
+            .ask(&p, true, |t| engine::from_model(t, &masked, &guide))
+            .await;
+        used = u;
+        if let Some(w) = w {
+            let text: String = w.values().map(|v| format!("{v}\n")).collect();
+            written_text = Some(text.clone());
+            untraced = grounding::check(
+                &text,
+                &[&masked.original()],
+                chrono::Utc::now().date_naive(),
+            )
+            .untraced()
+            .cloned()
+            .collect();
+            written = Some(w);
+        }
+    }
+    inputs.written = written.as_ref();
+    let mut q = engine::compose(&inputs);
+    q.markdown = used.marked(&q.markdown);
     let mut inputs = vec![spec_path.display().to_string()];
     if let Some(p) = prices_path {
         inputs.push(p.display().to_string());
@@ -295,19 +485,22 @@ async fn quotation(
         notes: Some(spec.clone()),
         account: Some(account.id.to_string()),
         to: None,
-        engine: "built-in".into(),
-        model: None,
-        prompt_fingerprint: None,
+        engine: used.engine.clone(),
+        model: used.model.clone(),
+        prompt_fingerprint: used.fingerprint.clone(),
         inputs,
         by: by.to_string(),
         extra: serde_json::json!({
             "workflow": "quotation-narrative",
             "references": q.references.iter().map(|r| &r.title).collect::<Vec<_>>(),
             "marked_sections": q.marked.len(),
+            "untraced": untraced.len(),
+            "engine": used.audited(),
         }),
         workflow: Some(roomwork_domain::Workflow::QuotationNarrative),
         opportunity: None,
         change: None,
+        model_text: written_text.clone(),
     };
     let (pending, verdict) = match store_submission(ctx, submission).await? {
         Ok(ok) => ok,
@@ -319,11 +512,20 @@ async fn quotation(
             "id": d.id,
             "status": d.status,
             "quotation": q,
+            "engine": used.engine,
+            "model": used.model,
+            "fallback": used.fallback,
+            "untraced": untraced,
             "verdict": verdict,
             "outstanding": pending.outstanding(),
         }));
     }
     say!("{}", q.markdown);
+    say_engine_and_checks(
+        &used,
+        &untraced,
+        "the specification, the portfolio or the capabilities guide",
+    );
     say!(
         "{} section(s) are marked for you to write. Draft {} is in the inbox ({}).",
         q.marked.len(),
@@ -340,9 +542,11 @@ async fn prospect(
     sector: &str,
     files: &[std::path::PathBuf],
     per_section: usize,
-    by: &str,
+    ask: Ask<'_>,
 ) -> anyhow::Result<()> {
     use roomwork_drafting::prospect as engine;
+    let by = ask.by;
+    let llm = super::engine::open(ctx, ask.engine)?;
     let sources = files
         .iter()
         .map(|f| {
@@ -362,7 +566,36 @@ async fn prospect(
         .as_ref()
         .map(|c| c.terms.iter().map(|t| t.term.clone()).collect())
         .unwrap_or_default();
-    let p = engine::profile(name, sector, &sources, &terms, per_section.max(1));
+    let per_section = per_section.max(1);
+    let mut p = engine::profile(name, sector, &sources, &terms, per_section);
+    let mut used = super::engine::Used::built_in();
+    if let Some(llm) = &llm {
+        let avoid: Vec<&String> = foundation
+            .capabilities
+            .iter()
+            .flat_map(|c| c.avoid.iter())
+            .collect();
+        let all: String = sources.iter().map(|s| format!("{}\n", s.text)).collect();
+        if let Some(v) =
+            policy_first(ctx, "prospect-profile", None, &all, by, "prospect-profile").await?
+        {
+            return refuse(ctx, &v);
+        }
+        let (prompt, masked) =
+            engine::prompt(name, sector, &sources, per_section, &avoid, &llm.privacy);
+        // Every statement is checked against the source it cites before it is accepted.
+        let (sections, u) = llm
+            .ask(&prompt, true, |t| {
+                engine::from_model(t, &masked, &sources, per_section, ask.today)
+            })
+            .await;
+        if let Some(sections) = sections {
+            p.markdown = engine::render(name, sector, &sections, &p.sources);
+            p.sections = sections;
+        }
+        p.markdown = u.marked(&p.markdown);
+        used = u;
+    }
     let submission = Submission {
         kind: "prospect-profile".into(),
         subject: format!("Prospect profile: {name}"),
@@ -370,19 +603,26 @@ async fn prospect(
         notes: None,
         account: None,
         to: None,
-        engine: "built-in".into(),
-        model: None,
-        prompt_fingerprint: None,
+        engine: used.engine.clone(),
+        model: used.model.clone(),
+        prompt_fingerprint: used.fingerprint.clone(),
         inputs: p.sources.clone(),
         by: by.to_string(),
         extra: serde_json::json!({
             "workflow": "prospect-profile",
             "sentences_read": p.read,
             "left_out": p.dropped,
+            "engine": used.audited(),
         }),
         workflow: Some(roomwork_domain::Workflow::ProspectProfile),
         opportunity: None,
         change: None,
+        model_text: used.model.is_some().then(|| {
+            p.sections
+                .iter()
+                .flat_map(|(_, st)| st.iter().map(|x| format!("{}\n", x.text)))
+                .collect()
+        }),
     };
     let (pending, _verdict) = match store_submission(ctx, submission).await? {
         Ok(ok) => ok,
@@ -394,15 +634,26 @@ async fn prospect(
             "id": d.id,
             "status": d.status,
             "profile": p,
+            "engine": used.engine,
+            "model": used.model,
+            "fallback": used.fallback,
         }));
     }
     say!("{}", p.markdown);
-    say!(
-        "{} sentences read, {} left out as boilerplate, duplicates or off-topic. Profile {} is in the inbox: write your angle, then approve it.",
-        p.read,
-        p.dropped,
-        d.id
-    );
+    say_engine_and_checks(&used, &[], "");
+    if used.model.is_some() {
+        say!(
+            "Every statement was checked against the source it cites. Profile {} is in the inbox: write your angle, then approve it.",
+            d.id
+        );
+    } else {
+        say!(
+            "{} sentences read, {} left out as boilerplate, duplicates or off-topic. Profile {} is in the inbox: write your angle, then approve it.",
+            p.read,
+            p.dropped,
+            d.id
+        );
+    }
     Ok(())
 }
 
@@ -412,11 +663,12 @@ async fn pipeline_report(
     owner: Option<&str>,
     out: Option<&std::path::Path>,
     format: crate::args::ReportFormat,
-    by: &str,
-    today: chrono::NaiveDate,
+    ask: Ask<'_>,
 ) -> anyhow::Result<()> {
     use roomwork_drafting::pipeline_report as engine;
+    let Ask { by, today, .. } = ask;
     let foundation = ctx.foundation()?;
+    let llm = super::engine::open(ctx, ask.engine)?;
     let pipeline = foundation.pipeline.clone().unwrap_or_default();
     if pipeline.stages.is_empty() {
         return Err(InvalidInput(
@@ -466,7 +718,35 @@ async fn pipeline_report(
         sections: &pipeline.report_sections,
         today,
     });
-    let md = engine::markdown(&report, &pipeline.report_sections);
+    let computed = engine::markdown(&report, &pipeline.report_sections);
+    let mut md = computed.clone();
+    let mut used = super::engine::Used::built_in();
+    let mut untraced = Vec::new();
+    let mut summary = None;
+    if let Some(llm) = &llm {
+        if let Some(v) =
+            policy_first(ctx, "pipeline-report", None, "", by, "pipeline-report").await?
+        {
+            return refuse(ctx, &v);
+        }
+        let (p, masked) = engine::summary_prompt(&computed, owner, &llm.privacy);
+        let (text, u) = llm
+            .ask(&p, false, |t| {
+                let t = masked.restore_checked(t)?;
+                engine::with_summary(&computed, &t, llm.name()).map(|md| (md, t))
+            })
+            .await;
+        if let Some((with, text)) = text {
+            untraced = grounding::check(&text, &[&computed], today)
+                .untraced()
+                .cloned()
+                .collect();
+            md = with;
+            summary = Some(text);
+        }
+        md = u.marked(&md);
+        used = u;
+    }
     let submission = Submission {
         kind: "pipeline-report".into(),
         subject: format!(
@@ -478,19 +758,22 @@ async fn pipeline_report(
         notes: None,
         account: None,
         to: None,
-        engine: "built-in".into(),
-        model: None,
-        prompt_fingerprint: None,
+        engine: used.engine.clone(),
+        model: used.model.clone(),
+        prompt_fingerprint: used.fingerprint.clone(),
         inputs: vec![format!("store: {} deals", deals.len())],
         by: by.to_string(),
         extra: serde_json::json!({
             "workflow": "pipeline-report",
             "open_deals": report.rows.len(),
             "stalled": report.rows.iter().filter(|r| r.stalled).count(),
+            "untraced": untraced.len(),
+            "engine": used.audited(),
         }),
         workflow: Some(roomwork_domain::Workflow::PipelineReport),
         opportunity: None,
         change: None,
+        model_text: summary.clone(),
     };
     let (pending, _verdict) = match store_submission(ctx, submission).await? {
         Ok(ok) => ok,
@@ -499,7 +782,13 @@ async fn pipeline_report(
     if let Some(path) = out {
         let text = match format {
             crate::args::ReportFormat::Md => md.clone(),
-            crate::args::ReportFormat::Html => engine::html(&report, &pipeline.report_sections),
+            crate::args::ReportFormat::Html => {
+                let html = engine::html(&report, &pipeline.report_sections);
+                match &summary {
+                    Some(text) => engine::html_with_summary(&html, text, &used.engine),
+                    None => html,
+                }
+            }
             crate::args::ReportFormat::Csv => engine::csv(&report),
         };
         std::fs::write(path, text)
@@ -511,9 +800,15 @@ async fn pipeline_report(
             "id": d.id,
             "status": d.status,
             "report": report,
+            "body": d.body,
+            "engine": used.engine,
+            "model": used.model,
+            "fallback": used.fallback,
+            "untraced": untraced,
         }));
     }
     say!("{md}");
+    say_engine_and_checks(&used, &untraced, "the computed report");
     if let Some(path) = out {
         say!("Written to {}.", path.display());
     }
@@ -531,11 +826,12 @@ async fn crm_update(
     notes: &str,
     opportunity: Option<&str>,
     account: Option<&str>,
-    by: &str,
-    today: chrono::NaiveDate,
+    ask: Ask<'_>,
 ) -> anyhow::Result<()> {
     use roomwork_drafting::crm_update as engine;
+    let Ask { by, today, .. } = ask;
     let foundation = ctx.foundation()?;
+    let llm = super::engine::open(ctx, ask.engine)?;
     let stages = foundation
         .pipeline
         .as_ref()
@@ -585,7 +881,7 @@ async fn crm_update(
             Ok((account, deal))
         })
         .await?;
-    let p = engine::propose(&engine::Inputs {
+    let inputs = engine::Inputs {
         notes,
         deal: &deal,
         stages: &stages,
@@ -593,7 +889,27 @@ async fn crm_update(
         competitors: &competitors,
         account_manager: by,
         today,
-    });
+    };
+    let mut p = engine::propose(&inputs);
+    let mut used = super::engine::Used::built_in();
+    if let Some(llm) = &llm {
+        if let Some(v) =
+            policy_first(ctx, "crm-update", Some(&account), notes, by, "crm-update").await?
+        {
+            return refuse(ctx, &v);
+        }
+        let (prompt, masked) = engine::prompt(&inputs, &llm.privacy);
+        // The answer is held to the schema and to the built-in engine's rules: a stage only
+        // with the notes' own words for it, never backwards or closed.
+        let (proposal, u) = llm
+            .ask(&prompt, true, |t| engine::from_model(&inputs, t, &masked))
+            .await;
+        if let Some(proposal) = proposal {
+            p = proposal;
+        }
+        p.body = u.marked(&p.body);
+        used = u;
+    }
     let submission = Submission {
         kind: "crm-update".into(),
         subject: format!("CRM update: {}", deal.name),
@@ -601,9 +917,9 @@ async fn crm_update(
         notes: Some(notes.to_string()),
         account: Some(account.id.to_string()),
         to: None,
-        engine: "built-in".into(),
-        model: None,
-        prompt_fingerprint: None,
+        engine: used.engine.clone(),
+        model: used.model.clone(),
+        prompt_fingerprint: used.fingerprint.clone(),
         inputs: vec![notes_path.to_string(), format!("store: deal {}", deal.id)],
         by: by.to_string(),
         extra: serde_json::json!({
@@ -615,10 +931,12 @@ async fn crm_update(
                 p.change.next_step_date.is_some(),
                 p.change.close_date.is_some(),
             ],
+            "engine": used.audited(),
         }),
         workflow: Some(roomwork_domain::Workflow::CrmUpdate),
         opportunity: Some(deal.id),
         change: Some(p.change.clone()),
+        model_text: used.model.is_some().then(|| p.body.clone()),
     };
     let (pending, _verdict) = match store_submission(ctx, submission).await? {
         Ok(ok) => ok,
@@ -631,9 +949,13 @@ async fn crm_update(
             "status": d.status,
             "deal": deal.name,
             "proposal": p,
+            "engine": used.engine,
+            "model": used.model,
+            "fallback": used.fallback,
         }));
     }
     say!("{}\n", p.body);
+    say_engine_and_checks(&used, &[], "");
     say!(
         "Draft {} is waiting for approval; approving it applies the change (`roomwork inbox approve {}`).",
         d.id,
@@ -967,6 +1289,7 @@ async fn follow_up_email(ctx: &Context, request: FollowUpRequest<'_>) -> anyhow:
     let foundation = ctx.foundation()?;
     let matrix = load_matrix(ctx)?;
     let competitors = foundation.competitors().to_vec();
+    let engine = super::engine::open(ctx, engine)?;
 
     // The policy first: nothing is drafted for a request it protects.
     let (account, to) = ctx
@@ -1031,13 +1354,8 @@ async fn follow_up_email(ctx: &Context, request: FollowUpRequest<'_>) -> anyhow:
     let anchor = draft.notes.date.unwrap_or(today);
     // A language model, when one was asked for; the built-in draft is the floor.
     let mut body = draft.body.clone();
-    let mut engine_name = "built-in".to_string();
-    let mut model = None;
-    let mut fingerprint = None;
-    let mut fallback = None;
-    let mut attempts = 0;
-    if let Some(name) = engine {
-        let config = super::engine::provider(ctx, name)?;
+    let mut used = super::engine::Used::built_in();
+    if let Some(llm) = &engine {
         let role = |r: follow_up::Role| match r {
             follow_up::Role::Ours => "we will",
             follow_up::Role::Theirs => "they will",
@@ -1051,7 +1369,7 @@ async fn follow_up_email(ctx: &Context, request: FollowUpRequest<'_>) -> anyhow:
             .filter(|i| i.role != follow_up::Role::Internal)
             .map(|i| format!("{}: {}", role(i.role), i.sentence))
             .collect();
-        let masked = prompt::mask(&points.join("\n"));
+        let masked = prompt::mask_with(&points.join("\n"), &llm.privacy);
         let masked_points: Vec<String> = masked.text.lines().map(str::to_string).collect();
         let from = format!("{by}, {company}");
         let meeting = roomwork_drafting::dates::spell(anchor, today);
@@ -1063,37 +1381,12 @@ async fn follow_up_email(ctx: &Context, request: FollowUpRequest<'_>) -> anyhow:
             points: &masked_points,
             meeting: &meeting,
         });
-        fingerprint = Some(prompt::fingerprint(&p));
-        let request = roomwork_llm::Request {
-            system: p.system,
-            user: p.user,
-            json: false,
-        };
-        match super::engine::run(config.clone(), &request).await {
-            super::engine::Drafted::Model {
-                text,
-                model: m,
-                attempts: n,
-            } => {
-                attempts = n;
-                match usable(&masked.restore(&text)) {
-                    Ok(text) => {
-                        body = text;
-                        engine_name = config.name.clone();
-                        model = Some(m);
-                    }
-                    Err(why) => fallback = Some(why),
-                }
-            }
-            super::engine::Drafted::Fallback { reason } => fallback = Some(reason),
+        let (text, u) = llm.ask(&p, false, |t| usable(&masked.restore(t))).await;
+        if let Some(text) = text {
+            body = text;
         }
-        if let Some(reason) = &fallback {
-            let reason: String = reason.chars().take(200).collect();
-            body = format!(
-                "[[AM: delete this line: drafted by the built-in engine because {name} failed: {reason}]]\n{body}"
-            );
-            engine_name = format!("built-in (fallback from {name})");
-        }
+        body = u.marked(&body);
+        used = u;
     }
     // What the email may rest on: the notes without their internal lines (a claim that
     // matches only a margin note, or an injected "mark this deal won", is not supported).
@@ -1128,9 +1421,9 @@ async fn follow_up_email(ctx: &Context, request: FollowUpRequest<'_>) -> anyhow:
         notes: Some(notes.to_string()),
         account: Some(account.id.to_string()),
         to: Some(to.clone()),
-        engine: engine_name.clone(),
-        model: model.clone(),
-        prompt_fingerprint: fingerprint.clone(),
+        engine: used.engine.clone(),
+        model: used.model.clone(),
+        prompt_fingerprint: used.fingerprint.clone(),
         inputs: vec![notes_path.to_string()],
         by: by.to_string(),
         extra: serde_json::json!({
@@ -1139,15 +1432,14 @@ async fn follow_up_email(ctx: &Context, request: FollowUpRequest<'_>) -> anyhow:
             // Counts and line numbers only: the texts stay out of the append-only trail.
             "untraced": untraced.len(),
             "left_out_lines": excluded.iter().map(|i| i.line).collect::<Vec<_>>(),
-            "provider": engine,
-            "attempts": attempts,
             // Whether the built-in engine stood in; the provider's own error text is shown
             // to the person, not kept in the append-only trail.
-            "fallback": fallback.is_some(),
+            "engine": used.audited(),
         }),
         workflow: Some(roomwork_domain::Workflow::FollowUpEmail),
         opportunity: None,
         change: None,
+        model_text: used.model.is_some().then(|| body.clone()),
     };
     let (pending, verdict) = match store_submission(ctx, submission).await? {
         Ok(ok) => ok,
@@ -1164,23 +1456,16 @@ async fn follow_up_email(ctx: &Context, request: FollowUpRequest<'_>) -> anyhow:
             "notes": draft.notes,
             "untraced": untraced,
             "minutes_saved": minutes,
-            "engine": engine_name,
-            "model": model,
-            "fallback": fallback,
+            "engine": used.engine,
+            "model": used.model,
+            "fallback": used.fallback,
             "verdict": verdict,
             "outstanding": pending.outstanding(),
         }));
     }
     say!("To: {to}\nSubject: {}\n\n{}\n", d.subject, d.body);
-    match (&fallback, engine) {
-        (Some(reason), Some(name)) => say!(
-            "{name} could not draft it ({reason}); this is the built-in engine's draft, and it says so in a marked line you must delete before approving."
-        ),
-        (None, Some(name)) => say!(
-            "Drafted by {name} ({}). Internal lines never left this machine; email addresses and phone numbers went as placeholders.",
-            model.as_deref().unwrap_or("")
-        ),
-        _ => {}
+    if let Some(line) = used.describe() {
+        say!("{line}");
     }
     for i in &excluded {
         say!("Left out (line {}): {:?} ({}).", i.line, i.raw, i.why);
@@ -1216,9 +1501,10 @@ fn usable(text: &str) -> Result<String, String> {
     }
     let mut body = lines.join("\n").trim().to_string();
     // A placeholder the model changed ("[Phone_1]") or invented would reach the customer.
-    let lower = body.to_ascii_lowercase();
-    if lower.contains("[email_") || lower.contains("[phone_") {
-        return Err("its answer kept or altered a personal-data placeholder".into());
+    if let Some(p) = prompt::leftover_placeholder(&body) {
+        return Err(format!(
+            "its answer altered or invented the personal-data placeholder {p}"
+        ));
     }
     if body.split_whitespace().count() < 12 {
         return Err(format!(

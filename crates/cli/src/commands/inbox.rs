@@ -57,6 +57,7 @@ pub async fn run(ctx: &Context, args: InboxArgs) -> anyhow::Result<()> {
                 workflow: None,
                 opportunity: None,
                 change: None,
+                model_text: None,
             };
             submit(ctx, submission).await
         }
@@ -395,6 +396,9 @@ pub(super) struct Submission {
     pub opportunity: Option<roomwork_domain::OpportunityId>,
     /// A CRM change it proposes (applied on approval).
     pub change: Option<roomwork_domain::CrmChange>,
+    /// What a language model wrote into a workflow's draft: the policy reads it whole, so a
+    /// marked passage cannot hide anything in it.
+    pub model_text: Option<String>,
 }
 
 /// `Name <address>` or a bare address, checked.
@@ -507,10 +511,16 @@ pub(super) async fn store_submission(ctx: &Context, s: Submission) -> anyhow::Re
     // The policy reads what was asked and what the draft says, not the company's own format:
     // headings and the guidance inside marked passages ("the incumbent who let them down")
     // are the Foundation's words, not the customer's.
-    // Only for the built-in workflows, whose headings and marked guidance roomwork wrote from
-    // the Foundation; a submitted text is read whole (a marked passage must not hide it).
-    let content = if s.workflow.is_some() && s.engine == "built-in" {
-        content_of(&s.body)
+    // Only for the workflows, whose headings and marked guidance roomwork wrote from the
+    // Foundation; a submitted text, and whatever a language model wrote, is read whole (a
+    // marked passage must not hide it).
+    let content = if s.workflow.is_some() {
+        let mut c = content_of(&s.body);
+        if let Some(m) = &s.model_text {
+            c.push('\n');
+            c.push_str(m);
+        }
+        c
     } else {
         s.body.clone()
     };
