@@ -201,6 +201,14 @@ pub enum DraftCommand {
         /// (which stays the fallback): the model writes the summary paragraph, the tables stay computed.
         #[arg(long, value_name = "PROVIDER")]
         engine: Option<String>,
+        /// Build the report from these CRM exports (a Salesforce or HubSpot opportunity or deal
+        /// export, with its accounts export if you have one) instead of the store; nothing
+        /// is imported. Repeatable.
+        #[arg(long = "from", value_name = "FILE")]
+        from: Vec<PathBuf>,
+        /// The currency of amounts in the exports that carry none.
+        #[arg(long, default_value = "USD", requires = "from")]
+        currency: String,
     },
     /// A prospect profile from public information you give as files (saved web pages, news,
     /// filings, job postings; no browsing): background, sector context, likely pain points,
@@ -259,6 +267,26 @@ pub enum DraftCommand {
         /// Competitor names, one a line (# comments) [default: the Foundation's list].
         #[arg(long, value_name = "FILE")]
         competitors: Option<PathBuf>,
+    },
+    /// Measure the CRM update's stage proposals and next-step dates against labelled deals
+    /// (JSON Lines: id, current_stage, today, notes, expected_stage, expected_next_step_date),
+    /// with the Foundation's stages, e.g. crates/drafting/eval/crm-stage-test.jsonl.
+    EvalCrm {
+        /// The labelled deals.
+        file: PathBuf,
+    },
+    /// Measure the quotation's portfolio retrieval (BM25) against labelled queries, next to a
+    /// word-overlap baseline: precision@1, recall@3, MRR per split, e.g.
+    /// crates/drafting/eval/portfolio-retrieval.json.
+    EvalRetrieval {
+        /// The projects and labelled queries.
+        file: PathBuf,
+    },
+    /// Measure how the prospect profile files sentences (background, sector, pain, why now,
+    /// left out) against labelled sources, e.g. crates/drafting/eval/prospect-sections-test.jsonl.
+    EvalProspect {
+        /// The labelled sources.
+        file: PathBuf,
     },
 }
 

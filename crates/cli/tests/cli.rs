@@ -1578,3 +1578,63 @@ fn a_marked_passage_does_not_hide_a_submitted_text_from_the_policy() {
         "{out:?}"
     );
 }
+
+#[test]
+fn draft_pipeline_report_from_a_crm_export_reads_it_and_stores_none_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(roomwork(d, &["foundation", "init"]).status.success());
+    let file = fixture("sf_opportunities_report.csv").display().to_string();
+    let r = json(&roomwork(
+        d,
+        &[
+            "--json",
+            "draft",
+            "pipeline-report",
+            "--from",
+            &file,
+            "--by",
+            "Dana",
+            "--today",
+            "2026-05-04",
+        ],
+    ));
+    let md = r["body"].as_str().unwrap();
+    // The export's open deals, by the Foundation's stages ("Negotation" reconciled), with
+    // their amounts as the export gives them.
+    assert!(md.contains("| Negotiation | 2 | $299,650.50 |"), "{md}");
+    assert!(md.contains("| Proposal | 1 | $48,500.00 |"), "{md}");
+    assert!(
+        !md.contains("Annual maintenance contract"),
+        "closed deals are not open: {md}"
+    );
+    assert_eq!(r["status"], "pending");
+    // Nothing of the export was stored; the report is in the inbox, its input named.
+    let c = counts(d);
+    assert_eq!(
+        (c["opportunities"].as_u64(), c["accounts"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert!(
+        query(
+            d,
+            "SELECT detail FROM audit_log WHERE action = 'draft.submitted'"
+        )
+        .contains("sf_opportunities_report.csv")
+    );
+    // A file that holds no deals says so.
+    let contacts = fixture("sf_contacts_report.csv").display().to_string();
+    let out = roomwork(
+        d,
+        &[
+            "draft",
+            "pipeline-report",
+            "--from",
+            &contacts,
+            "--by",
+            "Dana",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no opportunities"));
+}

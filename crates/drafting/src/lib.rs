@@ -13,6 +13,7 @@
 pub mod briefing;
 pub mod crm_update;
 pub mod dates;
+pub mod evals;
 pub mod follow_up;
 pub mod grounding;
 pub mod notes_eval;

@@ -185,6 +185,65 @@ fn score(sentence: &str, cues: &[&str]) -> usize {
         .count()
 }
 
+/// "Northgate" for "Northgate Water"; "Mosaic" for "The Mosaic Company".
+pub fn short_name(name: &str) -> &str {
+    name.split_whitespace()
+        .find(|w| !matches!(w.to_lowercase().as_str(), "the" | "a" | "an") && w.len() > 2)
+        .unwrap_or(name)
+}
+
+/// Where one sentence of a source is filed: the section's index in [`TITLES`] and its rank
+/// within the section, or none (boilerplate, too short or long, or about none of them).
+pub fn classify(
+    s: &str,
+    name: &str,
+    short_name: &str,
+    sector: &str,
+    sector_terms: &[String],
+) -> Option<(usize, usize)> {
+    let n = words(s).len();
+    // Boilerplate is a short line with a boilerplate phrase ("Accept all cookies"), not a
+    // fact that happens to contain the word ("bakes 2 million cookies a week").
+    let boilerplate = n < 12 && score(s, BOILERPLATE) > 0;
+    if !(5..=60).contains(&n) || boilerplate {
+        return None;
+    }
+    let mut sector_score = score(s, SECTOR)
+        + sector_terms
+            .iter()
+            .filter(|t| !find_phrase(s, t).is_empty())
+            .count();
+    if !sector.is_empty() && !find_phrase(s, sector).is_empty() {
+        sector_score += 1;
+    }
+    let names = !find_phrase(s, name).is_empty() || !find_phrase(s, short_name).is_empty();
+    let year = words(s).iter().any(|w| {
+        let t = w.of(s);
+        t.len() == 4 && t.parse::<u32>().is_ok_and(|y| (2020..2040).contains(&y))
+    });
+    let scores = [
+        score(s, BACKGROUND),
+        sector_score,
+        score(s, PAIN),
+        score(s, NOW) + usize::from(year && score(s, NOW) > 0),
+    ];
+    // Ties go to the later, more specific sections (why now over background).
+    let (best, &top) = scores
+        .iter()
+        .enumerate()
+        .max_by_key(|(k, v)| (**v, *k))
+        .expect("four sections");
+    if top == 0 {
+        return None;
+    }
+    let concrete = s.chars().any(|c| c.is_ascii_digit());
+    // Sentences that name the prospect and carry a figure come first.
+    Some((
+        best,
+        usize::from(names) * 1000 + usize::from(concrete) * 100 + top,
+    ))
+}
+
 /// Builds the profile. `sector_terms` are the Foundation's sector terms (they count as sector
 /// context); `per_section` caps each section.
 pub fn profile(
@@ -194,11 +253,7 @@ pub fn profile(
     sector_terms: &[String],
     per_section: usize,
 ) -> Profile {
-    // "Northgate" for "Northgate Water"; "Mosaic" for "The Mosaic Company".
-    let short_name = name
-        .split_whitespace()
-        .find(|w| !matches!(w.to_lowercase().as_str(), "the" | "a" | "an") && w.len() > 2)
-        .unwrap_or(name);
+    let short_name = short_name(name);
     let mut seen: Vec<String> = Vec::new();
     let mut read = 0;
     let mut dropped = 0;
@@ -220,52 +275,20 @@ pub fn profile(
             let s = s.trim();
             let s = s.trim_start_matches(['-', '*', '•']).trim();
             read += 1;
-            let n = words(s).len();
             let key: String = s
                 .to_lowercase()
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
-            // Boilerplate is a short line with a boilerplate phrase ("Accept all cookies"), not
-            // a fact that happens to contain the word ("bakes 2 million cookies a week").
-            let boilerplate = n < 12 && score(s, BOILERPLATE) > 0;
-            if !(5..=60).contains(&n) || boilerplate || seen.contains(&key) {
+            if seen.contains(&key) {
                 dropped += 1;
                 continue;
             }
+            let Some((best, rank)) = classify(s, name, short_name, sector, sector_terms) else {
+                dropped += 1;
+                continue;
+            };
             seen.push(key);
-            let mut sector_score = score(s, SECTOR)
-                + sector_terms
-                    .iter()
-                    .filter(|t| !find_phrase(s, t).is_empty())
-                    .count();
-            if !sector.is_empty() && !find_phrase(s, sector).is_empty() {
-                sector_score += 1;
-            }
-            let names = !find_phrase(s, name).is_empty() || !find_phrase(s, short_name).is_empty();
-            let year = words(s).iter().any(|w| {
-                let t = w.of(s);
-                t.len() == 4 && t.parse::<u32>().is_ok_and(|y| (2020..2040).contains(&y))
-            });
-            let scores = [
-                score(s, BACKGROUND),
-                sector_score,
-                score(s, PAIN),
-                score(s, NOW) + usize::from(year && score(s, NOW) > 0),
-            ];
-            // Ties go to the later, more specific sections (why now over background).
-            let (best, &top) = scores
-                .iter()
-                .enumerate()
-                .max_by_key(|(k, v)| (**v, *k))
-                .expect("four sections");
-            if top == 0 {
-                dropped += 1;
-                continue;
-            }
-            let concrete = s.chars().any(|c| c.is_ascii_digit());
-            // Sentences that name the prospect and carry a figure come first.
-            let rank = usize::from(names) * 1000 + usize::from(concrete) * 100 + top;
             filed.push((
                 best,
                 rank,

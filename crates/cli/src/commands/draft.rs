@@ -45,6 +45,9 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
             .await
         }
         DraftCommand::EvalNotes { file, competitors } => eval_notes(ctx, &file, competitors),
+        DraftCommand::EvalCrm { file } => eval_crm(ctx, &file),
+        DraftCommand::EvalRetrieval { file } => eval_retrieval(ctx, &file),
+        DraftCommand::EvalProspect { file } => eval_prospect(ctx, &file),
         DraftCommand::Saved => saved(ctx).await,
         DraftCommand::Quotation {
             spec,
@@ -86,6 +89,8 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
             by,
             today,
             engine,
+            from,
+            currency,
         } => {
             let today = today.unwrap_or_else(|| chrono::Utc::now().date_naive());
             let ask = Ask {
@@ -93,7 +98,17 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
                 engine: engine.as_deref(),
                 today,
             };
-            pipeline_report(ctx, owner.as_deref(), out.as_deref(), format, ask).await
+            let source = if from.is_empty() {
+                None
+            } else {
+                Some(from_exports(ctx, &from, &currency)?)
+            };
+            let out = ReportOut {
+                owner: owner.as_deref(),
+                path: out.as_deref(),
+                format,
+            };
+            pipeline_report(ctx, out, source, ask).await
         }
         DraftCommand::CrmUpdate {
             notes,
@@ -657,14 +672,98 @@ async fn prospect(
     Ok(())
 }
 
-/// Workflow 3: the weekly pipeline report from the store, into the inbox and a file.
+/// Records read from CRM exports, not stored: the deals, accounts, reps and activities the
+/// exports hold, and the files' names.
+struct Exported {
+    deals: Vec<roomwork_domain::Opportunity>,
+    accounts: Vec<Account>,
+    reps: Vec<roomwork_domain::Rep>,
+    activities: Vec<roomwork_domain::Activity>,
+    files: Vec<String>,
+}
+
+/// Reads CRM exports as `roomwork import` would (detection, cell parsing, stage
+/// reconciliation with the Foundation's stages), without storing anything.
+fn from_exports(
+    ctx: &Context,
+    files: &[std::path::PathBuf],
+    currency: &str,
+) -> anyhow::Result<Exported> {
+    let currency = roomwork_domain::Currency::parse(currency)
+        .map_err(|e| InvalidInput(format!("--currency: {e}")))?;
+    let catalog = ctx.foundation()?.stage_catalog();
+    let mut existing = roomwork_ingest::resolve::Existing::default();
+    let clock = roomwork_domain::SystemClock;
+    let mut out = Exported {
+        deals: vec![],
+        accounts: vec![],
+        reps: vec![],
+        activities: vec![],
+        files: vec![],
+    };
+    for f in files {
+        let name = f.display().to_string();
+        let bytes =
+            std::fs::read(f).map_err(|e| InvalidInput(format!("{name}: cannot read: {e}")))?;
+        let parsed =
+            roomwork_ingest::parse_file_with(&name, &bytes, None, currency, None, &mut |_| {})
+                .map_err(|e| InvalidInput(e.to_string()))?;
+        let present = parsed.present();
+        let plan = roomwork_ingest::resolve::plan(
+            parsed.records,
+            &present,
+            &mut existing,
+            &catalog,
+            &clock,
+            0,
+        );
+        let b = plan.batch;
+        // A later file's record replaces an earlier one with the same id.
+        for d in b.opportunities {
+            out.deals.retain(|x| x.id != d.id);
+            out.deals.push(d);
+        }
+        for a in b.accounts {
+            out.accounts.retain(|x| x.id != a.id);
+            out.accounts.push(a);
+        }
+        for r in b.reps {
+            out.reps.retain(|x| x.id != r.id);
+            out.reps.push(r);
+        }
+        out.activities.extend(b.activities);
+        out.files.push(name);
+    }
+    if out.deals.is_empty() {
+        return Err(InvalidInput(format!(
+            "{} holds no opportunities or deals: give an opportunity or deal export",
+            out.files.join(", ")
+        ))
+        .into());
+    }
+    Ok(out)
+}
+
+/// Where and how the report goes.
+struct ReportOut<'a> {
+    owner: Option<&'a str>,
+    path: Option<&'a std::path::Path>,
+    format: crate::args::ReportFormat,
+}
+
+/// Workflow 3: the weekly pipeline report from the store or from CRM exports, into the inbox
+/// and a file.
 async fn pipeline_report(
     ctx: &Context,
-    owner: Option<&str>,
-    out: Option<&std::path::Path>,
-    format: crate::args::ReportFormat,
+    target: ReportOut<'_>,
+    source: Option<Exported>,
     ask: Ask<'_>,
 ) -> anyhow::Result<()> {
+    let ReportOut {
+        owner,
+        path: out,
+        format,
+    } = target;
     use roomwork_drafting::pipeline_report as engine;
     let Ask { by, today, .. } = ask;
     let foundation = ctx.foundation()?;
@@ -677,35 +776,50 @@ async fn pipeline_report(
         .into());
     }
     let competitors = foundation.competitors().to_vec();
-    let (deals, accounts, reps, activities) = ctx
-        .with_store(async |store| {
-            let reps = store.reps().await?;
-            let mut deals = store.opportunities(true).await?;
-            if let Some(name) = owner {
-                let rep = reps
-                    .iter()
-                    .find(|r| r.name.eq_ignore_ascii_case(name))
-                    .ok_or_else(|| InvalidInput(format!("no rep named {name:?}")))?;
-                deals.retain(|o| o.owner == Some(rep.id));
-            }
-            let since = today - chrono::Duration::days(8);
-            // With --owner, only the notes on that owner's deals' accounts.
-            let accounts_of_deals: std::collections::HashSet<_> =
-                deals.iter().filter_map(|o| o.account_id).collect();
-            let activities: Vec<_> = store
-                .activities(Default::default())
-                .await?
-                .into_iter()
-                .filter(|a| a.occurred_at.date_naive() >= since)
-                .filter(|a| {
-                    owner.is_none()
-                        || a.account_id
-                            .is_some_and(|id| accounts_of_deals.contains(&id))
-                })
-                .collect();
-            Ok((deals, store.accounts().await?, reps, activities))
-        })
-        .await?;
+    let since = today - chrono::Duration::days(8);
+    // With --owner, only that owner's deals, and the notes on their deals' accounts.
+    let narrow = |reps: &[roomwork_domain::Rep],
+                  mut deals: Vec<roomwork_domain::Opportunity>,
+                  activities: Vec<roomwork_domain::Activity>|
+     -> anyhow::Result<_> {
+        if let Some(name) = owner {
+            let rep = reps
+                .iter()
+                .find(|r| r.name.eq_ignore_ascii_case(name))
+                .ok_or_else(|| InvalidInput(format!("no rep named {name:?}")))?;
+            deals.retain(|o| o.owner == Some(rep.id));
+        }
+        let accounts_of_deals: std::collections::HashSet<_> =
+            deals.iter().filter_map(|o| o.account_id).collect();
+        let activities: Vec<_> = activities
+            .into_iter()
+            .filter(|a| a.occurred_at.date_naive() >= since)
+            .filter(|a| {
+                owner.is_none()
+                    || a.account_id
+                        .is_some_and(|id| accounts_of_deals.contains(&id))
+            })
+            .collect();
+        Ok((deals, activities))
+    };
+    let (deals, accounts, reps, activities, source_files) = match source {
+        Some(x) => {
+            let (deals, activities) = narrow(&x.reps, x.deals, x.activities)?;
+            (deals, x.accounts, x.reps, activities, Some(x.files))
+        }
+        None => {
+            ctx.with_store(async |store| {
+                let reps = store.reps().await?;
+                let (deals, activities) = narrow(
+                    &reps,
+                    store.opportunities(true).await?,
+                    store.activities(Default::default()).await?,
+                )?;
+                Ok((deals, store.accounts().await?, reps, activities, None))
+            })
+            .await?
+        }
+    };
     let report = engine::build(&engine::Inputs {
         deals: &deals,
         accounts: &accounts,
@@ -761,7 +875,9 @@ async fn pipeline_report(
         engine: used.engine.clone(),
         model: used.model.clone(),
         prompt_fingerprint: used.fingerprint.clone(),
-        inputs: vec![format!("store: {} deals", deals.len())],
+        inputs: source_files
+            .clone()
+            .unwrap_or_else(|| vec![format!("store: {} deals", deals.len())]),
         by: by.to_string(),
         extra: serde_json::json!({
             "workflow": "pipeline-report",
@@ -1168,6 +1284,169 @@ fn eval_notes(
     for (id, text, want, got) in &r.date_errors {
         say!("{id}: due {want}, engine {got}: {text:?}");
     }
+    Ok(())
+}
+
+fn eval_crm(ctx: &Context, file: &std::path::Path) -> anyhow::Result<()> {
+    let foundation = ctx.foundation()?;
+    let stages = foundation
+        .pipeline
+        .as_ref()
+        .map(|p| p.stages.clone())
+        .unwrap_or_default();
+    let next_steps = foundation
+        .crm
+        .as_ref()
+        .map(|c| c.next_steps.clone())
+        .unwrap_or_default();
+    let r = roomwork_drafting::evals::crm_stage(
+        &read_file(file)?,
+        &stages,
+        &next_steps,
+        foundation.competitors(),
+    )
+    .map_err(|e| InvalidInput(format!("{}: {e}", file.display())))?;
+    if ctx.json {
+        return output::json(&r);
+    }
+    say!(
+        "{}: {} deals, read with the Foundation's {} stages",
+        file.display(),
+        r.cases,
+        stages.len()
+    );
+    say!(
+        "{}",
+        output::table(
+            &["measure", "value"],
+            [
+                vec![
+                    "stage right (move or no move)".into(),
+                    format!("{:.3}", r.stage_accuracy)
+                ],
+                vec![
+                    "forward moves labelled".into(),
+                    r.moves_labelled.to_string()
+                ],
+                vec!["moves proposed".into(), r.moves_proposed.to_string()],
+                vec!["move precision".into(), format!("{:.3}", r.move_precision)],
+                vec!["move recall".into(), format!("{:.3}", r.move_recall)],
+                vec![
+                    "next-step date right".into(),
+                    format!("{:.3}", r.next_step_date_accuracy)
+                ],
+            ]
+            .into_iter()
+        )
+    );
+    for m in &r.stage_misses {
+        say!("{}: stage {} expected, engine {}", m.id, m.expected, m.got);
+    }
+    for m in &r.date_misses {
+        say!(
+            "{}: next-step date {} expected, engine {}",
+            m.id,
+            m.expected,
+            m.got
+        );
+    }
+    Ok(())
+}
+
+fn eval_retrieval(ctx: &Context, file: &std::path::Path) -> anyhow::Result<()> {
+    let r = roomwork_drafting::evals::retrieval(&read_file(file)?)
+        .map_err(|e| InvalidInput(format!("{}: {e}", file.display())))?;
+    if ctx.json {
+        return output::json(&r);
+    }
+    let rows = r.iter().map(|s| {
+        vec![
+            s.ranker.clone(),
+            s.split.clone(),
+            s.queries.to_string(),
+            format!("{:.3}", s.precision_at_1),
+            format!("{:.3}", s.recall_at_3),
+            format!("{:.3}", s.mrr),
+            s.misses.join(" "),
+        ]
+    });
+    say!(
+        "{}",
+        output::table(
+            &[
+                "ranker",
+                "split",
+                "queries",
+                "P@1",
+                "recall@3",
+                "MRR",
+                "nothing relevant in top 3"
+            ],
+            rows
+        )
+    );
+    Ok(())
+}
+
+fn eval_prospect(ctx: &Context, file: &std::path::Path) -> anyhow::Result<()> {
+    let terms: Vec<String> = ctx
+        .foundation()?
+        .capabilities
+        .as_ref()
+        .map(|c| c.terms.iter().map(|t| t.term.clone()).collect())
+        .unwrap_or_default();
+    let r = roomwork_drafting::evals::prospect(&read_file(file)?, &terms)
+        .map_err(|e| InvalidInput(format!("{}: {e}", file.display())))?;
+    if ctx.json {
+        return output::json(&r);
+    }
+    say!(
+        "{}: {} sources, {} lines; filed as labelled: {:.3}",
+        file.display(),
+        r.documents,
+        r.lines,
+        r.accuracy
+    );
+    let rows = r.sections.iter().map(|s| {
+        vec![
+            s.section.clone(),
+            s.labelled.to_string(),
+            s.predicted.to_string(),
+            s.correct.to_string(),
+            format!("{:.3}", s.precision),
+            format!("{:.3}", s.recall),
+        ]
+    });
+    say!(
+        "{}",
+        output::table(
+            &[
+                "section",
+                "labelled",
+                "engine",
+                "agree",
+                "precision",
+                "recall"
+            ],
+            rows
+        )
+    );
+    let names = ["background", "sector", "pain", "why_now", "drop"];
+    let rows = names.iter().map(|want| {
+        let mut row = vec![format!("labelled {want}")];
+        row.extend(names.iter().map(|got| {
+            r.confusion
+                .get(*want)
+                .and_then(|m| m.get(*got))
+                .copied()
+                .unwrap_or(0)
+                .to_string()
+        }));
+        row
+    });
+    let mut head = vec!["filed as →"];
+    head.extend(names);
+    say!("{}", output::table(&head, rows));
     Ok(())
 }
 
