@@ -287,6 +287,10 @@ pub enum DraftCommand {
     EvalProspect {
         /// The labelled sources.
         file: PathBuf,
+        /// The year the sources were written in: dates from it on are triggers ("why now")
+        /// [default: 2026, the year of the shipped set].
+        #[arg(long, default_value_t = 2026)]
+        year: i32,
     },
 }
 

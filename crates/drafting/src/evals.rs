@@ -344,10 +344,16 @@ pub struct ProspectReport {
     pub sections: Vec<SectionScore>,
     /// Labelled → filed → count.
     pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Lines filed otherwise than labelled: source, line, labelled, filed.
+    pub misses: Vec<(String, String, String, String)>,
 }
 
 /// Files every labelled line as the built-in profile would.
-pub fn prospect(text: &str, sector_terms: &[String]) -> Result<ProspectReport, String> {
+pub fn prospect(
+    text: &str,
+    sector_terms: &[String],
+    year_now: i32,
+) -> Result<ProspectReport, String> {
     let docs: Vec<(usize, ProspectDoc)> = lines(text)?;
     let mut r = ProspectReport {
         documents: docs.len(),
@@ -369,10 +375,20 @@ pub fn prospect(text: &str, sector_terms: &[String]) -> Result<ProspectReport, S
             if !SECTIONS.contains(&want.as_str()) {
                 return Err(format!("line {line} ({}): labels: unknown {want:?}", d.id));
             }
-            let got =
-                crate::prospect::classify(t.trim(), &d.prospect, short, &d.sector, sector_terms)
-                    .map_or("drop", |(k, _)| SECTIONS[k]);
+            let got = crate::prospect::classify(
+                t.trim(),
+                &d.prospect,
+                short,
+                &d.sector,
+                sector_terms,
+                year_now,
+            )
+            .map_or("drop", |(k, _)| SECTIONS[k]);
             ok += usize::from(got == want);
+            if got != want {
+                r.misses
+                    .push((d.id.clone(), t.to_string(), want.clone(), got.to_string()));
+            }
             *r.confusion
                 .entry(want.clone())
                 .or_default()
@@ -445,7 +461,7 @@ mod tests {
             (2, 1.0, 1.0, 1.0)
         );
         let doc = r#"{"id":"s1","prospect":"Harlow Foods","sector":"food","text":"Accept all cookies.\nHarlow Foods employs 1,200 people at three plants.","labels":["drop","background"]}"#;
-        let p = prospect(doc, &[]).unwrap();
+        let p = prospect(doc, &[], 2026).unwrap();
         assert_eq!((p.lines, p.accuracy), (2, 1.0));
         assert_eq!(p.confusion["background"]["background"], 1);
     }

@@ -83,6 +83,13 @@ const BACKGROUND: &[&str] = &[
     "family-owned",
     "privately held",
     "listed",
+    "owned by",
+    "part of",
+    "processes",
+    "runs",
+    "treats",
+    "provides",
+    "makes",
 ];
 const SECTOR: &[&str] = &[
     "industry",
@@ -99,6 +106,14 @@ const SECTOR: &[&str] = &[
     "tariff",
     "utilities",
     "municipal",
+    "rules",
+    "nationwide",
+    "federal",
+    "national",
+    "volumes",
+    "industry estimates",
+    "operators",
+    "across the region",
 ];
 const PAIN: &[&str] = &[
     "failure",
@@ -132,6 +147,36 @@ const PAIN: &[&str] = &[
     "cost pressure",
     "energy costs",
     "energy bills",
+    "breach",
+    "breached",
+    "enforcement",
+    "exceedances",
+    "lost",
+    "breakdowns",
+    "breaking down",
+    "stoppages",
+    "overwhelmed",
+    "overflows",
+    "restrictions",
+    "constrained",
+    "capped",
+    "corrosion",
+    "scaling",
+    "obsolete",
+    "no longer supported",
+    "are original",
+    "is original",
+    "bursts",
+    "repairs",
+    "deficiencies",
+    "cited",
+    "at their limit",
+    "run out of room",
+    "near capacity",
+    "accidental releases",
+    "injured",
+    "at a loss",
+    "reactive",
 ];
 const NOW: &[&str] = &[
     "announced",
@@ -163,6 +208,22 @@ const NOW: &[&str] = &[
     "invest",
     "to open",
     "to begin",
+    "to build",
+    "scheduled",
+    "is due",
+    "are due",
+    "expected to",
+    "by the end of",
+    "appointed",
+    "joined",
+    "newly created",
+    "recruiting",
+    "consent decree",
+    "adopted",
+    "approved",
+    "feasibility study",
+    "go to bid",
+    "rebuild",
 ];
 const BOILERPLATE: &[&str] = &[
     "cookie",
@@ -177,6 +238,26 @@ const BOILERPLATE: &[&str] = &[
     "javascript",
     "newsletter",
     "share this",
+    "equal opportunity",
+    "requirements:",
+    "benefits",
+];
+
+/// Boilerplate at any length: consent banners, legal lines, postings' and articles' furniture.
+const BOILERPLATE_ANYWHERE: &[&str] = &[
+    "use cookies",
+    "uses cookies",
+    "accept all",
+    "privacy policy",
+    "registered office",
+    "registered in england",
+    "vat no",
+    "equal opportunity employer",
+    "apply online",
+    "comments are moderated",
+    "sponsored by",
+    "all rights reserved",
+    "forward-looking statements",
 ];
 
 fn score(sentence: &str, cues: &[&str]) -> usize {
@@ -200,11 +281,27 @@ pub fn classify(
     short_name: &str,
     sector: &str,
     sector_terms: &[String],
+    year_now: i32,
 ) -> Option<(usize, usize)> {
     let n = words(s).len();
     // Boilerplate is a short line with a boilerplate phrase ("Accept all cookies"), not a
-    // fact that happens to contain the word ("bakes 2 million cookies a week").
-    let boilerplate = n < 12 && score(s, BOILERPLATE) > 0;
+    // fact that happens to contain the word ("bakes 2 million cookies a week"); navigation
+    // ("Home | About | Careers"), copyright lines and datelines at any length.
+    let lower = s.to_lowercase();
+    // A title or byline: no closing punctuation, and a dash or bar between its parts.
+    let title = !s.ends_with(['.', '!', '?', '"', '”'])
+        && (s.contains(" - ") || s.contains(" | ") || s.contains(" — "));
+    let boilerplate = n < 12 && score(s, BOILERPLATE) > 0
+        || score(s, BOILERPLATE_ANYWHERE) > 0
+        || s.matches(" | ").count() >= 2
+        || title
+        || lower.contains('©')
+        || lower.starts_with("copyright")
+        || lower.starts_with("by ") && n < 15
+        || s.ends_with(')')
+            && s.split(',')
+                .next()
+                .is_some_and(|h| h.chars().all(|c| !c.is_lowercase()));
     if !(5..=60).contains(&n) || boilerplate {
         return None;
     }
@@ -217,15 +314,48 @@ pub fn classify(
         sector_score += 1;
     }
     let names = !find_phrase(s, name).is_empty() || !find_phrase(s, short_name).is_empty();
-    let year = words(s).iter().any(|w| {
-        let t = w.of(s);
-        t.len() == 4 && t.parse::<u32>().is_ok_and(|y| (2020..2040).contains(&y))
-    });
+    // About the prospect: named, or in its own voice (a web page, a filing, a job posting).
+    const OWN: &[&str] = &[
+        "we",
+        "our",
+        "us",
+        "you will",
+        "this role",
+        "this position",
+        "the company",
+        "the group",
+        "the mill",
+        "the plant",
+        "the site",
+        "the district",
+        "the authority",
+        "the utility",
+        "the brewery",
+        "the cooperative",
+        "the board",
+    ];
+    let about = names || score(s, OWN) > 0;
+    let years: Vec<i32> = words(s)
+        .iter()
+        .filter_map(|w| {
+            let t = w.of(s);
+            (t.len() == 4).then(|| t.parse::<i32>().ok()).flatten()
+        })
+        .filter(|y| (1900..2100).contains(y))
+        .collect();
+    // A date this year or later, about the prospect, is a trigger; equipment from the last
+    // century is an ageing asset; a sentence about others is context.
+    let dated = about && years.iter().any(|y| *y >= year_now);
+    let old = years.iter().any(|y| *y < 2000);
+    if !about && sector_score > 0 {
+        sector_score += 1;
+    }
+    let now = score(s, NOW);
     let scores = [
         score(s, BACKGROUND),
         sector_score,
-        score(s, PAIN),
-        score(s, NOW) + usize::from(year && score(s, NOW) > 0),
+        score(s, PAIN) + usize::from(old),
+        now + 2 * usize::from(dated),
     ];
     // Ties go to the later, more specific sections (why now over background).
     let (best, &top) = scores
@@ -233,10 +363,16 @@ pub fn classify(
         .enumerate()
         .max_by_key(|(k, v)| (**v, *k))
         .expect("four sections");
+    // A fact about the prospect that fits no other section is background.
+    let concrete = s.chars().any(|c| c.is_ascii_digit());
+    let (best, top) = if top == 0 && (about || concrete) {
+        (0, 1)
+    } else {
+        (best, top)
+    };
     if top == 0 {
         return None;
     }
-    let concrete = s.chars().any(|c| c.is_ascii_digit());
     // Sentences that name the prospect and carry a figure come first.
     Some((
         best,
@@ -252,6 +388,7 @@ pub fn profile(
     sources: &[Source],
     sector_terms: &[String],
     per_section: usize,
+    year_now: i32,
 ) -> Profile {
     let short_name = short_name(name);
     let mut seen: Vec<String> = Vec::new();
@@ -284,7 +421,8 @@ pub fn profile(
                 dropped += 1;
                 continue;
             }
-            let Some((best, rank)) = classify(s, name, short_name, sector, sector_terms) else {
+            let Some((best, rank)) = classify(s, name, short_name, sector, sector_terms, year_now)
+            else {
                 dropped += 1;
                 continue;
             };
@@ -502,7 +640,7 @@ mod tests {
                     .into(),
             },
         ];
-        let p = profile("Northgate Water", "water utilities", &sources, &[], 3);
+        let p = profile("Northgate Water", "water utilities", &sources, &[], 3, 2026);
         let section = |t: &str| {
             p.sections
                 .iter()

@@ -47,7 +47,7 @@ pub async fn run(ctx: &Context, args: DraftArgs) -> anyhow::Result<()> {
         DraftCommand::EvalNotes { file, competitors } => eval_notes(ctx, &file, competitors),
         DraftCommand::EvalCrm { file } => eval_crm(ctx, &file),
         DraftCommand::EvalRetrieval { file } => eval_retrieval(ctx, &file),
-        DraftCommand::EvalProspect { file } => eval_prospect(ctx, &file),
+        DraftCommand::EvalProspect { file, year } => eval_prospect(ctx, &file, year),
         DraftCommand::Saved => saved(ctx).await,
         DraftCommand::Quotation {
             spec,
@@ -582,7 +582,14 @@ async fn prospect(
         .map(|c| c.terms.iter().map(|t| t.term.clone()).collect())
         .unwrap_or_default();
     let per_section = per_section.max(1);
-    let mut p = engine::profile(name, sector, &sources, &terms, per_section);
+    let mut p = engine::profile(
+        name,
+        sector,
+        &sources,
+        &terms,
+        per_section,
+        chrono::Datelike::year(&ask.today),
+    );
     let mut used = super::engine::Used::built_in();
     if let Some(llm) = &llm {
         let avoid: Vec<&String> = foundation
@@ -1388,14 +1395,14 @@ fn eval_retrieval(ctx: &Context, file: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn eval_prospect(ctx: &Context, file: &std::path::Path) -> anyhow::Result<()> {
+fn eval_prospect(ctx: &Context, file: &std::path::Path, year: i32) -> anyhow::Result<()> {
     let terms: Vec<String> = ctx
         .foundation()?
         .capabilities
         .as_ref()
         .map(|c| c.terms.iter().map(|t| t.term.clone()).collect())
         .unwrap_or_default();
-    let r = roomwork_drafting::evals::prospect(&read_file(file)?, &terms)
+    let r = roomwork_drafting::evals::prospect(&read_file(file)?, &terms, year)
         .map_err(|e| InvalidInput(format!("{}: {e}", file.display())))?;
     if ctx.json {
         return output::json(&r);
@@ -1447,6 +1454,9 @@ fn eval_prospect(ctx: &Context, file: &std::path::Path) -> anyhow::Result<()> {
     let mut head = vec!["filed as →"];
     head.extend(names);
     say!("{}", output::table(&head, rows));
+    for (id, text, want, got) in &r.misses {
+        say!("{id}: {want} filed as {got}: {text:?}");
+    }
     Ok(())
 }
 
