@@ -428,6 +428,7 @@ mod tests {
         let e = prospect(
             "{\"id\":\"s1\",\"prospect\":\"A\",\"sector\":\"b\",\"text\":\"x\\ny\",\"labels\":[\"drop\"]}",
             &[],
+            2026,
         )
         .unwrap_err();
         assert!(
