@@ -85,17 +85,22 @@ pub fn propose(i: &Inputs<'_>) -> Proposal {
     };
     let current = position(deal.stage.as_str());
     let mut left_to_you = Vec::new();
-    // Only what was discussed moves a deal (not our own plans: "I'll send the quote Fri" is
-    // no quote yet), and not under a negation ("no verbal yet").
+    // Only what was discussed, or what we report done ("emailed them our priced scope"),
+    // moves a deal: not our own plans ("I'll send the quote Fri" is no quote yet), and not
+    // under a negation ("no verbal yet").
     let said: Vec<&&Item> = visible
         .iter()
-        .filter(|x| x.role == Role::Discussed)
+        .filter(|x| x.role == Role::Discussed || x.role == Role::Ours && done(&x.raw))
         .collect();
     let mut hits: Vec<(usize, &StageStandard, String, &Item)> = Vec::new();
     for (k, s) in i.stages.iter().enumerate() {
-        for alias in std::iter::once(&s.name).chain(s.aliases.iter()) {
-            if let Some(item) = said.iter().find(|x| affirmed(&x.raw, alias)) {
-                hits.push((k, s, alias.clone(), item));
+        let cues = std::iter::once(&s.name)
+            .chain(s.aliases.iter())
+            .chain(s.evidence.iter());
+        for cue in cues {
+            let all = |line: &str| cue.split(" + ").all(|part| affirmed(line, part.trim()));
+            if let Some(item) = said.iter().find(|x| all(&x.raw)) {
+                hits.push((k, s, cue.clone(), item));
                 break;
             }
         }
@@ -275,18 +280,49 @@ pub fn propose(i: &Inputs<'_>) -> Proposal {
     }
 }
 
-/// Whether `line` uses `alias` as a statement: a whole word (not "won" in "won't") with no
-/// negation in the three words before it ("no verbal yet", "not awaiting PO").
+/// Whether our own line reports something done rather than planned: "sent", "emailed",
+/// "walked", "went out", with no "will" or "to" plan before it.
+fn done(raw: &str) -> bool {
+    const DONE: &[&str] = &[
+        "sent",
+        "emailed",
+        "submitted",
+        "walked",
+        "went out",
+        "completed",
+        "done",
+        "delivered",
+        "presented",
+        "held",
+        "took",
+    ];
+    let lower = raw.to_lowercase();
+    let planned = [
+        "will ",
+        "i'll ",
+        "we'll ",
+        "going to ",
+        "to send",
+        "plan to",
+    ]
+    .iter()
+    .any(|p| lower.contains(p));
+    !planned && DONE.iter().any(|d| !find_phrase(raw, d).is_empty())
+}
+
+/// Whether `line` uses `alias` as a statement: a whole word (not "won" in "won't", not
+/// "quote:" introducing someone's words) with no negation in the four words before it ("no
+/// verbal yet", "not ready for a site survey").
 fn affirmed(line: &str, alias: &str) -> bool {
     find_phrase(line, alias).into_iter().any(|span| {
         let after = line[span.end..].chars().next();
-        if matches!(after, Some('\'' | '’')) {
+        if matches!(after, Some('\'' | '’' | ':')) {
             return false;
         }
         let before: Vec<String> = line[..span.start]
             .split_whitespace()
             .rev()
-            .take(3)
+            .take(4)
             .map(|w| w.to_lowercase().replace('’', "'"))
             .collect();
         !before.iter().any(|w| {
@@ -694,6 +730,7 @@ mod tests {
             entry: format!("entry of {name}"),
             exit: String::new(),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            evidence: vec![],
         }
     }
 
@@ -713,6 +750,45 @@ mod tests {
             forecast_category: None,
             stage_history: vec![],
         }
+    }
+
+    #[test]
+    fn evidence_phrases_and_our_done_work_move_a_deal_but_plans_and_quotes_do_not() {
+        let mut q = stage("Qualification", "open", &[]);
+        q.evidence = vec!["budget + signs".into()];
+        let mut p = stage("Proposal", "open", &["quote"]);
+        p.evidence = vec!["priced scope".into()];
+        let stages = vec![stage("Prospecting", "open", &[]), q, p];
+        let run = |notes: &str| {
+            let d = deal("Prospecting");
+            propose(&Inputs {
+                notes,
+                deal: &d,
+                stages: &stages,
+                next_steps: &[],
+                competitors: &[],
+                account_manager: "Dana Reyes",
+                today: "2026-11-17".parse().unwrap(),
+            })
+            .change
+            .stage
+            .map(|f| f.to)
+        };
+        // Both words of "budget + signs" in one line.
+        assert_eq!(
+            run("- plant mgr holds the budget, she signs under 75k").as_deref(),
+            Some("Qualification")
+        );
+        assert_eq!(run("- budget is tight this year"), None);
+        // Our own finished work counts; our plan does not.
+        assert_eq!(
+            run("- emailed them our priced scope Tues").as_deref(),
+            Some("Proposal")
+        );
+        assert_eq!(run("- I'll send our priced scope Fri"), None);
+        // "quote:" introduces someone's words; four words of negation reach back.
+        assert_eq!(run("- Diane, quote: we are not spending"), None);
+        assert_eq!(run("- they are not ready for a quote yet"), None);
     }
 
     #[test]

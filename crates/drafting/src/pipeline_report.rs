@@ -648,6 +648,7 @@ mod tests {
             entry: String::new(),
             exit: String::new(),
             aliases: vec![],
+            evidence: vec![],
         }
     }
 

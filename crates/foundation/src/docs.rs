@@ -282,6 +282,11 @@ pub struct StageStandard {
     /// Other spellings found in CRM exports.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// What meeting notes say when the entry criterion is met ("walked the pump house"):
+    /// phrases the CRM update reads along with the aliases; "budget + signs" needs both
+    /// words in one line.
+    #[serde(default)]
+    pub evidence: Vec<String>,
 }
 
 fn default_outcome() -> String {
