@@ -241,6 +241,10 @@ const BOILERPLATE: &[&str] = &[
     "equal opportunity",
     "requirements:",
     "benefits",
+    "enquiries",
+    "inquiries",
+    "contact us",
+    "get in touch",
 ];
 
 /// Boilerplate at any length: consent banners, legal lines, postings' and articles' furniture.
