@@ -272,11 +272,18 @@ fn every_workflow_drafts_with_either_protocol() {
                 assert!(system.contains(part), "{ctx}: {part}: {system}");
             }
             assert!(user.contains("<data-"), "{ctx}: {user}");
-            assert!(
-                !user.contains('@'),
-                "{ctx}: an email left the machine: {user}"
-            );
-            assert!(!user.contains("7946"), "{ctx}: a phone left the machine");
+            for sent in [&system, &user] {
+                assert!(
+                    !sent.contains('@'),
+                    "{ctx}: an email left the machine: {sent}"
+                );
+                assert!(!sent.contains("7946"), "{ctx}: a phone left the machine");
+                assert!(
+                    !sent.contains("Leeds"),
+                    "{ctx}: a configured term left the machine"
+                );
+                assert!(!sent.contains("(internal)"), "{ctx}: an internal line left");
+            }
             assert!(
                 !user.to_lowercase().contains("ignore previous"),
                 "{ctx}: an instruction line was sent"

@@ -731,7 +731,13 @@ pub fn prompt(
     let mut data = format!("Briefing: {}\n", b.title);
     for (s, guide) in b.sections.iter().zip(&call.sections) {
         let _ = writeln!(data, "\nSection \"{}\" ({}):", s.title, guide.guidance);
-        let facts: Vec<&String> = s.lines.iter().filter(|l| !l.starts_with("[[AM:")).collect();
+        // Internal lines of the notes and what competitors they name stay on this machine.
+        let facts: Vec<&String> = s
+            .lines
+            .iter()
+            .filter(|l| !l.starts_with("[[AM:") && !l.starts_with("(internal)"))
+            .filter(|l| !l.contains(" came up in the notes of "))
+            .collect();
         if facts.is_empty() {
             data.push_str("- nothing on record\n");
         }
@@ -771,7 +777,7 @@ pub fn prompt(
             call.name, b.title
         ),
         constraints,
-        data: &masked.text,
+        masked: &masked,
         answer: format!(
             "Markdown: the line \"# {}\", then each section under its \"## \" heading.",
             b.title
@@ -891,6 +897,73 @@ mod tests {
                 section("Objectives", Covers::Objectives),
             ],
         }
+    }
+
+    #[test]
+    fn a_provider_gets_the_facts_but_no_internal_line_and_the_answer_keeps_the_format() {
+        let c = call(400, None);
+        let lines = |ls: &[&str]| ls.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+        let sections = vec![
+            (
+                "Snapshot",
+                Covers::AccountSnapshot,
+                lines(&["Key account, healthy; call ana@x.example"]),
+            ),
+            (
+                "Orders",
+                Covers::RecentOrders,
+                lines(&["SO-1 back-ordered"]),
+            ),
+            (
+                "Promised",
+                Covers::Commitments,
+                lines(&["(internal) floor is 4% off"]),
+            ),
+            (
+                "Risks",
+                Covers::Risks,
+                lines(&["Kellerman came up in the notes of 3 Nov"]),
+            ),
+            (
+                "Objectives",
+                Covers::Objectives,
+                lines(&["[[AM: the one or two objectives for this call, in your words]]"]),
+            ),
+        ];
+        let b = Briefing {
+            title: "Routine account call: Harrowgate".into(),
+            sections: sections
+                .into_iter()
+                .map(|(t, covers, lines)| Section {
+                    title: t.into(),
+                    covers,
+                    lines,
+                    dropped: 0,
+                })
+                .collect(),
+            markdown: String::new(),
+            records: 3,
+        };
+        let (p, m) = prompt(&c, &b, Some("Dana"), &crate::prompt::Privacy::default());
+        assert!(p.user.contains("SO-1 back-ordered") && p.user.contains("[EMAIL_1]"));
+        for gone in ["(internal)", "floor is 4%", "Kellerman", "ana@x.example"] {
+            assert!(!p.user.contains(gone) && !p.system.contains(gone), "{gone}");
+        }
+        assert!(p.system.contains("\"## Orders\""));
+        // The model's answer: every heading, in order; the objectives passage put back.
+        let answer = "## Snapshot\n- key account, mail [EMAIL_1]\n## Orders\n- SO-1 is back-ordered\n\
+                      ## Promised\n- nothing open\n## Risks\n- none\n## Objectives\n- agree a ship date for SO-1";
+        let md = from_model(&c, &b, &m.restore_checked(answer).unwrap()).unwrap();
+        assert!(md.starts_with("# Routine account call: Harrowgate"), "{md}");
+        assert!(md.contains("ana@x.example"));
+        let objectives = md.find("## Objectives").unwrap();
+        assert!(
+            md[objectives..].contains("[[AM: the one or two objectives"),
+            "{md}"
+        );
+        // A section missing, or out of order, is no briefing.
+        let err = from_model(&c, &b, "## Orders\n- x\n## Snapshot\n- y").unwrap_err();
+        assert!(err.contains("\"Orders\" (or has it out of order)"), "{err}");
     }
 
     #[test]

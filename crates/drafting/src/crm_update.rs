@@ -545,7 +545,7 @@ pub fn prompt(
                 i.account_manager
             ),
         ],
-        data: &masked.text,
+        masked: &masked,
         answer: crate::prompt::json_answer(&schema(i.stages, i.next_steps)),
     });
     (p, masked)
@@ -614,6 +614,24 @@ pub fn from_model(
         if evidence.is_empty() || !squash(&visible).contains(&squash(evidence)) {
             return Err(format!(
                 "its stage {name:?} rests on {evidence:?}, which is not a quote from the notes"
+            ));
+        }
+        // The built-in engine's rules for what may move a deal hold for the model's quote
+        // too: at least three words, from a line that reports what was discussed or what we
+        // did (not our plan, not an internal line), with no negation in it.
+        let line = parsed
+            .items
+            .iter()
+            .find(|x| x.role != Role::Internal && squash(&x.raw).contains(&squash(evidence)));
+        let counts =
+            line.is_some_and(|x| x.role == Role::Discussed || x.role == Role::Ours && done(&x.raw));
+        let negated = evidence.split_whitespace().any(|w| {
+            let w = w.to_lowercase().replace('’', "'");
+            matches!(w.as_str(), "no" | "not" | "never" | "without" | "yet") || w.ends_with("n't")
+        });
+        if crate::text::words(evidence).len() < 3 || !counts || negated {
+            return Err(format!(
+                "its stage {name:?} rests on {evidence:?}, which is too short, negated, or a plan rather than something that happened"
             ));
         }
         let k = position(name).expect("the schema allows only the Foundation's stages");

@@ -594,7 +594,7 @@ pub fn summary_prompt(
              shows."
                 .into(),
         ],
-        data: &masked.text,
+        masked: &masked,
         answer: "the paragraph only: plain text, no heading, no list.".into(),
     });
     (p, masked)

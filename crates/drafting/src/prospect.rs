@@ -568,7 +568,7 @@ pub fn prompt(
             .into(),
         goal: format!("a cited profile of {name}, a prospect in {sector}, in four sections."),
         constraints,
-        data: &masked.text,
+        masked: &masked,
         answer: crate::prompt::json_answer(&schema(sources.len(), per_section)),
     });
     (p, masked)

@@ -243,7 +243,7 @@ pub fn prompt(
             i.customer
         ),
         constraints,
-        data: &masked.text,
+        masked: &masked,
         answer: crate::prompt::json_answer(&schema(g)),
     });
     (p, masked)
@@ -286,7 +286,26 @@ fn price(text: &str) -> Option<String> {
                 )
             })
         };
-        if digits && (sign || code(tokens.get(k + 1)) || k > 0 && code(tokens.get(k - 1))) {
+        let word = |w: Option<&&str>| {
+            w.is_some_and(|w| {
+                let w = w
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase();
+                matches!(
+                    w.as_str(),
+                    "dollars" | "euros" | "pounds" | "francs" | "kronor" | "krone"
+                )
+            })
+        };
+        // "$ 55,000": the sign alone before the figure.
+        let sign_before = k > 0 && tokens[k - 1].chars().all(|c| "$€£¥".contains(c));
+        if digits
+            && (sign
+                || sign_before
+                || code(tokens.get(k + 1))
+                || word(tokens.get(k + 1))
+                || k > 0 && code(tokens.get(k - 1)))
+        {
             return Some(t.to_string());
         }
     }
@@ -437,6 +456,23 @@ pub fn compose(i: &Inputs<'_>) -> Quotation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_price_in_any_common_spelling_is_found() {
+        for t in [
+            "for $55,000 installed",
+            "for $ 55,000 installed",
+            "for € 55.000",
+            "for 55,000 dollars",
+            "for USD 55,000",
+            "for 55,000 EUR.",
+        ] {
+            assert!(price(t).is_some(), "{t}");
+        }
+        for t in ["two 55 kW pumps", "API 610, 12th edition", "in 2027"] {
+            assert!(price(t).is_none(), "{t}");
+        }
+    }
     use roomwork_domain::ProjectId;
     use roomwork_foundation::{ProposalFormat, ProposalSection};
 

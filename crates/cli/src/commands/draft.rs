@@ -342,7 +342,7 @@ async fn briefing(
         }
         let (p, masked) = engine::prompt(call, &b, owner.as_deref(), &llm.privacy);
         let (text, u) = llm
-            .ask(&p, false, |t| {
+            .ask(&p, false, &masked, |t| {
                 engine::from_model(call, &b, &masked.restore_checked(t)?)
             })
             .await;
@@ -468,7 +468,9 @@ async fn quotation(
         }
         let (p, masked) = engine::prompt(&inputs, &llm.privacy);
         let (w, u) = llm
-            .ask(&p, true, |t| engine::from_model(t, &masked, &guide))
+            .ask(&p, true, &masked, |t| {
+                engine::from_model(t, &masked, &guide)
+            })
             .await;
         used = u;
         if let Some(w) = w {
@@ -607,7 +609,7 @@ async fn prospect(
             engine::prompt(name, sector, &sources, per_section, &avoid, &llm.privacy);
         // Every statement is checked against the source it cites before it is accepted.
         let (sections, u) = llm
-            .ask(&prompt, true, |t| {
+            .ask(&prompt, true, &masked, |t| {
                 engine::from_model(t, &masked, &sources, per_section, ask.today)
             })
             .await;
@@ -852,7 +854,7 @@ async fn pipeline_report(
         }
         let (p, masked) = engine::summary_prompt(&computed, owner, &llm.privacy);
         let (text, u) = llm
-            .ask(&p, false, |t| {
+            .ask(&p, false, &masked, |t| {
                 let t = masked.restore_checked(t)?;
                 engine::with_summary(&computed, &t, llm.name()).map(|md| (md, t))
             })
@@ -1025,7 +1027,9 @@ async fn crm_update(
         // The answer is held to the schema and to the built-in engine's rules: a stage only
         // with the notes' own words for it, never backwards or closed.
         let (proposal, u) = llm
-            .ask(&prompt, true, |t| engine::from_model(&inputs, t, &masked))
+            .ask(&prompt, true, &masked, |t| {
+                engine::from_model(&inputs, t, &masked)
+            })
             .await;
         if let Some(proposal) = proposal {
             p = proposal;
@@ -1658,19 +1662,28 @@ async fn follow_up_email(ctx: &Context, request: FollowUpRequest<'_>) -> anyhow:
             .filter(|i| i.role != follow_up::Role::Internal)
             .map(|i| format!("{}: {}", role(i.role), i.sentence))
             .collect();
-        let masked = prompt::mask_with(&points.join("\n"), &llm.privacy);
-        let masked_points: Vec<String> = masked.text.lines().map(str::to_string).collect();
+        // The recipient's first name goes through the same table, first line.
+        let masked = prompt::mask_with(
+            &format!("{}\n{}", letter.first_name, points.join("\n")),
+            &llm.privacy,
+        );
+        let mut lines = masked.text.lines().map(str::to_string);
+        let first_name = lines.next().unwrap_or_default();
+        let masked_points: Vec<String> = lines.collect();
         let from = format!("{by}, {company}");
         let meeting = roomwork_drafting::dates::spell(anchor, today);
-        let p = prompt::follow_up(&prompt::FollowUpBrief {
-            first_name: &letter.first_name,
+        let mut p = prompt::follow_up(&prompt::FollowUpBrief {
+            first_name: &first_name,
             from: &from,
             general: letter.general,
             tier: letter.tier,
             points: &masked_points,
             meeting: &meeting,
         });
-        let (text, u) = llm.ask(&p, false, |t| usable(&masked.restore(t))).await;
+        p.system = masked.remask(&p.system);
+        let (text, u) = llm
+            .ask(&p, false, &masked, |t| usable(&masked.restore(t)))
+            .await;
         if let Some(text) = text {
             body = text;
         }

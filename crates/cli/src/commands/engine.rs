@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use roomwork_drafting::prompt::{self, Privacy, Prompt};
+use roomwork_drafting::prompt::{self, Masked, Privacy, Prompt};
 use roomwork_llm::{Client, ProviderConfig, Request};
 use serde::{Deserialize, Serialize};
 
@@ -137,10 +137,13 @@ impl Engine {
     /// Asks the provider. `accept` turns the answer into the workflow's value or says why it
     /// is unusable; a JSON answer that is unusable is asked for once more with the reason.
     /// Returns the value (none: the built-in engine stands in) and how it went.
+    /// The reason sent with the second ask is masked with `masked`'s table first: it may
+    /// quote the restored answer.
     pub async fn ask<T>(
         &self,
         p: &Prompt,
         json: bool,
+        masked: &Masked,
         mut accept: impl FnMut(&str) -> Result<T, String>,
     ) -> (Option<T>, Used) {
         let name = self.config.name.clone();
@@ -178,9 +181,10 @@ impl Engine {
                                 format!("its answer was unusable twice: {why}")
                             });
                             request.user = format!(
-                                "{}\n\nYour previous answer could not be used: {why}. Answer again: \
+                                "{}\n\nYour previous answer could not be used: {}. Answer again: \
                                  one JSON object valid under the schema, nothing else.",
-                                p.user
+                                p.user,
+                                masked.remask(&why)
                             );
                         }
                     }
