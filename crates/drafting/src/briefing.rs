@@ -15,11 +15,11 @@ use roomwork_domain::{
     Account, Activity, Contact, CustomerIssue, Money, Opportunity, Order, OrderStatus, Severity,
     StageCatalog,
 };
-use roomwork_foundation::{CallType, Covers, GeneralStyle};
+use roomwork_foundation::{CallType, Covers};
 use serde::Serialize;
 
 use crate::dates;
-use crate::follow_up::{self, Letter, Role};
+use crate::follow_up::{self, Role};
 use crate::text::words;
 
 /// What the briefing is built from: one account's records.
@@ -388,20 +388,10 @@ fn conversations<'a>(i: &'a Inputs<'_>, since: NaiveDate) -> Vec<&'a Activity> {
 }
 
 fn read_notes(i: &Inputs<'_>, a: &Activity) -> follow_up::Notes {
-    let general = GeneralStyle::default();
-    let letter = Letter {
-        first_name: String::new(),
-        last_name: String::new(),
-        from_name: String::new(),
-        from_company: String::new(),
-        general: &general,
-        tier: None,
-        competitors: i.competitors,
-    };
-    follow_up::parse(
+    follow_up::read_for_record(
         a.body.as_deref().unwrap_or(""),
         day_of(a.occurred_at),
-        &letter,
+        i.competitors,
     )
 }
 

@@ -17,10 +17,10 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use roomwork_domain::{CrmChange, FieldChange, Opportunity};
-use roomwork_foundation::{GeneralStyle, NextStepCategory, StageStandard};
+use roomwork_foundation::{NextStepCategory, StageStandard};
 use serde::Serialize;
 
-use crate::follow_up::{self, Item, Letter, Role};
+use crate::follow_up::{self, Item, Role};
 use crate::text::find_phrase;
 
 /// What the engine proposes.
@@ -233,35 +233,23 @@ pub fn propose(i: &Inputs<'_>) -> Proposal {
     });
 
     // The note: key points and action items with owners.
-    let mut note = String::new();
-    let discussed: Vec<&&Item> = visible
+    let points: Vec<String> = visible
         .iter()
         .filter(|x| x.role == Role::Discussed)
+        .map(|x| x.raw.clone())
         .collect();
-    if !discussed.is_empty() {
-        note.push_str("Key points:\n");
-        for x in &discussed {
-            let _ = writeln!(note, "- {}", x.raw);
-        }
-    }
-    let actions: Vec<&&Item> = visible
+    let actions: Vec<(String, String, Option<NaiveDate>)> = visible
         .iter()
         .filter(|x| matches!(x.role, Role::Ours | Role::Theirs))
-        .collect();
-    if !actions.is_empty() {
-        note.push_str("Action items:\n");
-        for x in &actions {
+        .map(|x| {
             let owner = match x.role {
                 Role::Ours => i.account_manager.to_string(),
                 _ => their_owner(&x.raw),
             };
-            let due = x
-                .date
-                .map(|d| format!(" (due {})", d.format("%-d %b %Y")))
-                .unwrap_or_default();
-            let _ = writeln!(note, "- {owner}: {}{due}", x.raw);
-        }
-    }
+            (owner, x.raw.clone(), x.date)
+        })
+        .collect();
+    let note = note_text(&points, &actions);
     let change = CrmChange {
         opportunity_id: deal.id,
         stage,
@@ -269,7 +257,7 @@ pub fn propose(i: &Inputs<'_>) -> Proposal {
         next_step,
         next_step_date,
         close_date,
-        note: note.trim_end().to_string(),
+        note,
     };
     let body = render(deal, &change, category.as_deref(), &left_to_you, &parsed);
     Proposal {
@@ -278,6 +266,28 @@ pub fn propose(i: &Inputs<'_>) -> Proposal {
         left_to_you,
         body,
     }
+}
+
+/// The note logged on the deal: the key points, then every action item as "owner: what
+/// (due day)".
+fn note_text(points: &[String], actions: &[(String, String, Option<NaiveDate>)]) -> String {
+    let mut note = String::new();
+    if !points.is_empty() {
+        note.push_str("Key points:\n");
+        for p in points {
+            let _ = writeln!(note, "- {p}");
+        }
+    }
+    if !actions.is_empty() {
+        note.push_str("Action items:\n");
+        for (owner, what, due) in actions {
+            let due = due
+                .map(|d| format!(" (due {})", d.format("%-d %b %Y")))
+                .unwrap_or_default();
+            let _ = writeln!(note, "- {owner}: {what}{due}");
+        }
+    }
+    note.trim_end().to_string()
 }
 
 /// Whether our own line reports something done rather than planned: "sent", "emailed",
@@ -422,31 +432,8 @@ fn render(
 /// The notes read as the built-in engine reads them (so that internal lines and lines that
 /// instruct an AI are known), and the lines a model may see.
 fn read(i: &Inputs<'_>) -> (follow_up::Notes, String) {
-    let general = GeneralStyle::default();
-    let letter = Letter {
-        first_name: String::new(),
-        last_name: String::new(),
-        from_name: String::new(),
-        from_company: String::new(),
-        general: &general,
-        tier: None,
-        competitors: i.competitors,
-    };
-    let parsed = follow_up::parse(i.notes, i.today, &letter);
-    let internal: Vec<usize> = parsed
-        .items
-        .iter()
-        .filter(|x| x.role == Role::Internal)
-        .map(|x| x.line)
-        .collect();
-    let visible = i
-        .notes
-        .lines()
-        .enumerate()
-        .filter(|(n, _)| !internal.contains(&(n + 1)))
-        .map(|(_, l)| l)
-        .collect::<Vec<_>>()
-        .join("\n");
+    let parsed = follow_up::read_for_record(i.notes, i.today, i.competitors);
+    let visible = parsed.visible(i.notes);
     (parsed, visible)
 }
 
@@ -700,22 +687,19 @@ pub fn from_model(
             from: deal.close_date,
             to: Some(d),
         });
-    let mut note = String::new();
-    if !m.key_points.is_empty() {
-        note.push_str("Key points:\n");
-        for p in &m.key_points {
-            let _ = writeln!(note, "- {}", p.trim());
-        }
-    }
-    if !m.action_items.is_empty() {
-        note.push_str("Action items:\n");
-        for a in &m.action_items {
-            let due = date(&a.due)
-                .map(|d| format!(" (due {})", d.format("%-d %b %Y")))
-                .unwrap_or_default();
-            let _ = writeln!(note, "- {}: {}{due}", a.owner.trim(), a.text.trim());
-        }
-    }
+    let points: Vec<String> = m.key_points.iter().map(|p| p.trim().to_string()).collect();
+    let actions: Vec<(String, String, Option<NaiveDate>)> = m
+        .action_items
+        .iter()
+        .map(|a| {
+            (
+                a.owner.trim().to_string(),
+                a.text.trim().to_string(),
+                date(&a.due),
+            )
+        })
+        .collect();
+    let note = note_text(&points, &actions);
     let change = CrmChange {
         opportunity_id: deal.id,
         stage,
@@ -723,7 +707,7 @@ pub fn from_model(
         next_step,
         next_step_date,
         close_date,
-        note: note.trim_end().to_string(),
+        note,
     };
     let body = render(deal, &change, category.as_deref(), &left_to_you, &parsed);
     Ok(Proposal {

@@ -65,6 +65,41 @@ pub struct Notes {
     pub items: Vec<Item>,
 }
 
+impl Notes {
+    /// The notes' text without the lines read as internal (margins, competitors, notes to
+    /// self, instructions to an AI): what a customer-facing draft may rest on.
+    pub fn visible(&self, text: &str) -> String {
+        let internal: std::collections::HashSet<usize> = self
+            .items
+            .iter()
+            .filter(|i| i.role == Role::Internal)
+            .map(|i| i.line)
+            .collect();
+        text.lines()
+            .enumerate()
+            .filter(|(n, _)| !internal.contains(&(n + 1)))
+            .map(|(_, l)| l)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// Reads notes for a record rather than a letter (no recipient, no sender, no tier): the
+/// roles, dates and internal lines, as [`parse`] reads them.
+pub fn read_for_record(notes: &str, fallback_date: NaiveDate, competitors: &[String]) -> Notes {
+    let general = GeneralStyle::default();
+    let letter = Letter {
+        first_name: String::new(),
+        last_name: String::new(),
+        from_name: String::new(),
+        from_company: String::new(),
+        general: &general,
+        tier: None,
+        competitors,
+    };
+    parse(notes, fallback_date, &letter)
+}
+
 /// Who writes, to whom, in which relationship.
 #[derive(Clone, Debug)]
 pub struct Letter<'a> {

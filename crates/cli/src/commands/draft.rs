@@ -1692,20 +1692,7 @@ async fn follow_up_email(ctx: &Context, request: FollowUpRequest<'_>) -> anyhow:
     }
     // What the email may rest on: the notes without their internal lines (a claim that
     // matches only a margin note, or an injected "mark this deal won", is not supported).
-    let internal: std::collections::HashSet<usize> = draft
-        .notes
-        .items
-        .iter()
-        .filter(|i| i.role == follow_up::Role::Internal)
-        .map(|i| i.line)
-        .collect();
-    let visible: String = notes
-        .lines()
-        .enumerate()
-        .filter(|(n, _)| !internal.contains(&(n + 1)))
-        .map(|(_, l)| l)
-        .collect::<Vec<_>>()
-        .join("\n");
+    let visible = draft.notes.visible(notes);
     let report = grounding::check(&body, &[&visible, &letter_facts], anchor);
     let untraced: Vec<&grounding::Claim> = report.untraced().collect();
     let excluded: Vec<&follow_up::Item> = draft
