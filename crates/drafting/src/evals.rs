@@ -82,6 +82,25 @@ pub fn crm_stage(
     competitors: &[String],
 ) -> Result<CrmStageReport, String> {
     let cases: Vec<(usize, CrmCase)> = lines(text)?;
+    // Labels name stages: they must be the Foundation's, or every figure is meaningless.
+    let known = |name: &str| stages.iter().any(|s| s.name.eq_ignore_ascii_case(name));
+    for (line, c) in &cases {
+        for (field, name) in [
+            ("current_stage", Some(&c.current_stage)),
+            ("expected_stage", c.expected_stage.as_ref()),
+        ] {
+            if let Some(name) = name.filter(|n| !known(n)) {
+                return Err(format!(
+                    "line {line}: {field}: {name:?} is not one of the Foundation's stages ({})",
+                    stages
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+    }
     let mut r = CrmStageReport::default();
     let (mut stage_ok, mut date_ok) = (0, 0);
     for (line, c) in &cases {
@@ -437,6 +456,14 @@ mod tests {
         );
         let e = crm_stage("\n{\"id\": 3}", &[], &[], &[]).unwrap_err();
         assert!(e.starts_with("line 2:"), "{e}");
+        let case = r#"{"id": "c1", "current_stage": "Qualification", "today": "2026-11-17", "notes": "- x", "expected_stage": null, "expected_next_step_date": null}"#;
+        let e = crm_stage(case, &[], &[], &[]).unwrap_err();
+        assert!(
+            e.starts_with(
+                "line 1: current_stage: \"Qualification\" is not one of the Foundation's stages"
+            ),
+            "{e}"
+        );
         let e = retrieval(r#"{"projects": [], "queries": [{"id": "q1", "split": "dev", "spec": "x", "relevant": ["p9"]}]}"#)
             .unwrap_err();
         assert!(e.contains("query q1: relevant: no project p9"), "{e}");

@@ -1310,6 +1310,12 @@ fn eval_crm(ctx: &Context, file: &std::path::Path) -> anyhow::Result<()> {
         .as_ref()
         .map(|c| c.next_steps.clone())
         .unwrap_or_default();
+    if stages.is_empty() {
+        return Err(InvalidInput(
+            "the Foundation's pipeline.toml defines no [[stage]]: the labels name stages (the shipped set was labelled against the demo company's: `roomwork demo` first)".into(),
+        )
+        .into());
+    }
     let r = roomwork_drafting::evals::crm_stage(
         &read_file(file)?,
         &stages,
