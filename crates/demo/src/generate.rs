@@ -692,6 +692,7 @@ impl Generator {
                 company_size: Some(size),
                 industry: Some(industry.to_string()),
                 country: Some(city.2.to_string()),
+                region: Some(city.1.to_string()),
                 source: Some(source.to_string()),
                 email: Email::parse(&format!(
                     "{}@{}.example",

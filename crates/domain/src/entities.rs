@@ -357,6 +357,8 @@ pub struct Lead {
     pub industry: Option<String>,
     /// Country.
     pub country: Option<String>,
+    /// State, province or region, as the form or CRM gives it.
+    pub region: Option<String>,
     /// Lead source ("Web form", "Trade show", ...).
     pub source: Option<String>,
     /// E-mail.

@@ -178,6 +178,16 @@ const LEAD_FIELDS: &[(&str, &[&str])] = &[
     ("industry", &["industry"]),
     ("country", &["country", "countryregion"]),
     (
+        "region",
+        &[
+            "stateprovince",
+            "state",
+            "stateregion",
+            "province",
+            "region",
+        ],
+    ),
+    (
         "source",
         &["leadsource", "source", "originalsource", "latestsource"],
     ),

@@ -500,6 +500,7 @@ pub fn plan(
                     company_size: None,
                     industry: None,
                     country: None,
+                    region: None,
                     source: None,
                     email: None,
                     behaviour: LeadBehaviour::default(),
@@ -513,6 +514,7 @@ pub fn plan(
                 set_if!(present, "company_size", l.company_size, r.company_size);
                 set_if!(present, "industry", l.industry, r.industry);
                 set_if!(present, "country", l.country, r.country);
+                set_if!(present, "region", l.region, r.region);
                 set_if!(present, "source", l.source, r.source);
                 set_if!(present, "email", l.email, r.email);
                 // An owner given as an id roomwork cannot match keeps the stored owner.

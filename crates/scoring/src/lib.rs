@@ -22,6 +22,7 @@ pub mod gbt;
 pub mod metrics;
 pub mod model;
 pub mod nb;
+pub mod routing;
 pub mod table;
 pub mod tabular;
 pub mod title;

@@ -15,6 +15,8 @@ pub(crate) enum Work<'a> {
     Batch(&'a roomwork_domain::Batch),
     /// An inbox change.
     Inbox(crate::InboxWrite<'a>),
+    /// A lead-model version, promotion or setting.
+    Leads(crate::LeadsWrite<'a>),
 }
 
 /// The statuses of a draft that waits for a person.
@@ -83,6 +85,7 @@ macro_rules! impl_store {
                         Work::Nothing => {}
                         Work::Batch(batch) => Self::write_batch(&mut tx, batch, &|_| {}).await?,
                         Work::Inbox(write) => Self::write_inbox(&mut tx, write).await?,
+                        Work::Leads(write) => Self::write_leads(&mut tx, write).await?,
                     }
                     match Self::append_audit(&mut tx, audit).await {
                         Ok(r) => {
@@ -408,6 +411,66 @@ macro_rules! impl_store {
                 .bind(&r.body)
                 .execute(&mut **tx)
                 .await?;
+                Ok(())
+            }
+
+            async fn write_leads(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                write: $crate::LeadsWrite<'_>,
+            ) -> $crate::Result<()> {
+                use $crate::LeadsWrite;
+                match write {
+                    LeadsWrite::AddModel(m) => {
+                        sqlx::query(
+                            "INSERT INTO lead_models (version, created_at, status, schema, engine, trained_by, \
+                             source, model, evaluation, promoted_at, promoted_by) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                        )
+                        .bind(m.version)
+                        .bind(m.created_at.timestamp_millis())
+                        .bind(m.status.as_str())
+                        .bind(&m.schema)
+                        .bind(&m.engine)
+                        .bind(&m.trained_by)
+                        .bind(&m.source)
+                        .bind(&m.model)
+                        .bind(&m.evaluation)
+                        .bind(m.promoted_at.map(|t| t.timestamp_millis()))
+                        .bind(m.promoted_by.as_deref())
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                    LeadsWrite::Promote { version, by, at } => {
+                        sqlx::query("UPDATE lead_models SET status = 'retired' WHERE status = 'current'")
+                            .execute(&mut **tx)
+                            .await?;
+                        let done = sqlx::query(
+                            "UPDATE lead_models SET status = 'current', promoted_at = $1, promoted_by = $2 \
+                             WHERE version = $3 AND status = 'candidate'",
+                        )
+                        .bind(at.timestamp_millis())
+                        .bind(by)
+                        .bind(version)
+                        .execute(&mut **tx)
+                        .await?;
+                        if done.rows_affected() != 1 {
+                            return Err($crate::StoreError::Conflict { what: "candidate model", id: version.to_string() });
+                        }
+                    }
+                    LeadsWrite::Setting { key, value, by, at } => {
+                        sqlx::query(
+                            "INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
+                             ON CONFLICT (key) DO UPDATE SET value = excluded.value, \
+                             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                        )
+                        .bind(key)
+                        .bind(value)
+                        .bind(at.timestamp_millis())
+                        .bind(by)
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                }
                 Ok(())
             }
 
@@ -751,6 +814,95 @@ macro_rules! impl_store {
                         .fetch_all(&self.pool)
                         .await?;
                 rows.into_iter().map(|r| r.into_domain()).collect()
+            }
+
+            async fn lead_models(&self) -> $crate::Result<Vec<$crate::ModelRecord>> {
+                let rows: Vec<$crate::leads::ModelRow> =
+                    sqlx::query_as("SELECT * FROM lead_models ORDER BY version")
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter().map(|r| r.into_record()).collect()
+            }
+
+            async fn leads_write(
+                &self,
+                write: $crate::LeadsWrite<'_>,
+                audit: &$crate::AuditEntry,
+            ) -> $crate::Result<$crate::AuditRecord> {
+                self.audited(audit, $crate::backend::Work::Leads(write)).await
+            }
+
+            async fn lead_intake(
+                &self,
+                leads: &[roomwork_domain::Lead],
+                scores: &[$crate::ScoreRecord],
+            ) -> $crate::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                Self::write_rows(&mut tx, &$crate::columns::LEADS, leads, $crate::columns::lead_values, &|_| {}).await?;
+                for s in scores {
+                    sqlx::query(
+                        "INSERT INTO lead_scores (lead_id, scored_at, model_version, probability, prior, factors, \
+                         queue, rep_id, expected_value, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    )
+                    .bind(s.lead_id.to_string())
+                    .bind(s.scored_at.timestamp_millis())
+                    .bind(s.model_version)
+                    .bind(s.probability)
+                    .bind(s.prior)
+                    .bind(&s.factors)
+                    .bind(&s.queue)
+                    .bind(s.rep_id.map(|r| r.to_string()))
+                    .bind(s.expected_value)
+                    .bind(&s.reason)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn lead_scores(
+                &self,
+                since: Option<chrono::DateTime<chrono::Utc>>,
+            ) -> $crate::Result<Vec<$crate::ScoreRecord>> {
+                let rows: Vec<$crate::leads::ScoreRow> = sqlx::query_as(
+                    "SELECT * FROM lead_scores WHERE scored_at >= $1 ORDER BY scored_at, lead_id",
+                )
+                .bind(since.map_or(i64::MIN, |t| t.timestamp_millis()))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(|r| r.into_record()).collect()
+            }
+
+            async fn rep_lead_load(
+                &self,
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<std::collections::HashMap<roomwork_domain::RepId, u32>> {
+                let rows: Vec<(String, i64)> = sqlx::query_as(
+                    "SELECT rep_id, COUNT(*) FROM lead_scores WHERE rep_id IS NOT NULL AND scored_at >= $1 \
+                     GROUP BY rep_id",
+                )
+                .bind(since.timestamp_millis())
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(id, n)| {
+                        let id: uuid::Uuid = id.parse().map_err(|_| $crate::StoreError::Corrupt {
+                            table: "lead_scores",
+                            column: "rep_id",
+                            reason: format!("{id:?} is not an id"),
+                        })?;
+                        Ok((roomwork_domain::RepId::from_uuid(id), n as u32))
+                    })
+                    .collect()
+            }
+
+            async fn setting(&self, key: &str) -> $crate::Result<Option<String>> {
+                let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
+                    .bind(key.to_string())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row.map(|r| r.0))
             }
 
             async fn audit_records(&self) -> $crate::Result<Vec<$crate::AuditRecord>> {

@@ -24,6 +24,7 @@
 pub mod audit;
 mod backend;
 mod columns;
+pub mod leads;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -39,6 +40,7 @@ use roomwork_domain::{
 use serde::Serialize;
 
 pub use audit::{AuditEntry, AuditRecord, Tampering, Verification};
+pub use leads::{LeadsWrite, ModelRecord, ModelStatus, ScoreRecord};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -292,6 +294,27 @@ pub trait Store: Send + Sync {
     async fn draft_revisions(&self, id: DraftId) -> Result<Vec<Revision>>;
     /// The minutes-saved ledger, oldest first.
     async fn workflow_uses(&self) -> Result<Vec<roomwork_domain::WorkflowUse>>;
+
+    /// Every lead model version, oldest first.
+    async fn lead_models(&self) -> Result<Vec<ModelRecord>>;
+    /// A model version, a promotion or a governed setting, with its audit record, in one
+    /// transaction. Promoting needs a candidate (a conflict otherwise).
+    async fn leads_write(&self, write: LeadsWrite<'_>, audit: &AuditEntry) -> Result<AuditRecord>;
+    /// Stores scored leads (the leads themselves, their owner set by routing, and each score)
+    /// in one transaction: all or nothing.
+    async fn lead_intake(&self, leads: &[Lead], scores: &[ScoreRecord]) -> Result<()>;
+    /// Scores given at or after `since` (all when `None`), oldest first.
+    async fn lead_scores(
+        &self,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Vec<ScoreRecord>>;
+    /// Leads routed to each rep at or after `since` (this week's load).
+    async fn rep_lead_load(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<HashMap<roomwork_domain::RepId, u32>>;
+    /// A governed setting's value.
+    async fn setting(&self, key: &str) -> Result<Option<String>>;
 }
 
 /// Opens the store a URL names and applies its migrations.

@@ -181,6 +181,7 @@ pub(crate) struct LeadRow {
     company_size: Option<i64>,
     industry: Option<String>,
     country: Option<String>,
+    region: Option<String>,
     source: Option<String>,
     email: Option<String>,
     pages_viewed: i64,
@@ -222,6 +223,7 @@ impl LeadRow {
                 .transpose()?,
             industry: self.industry,
             country: self.country,
+            region: self.region,
             source: self.source,
             email: email(T, self.email.as_ref())?,
             behaviour: LeadBehaviour {

@@ -115,6 +115,7 @@ contract!(
     an_approval_on_a_stale_read_is_refused,
     a_workflow_use_is_stored_with_its_draft_or_not_at_all,
     an_approved_crm_change_is_applied_with_its_approval_or_not_at_all,
+    lead_models_are_versioned_promoted_with_audit_and_scores_stored_with_their_leads,
 );
 
 /// Runs SQL on the story's database directly, as a database owner going around roomwork would.
@@ -896,6 +897,7 @@ fn sample() -> Batch {
         company_size: Some(340),
         industry: Some("Water Utilities".into()),
         country: Some("United States".into()),
+        region: Some("OH".into()),
         source: Some("Web form".into()),
         email: None,
         behaviour: LeadBehaviour {
@@ -1313,4 +1315,171 @@ async fn closing_an_sqlite_store_folds_its_write_ahead_log_into_the_file() {
         .await
         .unwrap();
     assert_eq!(reopened.counts().await.unwrap().accounts, 1);
+}
+
+fn model_record(version: i64, status: roomwork_store::ModelStatus) -> roomwork_store::ModelRecord {
+    roomwork_store::ModelRecord {
+        version,
+        created_at: now_ms(),
+        status,
+        schema: "leads".into(),
+        engine: "trees".into(),
+        trained_by: "Sam Ops".into(),
+        source: "store".into(),
+        model: format!("{{\"v\": {version}}}"),
+        evaluation: "{}".into(),
+        promoted_at: (status == roomwork_store::ModelStatus::Current).then(now_ms),
+        promoted_by: (status == roomwork_store::ModelStatus::Current).then(|| "Sam Ops".into()),
+    }
+}
+
+async fn lead_models_are_versioned_promoted_with_audit_and_scores_stored_with_their_leads(
+    s: &dyn Store,
+) {
+    use roomwork_store::{LeadsWrite, ModelStatus, ScoreRecord};
+    let audit = |action: &str| {
+        roomwork_store::AuditEntry::new("Sam Ops", action, "lead model", serde_json::json!({}))
+    };
+    s.leads_write(
+        LeadsWrite::AddModel(&model_record(1, ModelStatus::Current)),
+        &audit("leads.model_trained"),
+    )
+    .await
+    .unwrap();
+    s.leads_write(
+        LeadsWrite::AddModel(&model_record(2, ModelStatus::Candidate)),
+        &audit("leads.model_trained"),
+    )
+    .await
+    .unwrap();
+    // A second version 2 is refused, and leaves no audit record.
+    let before = s.audit_records().await.unwrap().len();
+    assert!(
+        s.leads_write(
+            LeadsWrite::AddModel(&model_record(2, ModelStatus::Candidate)),
+            &audit("leads.model_trained")
+        )
+        .await
+        .is_err()
+    );
+    // Two current versions at once are refused by the database.
+    assert!(
+        s.leads_write(
+            LeadsWrite::AddModel(&model_record(3, ModelStatus::Current)),
+            &audit("leads.model_trained")
+        )
+        .await
+        .is_err()
+    );
+    assert_eq!(s.audit_records().await.unwrap().len(), before);
+    s.leads_write(
+        LeadsWrite::Promote {
+            version: 2,
+            by: "Sam Ops",
+            at: now_ms(),
+        },
+        &audit("leads.model_promoted"),
+    )
+    .await
+    .unwrap();
+    let models = s.lead_models().await.unwrap();
+    let status: Vec<ModelStatus> = models.iter().map(|m| m.status).collect();
+    assert_eq!(status, vec![ModelStatus::Retired, ModelStatus::Current]);
+    assert_eq!(models[1].promoted_by.as_deref(), Some("Sam Ops"));
+    assert_eq!(models[1].model, "{\"v\": 2}");
+    // Promoting what is not a candidate is a conflict, and nothing changes.
+    let e = s
+        .leads_write(
+            LeadsWrite::Promote {
+                version: 1,
+                by: "Sam Ops",
+                at: now_ms(),
+            },
+            &audit("leads.model_promoted"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, roomwork_store::StoreError::Conflict { .. }),
+        "{e}"
+    );
+    assert_eq!(
+        s.lead_models().await.unwrap()[1].status,
+        ModelStatus::Current
+    );
+
+    s.leads_write(
+        LeadsWrite::Setting {
+            key: "alert_threshold",
+            value: "0.35",
+            by: "Sam Ops",
+            at: now_ms(),
+        },
+        &audit("leads.threshold_changed"),
+    )
+    .await
+    .unwrap();
+    s.leads_write(
+        LeadsWrite::Setting {
+            key: "alert_threshold",
+            value: "0.4",
+            by: "Sam Ops",
+            at: now_ms(),
+        },
+        &audit("leads.threshold_changed"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        s.setting("alert_threshold").await.unwrap().as_deref(),
+        Some("0.4")
+    );
+    assert_eq!(s.setting("nothing").await.unwrap(), None);
+
+    let batch = sample();
+    s.save_batch(&Batch {
+        leads: vec![],
+        ..batch.clone()
+    })
+    .await
+    .unwrap();
+    let rep = batch.reps[0].id;
+    let mut lead = batch.leads[0].clone();
+    lead.owner = Some(rep);
+    let at = now_ms();
+    let score = ScoreRecord {
+        lead_id: lead.id,
+        scored_at: at,
+        model_version: 2,
+        probability: 0.3125,
+        prior: false,
+        factors: "[]".into(),
+        queue: "rep".into(),
+        rep_id: Some(rep),
+        expected_value: 28_125,
+        reason: "most room".into(),
+    };
+    s.lead_intake(std::slice::from_ref(&lead), std::slice::from_ref(&score))
+        .await
+        .unwrap();
+    assert_eq!(s.leads().await.unwrap(), vec![lead.clone()]);
+    assert_eq!(s.lead_scores(None).await.unwrap(), vec![score.clone()]);
+    assert_eq!(
+        s.lead_scores(Some(at + chrono::Duration::seconds(1)))
+            .await
+            .unwrap(),
+        vec![]
+    );
+    assert_eq!(s.rep_lead_load(at).await.unwrap().get(&rep), Some(&1));
+    // A score naming a model that does not exist fails, and its lead is not stored either.
+    let mut other = batch.leads[0].clone();
+    other.id = LeadId::new();
+    other.ext_key = None;
+    let bad = ScoreRecord {
+        lead_id: other.id,
+        model_version: 99,
+        ..score
+    };
+    assert!(s.lead_intake(&[other], &[bad]).await.is_err());
+    assert_eq!(s.leads().await.unwrap().len(), 1);
 }
