@@ -22,9 +22,11 @@ pub mod gbt;
 pub mod metrics;
 pub mod model;
 pub mod nb;
+pub mod report;
 pub mod routing;
 pub mod table;
 pub mod tabular;
 pub mod title;
+pub mod train;
 
 pub use model::{Model, Schema, Score};
