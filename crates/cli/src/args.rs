@@ -87,6 +87,119 @@ pub enum Command {
     /// The drafting workflows: each passes the policy, drafts on the built-in engine, checks
     /// its grounding and lands in the approval inbox.
     Draft(DraftArgs),
+    /// Lead scoring, routing and model governance: train, score, report, promote, threshold,
+    /// recalibrate.
+    Leads(LeadsArgs),
+    /// Run the HTTP API (for now: `POST /api/v1/leads` scores, routes and stores one lead).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: std::net::SocketAddr,
+}
+
+#[derive(Debug, Args)]
+pub struct LeadsArgs {
+    #[command(subcommand)]
+    pub command: LeadsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LeadsCommand {
+    /// Train a model version from the stored leads with outcomes, or from any labelled CSV.
+    ///
+    /// The latest 20% of leads (by arrival, or by --time-column, or file order) are held out
+    /// and the model is measured on them, next to the naive-Bayes prior and, for stored
+    /// leads, the current model on the held-out leads it did not learn from. The first lead
+    /// model becomes current; later ones wait as candidates for `leads promote`.
+    Train {
+        /// Train on this CSV instead of the stored leads (evaluation only: a CSV's columns are
+        /// not lead features, so such a model cannot be promoted).
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        /// The CSV's label column (yes/no, true/false, 1/0, won/lost).
+        #[arg(long, default_value = "converted", requires = "csv")]
+        target: String,
+        /// CSV columns to leave out (identifiers, anything known only after the outcome).
+        #[arg(long, value_delimiter = ',', requires = "csv")]
+        exclude: Vec<String>,
+        /// CSV date column for the chronological split (file order otherwise).
+        #[arg(long, requires = "csv")]
+        time_column: Option<String>,
+        /// Evaluate on this CSV instead of holding out the latest rows.
+        #[arg(long, value_name = "FILE", requires = "csv")]
+        test_file: Option<PathBuf>,
+        /// Calibration fitted on held-out rows: platt (keeps the ranking) or isotonic.
+        #[arg(long, default_value = "platt")]
+        calibration: String,
+        /// Who trains it (recorded).
+        #[arg(long, default_value = "sales ops")]
+        by: String,
+    },
+    /// Score, route and store the leads of a CRM lead export (Salesforce, HubSpot, or any CSV
+    /// with --mapping), better leads first.
+    Score {
+        /// The lead export.
+        file: PathBuf,
+        /// A mapping file for CSVs no built-in profile recognises.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Show scores and routing without storing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// The model's report: AUC, Brier, log loss, reliability, confusion matrix at the alert
+    /// threshold, threshold simulator, feature importance, drift since training.
+    Report {
+        /// A version (default: the current one, else the latest).
+        #[arg(long)]
+        version: Option<i64>,
+    },
+    /// List model versions.
+    Models,
+    /// Make a candidate the current model, after comparing it with the current one on the
+    /// same held-out leads (audited).
+    Promote {
+        /// The candidate's version.
+        version: i64,
+        /// Who promotes it.
+        #[arg(long)]
+        by: String,
+        /// Why (recorded).
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// Promote even when the candidate measured worse than the current model.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Change the alert threshold (audited, with what the simulator says it will do).
+    Threshold {
+        /// The new threshold, a probability.
+        value: f64,
+        /// Who changes it.
+        #[arg(long)]
+        by: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Refit the current model's calibration on outcomes that arrived since it was trained,
+    /// compared on the later half of them; for a scheduler (cron) use --if-due --promote.
+    Recalibrate {
+        /// Only when `recalibrate_every_days` in leads.toml has passed since the current
+        /// model was trained or last recalibrated.
+        #[arg(long)]
+        if_due: bool,
+        /// Make it current when it measures better (audited).
+        #[arg(long)]
+        promote: bool,
+        /// Who (recorded).
+        #[arg(long, default_value = "scheduled recalibration")]
+        by: String,
+    },
 }
 
 /// A report file's format.

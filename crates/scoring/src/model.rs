@@ -8,7 +8,7 @@ use crate::calibrate::{Calibrator, Method, sigmoid};
 use crate::features::{self, SimilarRates};
 use crate::gbt::{Booster, Params};
 use crate::nb::NaiveBayes;
-use crate::table::{Binned, Binner, Column, FeatureBins, Table};
+use crate::table::{Binner, Column, FeatureBins, Table};
 use crate::title;
 
 /// Conversions below which the trees are not trusted and the prior scores instead.
@@ -300,46 +300,57 @@ impl Model {
 
     /// One row's score with its factors.
     pub fn explain(&self, table: &Table, row: usize) -> Score {
-        let one = table.select(&[row]);
-        let (probability, effects) = match &self.engine {
-            Engine::Trees {
-                booster,
-                calibrator,
-            } => {
-                let b: Binned = self.binner.transform(&one);
-                let (bias, c) = booster.contributions(b.row(0), b.features);
-                let raw = bias + c.iter().sum::<f64>();
-                let scale = match calibrator {
-                    Calibrator::Platt { a, .. } => *a,
-                    Calibrator::Isotonic { .. } => 1.0,
-                };
-                (
-                    calibrator.apply(raw),
-                    c.into_iter().map(|e| e * scale).collect::<Vec<_>>(),
-                )
-            }
-            Engine::Prior => {
-                let b = self.prior_binner.transform(&one);
-                let (prior, ratios) = self.prior.factors(b.row(0));
-                (sigmoid(prior + ratios.iter().sum::<f64>()), ratios)
-            }
+        self.explain_all(&table.select(&[row])).remove(0)
+    }
+
+    /// Every row's score with its factors (the table binned once).
+    pub fn explain_all(&self, table: &Table) -> Vec<Score> {
+        let basis = self.basis();
+        let binned = match &self.engine {
+            Engine::Trees { .. } => self.binner.transform(table),
+            Engine::Prior => self.prior_binner.transform(table),
         };
-        let mut factors: Vec<Factor> = effects
-            .into_iter()
-            .enumerate()
-            .map(|(f, effect)| Factor {
-                feature: table.names[f].clone(),
-                value: self.value_words(table, row, f),
-                effect,
+        (0..binned.rows())
+            .map(|row| {
+                let (probability, effects) = match &self.engine {
+                    Engine::Trees {
+                        booster,
+                        calibrator,
+                    } => {
+                        let (bias, c) = booster.contributions(binned.row(row), binned.features);
+                        let raw = bias + c.iter().sum::<f64>();
+                        let scale = match calibrator {
+                            Calibrator::Platt { a, .. } => *a,
+                            Calibrator::Isotonic { .. } => 1.0,
+                        };
+                        (
+                            calibrator.apply(raw),
+                            c.into_iter().map(|e| e * scale).collect::<Vec<_>>(),
+                        )
+                    }
+                    Engine::Prior => {
+                        let (prior, ratios) = self.prior.factors(binned.row(row));
+                        (sigmoid(prior + ratios.iter().sum::<f64>()), ratios)
+                    }
+                };
+                let mut factors: Vec<Factor> = effects
+                    .into_iter()
+                    .enumerate()
+                    .map(|(f, effect)| Factor {
+                        feature: table.names[f].clone(),
+                        value: self.value_words(table, row, f),
+                        effect,
+                    })
+                    .collect();
+                factors.sort_by(|a, b| b.effect.abs().total_cmp(&a.effect.abs()));
+                Score {
+                    probability,
+                    basis: basis.clone(),
+                    prior: self.is_prior(),
+                    factors,
+                }
             })
-            .collect();
-        factors.sort_by(|a, b| b.effect.abs().total_cmp(&a.effect.abs()));
-        Score {
-            probability,
-            basis: self.basis(),
-            prior: self.is_prior(),
-            factors,
-        }
+            .collect()
     }
 
     fn value_words(&self, table: &Table, row: usize, f: usize) -> String {

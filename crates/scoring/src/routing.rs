@@ -22,6 +22,9 @@ pub struct RoutingConfig {
     /// Leads under this probability go to marketing nurture instead of a rep.
     #[serde(default)]
     pub nurture_below: f64,
+    /// Days between scheduled recalibrations (`roomwork leads recalibrate --if-due`).
+    #[serde(default)]
+    pub recalibrate_every_days: Option<u32>,
     /// Territories by country or region.
     #[serde(default, rename = "territory")]
     pub territories: Vec<Territory>,
@@ -286,7 +289,12 @@ impl RoutingConfig {
                 .map(|r| format!("`{}`", r.name))
                 .collect();
             if !names.is_empty() {
-                why.push_str(&format!("Rules {} apply. ", names.join(", ")));
+                let (noun, verb) = if names.len() == 1 {
+                    ("Rule", "applies")
+                } else {
+                    ("Rules", "apply")
+                };
+                why.push_str(&format!("{noun} {} {verb}. ", names.join(", ")));
             }
             for r in &matched[kept..] {
                 why.push_str(&format!(

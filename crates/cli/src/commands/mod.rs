@@ -9,6 +9,7 @@ mod grounding;
 mod hygiene;
 mod import;
 mod inbox;
+mod leads;
 mod policy;
 mod review;
 mod status;
@@ -103,6 +104,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Grounding(args) => grounding::run(&ctx, args),
         Command::Review(args) => review::run(&ctx, args).await,
         Command::Draft(args) => draft::run(&ctx, args).await,
+        Command::Leads(args) => leads::run(&ctx, args).await,
+        Command::Serve(args) => leads::serve(&ctx, args).await,
     }
 }
 

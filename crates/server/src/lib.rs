@@ -1,0 +1,282 @@
+//! roomwork's HTTP API. For now one capability: `POST /api/v1/leads` parses a lead, scores it
+//! with the current model, routes it by the ops lead's rules against this week's load, and
+//! stores lead, score and routing in one transaction, answering with the score, its
+//! explanation, the rep and the reason. `GET /healthz` answers while the process runs.
+//!
+//! The model, the reps and the weekly load are held in memory: the model and reps are
+//! re-read every 30 seconds (a promotion takes effect without a restart), the load from the
+//! store at start and at each new week, and counted up as leads are routed. Routing and the
+//! load update happen under one lock, so concurrent requests never push a rep over capacity.
+//! ```no_run
+//! # async fn run(store: std::sync::Arc<dyn roomwork_store::Store>) -> anyhow::Result<()> {
+//! let config = roomwork_scoring::routing::RoutingConfig::default();
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! roomwork_server::serve(listener, store, config).await
+//! # }
+//! ```
+#![warn(missing_docs)]
+
+pub mod intake;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Json, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use roomwork_domain::{Email, Lead, LeadBehaviour, LeadId, Rep, RepId};
+use roomwork_scoring::model::Factor;
+use roomwork_scoring::routing::RoutingConfig;
+use roomwork_store::Store;
+use serde::{Deserialize, Serialize};
+use tokio::sync::Mutex;
+
+use crate::intake::Current;
+
+/// A lead as an inbound form or integration posts it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewLead {
+    /// Person's name.
+    pub name: String,
+    /// Job title as typed.
+    pub title: Option<String>,
+    /// Company.
+    pub company: Option<String>,
+    /// Headcount.
+    pub company_size: Option<u32>,
+    /// Industry.
+    pub industry: Option<String>,
+    /// Country.
+    pub country: Option<String>,
+    /// State, province or region.
+    pub region: Option<String>,
+    /// Lead source.
+    pub source: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Behaviour before contact.
+    #[serde(default)]
+    pub behaviour: LeadBehaviour,
+}
+
+/// The answer to a posted lead.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct LeadAnswer {
+    /// The stored lead's id.
+    pub lead_id: String,
+    /// Probability of converting.
+    pub probability: f64,
+    /// How it was computed (says when the naive-Bayes prior scored).
+    pub basis: String,
+    /// True when the prior scored.
+    pub prior: bool,
+    /// What raised and lowered it, in words.
+    pub explanation: String,
+    /// The largest factors.
+    pub factors: Vec<Factor>,
+    /// The rep, when one took it.
+    pub rep: Option<RepAnswer>,
+    /// `rep`, `nurture`, `overflow` or a rule's queue.
+    pub queue: String,
+    /// Why it went there.
+    pub reason: String,
+    /// The model version that scored it.
+    pub model_version: i64,
+}
+
+/// A rep in an answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RepAnswer {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+}
+
+struct Live {
+    current: Option<Arc<Current>>,
+    reps: Arc<Vec<Rep>>,
+    read_at: Instant,
+    week: DateTime<Utc>,
+    load: HashMap<RepId, u32>,
+}
+
+struct App {
+    store: Arc<dyn Store>,
+    config: RoutingConfig,
+    live: Mutex<Live>,
+}
+
+/// An error answer: a status and a message that names the problem, never internals.
+struct ApiError(StatusCode, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, Json(serde_json::json!({ "error": self.1 }))).into_response()
+    }
+}
+
+const REFRESH: Duration = Duration::from_secs(30);
+
+impl App {
+    /// The model and reps (re-read when stale) and the load of this week.
+    async fn refresh(&self, live: &mut Live, now: DateTime<Utc>) -> Result<(), ApiError> {
+        let internal = |e: anyhow::Error| {
+            eprintln!("roomwork serve: {e:#}");
+            ApiError(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the store is not answering".into(),
+            )
+        };
+        if live.read_at.elapsed() >= REFRESH || live.current.is_none() {
+            live.current = intake::current_model(&*self.store)
+                .await
+                .map_err(internal)?
+                .map(Arc::new);
+            live.reps = Arc::new(self.store.reps().await.map_err(|e| internal(e.into()))?);
+            live.read_at = Instant::now();
+        }
+        let week = intake::week_start(now);
+        if week != live.week {
+            live.load = self
+                .store
+                .rep_lead_load(week)
+                .await
+                .map_err(|e| internal(e.into()))?;
+            live.week = week;
+        }
+        Ok(())
+    }
+}
+
+async fn post_lead(
+    State(app): State<Arc<App>>,
+    body: Result<Json<NewLead>, JsonRejection>,
+) -> Result<Json<LeadAnswer>, ApiError> {
+    let Json(new) = body.map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e.body_text()))?;
+    if new.name.trim().is_empty() {
+        return Err(ApiError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "field `name`: a lead needs a name".into(),
+        ));
+    }
+    let email = new
+        .email
+        .as_deref()
+        .map(Email::parse)
+        .transpose()
+        .map_err(|e| {
+            ApiError(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("field `email`: {e}"),
+            )
+        })?;
+    let now = Utc::now();
+    let lead = Lead {
+        id: LeadId::new(),
+        ext_key: None,
+        name: new.name.trim().to_string(),
+        title: new.title,
+        company: new.company,
+        company_size: new.company_size,
+        industry: new.industry,
+        country: new.country,
+        region: new.region,
+        source: new.source,
+        email,
+        behaviour: new.behaviour,
+        outcome: None,
+        owner: None,
+        created_at: now,
+    };
+    // Route and count under the lock; store outside it, and give the capacity back on failure.
+    let (current, scored) = {
+        let mut live = app.live.lock().await;
+        app.refresh(&mut live, now).await?;
+        let Some(current) = live.current.clone() else {
+            return Err(ApiError(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "no current lead model: run `roomwork leads train` first".into(),
+            ));
+        };
+        let reps = live.reps.clone();
+        let mut scored =
+            intake::score_and_route(&current, &app.config, &reps, &mut live.load, vec![lead]);
+        (current, scored.remove(0))
+    };
+    let stored =
+        intake::store_scored(&*app.store, &current, std::slice::from_ref(&scored), now).await;
+    if let Err(e) = stored {
+        if let Some(rep) = scored.assignment.rep {
+            let mut live = app.live.lock().await;
+            if let Some(n) = live.load.get_mut(&rep) {
+                *n = n.saturating_sub(1);
+            }
+        }
+        eprintln!("roomwork serve: storing a lead failed: {e:#}");
+        return Err(ApiError(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the lead could not be stored; nothing was kept".into(),
+        ));
+    }
+    let Scored {
+        lead,
+        score,
+        assignment,
+    } = scored;
+    Ok(Json(LeadAnswer {
+        lead_id: lead.id.to_string(),
+        probability: score.probability,
+        basis: score.basis.clone(),
+        prior: score.prior,
+        explanation: score.explanation(),
+        factors: score.factors.into_iter().take(6).collect(),
+        rep: assignment.rep.map(|id| RepAnswer {
+            id: id.to_string(),
+            name: assignment.rep_name.clone().unwrap_or_default(),
+        }),
+        queue: assignment.queue,
+        reason: assignment.reason,
+        model_version: current.version,
+    }))
+}
+
+use crate::intake::Scored;
+
+/// The router, for tests and for [`serve`].
+pub fn router(store: Arc<dyn Store>, config: RoutingConfig) -> axum::Router {
+    let app = Arc::new(App {
+        store,
+        config,
+        live: Mutex::new(Live {
+            current: None,
+            reps: Arc::new(Vec::new()),
+            read_at: Instant::now(),
+            week: DateTime::<Utc>::MIN_UTC,
+            load: HashMap::new(),
+        }),
+    });
+    axum::Router::new()
+        .route("/api/v1/leads", post(post_lead))
+        .route("/healthz", get(|| async { "ok" }))
+        .with_state(app)
+}
+
+/// Serves the API on `listener` until the process is stopped (Ctrl-C ends it gracefully).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    store: Arc<dyn Store>,
+    config: RoutingConfig,
+) -> anyhow::Result<()> {
+    axum::serve(listener, router(store, config))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
