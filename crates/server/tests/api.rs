@@ -1,0 +1,240 @@
+//! `POST /api/v1/leads` against the real server on a free port with a fresh SQLite store:
+//! a lead is scored, routed and stored in one go; capacity holds under concurrent posts; bad
+//! input is refused with the field named and nothing stored.
+
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use roomwork_domain::{Batch, Lead, LeadBehaviour, LeadId, LeadOutcome, Rep, RepId};
+use roomwork_scoring::model::Options;
+use roomwork_scoring::routing::RoutingConfig;
+use roomwork_server::LeadAnswer;
+use roomwork_store::{AuditEntry, LeadsWrite, ModelRecord, ModelStatus, Store};
+
+fn history(n: usize) -> Vec<Lead> {
+    let start = Utc.with_ymd_and_hms(2025, 1, 6, 9, 0, 0).unwrap();
+    (0..n)
+        .map(|i| {
+            let referral = i % 3 == 0;
+            let converted = if referral { i % 10 < 5 } else { i % 10 < 1 };
+            Lead {
+                id: LeadId::new(),
+                ext_key: None,
+                name: format!("Lead {i}"),
+                title: Some("Plant Manager".into()),
+                company: None,
+                company_size: Some(100 + (i % 7) as u32 * 100),
+                industry: Some("Food".into()),
+                country: Some("United States".into()),
+                region: None,
+                source: Some(
+                    if referral {
+                        "Customer referral"
+                    } else {
+                        "Web form"
+                    }
+                    .into(),
+                ),
+                email: None,
+                behaviour: LeadBehaviour::default(),
+                outcome: Some(LeadOutcome {
+                    converted,
+                    date: (start + Duration::days(30)).date_naive(),
+                }),
+                owner: None,
+                created_at: start + Duration::hours(i as i64),
+            }
+        })
+        .collect()
+}
+
+fn rep(name: &str, capacity: u32) -> Rep {
+    Rep {
+        id: RepId::new(),
+        name: name.into(),
+        email: None,
+        territory: Some("West".into()),
+        segment: Some("mid-market".into()),
+        weekly_lead_capacity: capacity,
+        active: true,
+    }
+}
+
+struct TestApp {
+    url: String,
+    store: Arc<dyn Store>,
+    _dir: tempfile::TempDir,
+}
+
+async fn spawn(with_model: bool, reps: Vec<Rep>) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("api.db").display());
+    let store: Arc<dyn Store> = Arc::from(roomwork_store::open(&url).await.unwrap());
+    store
+        .save_batch(&Batch {
+            reps,
+            ..Batch::default()
+        })
+        .await
+        .unwrap();
+    if with_model {
+        let trained =
+            roomwork_scoring::train::from_leads(&history(3000), &Options::default(), 0.3, |_| {})
+                .unwrap();
+        let record = ModelRecord {
+            version: 1,
+            created_at: Utc::now(),
+            status: ModelStatus::Current,
+            schema: "leads".into(),
+            engine: "trees".into(),
+            trained_by: "test".into(),
+            source: "test".into(),
+            model: serde_json::to_string(&trained.model).unwrap(),
+            evaluation: "{}".into(),
+            promoted_at: Some(Utc::now()),
+            promoted_by: Some("test".into()),
+        };
+        let audit = AuditEntry::new("test", "leads.model_trained", "v1", serde_json::json!({}));
+        store
+            .leads_write(LeadsWrite::AddModel(&record), &audit)
+            .await
+            .unwrap();
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = roomwork_server::router(store.clone(), RoutingConfig::default());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    TestApp {
+        url: format!("http://{addr}"),
+        store,
+        _dir: dir,
+    }
+}
+
+/// A plain-HTTP client (reqwest is built without a default TLS provider: install ring's).
+fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
+fn referral() -> serde_json::Value {
+    serde_json::json!({
+        "name": "Maria Lopez", "title": "VP Operations", "company": "Calder Foods",
+        "company_size": 300, "industry": "Food", "country": "United States", "region": "CA",
+        "source": "Customer referral", "email": "maria@calder.example",
+        "behaviour": { "pages_viewed": 4, "form_submissions": 1, "email_opens": 2, "email_clicks": 1 }
+    })
+}
+
+#[tokio::test]
+async fn a_posted_lead_is_scored_routed_and_stored_with_its_reason() {
+    let app = spawn(true, vec![rep("Wes", 5)]).await;
+    let c = client();
+    let r = c
+        .post(format!("{}/api/v1/leads", app.url))
+        .json(&referral())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let a: LeadAnswer = r.json().await.unwrap();
+    assert!(
+        a.probability > 0.3,
+        "a referral converts about half the time here: {}",
+        a.probability
+    );
+    assert!(
+        a.explanation.contains("source Customer referral"),
+        "{}",
+        a.explanation
+    );
+    assert_eq!(a.rep.as_ref().map(|r| r.name.as_str()), Some("Wes"));
+    assert!(a.reason.contains("Wes has the most room"), "{}", a.reason);
+    let leads = app.store.leads().await.unwrap();
+    assert_eq!(leads.len(), 1);
+    assert_eq!(leads[0].id.to_string(), a.lead_id);
+    assert_eq!(leads[0].owner.map(|o| o.to_string()), a.rep.map(|r| r.id));
+    let scores = app.store.lead_scores(None).await.unwrap();
+    assert_eq!(scores.len(), 1);
+    assert_eq!(scores[0].reason, a.reason);
+}
+
+#[tokio::test]
+async fn concurrent_posts_never_push_a_rep_over_capacity() {
+    let app = spawn(true, vec![rep("Wes", 3), rep("Ola", 2)]).await;
+    let c = client();
+    let posts = (0..8).map(|_| {
+        c.post(format!("{}/api/v1/leads", app.url))
+            .json(&referral())
+            .send()
+    });
+    let answers: Vec<LeadAnswer> = futures_join(posts).await;
+    let to = |name: &str| {
+        answers
+            .iter()
+            .filter(|a| a.rep.as_ref().is_some_and(|r| r.name == name))
+            .count()
+    };
+    assert_eq!((to("Wes"), to("Ola")), (3, 2));
+    assert_eq!(answers.iter().filter(|a| a.queue == "overflow").count(), 3);
+}
+
+async fn futures_join<F>(fs: impl Iterator<Item = F>) -> Vec<LeadAnswer>
+where
+    F: std::future::Future<Output = reqwest::Result<reqwest::Response>> + Send + 'static,
+{
+    let handles: Vec<_> = fs.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap().unwrap().json().await.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn bad_input_names_the_field_and_stores_nothing() {
+    let app = spawn(true, vec![rep("Wes", 5)]).await;
+    let c = client();
+    for (body, field) in [
+        (
+            serde_json::json!({"name": "X", "company_size": "big"}),
+            "company_size",
+        ),
+        (
+            serde_json::json!({"name": "X", "email": "not an email"}),
+            "email",
+        ),
+        (serde_json::json!({"name": " "}), "name"),
+        (serde_json::json!({"name": "X", "budget": 5}), "budget"),
+    ] {
+        let r = c
+            .post(format!("{}/api/v1/leads", app.url))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let e: serde_json::Value = r.json().await.unwrap();
+        assert!(e["error"].as_str().unwrap().contains(field), "{e}");
+    }
+    assert!(app.store.leads().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn without_a_model_the_api_says_what_to_do() {
+    let app = spawn(false, vec![rep("Wes", 5)]).await;
+    let r = client()
+        .post(format!("{}/api/v1/leads", app.url))
+        .json(&referral())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    assert!(r.text().await.unwrap().contains("roomwork leads train"));
+    let h = client()
+        .get(format!("{}/healthz", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(h.text().await.unwrap(), "ok");
+}
