@@ -110,14 +110,11 @@ fn a_lead_model_is_trained_reported_governed_and_scores_and_routes_an_export() {
         .map(|m| m["status"].as_str().unwrap())
         .collect();
     assert_eq!(status, vec!["retired", "current"]);
-    assert_eq!(
-        query(
-            d,
-            "SELECT detail FROM audit_log WHERE action = 'leads.model_promoted'"
-        )
-        .contains("\"replaces\":1"),
-        true
+    let promoted = query(
+        d,
+        "SELECT detail FROM audit_log WHERE action = 'leads.model_promoted'",
     );
+    assert!(promoted.contains("\"replaces\":1"), "{promoted}");
     let again = roomwork(d, &["leads", "promote", "2", "--by", "Sam Ops"]);
     assert_eq!(
         again.status.code(),
@@ -205,7 +202,7 @@ fn a_labelled_csv_trains_with_a_chronological_split_and_cannot_be_promoted() {
         let channel = ["referral", "web", "list"][i % 3];
         let visits = (i * 7919) % 20;
         let logit = -2.0 + [1.5, 0.0, -1.0][i % 3] + visits as f64 * 0.12;
-        let yes = u < 1.0 / (1.0 + (-logit as f64).exp());
+        let yes = u < 1.0 / (1.0 + (-logit).exp());
         let day = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
             + chrono::Duration::days((3000 - i) as i64 / 5);
         csv.push_str(&format!(
