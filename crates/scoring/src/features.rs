@@ -91,7 +91,7 @@ impl SimilarRates {
 /// The lead columns without the similar-account rate (filled by [`with_similar`]).
 pub fn lead_table(leads: &[&Lead]) -> Table {
     let n = leads.len();
-    let mut titles: HashMap<&str, title::Title> = HashMap::new();
+    let mut titles: HashMap<&str, title::Title, crate::table::FastHash> = HashMap::default();
     let mut rank = Vec::with_capacity(n);
     let mut dept = Vec::with_capacity(n);
     let mut size = Vec::with_capacity(n);
@@ -115,11 +115,11 @@ pub fn lead_table(leads: &[&Lead]) -> Table {
             },
         };
         rank.push(t.rank.map_or(f64::NAN, f64::from));
-        dept.push(t.department.map(str::to_string));
+        dept.push(t.department);
         size.push(l.company_size.map_or(f64::NAN, f64::from));
-        industry.push(l.industry.clone());
-        country.push(l.country.clone());
-        source.push(l.source.clone());
+        industry.push(l.industry.as_deref());
+        country.push(l.country.as_deref());
+        source.push(l.source.as_deref());
         pages.push(f64::from(l.behaviour.pages_viewed));
         forms.push(f64::from(l.behaviour.form_submissions));
         opens.push(f64::from(l.behaviour.email_opens));
@@ -152,6 +152,20 @@ pub fn with_similar(
     folds: Option<&[bool]>,
 ) {
     const K: usize = 5;
+    if folds.is_none() {
+        // Scoring: one rate per (industry, size band), not one key string per lead.
+        let mut cache: HashMap<(Option<&str>, &'static str), f64> = HashMap::new();
+        let col: Vec<f64> = leads
+            .iter()
+            .map(|l| {
+                *cache
+                    .entry((l.industry.as_deref(), size_band(l.company_size)))
+                    .or_insert_with(|| rates.rate(&similar_key(l), (0, 0)))
+            })
+            .collect();
+        table.columns[SIMILAR] = Column::Numeric(col);
+        return;
+    }
     let keys: Vec<String> = leads.iter().map(|l| similar_key(l)).collect();
     let mut per_fold: Vec<HashMap<&str, (u32, u32)>> = vec![HashMap::new(); K];
     if let Some(labels) = folds {

@@ -21,6 +21,33 @@ pub enum Column {
     Categorical(Levels),
 }
 
+/// FNV-1a: a fast hash for the short texts of feature columns (titles, industries, sources),
+/// where the standard SipHash was a third of scoring time. Not for untrusted keys in long-lived
+/// maps; these maps live for one table.
+#[derive(Clone, Copy, Default)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Builds [`Fnv`] hashers.
+pub type FastHash = std::hash::BuildHasherDefault<Fnv>;
+
 /// A dictionary-encoded text column: each row a code into `names`, [`Levels::MISSING`] for none.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Levels {
@@ -36,7 +63,7 @@ impl Levels {
 
     /// Encodes texts.
     pub fn encode<S: AsRef<str>>(values: impl IntoIterator<Item = Option<S>>) -> Self {
-        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut index: HashMap<String, u32, FastHash> = HashMap::default();
         let mut names = Vec::new();
         let codes = values
             .into_iter()
