@@ -240,6 +240,8 @@ impl Booster {
         let mut rows: Vec<u32> = (0..n as u32).collect();
         let mut scratch: Vec<u32> = vec![0; n];
         let mut leaf_of = vec![0u32; n];
+        let mut gains: Vec<Vec<f64>> = Vec::new();
+        let mut tree_gain = vec![0.0; layout.offsets.len()];
         for round in 0..params.max_trees {
             for i in 0..n {
                 let p = sigmoid(raw[i]);
@@ -255,7 +257,7 @@ impl Booster {
                 &mut rows,
                 &mut scratch,
                 &mut leaf_of,
-                &mut booster.gain,
+                &mut tree_gain,
             );
             for i in 0..n {
                 raw[i] += tree.nodes[leaf_of[i] as usize].value;
@@ -275,6 +277,10 @@ impl Booster {
                 }
             }
             booster.trees.push(tree);
+            gains.push(std::mem::replace(
+                &mut tree_gain,
+                vec![0.0; layout.offsets.len()],
+            ));
             progress(round + 1);
             if valid.is_some() && round + 1 - best_round >= params.patience {
                 break;
@@ -285,6 +291,12 @@ impl Booster {
         }
         if valid.is_some() && best_round > 0 {
             booster.trees.truncate(best_round);
+        }
+        // Importance counts only the trees kept.
+        for g in &gains[..booster.trees.len()] {
+            for (total, x) in booster.gain.iter_mut().zip(g) {
+                *total += x;
+            }
         }
         booster
     }

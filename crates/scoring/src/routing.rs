@@ -4,8 +4,8 @@
 //! a rule matches on company size, country, region (state or province), industry, source or
 //! territory, and narrows the reps to a segment, a territory or one named rep. All matching
 //! rules apply together; if no active rep meets them all, the latest rule is dropped first and
-//! the reason says so. Among eligible reps, the one with the most room this week (leads received
-//! against weekly capacity) gets the lead; no rep goes over capacity while another eligible rep
+//! the reason says so. Among eligible reps with room, the least loaded this week (leads received
+//! as a share of weekly capacity) gets the lead; no rep goes over capacity while another eligible rep
 //! has room, and a lead no eligible rep has room for waits in the overflow queue. Leads below
 //! the nurture line go to marketing nurture. A batch is routed best expected value first, so
 //! the better leads take the capacity.
@@ -331,7 +331,7 @@ impl RoutingConfig {
                     Some(rep),
                     "rep",
                     format!(
-                        "{why}{} has the most room of {} eligible rep{} ({got} of {} leads this week).",
+                        "{why}{} is the least loaded of {} eligible rep{} ({got} of {} leads this week).",
                         rep.name,
                         eligible.len(),
                         if eligible.len() == 1 { "" } else { "s" },

@@ -171,6 +171,12 @@ pub fn read(path: &Path, spec: &Spec, expect: Option<&Table>) -> Result<Labelled
             });
         }
     }
+    if features.is_empty() {
+        return Err(CsvError::Unusable {
+            file,
+            reason: "no feature columns left after the label, the time column and --exclude".into(),
+        });
+    }
     if labels.is_empty() {
         return Err(CsvError::Unusable {
             file,
@@ -304,6 +310,18 @@ mod tests {
             e.contains("no column `outcome`") && e.contains("a, y"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_file_with_nothing_left_to_learn_from_is_refused_in_words() {
+        let f = write("a,y\n1,yes\n2,no\n");
+        let spec = Spec {
+            target: "y".into(),
+            exclude: vec!["a".into()],
+            ..Spec::default()
+        };
+        let e = read(f.path(), &spec, None).unwrap_err().to_string();
+        assert!(e.contains("no feature columns"), "{e}");
     }
 
     #[test]

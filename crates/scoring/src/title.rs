@@ -163,7 +163,7 @@ pub fn parse(title: &str) -> Title {
     let phrase = |p: &str| lower.contains(p);
     let rank = if ["student", "intern", "retired", "n/a", "none", "unemployed"]
         .iter()
-        .any(|w| has(w) || phrase(w))
+        .any(|w| has(w))
     {
         Some(0)
     } else if (has("vice") && has("president"))
@@ -274,6 +274,11 @@ mod tests {
             ("WWTP Superintendent", Some(4), Some("operations")),
             ("Engineering Intern", Some(0), Some("engineering")),
             ("Retired", Some(0), None),
+            (
+                "Director of International Sales",
+                Some(4),
+                Some("sales and marketing"),
+            ),
             ("", None, None),
             ("Wizard", None, None),
         ];

@@ -3,9 +3,9 @@
 //! stores lead, score and routing in one transaction, answering with the score, its
 //! explanation, the rep and the reason. `GET /healthz` answers while the process runs.
 //!
-//! The model, the reps and the weekly load are held in memory: the model and reps are
-//! re-read every 30 seconds (a promotion takes effect without a restart), the load from the
-//! store at start and at each new week, and counted up as leads are routed. Routing and the
+//! The model, the reps and the weekly load are held in memory and re-read from the store every
+//! 30 seconds (a promotion takes effect without a restart; leads routed by another process
+//! count from the next re-read), and the load is counted up as leads are routed. Routing and the
 //! load update happen under one lock, so concurrent requests never push a rep over capacity.
 //! ```no_run
 //! # async fn run(store: std::sync::Arc<dyn roomwork_store::Store>) -> anyhow::Result<()> {
@@ -140,6 +140,8 @@ impl App {
                 .map(Arc::new);
             live.reps = Arc::new(self.store.reps().await.map_err(|e| internal(e.into()))?);
             live.read_at = Instant::now();
+            // Leads routed elsewhere (`roomwork leads score`, another server) count too.
+            live.week = DateTime::<Utc>::MIN_UTC;
         }
         let week = intake::week_start(now);
         if week != live.week {

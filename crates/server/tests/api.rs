@@ -149,7 +149,7 @@ async fn a_posted_lead_is_scored_routed_and_stored_with_its_reason() {
         a.explanation
     );
     assert_eq!(a.rep.as_ref().map(|r| r.name.as_str()), Some("Wes"));
-    assert!(a.reason.contains("Wes has the most room"), "{}", a.reason);
+    assert!(a.reason.contains("Wes is the least loaded"), "{}", a.reason);
     let leads = app.store.leads().await.unwrap();
     assert_eq!(leads.len(), 1);
     assert_eq!(leads[0].id.to_string(), a.lead_id);

@@ -204,7 +204,7 @@ async fn train_cmd(
     };
     let held_out = held_out_pairs(&trained, store, csv.is_none()).await?;
     let version = models.iter().map(|m| m.version).max().unwrap_or(0) + 1;
-    let first = csv.is_none() && current.is_none();
+    let first = csv.is_none() && !models.iter().any(|m| m.status == ModelStatus::Current);
     let now = Utc::now();
     let stored = Stored {
         evaluation: trained.evaluation.clone(),
@@ -915,6 +915,9 @@ async fn recalibrate(
         booster: booster.clone(),
         calibrator: refit,
     };
+    // It learned from the first half of the new outcomes: comparisons start after them.
+    recal.training.latest = Some(fresh[half - 1].created_at.timestamp());
+    recal.training.calibration_rows = half;
     let version = models.iter().map(|m| m.version).max().unwrap_or(0) + 1;
     let mut stored: Stored = serde_json::from_str(&cur.evaluation)?;
     stored.comparison = Some(Comparison {
@@ -924,6 +927,17 @@ async fn recalibrate(
         current: old_q,
     });
     stored.recalibrated_from = Some(cur.version);
+    // The report, the threshold and drift read the later half under the new calibration.
+    stored.held_out = new_p
+        .iter()
+        .copied()
+        .zip(y[half..].iter().copied())
+        .collect();
+    let mut sorted = new_p.clone();
+    sorted.sort_by(f64::total_cmp);
+    stored.evaluation.deciles = (1..10)
+        .filter_map(|k| sorted.get(k * sorted.len() / 10).copied())
+        .collect();
     let record = ModelRecord {
         version,
         created_at: now,
