@@ -19,12 +19,28 @@ use anyhow::{Context, bail};
 use roomwork_scoring::model::Options;
 use roomwork_scoring::{tabular, train};
 
+#[derive(clap::Args)]
 pub struct Args {
+    /// The UCI Bank Marketing CSV (bank-additional-full.csv).
+    #[arg(
+        long,
+        default_value = "../shared/datasets/bank-marketing/bank-additional-full.csv"
+    )]
     pub data: PathBuf,
+    /// Working directory (Python environment, oha, a data directory).
+    #[arg(long, default_value = "bench-out")]
     pub dir: PathBuf,
+    /// A Python with scikit-learn, lightgbm and pandas (default: make one in DIR/venv).
+    #[arg(long)]
     pub python: Option<PathBuf>,
+    /// An oha binary (default: cargo install it into DIR/tools).
+    #[arg(long)]
     pub oha: Option<PathBuf>,
+    /// Seconds of load per HTTP run.
+    #[arg(long, default_value_t = 20)]
     pub seconds: u64,
+    /// Requests per second.
+    #[arg(long, default_value_t = 1000)]
     pub rate: u32,
 }
 

@@ -34,29 +34,7 @@ struct Cli {
 enum Bench {
     /// Lead scoring: training against scikit-learn, LightGBM and a naive-Bayes prior on bank
     /// marketing; batch scoring of 1,000,000 leads; HTTP score+route+store latency with oha.
-    Leads {
-        /// The UCI Bank Marketing CSV (bank-additional-full.csv).
-        #[arg(
-            long,
-            default_value = "../shared/datasets/bank-marketing/bank-additional-full.csv"
-        )]
-        data: PathBuf,
-        /// Working directory (Python environment, oha, a data directory).
-        #[arg(long, default_value = "bench-out")]
-        dir: PathBuf,
-        /// A Python with scikit-learn, lightgbm and pandas (default: make one in DIR/venv).
-        #[arg(long)]
-        python: Option<PathBuf>,
-        /// An oha binary (default: cargo install it into DIR/tools).
-        #[arg(long)]
-        oha: Option<PathBuf>,
-        /// Seconds of load per HTTP run.
-        #[arg(long, default_value_t = 20)]
-        seconds: u64,
-        /// Requests per second.
-        #[arg(long, default_value_t = 1000)]
-        rate: u32,
-    },
+    Leads(leads::Args),
     /// CRM import of an opportunity report versus `sqlite3 .import` of the same file.
     Import {
         /// Rows in the generated report.
@@ -74,21 +52,7 @@ enum Bench {
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Bench::Import { rows, dir, runs } => import(rows, &dir, runs.max(1)),
-        Bench::Leads {
-            data,
-            dir,
-            python,
-            oha,
-            seconds,
-            rate,
-        } => leads::run(&leads::Args {
-            data,
-            dir,
-            python,
-            oha,
-            seconds,
-            rate,
-        }),
+        Bench::Leads(args) => leads::run(&args),
     }
 }
 

@@ -281,12 +281,7 @@ impl Model {
                     .map(|r| calibrator.apply(r))
                     .collect()
             }
-            Engine::Prior => {
-                let binned = self.prior_binner.transform(table);
-                (0..binned.rows())
-                    .map(|r| self.prior.probability(binned.row(r)))
-                    .collect()
-            }
+            Engine::Prior => self.prior_probabilities(table),
         }
     }
 
@@ -377,17 +372,12 @@ impl Model {
                 .prior
                 .counts
                 .iter()
-                .map(|per| {
-                    let (w, l) = (f64::from(self.prior.won), f64::from(self.prior.lost));
-                    let k = per.len() as f64;
+                .enumerate()
+                .map(|(f, per)| {
                     // Count-weighted absolute log-likelihood ratio.
                     per.iter()
-                        .map(|&(cw, cl)| {
-                            let r = (((f64::from(cw) + 1.0) / (w + k))
-                                / ((f64::from(cl) + 1.0) / (l + k)))
-                                .ln();
-                            r.abs() * f64::from(cw + cl)
-                        })
+                        .enumerate()
+                        .map(|(b, &(cw, cl))| self.prior.ratio(f, b).abs() * f64::from(cw + cl))
                         .sum()
                 })
                 .collect(),
@@ -452,18 +442,22 @@ mod tests {
         )
     }
 
-    #[test]
-    fn calibrated_scores_mean_what_they_say() {
-        let (train, y) = data(20_000, 7, 1.0);
-        let model = fit(
+    fn fit_columns(train: &Table, y: &[bool]) -> Model {
+        fit(
             Schema::Columns,
-            &train,
-            &y,
+            train,
+            y,
             None,
             None,
             &Options::default(),
             |_| {},
-        );
+        )
+    }
+
+    #[test]
+    fn calibrated_scores_mean_what_they_say() {
+        let (train, y) = data(20_000, 7, 1.0);
+        let model = fit_columns(&train, &y);
         assert!(!model.is_prior());
         let (test, ty) = data(20_000, 8, 1.0);
         let p = model.probabilities(&test, 2);
@@ -488,15 +482,7 @@ mod tests {
         let (train, y) = data(300, 9, 1.0);
         let conversions = y.iter().filter(|&&v| v).count();
         assert!(conversions < MIN_CONVERSIONS);
-        let model = fit(
-            Schema::Columns,
-            &train,
-            &y,
-            None,
-            None,
-            &Options::default(),
-            |_| {},
-        );
+        let model = fit_columns(&train, &y);
         assert!(model.is_prior());
         let s = model.explain(&train, 0);
         assert!(
@@ -509,15 +495,7 @@ mod tests {
     #[test]
     fn factors_name_what_raised_and_lowered_a_score() {
         let (train, y) = data(20_000, 10, 1.0);
-        let model = fit(
-            Schema::Columns,
-            &train,
-            &y,
-            None,
-            None,
-            &Options::default(),
-            |_| {},
-        );
+        let model = fit_columns(&train, &y);
         let referral = (0..train.rows())
             .find(|&r| matches!(&train.columns[1], Column::Categorical(c) if c.get(r) == Some("Referral")))
             .unwrap();
@@ -546,15 +524,7 @@ mod tests {
     #[test]
     fn a_saved_model_scores_as_the_trained_one() {
         let (train, y) = data(5_000, 11, 1.0);
-        let model = fit(
-            Schema::Columns,
-            &train,
-            &y,
-            None,
-            None,
-            &Options::default(),
-            |_| {},
-        );
+        let model = fit_columns(&train, &y);
         let back = Model::from_json(&serde_json::to_string(&model).unwrap()).unwrap();
         assert_eq!(
             back.probabilities(&train, 1),

@@ -44,19 +44,23 @@ impl NaiveBayes {
         NaiveBayes { won, lost, counts }
     }
 
+    /// The log-likelihood ratio of feature `f` having bin `bin`: `ln P(v|won) / P(v|lost)`,
+    /// one pseudo-count per bin.
+    pub fn ratio(&self, f: usize, bin: usize) -> f64 {
+        let (w, l) = (f64::from(self.won), f64::from(self.lost));
+        let per = &self.counts[f];
+        let (cw, cl) = per.get(bin).copied().unwrap_or((0, 0));
+        let k = per.len() as f64;
+        (((f64::from(cw) + 1.0) / (w + k)) / ((f64::from(cl) + 1.0) / (l + k))).ln()
+    }
+
     /// Log prior odds and each feature's log-likelihood ratio for a row.
     pub fn factors(&self, row: &[u8]) -> (f64, Vec<f64>) {
-        let (w, l) = (f64::from(self.won), f64::from(self.lost));
-        let prior = ((w + 1.0) / (l + 1.0)).ln();
+        let prior = ((f64::from(self.won) + 1.0) / (f64::from(self.lost) + 1.0)).ln();
         let ratios = row
             .iter()
             .enumerate()
-            .map(|(f, &b)| {
-                let per = &self.counts[f];
-                let (cw, cl) = per.get(b as usize).copied().unwrap_or((0, 0));
-                let k = per.len() as f64;
-                (((f64::from(cw) + 1.0) / (w + k)) / ((f64::from(cl) + 1.0) / (l + k))).ln()
-            })
+            .map(|(f, &b)| self.ratio(f, b as usize))
             .collect();
         (prior, ratios)
     }

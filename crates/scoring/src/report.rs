@@ -83,6 +83,19 @@ pub fn evaluate(
     threshold: f64,
 ) -> Evaluation {
     let p = model.probabilities(table, 2);
+    evaluate_scores(model, &p, table, labels, times, threshold)
+}
+
+/// [`evaluate`] with the model's probabilities `p` for the rows already computed.
+pub fn evaluate_scores(
+    model: &Model,
+    p: &[f64],
+    table: &Table,
+    labels: &[bool],
+    times: Option<&[i64]>,
+    threshold: f64,
+) -> Evaluation {
+    let p = p.to_vec();
     let prior = model.prior_probabilities(table);
     let weeks = times.and_then(|t| {
         let (lo, hi) = (t.iter().min()?, t.iter().max()?);
@@ -140,6 +153,11 @@ pub struct Drift {
     pub volume_alert: Option<String>,
 }
 
+/// The Monday of the week holding `d`: weeks in reports and capacity start there.
+pub fn monday(d: NaiveDate) -> NaiveDate {
+    d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
+}
+
 /// Compares recent scores with the held-out deciles, and weekly lead arrivals.
 pub fn drift(deciles: &[f64], recent: &[f64], arrivals: &[NaiveDate], today: NaiveDate) -> Drift {
     let mut counts = vec![0usize; deciles.len() + 1];
@@ -169,7 +187,6 @@ pub fn drift(deciles: &[f64], recent: &[f64], arrivals: &[NaiveDate], today: Nai
         }
         Some(_) => "major shift (PSI over 0.25): retrain or recalibrate".into(),
     };
-    let monday = |d: NaiveDate| d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
     let this_week = monday(today);
     let mut weeks: std::collections::BTreeMap<NaiveDate, usize> = std::collections::BTreeMap::new();
     for &d in arrivals {

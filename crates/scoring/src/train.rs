@@ -22,6 +22,9 @@ pub struct Trained {
     pub evaluation: Evaluation,
     /// The held-out leads (store training), for comparing another model on the same rows.
     pub held_out: Vec<LeadId>,
+    /// Their (probability, converted) pairs (store training), so that any threshold can be
+    /// measured later.
+    pub held_out_scores: Vec<(f64, bool)>,
 }
 
 /// Why training could not start.
@@ -87,11 +90,13 @@ pub fn from_leads(
     );
     let test_table = lead_rows(&model, &test);
     let times: Vec<i64> = test.iter().map(|l| l.created_at.timestamp()).collect();
-    let evaluation = report::evaluate(&model, &test_table, &vy, Some(&times), threshold);
+    let p = model.probabilities(&test_table, 2);
+    let evaluation = report::evaluate_scores(&model, &p, &test_table, &vy, Some(&times), threshold);
     Ok(Trained {
         model,
         evaluation,
         held_out: test.iter().map(|l| l.id).collect(),
+        held_out_scores: p.into_iter().zip(vy).collect(),
     })
 }
 
@@ -151,6 +156,7 @@ pub fn from_csv(
         model,
         evaluation,
         held_out: Vec::new(),
+        held_out_scores: Vec::new(),
     })
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use roomwork_domain::{Lead, Rep, RepId};
 use roomwork_scoring::routing::{Assignment, RoutingConfig};
 use roomwork_scoring::{Model, Schema, Score, train};
@@ -44,9 +44,9 @@ pub async fn current_model(store: &dyn Store) -> anyhow::Result<Option<Current>>
 
 /// Monday 00:00 UTC of the week holding `now`: capacity counts from here.
 pub fn week_start(now: DateTime<Utc>) -> DateTime<Utc> {
-    let d = now.date_naive();
-    let monday = d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
-    monday.and_time(NaiveTime::MIN).and_utc()
+    roomwork_scoring::report::monday(now.date_naive())
+        .and_time(NaiveTime::MIN)
+        .and_utc()
 }
 
 /// A scored and routed lead.

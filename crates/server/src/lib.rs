@@ -35,7 +35,7 @@ use roomwork_store::Store;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 
-use crate::intake::Current;
+use crate::intake::{Current, Scored};
 
 /// A lead as an inbound form or integration posts it.
 #[derive(Debug, Deserialize)]
@@ -247,8 +247,6 @@ async fn post_lead(
         model_version: current.version,
     }))
 }
-
-use crate::intake::Scored;
 
 /// The router, for tests and for [`serve`].
 pub fn router(store: Arc<dyn Store>, config: RoutingConfig) -> axum::Router {

@@ -147,6 +147,10 @@ async fn train_cmd(
     };
     let pb = spinner(ctx.json);
     let progress = |n: usize| pb.set_message(format!("{n} trees"));
+    let leads = match csv {
+        Some(_) => Vec::new(),
+        None => store.leads().await?,
+    };
     let (trained, source) = match &csv {
         Some((path, spec, test)) => {
             let data = tabular::read(path, spec, None).map_err(|e| InvalidInput(e.to_string()))?;
@@ -162,7 +166,6 @@ async fn train_cmd(
             (t, format!("file {}", path.display()))
         }
         None => {
-            let leads = store.leads().await?;
             let t = train::from_leads(&leads, &options, threshold, progress)
                 .map_err(|e| InvalidInput(e.to_string()))?;
             (t, "stored leads".to_string())
@@ -174,7 +177,6 @@ async fn train_cmd(
     // Compare with the current model on held-out leads created after it was trained.
     let comparison = match (&current, csv.is_none()) {
         (Some(c), true) => {
-            let leads = store.leads().await?;
             let held: std::collections::HashSet<_> = trained.held_out.iter().collect();
             let after = c.model.training.latest.unwrap_or(i64::MIN);
             let rows: Vec<&roomwork_domain::Lead> = leads
@@ -202,13 +204,12 @@ async fn train_cmd(
         }
         _ => None,
     };
-    let held_out = held_out_pairs(&trained, store, csv.is_none()).await?;
-    let version = models.iter().map(|m| m.version).max().unwrap_or(0) + 1;
+    let version = next_version(&models);
     let first = csv.is_none() && !models.iter().any(|m| m.status == ModelStatus::Current);
     let now = Utc::now();
     let stored = Stored {
         evaluation: trained.evaluation.clone(),
-        held_out,
+        held_out: trained.held_out_scores.clone(),
         comparison: comparison.clone(),
         recalibrated_from: None,
     };
@@ -286,23 +287,9 @@ async fn train_cmd(
     Ok(())
 }
 
-async fn held_out_pairs(
-    t: &train::Trained,
-    store: &dyn Store,
-    from_store: bool,
-) -> anyhow::Result<Vec<(f64, bool)>> {
-    if !from_store {
-        // The evaluation's simulator and reliability table already hold what a CSV report needs;
-        // the pairs are rebuilt from the reliability-free route: none kept.
-        return Ok(Vec::new());
-    }
-    let leads = store.leads().await?;
-    let held: std::collections::HashSet<_> = t.held_out.iter().collect();
-    let rows: Vec<&roomwork_domain::Lead> = leads.iter().filter(|l| held.contains(&l.id)).collect();
-    let p = t.model.probabilities(&train::lead_rows(&t.model, &rows), 2);
-    Ok(p.into_iter()
-        .zip(rows.iter().map(|l| l.outcome.is_some_and(|o| o.converted)))
-        .collect())
+/// The number for a new model version.
+fn next_version(models: &[ModelRecord]) -> i64 {
+    models.iter().map(|m| m.version).max().unwrap_or(0) + 1
 }
 
 fn opt(x: Option<f64>) -> String {
@@ -918,7 +905,7 @@ async fn recalibrate(
     // It learned from the first half of the new outcomes: comparisons start after them.
     recal.training.latest = Some(fresh[half - 1].created_at.timestamp());
     recal.training.calibration_rows = half;
-    let version = models.iter().map(|m| m.version).max().unwrap_or(0) + 1;
+    let version = next_version(&models);
     let mut stored: Stored = serde_json::from_str(&cur.evaluation)?;
     stored.comparison = Some(Comparison {
         current_version: cur.version,
