@@ -413,6 +413,180 @@ pub struct Opportunity {
     pub stage_history: Vec<StageChange>,
 }
 
+/// A change to one of a deal's tracked fields, with the day it was made: the deal's field
+/// history (what Salesforce calls Opportunity Field History). Stage moves have their own
+/// history ([`StageChange`]); these are the other fields a forecast depends on. An import
+/// records one whenever a re-imported deal's close date, amount or forecast category differs
+/// from the stored one; an approved CRM update records the close date it moves.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct FieldEdit {
+    /// The deal.
+    pub opportunity_id: OpportunityId,
+    /// The day the change was made (or first seen).
+    pub changed_on: NaiveDate,
+    /// The field and its values before and after.
+    pub change: DealFieldChange,
+}
+
+/// Which field changed, from what, to what.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(tag = "field", rename_all = "snake_case")]
+pub enum DealFieldChange {
+    /// The expected close date moved.
+    CloseDate {
+        /// Before.
+        from: Option<NaiveDate>,
+        /// After.
+        to: Option<NaiveDate>,
+    },
+    /// The amount changed.
+    Amount {
+        /// Before.
+        from: Option<Money>,
+        /// After.
+        to: Option<Money>,
+    },
+    /// The forecast category changed.
+    ForecastCategory {
+        /// Before.
+        from: Option<ForecastCategory>,
+        /// After.
+        to: Option<ForecastCategory>,
+    },
+}
+
+impl DealFieldChange {
+    /// The field's stored name: `close_date`, `amount` or `forecast_category`.
+    pub fn field(&self) -> &'static str {
+        match self {
+            DealFieldChange::CloseDate { .. } => "close_date",
+            DealFieldChange::Amount { .. } => "amount",
+            DealFieldChange::ForecastCategory { .. } => "forecast_category",
+        }
+    }
+
+    /// True when a close date moved later (a push). Setting a first close date is not a push.
+    pub fn is_push(&self) -> bool {
+        matches!(self, DealFieldChange::CloseDate { from: Some(a), to: Some(b) } if b > a)
+    }
+
+    /// True when the amount went down in the same currency.
+    pub fn is_reduction(&self) -> bool {
+        matches!(self, DealFieldChange::Amount { from: Some(a), to: Some(b) }
+            if a.currency() == b.currency() && b.minor() < a.minor())
+    }
+
+    /// The before and after values as stored text (`""` for none): dates ISO, money as
+    /// `"<minor units> <currency>"`, categories by their stored spelling.
+    pub fn values(&self) -> (String, String) {
+        fn date(d: &Option<NaiveDate>) -> String {
+            d.map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default()
+        }
+        fn money(m: &Option<Money>) -> String {
+            m.map(|m| format!("{} {}", m.minor(), m.currency().code()))
+                .unwrap_or_default()
+        }
+        fn cat(c: &Option<ForecastCategory>) -> String {
+            c.map(|c| c.as_str().to_string()).unwrap_or_default()
+        }
+        match self {
+            DealFieldChange::CloseDate { from, to } => (date(from), date(to)),
+            DealFieldChange::Amount { from, to } => (money(from), money(to)),
+            DealFieldChange::ForecastCategory { from, to } => (cat(from), cat(to)),
+        }
+    }
+
+    /// Reads a change back from [`DealFieldChange::field`] and [`DealFieldChange::values`].
+    pub fn parse(field: &str, from: &str, to: &str) -> Result<Self, ParseError> {
+        fn date(s: &str) -> Result<Option<NaiveDate>, ParseError> {
+            if s.is_empty() {
+                return Ok(None);
+            }
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| ParseError::new("close date", s, "expected YYYY-MM-DD"))
+        }
+        fn money(s: &str) -> Result<Option<Money>, ParseError> {
+            if s.is_empty() {
+                return Ok(None);
+            }
+            let (minor, code) = s.split_once(' ').ok_or_else(|| {
+                ParseError::new("amount", s, "expected \"<minor units> <currency>\"")
+            })?;
+            let minor: i64 = minor
+                .parse()
+                .map_err(|_| ParseError::new("amount", s, "minor units are not a whole number"))?;
+            Ok(Some(Money::from_minor(
+                minor,
+                crate::Currency::parse(code)?,
+            )))
+        }
+        fn cat(s: &str) -> Result<Option<ForecastCategory>, ParseError> {
+            if s.is_empty() {
+                Ok(None)
+            } else {
+                ForecastCategory::parse(s).map(Some)
+            }
+        }
+        Ok(match field {
+            "close_date" => DealFieldChange::CloseDate {
+                from: date(from)?,
+                to: date(to)?,
+            },
+            "amount" => DealFieldChange::Amount {
+                from: money(from)?,
+                to: money(to)?,
+            },
+            "forecast_category" => DealFieldChange::ForecastCategory {
+                from: cat(from)?,
+                to: cat(to)?,
+            },
+            other => {
+                return Err(ParseError::new(
+                    "deal field",
+                    other,
+                    "expected close_date, amount or forecast_category",
+                ));
+            }
+        })
+    }
+}
+
+impl FieldEdit {
+    /// The tracked fields that differ between a stored deal and its new version, as changes
+    /// made on `on`.
+    pub fn between(before: &Opportunity, after: &Opportunity, on: NaiveDate) -> Vec<FieldEdit> {
+        let mut out = Vec::new();
+        let mut push = |change| {
+            out.push(FieldEdit {
+                opportunity_id: after.id,
+                changed_on: on,
+                change,
+            })
+        };
+        if before.close_date != after.close_date {
+            push(DealFieldChange::CloseDate {
+                from: before.close_date,
+                to: after.close_date,
+            });
+        }
+        if before.amount != after.amount {
+            push(DealFieldChange::Amount {
+                from: before.amount,
+                to: after.amount,
+            });
+        }
+        if before.forecast_category != after.forecast_category {
+            push(DealFieldChange::ForecastCategory {
+                from: before.forecast_category,
+                to: after.forecast_category,
+            });
+        }
+        out
+    }
+}
+
 /// Something a rep did with or for a customer.
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct Activity {
@@ -560,6 +734,9 @@ pub struct Batch {
     pub leads: Vec<Lead>,
     /// Opportunities with their stage history.
     pub opportunities: Vec<Opportunity>,
+    /// Changes to deals' close dates, amounts and forecast categories (appended; an
+    /// identical change on the same day is kept once). Written after the deals.
+    pub field_edits: Vec<FieldEdit>,
     /// Activities.
     pub activities: Vec<Activity>,
     /// Orders.
@@ -582,6 +759,7 @@ impl Batch {
             + self.contacts.len()
             + self.leads.len()
             + self.opportunities.len()
+            + self.field_edits.len()
             + self.activities.len()
             + self.orders.len()
             + self.issues.len()
@@ -635,6 +813,88 @@ mod tests {
         for k in ContactRole::ALL {
             assert_eq!(ContactRole::parse(k.as_str()).unwrap(), *k);
         }
+    }
+
+    #[test]
+    fn field_changes_round_trip_through_their_stored_text() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let cases = [
+            DealFieldChange::CloseDate {
+                from: Some(d("2026-03-01")),
+                to: Some(d("2026-04-15")),
+            },
+            DealFieldChange::CloseDate {
+                from: None,
+                to: Some(d("2026-04-15")),
+            },
+            DealFieldChange::Amount {
+                from: Some(Money::from_minor(1_250_000, crate::Currency::USD)),
+                to: Some(Money::from_minor(990_000, crate::Currency::USD)),
+            },
+            DealFieldChange::ForecastCategory {
+                from: Some(ForecastCategory::BestCase),
+                to: Some(ForecastCategory::Commit),
+            },
+            DealFieldChange::ForecastCategory {
+                from: Some(ForecastCategory::Commit),
+                to: None,
+            },
+        ];
+        for c in cases {
+            let (from, to) = c.values();
+            assert_eq!(DealFieldChange::parse(c.field(), &from, &to).unwrap(), c);
+        }
+        assert!(DealFieldChange::parse("stage", "", "").is_err());
+        assert!(DealFieldChange::parse("amount", "12.5 USD", "").is_err());
+    }
+
+    #[test]
+    fn a_push_moves_a_close_date_later_and_a_reduction_lowers_the_amount() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(
+            DealFieldChange::CloseDate {
+                from: Some(d("2026-03-01")),
+                to: Some(d("2026-03-02"))
+            }
+            .is_push()
+        );
+        assert!(
+            !DealFieldChange::CloseDate {
+                from: Some(d("2026-03-02")),
+                to: Some(d("2026-03-01"))
+            }
+            .is_push()
+        );
+        assert!(
+            !DealFieldChange::CloseDate {
+                from: None,
+                to: Some(d("2026-03-01"))
+            }
+            .is_push()
+        );
+        let usd = |m| Some(Money::from_minor(m, crate::Currency::USD));
+        let eur = |m| Some(Money::from_minor(m, crate::Currency::EUR));
+        assert!(
+            DealFieldChange::Amount {
+                from: usd(100),
+                to: usd(90)
+            }
+            .is_reduction()
+        );
+        assert!(
+            !DealFieldChange::Amount {
+                from: usd(100),
+                to: eur(90)
+            }
+            .is_reduction()
+        );
+        assert!(
+            !DealFieldChange::Amount {
+                from: usd(100),
+                to: usd(110)
+            }
+            .is_reduction()
+        );
     }
 
     #[test]

@@ -653,6 +653,14 @@ pub fn plan(
                 if let Some(c) = r.created {
                     o.created_on = c;
                 }
+                // The deal's field history: a close date, amount or forecast category that
+                // differs from the stored one was changed in the CRM, seen today.
+                if let Some(s) = &stored {
+                    ctx.plan
+                        .batch
+                        .field_edits
+                        .extend(FieldEdit::between(s, &o, today));
+                }
                 // Compare without the history (stored deals are held without it).
                 let history = std::mem::take(&mut o.stage_history);
                 let changed = stored.as_ref() != Some(&o);

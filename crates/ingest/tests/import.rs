@@ -269,6 +269,56 @@ fn a_changed_stage_updates_the_deal_and_appends_to_its_history() {
 }
 
 #[test]
+fn a_pushed_close_date_and_a_cut_amount_are_recorded_in_the_deals_field_history() {
+    let mut world = World::default();
+    let first = import("sf_opportunities_report.csv", &mut world);
+    assert!(
+        first.batch.field_edits.is_empty(),
+        "a new deal has no history yet"
+    );
+    let text = String::from_utf8(fixture("sf_opportunities_report.csv")).unwrap();
+    let moved = text.replace(
+        "\"$48,500.00\",\"75\",\"42\",\"6/30/2026\"",
+        "\"$41,000.00\",\"75\",\"42\",\"7/31/2026\"",
+    );
+    assert_ne!(moved, text, "the fixture line was found");
+    let parsed = parse_file(
+        "moved.csv",
+        moved.as_bytes(),
+        None,
+        Currency::USD,
+        &mut |_| {},
+    )
+    .unwrap();
+    let p = import_parsed(parsed, &mut world);
+    let deal = world.opp("Meridian Foods - Dosing skid retrofit").id;
+    let edits = &p.batch.field_edits;
+    assert_eq!(edits.len(), 2, "{edits:?}");
+    assert!(
+        edits
+            .iter()
+            .all(|e| e.opportunity_id == deal && e.changed_on == clock().today())
+    );
+    assert!(edits.iter().any(|e| e.change.is_push()));
+    assert!(edits.iter().any(|e| e.change.is_reduction()));
+    // The same file again: nothing changed, nothing recorded.
+    let parsed = parse_file(
+        "moved.csv",
+        moved.as_bytes(),
+        None,
+        Currency::USD,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(
+        import_parsed(parsed, &mut world)
+            .batch
+            .field_edits
+            .is_empty()
+    );
+}
+
+#[test]
 fn an_accounts_file_fills_in_accounts_that_deals_referenced_and_keeps_roomwork_fields() {
     let mut world = World::default();
     import("sf_opportunities_report.csv", &mut world);

@@ -17,6 +17,8 @@ pub(crate) enum Work<'a> {
     Inbox(crate::InboxWrite<'a>),
     /// A lead-model version, promotion or setting.
     Leads(crate::LeadsWrite<'a>),
+    /// A pipeline snapshot, deal-score model or forecast override.
+    Pipeline(crate::PipelineWrite<'a>),
 }
 
 /// The statuses of a draft that waits for a person.
@@ -86,6 +88,7 @@ macro_rules! impl_store {
                         Work::Batch(batch) => Self::write_batch(&mut tx, batch, &|_| {}).await?,
                         Work::Inbox(write) => Self::write_inbox(&mut tx, write).await?,
                         Work::Leads(write) => Self::write_leads(&mut tx, write).await?,
+                        Work::Pipeline(write) => Self::write_pipeline(&mut tx, write).await?,
                     }
                     match Self::append_audit(&mut tx, audit).await {
                         Ok(r) => {
@@ -257,6 +260,14 @@ macro_rules! impl_store {
                 }
                 if c.stage.is_some() {
                     Self::write_stage_changes(tx, std::slice::from_ref(a.opportunity())).await?;
+                }
+                if let Some(f) = &c.close_date {
+                    let moved = roomwork_domain::FieldEdit {
+                        opportunity_id: c.opportunity_id,
+                        changed_on: a.activity().occurred_at.date_naive(),
+                        change: roomwork_domain::DealFieldChange::CloseDate { from: f.from, to: f.to },
+                    };
+                    Self::write_field_changes(tx, std::slice::from_ref(&moved)).await?;
                 }
                 Self::write_rows(
                     tx,
@@ -487,6 +498,7 @@ macro_rules! impl_store {
                 Self::write_rows(tx, &LEADS, &batch.leads, lead_values, progress).await?;
                 Self::write_rows(tx, &OPPORTUNITIES, &batch.opportunities, opportunity_values, progress).await?;
                 Self::write_stage_changes(tx, &batch.opportunities).await?;
+                Self::write_field_changes(tx, &batch.field_edits).await?;
                 Self::write_rows(tx, &ACTIVITIES, &batch.activities, activity_values, progress).await?;
                 Self::write_rows(tx, &ORDERS, &batch.orders, order_values, progress).await?;
                 Self::write_rows(tx, &ISSUES, &batch.issues, issue_values, progress).await?;
@@ -528,6 +540,114 @@ macro_rules! impl_store {
                             .bind(change.entered_on.format("%Y-%m-%d").to_string());
                     }
                     query.execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
+            /// Field changes are appended; an identical change on the same day is kept once.
+            async fn write_field_changes(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                changes: &[roomwork_domain::FieldEdit],
+            ) -> $crate::Result<()> {
+                for chunk in changes.chunks($crate::columns::rows_per_statement(5)) {
+                    let mut query = sqlx::query::<$db>(sqlx::AssertSqlSafe(
+                        $crate::columns::field_change_sql(chunk.len(), $placeholders),
+                    ));
+                    for c in chunk {
+                        let (from, to) = c.change.values();
+                        query = query
+                            .bind(c.opportunity_id.to_string())
+                            .bind(c.change.field())
+                            .bind(from)
+                            .bind(to)
+                            .bind(c.changed_on.format("%Y-%m-%d").to_string());
+                    }
+                    query.execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
+            /// Writes one pipeline record inside `tx`.
+            async fn write_pipeline(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                write: $crate::PipelineWrite<'_>,
+            ) -> $crate::Result<()> {
+                use $crate::PipelineWrite;
+                let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+                match write {
+                    PipelineWrite::Snapshot(snap) => {
+                        let taken_on = day(snap.info.taken_on);
+                        let exists: Option<String> = sqlx::query_scalar(
+                            "SELECT taken_on FROM pipeline_snapshots WHERE taken_on = $1",
+                        )
+                        .bind(&taken_on)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                        if exists.is_some() {
+                            return Err($crate::StoreError::Invalid(format!(
+                                "a pipeline snapshot for {taken_on} exists; snapshots are fixed once taken"
+                            )));
+                        }
+                        sqlx::query(
+                            "INSERT INTO pipeline_snapshots (taken_on, taken_at, taken_by, source, deals) \
+                             VALUES ($1, $2, $3, $4, $5)",
+                        )
+                        .bind(&taken_on)
+                        .bind(snap.info.taken_at.timestamp_millis())
+                        .bind(&snap.info.taken_by)
+                        .bind(snap.info.source.as_str())
+                        .bind(snap.deals.len() as i64)
+                        .execute(&mut **tx)
+                        .await?;
+                        let per = $crate::columns::rows_per_statement(9);
+                        for chunk in snap.deals.chunks(per) {
+                            let mut query = sqlx::query::<$db>(sqlx::AssertSqlSafe(
+                                $crate::columns::snapshot_deal_sql(chunk.len(), $placeholders),
+                            ));
+                            for d in chunk {
+                                query = query
+                                    .bind(taken_on.clone())
+                                    .bind(d.opportunity_id.to_string())
+                                    .bind(d.owner.map(|o| o.to_string()))
+                                    .bind(d.stage.as_str().to_string())
+                                    .bind(d.amount.map(|m| m.minor()))
+                                    .bind(d.amount.map(|m| m.currency().code().to_string()))
+                                    .bind(d.close_date.map(day))
+                                    .bind(d.forecast_category.map(|c| c.as_str().to_string()))
+                                    .bind(d.probability);
+                            }
+                            query.execute(&mut **tx).await?;
+                        }
+                    }
+                    PipelineWrite::Model(m) => {
+                        sqlx::query(
+                            "INSERT INTO deal_models (version, created_at, trained_by, engine, model, evaluation) \
+                             VALUES ($1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(m.version)
+                        .bind(m.created_at.timestamp_millis())
+                        .bind(&m.trained_by)
+                        .bind(&m.engine)
+                        .bind(&m.model)
+                        .bind(&m.evaluation)
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                    PipelineWrite::Override(o) => {
+                        sqlx::query(
+                            "INSERT INTO forecast_overrides (period, scope, amount_minor, currency, made_by, reason, made_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        )
+                        .bind(&o.period)
+                        .bind(&o.scope)
+                        .bind(o.amount.minor())
+                        .bind(o.amount.currency().code())
+                        .bind(&o.made_by)
+                        .bind(&o.reason)
+                        .bind(o.made_at.timestamp_millis())
+                        .execute(&mut **tx)
+                        .await?;
+                    }
                 }
                 Ok(())
             }
@@ -722,11 +842,18 @@ macro_rules! impl_store {
                 &self,
                 filter: $crate::ActivityFilter,
             ) -> $crate::Result<Vec<roomwork_domain::Activity>> {
-                let rows: Vec<$crate::rows::ActivityRow> = sqlx::query_as(
-                    "SELECT * FROM activities \
+                let columns = if filter.skip_text {
+                    "id, ext_key, kind, direction, ai_assisted, account_id, contact_id, opportunity_id, \
+                     rep_id, occurred_at, duration_minutes, '' AS subject, CAST(NULL AS TEXT) AS body"
+                } else {
+                    "*"
+                };
+                let sql = format!(
+                    "SELECT {columns} FROM activities \
                      WHERE ($1 IS NULL OR account_id = $1) AND ($2 IS NULL OR opportunity_id = $2) \
-                     ORDER BY occurred_at DESC, id LIMIT $3",
-                )
+                     ORDER BY occurred_at DESC, id LIMIT $3"
+                );
+                let rows: Vec<$crate::rows::ActivityRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(filter.account_id.map(|a| a.to_string()))
                 .bind(filter.opportunity_id.map(|o| o.to_string()))
                 .bind(filter.limit.map(i64::from).unwrap_or(i64::MAX))
@@ -830,6 +957,146 @@ macro_rules! impl_store {
                 audit: &$crate::AuditEntry,
             ) -> $crate::Result<$crate::AuditRecord> {
                 self.audited(audit, $crate::backend::Work::Leads(write)).await
+            }
+
+            async fn field_edits(
+                &self,
+                deal: Option<roomwork_domain::OpportunityId>,
+            ) -> $crate::Result<Vec<roomwork_domain::FieldEdit>> {
+                let rows: Vec<$crate::pipeline::FieldChangeRow> = sqlx::query_as(
+                    "SELECT opportunity_id, field, old_value, new_value, changed_on FROM deal_field_changes \
+                     WHERE ($1 IS NULL OR opportunity_id = $1) ORDER BY opportunity_id, changed_on, seq",
+                )
+                .bind(deal.map(|d| d.to_string()))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(|r| r.into_domain()).collect()
+            }
+
+            async fn pipeline_write(
+                &self,
+                write: $crate::PipelineWrite<'_>,
+                audit: &$crate::AuditEntry,
+            ) -> $crate::Result<$crate::AuditRecord> {
+                self.audited(audit, $crate::backend::Work::Pipeline(write)).await
+            }
+
+            async fn snapshots(&self) -> $crate::Result<Vec<$crate::SnapshotInfo>> {
+                let rows: Vec<$crate::pipeline::SnapshotRow> =
+                    sqlx::query_as("SELECT * FROM pipeline_snapshots ORDER BY taken_on")
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter().map(|r| r.into_info()).collect()
+            }
+
+            async fn snapshot(&self, day: chrono::NaiveDate) -> $crate::Result<$crate::Snapshot> {
+                let key = day.format("%Y-%m-%d").to_string();
+                let info: Option<$crate::pipeline::SnapshotRow> =
+                    sqlx::query_as("SELECT * FROM pipeline_snapshots WHERE taken_on = $1")
+                        .bind(&key)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                let info = info
+                    .ok_or_else(|| $crate::StoreError::NotFound { what: "pipeline snapshot", id: key.clone() })?
+                    .into_info()?;
+                let rows: Vec<$crate::pipeline::SnapshotDealRow> = sqlx::query_as(
+                    "SELECT opportunity_id, owner_id, stage, amount_minor, currency, close_date, \
+                     forecast_category, probability FROM pipeline_snapshot_deals WHERE taken_on = $1 \
+                     ORDER BY opportunity_id",
+                )
+                .bind(&key)
+                .fetch_all(&self.pool)
+                .await?;
+                let deals = rows.into_iter().map(|r| r.into_domain()).collect::<$crate::Result<Vec<_>>>()?;
+                Ok($crate::Snapshot { info, deals })
+            }
+
+            async fn evaluation_write(&self, e: $crate::Evaluation<'_>) -> $crate::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                let ids: Vec<String> = e.deals.iter().map(|d| d.to_string()).collect();
+                for chunk in ids.chunks(500) {
+                    let list = $crate::columns::placeholder_list(chunk.len(), $placeholders);
+                    for table in ["deal_signals", "deal_scores"] {
+                        let sql = format!("DELETE FROM {table} WHERE opportunity_id IN ({list})");
+                        let mut q = sqlx::query::<$db>(sqlx::AssertSqlSafe(sql));
+                        for id in chunk {
+                            q = q.bind(id.clone());
+                        }
+                        q.execute(&mut *tx).await?;
+                    }
+                }
+                let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+                for chunk in e.signals.chunks($crate::columns::rows_per_statement(4)) {
+                    let sql = $crate::columns::insert_sql(
+                        "deal_signals",
+                        &["opportunity_id", "signal", "raised_on", "detail"],
+                        chunk.len(),
+                        $placeholders,
+                    );
+                    let mut q = sqlx::query::<$db>(sqlx::AssertSqlSafe(sql));
+                    for r in chunk {
+                        q = q
+                            .bind(r.opportunity_id.to_string())
+                            .bind(r.signal.clone())
+                            .bind(day(r.raised_on))
+                            .bind(r.detail.clone());
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+                for chunk in e.scores.chunks($crate::columns::rows_per_statement(5)) {
+                    let sql = $crate::columns::insert_sql(
+                        "deal_scores",
+                        &["opportunity_id", "scored_on", "probability", "model_version", "factors"],
+                        chunk.len(),
+                        $placeholders,
+                    );
+                    let mut q = sqlx::query::<$db>(sqlx::AssertSqlSafe(sql));
+                    for r in chunk {
+                        q = q
+                            .bind(r.opportunity_id.to_string())
+                            .bind(day(r.scored_on))
+                            .bind(r.probability)
+                            .bind(r.model_version)
+                            .bind(r.factors.clone());
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn deal_signals(&self) -> $crate::Result<Vec<$crate::SignalRecord>> {
+                let rows: Vec<$crate::pipeline::SignalRow> =
+                    sqlx::query_as("SELECT * FROM deal_signals ORDER BY opportunity_id, signal")
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter().map(|r| r.into_record()).collect()
+            }
+
+            async fn deal_scores(&self) -> $crate::Result<Vec<$crate::DealScoreRecord>> {
+                let rows: Vec<$crate::pipeline::DealScoreRow> =
+                    sqlx::query_as("SELECT * FROM deal_scores ORDER BY opportunity_id")
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter().map(|r| r.into_record()).collect()
+            }
+
+            async fn deal_models(&self) -> $crate::Result<Vec<$crate::DealModelRecord>> {
+                let rows: Vec<$crate::pipeline::DealModelRow> =
+                    sqlx::query_as("SELECT * FROM deal_models ORDER BY version")
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter().map(|r| r.into_record()).collect()
+            }
+
+            async fn forecast_overrides(&self) -> $crate::Result<Vec<$crate::ForecastOverride>> {
+                let rows: Vec<$crate::pipeline::OverrideRow> = sqlx::query_as(
+                    "SELECT period, scope, amount_minor, currency, made_by, reason, made_at \
+                     FROM forecast_overrides ORDER BY seq",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(|r| r.into_record()).collect()
             }
 
             async fn lead_intake(

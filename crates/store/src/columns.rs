@@ -114,6 +114,59 @@ pub(crate) fn stage_change_sql(rows: usize, style: Placeholders) -> String {
     sql
 }
 
+/// Field changes are appended; the same change of a deal on the same day is kept once.
+pub(crate) fn field_change_sql(rows: usize, style: Placeholders) -> String {
+    let mut sql = String::from(
+        "INSERT INTO deal_field_changes (opportunity_id, field, old_value, new_value, changed_on) VALUES ",
+    );
+    values_clause(&mut sql, rows, 5, style);
+    sql.push_str(
+        " ON CONFLICT (opportunity_id, field, changed_on, old_value, new_value) DO NOTHING",
+    );
+    sql
+}
+
+/// A snapshot's deals.
+pub(crate) fn snapshot_deal_sql(rows: usize, style: Placeholders) -> String {
+    insert_sql(
+        "pipeline_snapshot_deals",
+        &[
+            "taken_on",
+            "opportunity_id",
+            "owner_id",
+            "stage",
+            "amount_minor",
+            "currency",
+            "close_date",
+            "forecast_category",
+            "probability",
+        ],
+        rows,
+        style,
+    )
+}
+
+/// A plain multi-row `INSERT`.
+pub(crate) fn insert_sql(
+    table: &str,
+    columns: &[&str],
+    rows: usize,
+    style: Placeholders,
+) -> String {
+    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    values_clause(&mut sql, rows, columns.len(), style);
+    sql
+}
+
+/// `$1, $2, ...` or `?, ?, ...` for an `IN (...)` list.
+pub(crate) fn placeholder_list(n: usize, style: Placeholders) -> String {
+    let mut sql = String::new();
+    values_clause(&mut sql, 1, n, style);
+    sql.trim_start_matches('(')
+        .trim_end_matches(')')
+        .to_string()
+}
+
 /// Rows per statement: large statements amortise the per-statement cost, within the bind
 /// limits of both backends (SQLite 32,766; PostgreSQL 65,535).
 pub(crate) fn rows_per_statement(columns: usize) -> usize {

@@ -25,6 +25,7 @@ pub mod audit;
 mod backend;
 mod columns;
 pub mod leads;
+pub mod pipeline;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -41,6 +42,10 @@ use serde::Serialize;
 
 pub use audit::{AuditEntry, AuditRecord, Tampering, Verification};
 pub use leads::{LeadsWrite, ModelRecord, ModelStatus, ScoreRecord};
+pub use pipeline::{
+    DealModelRecord, DealScoreRecord, Evaluation, ForecastOverride, PipelineWrite, SignalRecord,
+    Snapshot, SnapshotDeal, SnapshotInfo, SnapshotSource,
+};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -152,6 +157,9 @@ pub struct ActivityFilter {
     pub opportunity_id: Option<OpportunityId>,
     /// At most this many, newest first.
     pub limit: Option<u32>,
+    /// Leave out the subject and body (the pipeline reads who, when and which way, over
+    /// millions of activities).
+    pub skip_text: bool,
 }
 
 /// Which drafts to read.
@@ -315,6 +323,34 @@ pub trait Store: Send + Sync {
     ) -> Result<HashMap<roomwork_domain::RepId, u32>>;
     /// A governed setting's value.
     async fn setting(&self, key: &str) -> Result<Option<String>>;
+
+    /// Deals' field history (close date, amount, forecast category), by deal and then in the
+    /// order the changes were made; one deal's when `deal` is given.
+    async fn field_edits(
+        &self,
+        deal: Option<OpportunityId>,
+    ) -> Result<Vec<roomwork_domain::FieldEdit>>;
+    /// A snapshot, a deal-score model version or a forecast override, with its audit record,
+    /// in one transaction. A second snapshot for the same day is a conflict.
+    async fn pipeline_write(
+        &self,
+        write: PipelineWrite<'_>,
+        audit: &AuditEntry,
+    ) -> Result<AuditRecord>;
+    /// Every snapshot's header, oldest first.
+    async fn snapshots(&self) -> Result<Vec<SnapshotInfo>>;
+    /// One snapshot with its deals.
+    async fn snapshot(&self, day: chrono::NaiveDate) -> Result<Snapshot>;
+    /// Replaces the stored signals and scores of the evaluated deals, in one transaction.
+    async fn evaluation_write(&self, evaluation: Evaluation<'_>) -> Result<()>;
+    /// Every raised signal, by deal.
+    async fn deal_signals(&self) -> Result<Vec<SignalRecord>>;
+    /// Every open deal's latest score.
+    async fn deal_scores(&self) -> Result<Vec<DealScoreRecord>>;
+    /// Every deal-score model version, oldest first.
+    async fn deal_models(&self) -> Result<Vec<DealModelRecord>>;
+    /// Every forecast override, oldest first.
+    async fn forecast_overrides(&self) -> Result<Vec<ForecastOverride>>;
 }
 
 /// Opens the store a URL names and applies its migrations.
