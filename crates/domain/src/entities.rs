@@ -587,6 +587,26 @@ impl FieldEdit {
     }
 }
 
+/// One open deal as a pipeline snapshot keeps it: the fields a week-over-week comparison and
+/// a forecast need, and the win probability it had that day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DealSnapshot {
+    /// The deal.
+    pub opportunity_id: OpportunityId,
+    /// Its owner.
+    pub owner: Option<RepId>,
+    /// Its stage.
+    pub stage: Stage,
+    /// Its amount.
+    pub amount: Option<Money>,
+    /// Its expected close date.
+    pub close_date: Option<NaiveDate>,
+    /// Its forecast category.
+    pub forecast_category: Option<ForecastCategory>,
+    /// Its win probability on that day.
+    pub probability: f64,
+}
+
 /// Something a rep did with or for a customer.
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct Activity {

@@ -267,7 +267,7 @@ macro_rules! impl_store {
                         changed_on: a.activity().occurred_at.date_naive(),
                         change: roomwork_domain::DealFieldChange::CloseDate { from: f.from, to: f.to },
                     };
-                    Self::write_field_changes(tx, std::slice::from_ref(&moved)).await?;
+                    Self::write_field_changes(tx, std::slice::from_ref(&moved), &|_| {}).await?;
                 }
                 Self::write_rows(
                     tx,
@@ -498,7 +498,7 @@ macro_rules! impl_store {
                 Self::write_rows(tx, &LEADS, &batch.leads, lead_values, progress).await?;
                 Self::write_rows(tx, &OPPORTUNITIES, &batch.opportunities, opportunity_values, progress).await?;
                 Self::write_stage_changes(tx, &batch.opportunities).await?;
-                Self::write_field_changes(tx, &batch.field_edits).await?;
+                Self::write_field_changes(tx, &batch.field_edits, progress).await?;
                 Self::write_rows(tx, &ACTIVITIES, &batch.activities, activity_values, progress).await?;
                 Self::write_rows(tx, &ORDERS, &batch.orders, order_values, progress).await?;
                 Self::write_rows(tx, &ISSUES, &batch.issues, issue_values, progress).await?;
@@ -548,6 +548,7 @@ macro_rules! impl_store {
             async fn write_field_changes(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 changes: &[roomwork_domain::FieldEdit],
+                progress: &(dyn Fn(u64) + Sync),
             ) -> $crate::Result<()> {
                 for chunk in changes.chunks($crate::columns::rows_per_statement(5)) {
                     let mut query = sqlx::query::<$db>(sqlx::AssertSqlSafe(
@@ -563,6 +564,7 @@ macro_rules! impl_store {
                             .bind(c.changed_on.format("%Y-%m-%d").to_string());
                     }
                     query.execute(&mut **tx).await?;
+                    progress(chunk.len() as u64);
                 }
                 Ok(())
             }

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use roomwork_domain::{
-    Currency, DealFieldChange, FieldEdit, ForecastCategory, Money, OpportunityId, RepId, Stage,
+    Currency, DealFieldChange, FieldEdit, ForecastCategory, Money, OpportunityId, Stage,
 };
 use serde::Serialize;
 
@@ -45,24 +45,8 @@ impl SnapshotSource {
     }
 }
 
-/// One open deal in a snapshot.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SnapshotDeal {
-    /// The deal.
-    pub opportunity_id: OpportunityId,
-    /// Its owner.
-    pub owner: Option<RepId>,
-    /// Its stage.
-    pub stage: Stage,
-    /// Its amount.
-    pub amount: Option<Money>,
-    /// Its expected close date.
-    pub close_date: Option<NaiveDate>,
-    /// Its forecast category.
-    pub forecast_category: Option<ForecastCategory>,
-    /// Its win probability on that day.
-    pub probability: f64,
-}
+/// One open deal in a snapshot (the domain's record).
+pub type SnapshotDeal = roomwork_domain::DealSnapshot;
 
 /// A snapshot's header.
 #[derive(Clone, Debug, PartialEq, Serialize)]

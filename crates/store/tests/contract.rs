@@ -116,6 +116,7 @@ contract!(
     a_workflow_use_is_stored_with_its_draft_or_not_at_all,
     an_approved_crm_change_is_applied_with_its_approval_or_not_at_all,
     lead_models_are_versioned_promoted_with_audit_and_scores_stored_with_their_leads,
+    pipeline_records_are_kept_as_written_and_evaluations_replace_their_deals,
 );
 
 /// Runs SQL on the story's database directly, as a database owner going around roomwork would.
@@ -994,6 +995,7 @@ fn sample() -> Batch {
         capabilities: vec!["dosing systems".into(), "commissioning".into()],
         value: Some(usd(265_000)),
     };
+    let opp_id = opp.id;
     Batch {
         reps: vec![rep],
         accounts: vec![account],
@@ -1006,6 +1008,14 @@ fn sample() -> Batch {
         transcripts: vec![transcript],
         projects: vec![project],
         account_merges: vec![],
+        field_edits: vec![FieldEdit {
+            opportunity_id: opp_id,
+            changed_on: day(2026, 3, 20),
+            change: DealFieldChange::CloseDate {
+                from: Some(day(2026, 5, 31)),
+                to: Some(day(2026, 6, 30)),
+            },
+        }],
     }
 }
 
@@ -1032,6 +1042,19 @@ async fn every_record_kind_reads_back_as_it_was_saved(store: &dyn Store) {
     assert_eq!(store.issues().await.unwrap(), b.issues);
     assert_eq!(store.transcripts().await.unwrap(), b.transcripts);
     assert_eq!(store.projects().await.unwrap(), b.projects);
+    assert_eq!(store.field_edits(None).await.unwrap(), b.field_edits);
+    let lean = store
+        .activities(ActivityFilter {
+            skip_text: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (lean[0].subject.as_str(), lean[0].body.as_deref()),
+        ("", None)
+    );
+    assert_eq!(lean[0].occurred_at, b.activities[0].occurred_at);
     assert_eq!(
         store.account(b.accounts[0].id).await.unwrap(),
         b.accounts[0]
@@ -1482,4 +1505,212 @@ async fn lead_models_are_versioned_promoted_with_audit_and_scores_stored_with_th
     };
     assert!(s.lead_intake(&[other], &[bad]).await.is_err());
     assert_eq!(s.leads().await.unwrap().len(), 1);
+}
+
+fn pipeline_audit(action: &str) -> roomwork_store::AuditEntry {
+    roomwork_store::AuditEntry {
+        actor: "Sam Ops".into(),
+        action: action.into(),
+        subject: "pipeline".into(),
+        detail: serde_json::json!({}),
+    }
+}
+
+async fn pipeline_records_are_kept_as_written_and_evaluations_replace_their_deals(s: &dyn Store) {
+    use roomwork_store::{
+        DealModelRecord, DealScoreRecord, Evaluation, ForecastOverride, PipelineWrite,
+        SignalRecord, Snapshot, SnapshotInfo, SnapshotSource,
+    };
+    let b = sample();
+    s.save_batch(&b).await.unwrap();
+    let deal = b.opportunities[0].id;
+    // The same change again (a re-import) is kept once; a later one is appended.
+    let mut again = b.field_edits.clone();
+    again.push(FieldEdit {
+        opportunity_id: deal,
+        changed_on: day(2026, 3, 25),
+        change: DealFieldChange::Amount {
+            from: Some(usd(50_000)),
+            to: Some(Money::from_minor(4_850_050, Currency::USD)),
+        },
+    });
+    s.save_batch(&Batch {
+        field_edits: again.clone(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(s.field_edits(Some(deal)).await.unwrap(), again);
+    assert!(
+        s.field_edits(Some(OpportunityId::new()))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let snap = Snapshot {
+        info: SnapshotInfo {
+            taken_on: day(2026, 3, 30),
+            taken_at: now_ms(),
+            taken_by: "Sam Ops".into(),
+            source: SnapshotSource::Report,
+            deals: 1,
+        },
+        deals: vec![DealSnapshot {
+            opportunity_id: deal,
+            owner: b.opportunities[0].owner,
+            stage: Stage::parse("Proposal").unwrap(),
+            amount: Some(usd(48_500)),
+            close_date: Some(day(2026, 6, 30)),
+            forecast_category: Some(ForecastCategory::BestCase),
+            probability: 0.375,
+        }],
+    };
+    s.pipeline_write(
+        PipelineWrite::Snapshot(&snap),
+        &pipeline_audit("pipeline.snapshot"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.snapshot(day(2026, 3, 30)).await.unwrap(), snap);
+    assert_eq!(s.snapshots().await.unwrap(), vec![snap.info.clone()]);
+    let audit_len = s.audit_records().await.unwrap().len();
+    // A second snapshot for the day is refused, and leaves no audit record.
+    let err = s
+        .pipeline_write(
+            PipelineWrite::Snapshot(&snap),
+            &pipeline_audit("pipeline.snapshot"),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("fixed once taken"), "{err}");
+    assert_eq!(s.audit_records().await.unwrap().len(), audit_len);
+    assert!(matches!(
+        s.snapshot(day(2026, 3, 29)).await,
+        Err(StoreError::NotFound { .. })
+    ));
+
+    let model = DealModelRecord {
+        version: 1,
+        created_at: now_ms(),
+        trained_by: "Sam Ops".into(),
+        engine: "prior".into(),
+        model: "{}".into(),
+        evaluation: "{}".into(),
+    };
+    s.pipeline_write(
+        PipelineWrite::Model(&model),
+        &pipeline_audit("pipeline.model_trained"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.deal_models().await.unwrap(), vec![model]);
+    let o = ForecastOverride {
+        period: "2026-04".into(),
+        scope: "team".into(),
+        amount: usd(250_000),
+        made_by: "Dana O'Neil".into(),
+        reason: "Harlow Creek PO confirmed verbally".into(),
+        made_at: now_ms(),
+    };
+    s.pipeline_write(
+        PipelineWrite::Override(&o),
+        &pipeline_audit("pipeline.forecast_override"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.forecast_overrides().await.unwrap(), vec![o]);
+
+    // Evaluations replace what was stored for exactly the deals evaluated.
+    let sig = |name: &str, on| SignalRecord {
+        opportunity_id: deal,
+        signal: name.into(),
+        raised_on: on,
+        detail: "why".into(),
+    };
+    let score = DealScoreRecord {
+        opportunity_id: deal,
+        scored_on: day(2026, 3, 30),
+        probability: 0.42,
+        model_version: Some(1),
+        factors: "[]".into(),
+    };
+    s.evaluation_write(Evaluation {
+        deals: &[deal],
+        signals: &[
+            sig("no_activity", day(2026, 3, 29)),
+            sig("stalled", day(2026, 3, 30)),
+        ],
+        scores: std::slice::from_ref(&score),
+    })
+    .await
+    .unwrap();
+    assert_eq!(s.deal_signals().await.unwrap().len(), 2);
+    s.evaluation_write(Evaluation {
+        deals: &[deal],
+        signals: &[sig("stalled", day(2026, 3, 30))],
+        scores: std::slice::from_ref(&score),
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        s.deal_signals().await.unwrap(),
+        vec![sig("stalled", day(2026, 3, 30))]
+    );
+    assert_eq!(s.deal_scores().await.unwrap(), vec![score]);
+    // Evaluating another deal leaves this one's alone; evaluating it with nothing clears it.
+    s.evaluation_write(Evaluation {
+        deals: &[OpportunityId::new()],
+        signals: &[],
+        scores: &[],
+    })
+    .await
+    .unwrap();
+    assert_eq!(s.deal_signals().await.unwrap().len(), 1);
+    s.evaluation_write(Evaluation {
+        deals: &[deal],
+        signals: &[],
+        scores: &[],
+    })
+    .await
+    .unwrap();
+    assert!(s.deal_signals().await.unwrap().is_empty());
+    assert!(s.deal_scores().await.unwrap().is_empty());
+}
+
+async fn pipeline_history_cannot_be_rewritten(s: &dyn Store, g: &Guard) {
+    pipeline_records_are_kept_as_written_and_evaluations_replace_their_deals(s).await;
+    for (sql, says) in [
+        (
+            "UPDATE deal_field_changes SET new_value = ''",
+            "append-only",
+        ),
+        (
+            "UPDATE pipeline_snapshots SET deals = 0",
+            "fixed once taken",
+        ),
+        ("DELETE FROM pipeline_snapshot_deals", "kept"),
+        (
+            "UPDATE pipeline_snapshot_deals SET probability = 1",
+            "fixed once taken",
+        ),
+        ("UPDATE deal_models SET model = ''", "fixed once stored"),
+        ("DELETE FROM forecast_overrides", "append-only"),
+    ] {
+        let e = raw(g, sql).await.unwrap_err();
+        assert!(e.to_string().contains(says), "{sql}: {e}");
+    }
+}
+
+#[tokio::test]
+async fn pipeline_history_cannot_be_rewritten_on_sqlite() {
+    let (s, g) = sqlite().await;
+    pipeline_history_cannot_be_rewritten(&*s, &g).await;
+}
+
+#[tokio::test]
+async fn pipeline_history_cannot_be_rewritten_on_postgres() {
+    if let Some((s, g)) = postgres().await {
+        pipeline_history_cannot_be_rewritten(&*s, &g).await;
+    }
 }
