@@ -5,6 +5,7 @@ use roomwork_domain::*;
 
 use crate::corpus::{self, Who};
 use crate::rng::Rng;
+use crate::story::{self, Story};
 use crate::text::{Slots, spoken_amount, spoken_date};
 
 /// How big a company to make.
@@ -724,6 +725,9 @@ impl Generator {
         let contacts: Vec<ContactId> = info.contacts.iter().map(|c| c.id).collect();
         let mut spans: Vec<(OpportunityId, NaiveDate, NaiveDate, usize)> =
             Vec::with_capacity(n_opps);
+        // How each deal behaves on its way to its outcome, from a stream of its own.
+        let mut srng = Rng::stream(self.seed, "deal-story", i as u64);
+        let mut stories: Vec<Story> = Vec::with_capacity(n_opps);
         for k in 0..n_opps {
             let product = *rng.pick(corpus::PRODUCTS);
             let created_on = today - Duration::days(rng.range(0, 720));
@@ -790,7 +794,7 @@ impl Generator {
             };
             let base = 10f64.powf(3.7 + rng.f64() * 1.9);
             let amount = ((base / 50.0).round() * 50.0) as i64;
-            let forecast = match stage.as_str() {
+            let drawn_forecast = match stage.as_str() {
                 "Closed Won" => ForecastCategory::Closed,
                 "Closed Lost" => ForecastCategory::Omitted,
                 "Negotiation" => {
@@ -808,6 +812,12 @@ impl Generator {
                     }
                 }
                 _ => ForecastCategory::Pipeline,
+            };
+            let style = story::style(rep_idx);
+            let forecast = if closed {
+                drawn_forecast
+            } else {
+                story::category_now(style, stage.as_str(), drawn_forecast, close_date, today)
             };
             let (next_step, next_step_date) = if !closed && rng.chance(0.85) {
                 let s = *rng.pick(corpus::NEXT_STEPS);
@@ -864,7 +874,7 @@ impl Generator {
                     when: today - Duration::days(rng.range(1, 20)),
                 });
             }
-            batch.opportunities.push(Opportunity {
+            let deal = Opportunity {
                 id,
                 ext_key: ExternalKey::new("salesforce", "opportunity", osf.as_str()).ok(),
                 name,
@@ -878,7 +888,28 @@ impl Generator {
                 created_on,
                 forecast_category: Some(forecast),
                 stage_history: history,
+            };
+            let fading = if closed {
+                !won
+            } else {
+                story::open_fate(&mut srng, stalled, slipping)
+            };
+            batch.field_edits.extend(story::history(
+                &mut srng,
+                &deal,
+                closed.then_some(won),
+                fading,
+                style,
+                today,
+                activity_end,
+            ));
+            stories.push(Story {
+                fading,
+                open: !closed,
+                end: activity_end,
+                gap: srng.range(20, 50),
             });
+            batch.opportunities.push(deal);
         }
         if self.accounts[i].at_risk && self.candidates.len() < 4 * self.plan.transcripts {
             self.candidates.push(CallCandidate {
@@ -939,14 +970,15 @@ impl Generator {
         };
         let notes_every = (self.plan.activities / 300).max(20);
         for n in 0..activity_budget {
-            let (opp, from, to, rep_idx) = if n < on_deals {
-                let (id, a, b, r) = spans[rng.weighted(&weights)];
-                (Some(id), a, b, r)
+            let (opp, from, to, rep_idx, deal_k) = if n < on_deals {
+                let k = rng.weighted(&weights);
+                let (id, a, b, r) = spans[k];
+                (Some(id), a, b, r, Some(k))
             } else {
-                (None, today - Duration::days(700), today, owner_idx)
+                (None, today - Duration::days(700), today, owner_idx, None)
             };
             let days = (to - from).num_days().max(0);
-            let day = from + Duration::days(rng.range(0, days + 1));
+            let mut day = from + Duration::days(rng.range(0, days + 1));
             let kind_idx = rng.weighted(&[0.38, 0.24, 0.14, 0.07, 0.09, 0.08]);
             let mut kind = [
                 ActivityKind::Email,
@@ -959,14 +991,50 @@ impl Generator {
             if opp.is_none() && matches!(kind, ActivityKind::Meeting) {
                 kind = ActivityKind::CheckIn;
             }
-            let direction = match kind {
+            let mut direction = match kind {
                 ActivityKind::Email if rng.chance(0.35) => Direction::Inbound,
                 ActivityKind::Call if rng.chance(0.2) => Direction::Inbound,
                 _ => Direction::Outbound,
             };
-            let ai_assisted = matches!(kind, ActivityKind::Email | ActivityKind::Note)
+            let mut ai_assisted = matches!(kind, ActivityKind::Email | ActivityKind::Note)
                 && direction == Direction::Outbound
                 && rng.chance(if day >= deployment { 0.55 } else { 0.04 });
+            // The deal's story: a fading deal goes quiet before its end, stops answering and
+            // narrows to one person; a live one books its next meeting.
+            let mut narrow = false;
+            if let Some(st) = deal_k.map(|k| stories[k])
+                && kind != ActivityKind::Note
+            {
+                if st.fading {
+                    if day > st.end - Duration::days(st.gap)
+                        && srng.chance(if st.open { 0.6 } else { 0.85 })
+                    {
+                        day = (day - Duration::days(st.gap)).max(from);
+                    }
+                    if direction == Direction::Inbound
+                        && day > st.end - Duration::days(st.gap + 30)
+                        && srng.chance(0.7)
+                    {
+                        direction = Direction::Outbound;
+                    }
+                    narrow = srng.chance(0.7);
+                } else if st.open
+                    && matches!(
+                        kind,
+                        ActivityKind::Call | ActivityKind::Meeting | ActivityKind::Visit
+                    )
+                    && day >= today - Duration::days(10)
+                    && srng.chance(0.4)
+                {
+                    day = today + Duration::days(srng.range(2, 21));
+                } else if direction == Direction::Outbound
+                    && kind == ActivityKind::Email
+                    && srng.chance(0.2)
+                {
+                    direction = Direction::Inbound;
+                }
+            }
+            ai_assisted &= direction == Direction::Outbound;
             let duration = match kind {
                 ActivityKind::Call => Some(rng.range(4, 46) as u32),
                 ActivityKind::Meeting => Some(*rng.pick(&[30, 45, 60, 90])),
@@ -974,8 +1042,9 @@ impl Generator {
                 ActivityKind::CheckIn => Some(rng.range(8, 21) as u32),
                 _ => None,
             };
-            let contact =
-                (!contacts.is_empty() && kind != ActivityKind::Note).then(|| *rng.pick(&contacts));
+            let contact = (!contacts.is_empty() && kind != ActivityKind::Note)
+                .then(|| *rng.pick(&contacts))
+                .map(|c| if narrow { contacts[0] } else { c });
             let rep = &self.reps[rep_idx];
             slots.rep = rep.name.split(' ').next().unwrap_or("").to_string();
             let (subject, body) = if kind == ActivityKind::Note && n % notes_every == 0 {

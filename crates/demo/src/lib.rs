@@ -25,6 +25,7 @@ pub mod corpus;
 pub mod export;
 mod generate;
 mod rng;
+mod story;
 mod text;
 mod vtt;
 
