@@ -90,6 +90,9 @@ pub enum Command {
     /// Lead scoring, routing and model governance: train, score, report, promote, threshold,
     /// recalibrate.
     Leads(LeadsArgs),
+    /// Pipeline intelligence: risk signals on every open deal and their backtests, the deal
+    /// score, weekly snapshots, the forecast with overrides, bias and accuracy.
+    Pipeline(PipelineArgs),
     /// Run the HTTP API (for now: `POST /api/v1/leads` scores, routes and stores one lead).
     Serve(ServeArgs),
 }
@@ -99,6 +102,124 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: std::net::SocketAddr,
+}
+
+#[derive(Debug, Args)]
+pub struct PipelineArgs {
+    #[command(subcommand)]
+    pub command: PipelineCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PipelineCommand {
+    /// Re-evaluate every open deal now: risk signals and win probabilities, stored with the
+    /// day each signal was first raised. Imports, approved CRM updates and sent drafts do
+    /// this for the deals they touch.
+    Refresh {
+        /// The day to evaluate on [default: today].
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
+    /// The risk signals raised on open deals, each explained (as of the last evaluation).
+    Signals {
+        /// Only this owner's deals.
+        #[arg(long)]
+        owner: Option<String>,
+        /// Only this signal (no_activity, closing_without_meeting, stalled, close_date_pushed,
+        /// amount_reduced, single_threaded, next_step_missing, stage_backwards, ghosted).
+        #[arg(long)]
+        signal: Option<String>,
+        /// Only signals first raised on or after this day.
+        #[arg(long, value_name = "DAY")]
+        since: Option<chrono::NaiveDate>,
+    },
+    /// Backtest every signal on closed deals: the loss rate of deals it flagged before they
+    /// closed against those it did not, so the ops lead keeps the rules that predict.
+    Backtest {
+        /// Only deals closed on or after this day.
+        #[arg(long, value_name = "DAY")]
+        since: Option<chrono::NaiveDate>,
+    },
+    /// Train the deal score on the closed deals (held-out evaluation against the stage prior),
+    /// store it as a new version and re-score every open deal.
+    Train {
+        /// Who trains it (recorded).
+        #[arg(long, default_value = "sales ops")]
+        by: String,
+    },
+    /// The deal-score model: what it learned from, how it measured, what matters most.
+    Model,
+    /// Open deals with their win probability, its factors and their signals.
+    Deals {
+        /// Only this owner's deals.
+        #[arg(long)]
+        owner: Option<String>,
+        /// At most this many, by amount.
+        #[arg(long, default_value_t = 25)]
+        limit: usize,
+    },
+    /// Save today's open pipeline as a snapshot (the weekly report does this too).
+    Snapshot {
+        /// Who takes it (recorded).
+        #[arg(long, default_value = "sales ops")]
+        by: String,
+        /// The snapshot's day [default: today].
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
+    /// Reconstruct weekly snapshots (Mondays) of past weeks from the deals' stage and field
+    /// history, for a company starting with roomwork; days that have a snapshot are kept.
+    Backfill {
+        /// How many weeks back.
+        #[arg(long, default_value_t = 26)]
+        weeks: u32,
+        /// Who takes them (recorded).
+        #[arg(long, default_value = "sales ops")]
+        by: String,
+        /// The day to count back from [default: today].
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
+    /// The stored snapshots.
+    Snapshots,
+    /// The forecast for a period: roll-up by forecast category per rep and team, the AI
+    /// forecast with its interval, each rep's measured bias, and managers' overrides.
+    Forecast {
+        /// A month (2026-12) or a quarter (2026-Q4) [default: this month].
+        #[arg(long)]
+        period: Option<String>,
+        /// The day the forecast is made on [default: today].
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
+    /// Record a manager's forecast for a period, for the team or one rep, with why.
+    Override {
+        /// A month (2026-12) or a quarter (2026-Q4).
+        #[arg(long)]
+        period: String,
+        /// The rep, by name (the team when not given).
+        #[arg(long)]
+        rep: Option<String>,
+        /// The amount called, in the forecast's currency (e.g. 250000 or "$250,000").
+        #[arg(long)]
+        amount: String,
+        /// Who makes it.
+        #[arg(long)]
+        by: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Forecast accuracy for closed periods: the call, the upside, the AI forecast and any
+    /// override, each read from the period's opening snapshot, against what was won.
+    Accuracy {
+        /// month or quarter.
+        #[arg(long, default_value = "month")]
+        per: String,
+        /// The day [default: today].
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -237,6 +237,9 @@ pub struct Forecast {
     pub other_currency: usize,
     /// Open deals whose close date is before the period (and before today): not counted.
     pub overdue_not_counted: usize,
+    /// The in-period rate applied to the win probabilities, and the periods it was measured
+    /// on (`None`: no history, probabilities used as they are).
+    pub in_period: Option<(f64, usize)>,
 }
 
 /// A deterministic generator for the simulation (SplitMix64).
@@ -362,6 +365,8 @@ pub fn build(
 ) -> Forecast {
     let currency = main_currency(f);
     let won = won_in(f, period, today, currency);
+    let in_period = in_period_rate(f, snapshots, period, today);
+    let rate = in_period.map_or(1.0, |r| r.0);
     #[derive(Default)]
     struct Acc {
         commit: i64,
@@ -396,7 +401,7 @@ pub fn build(
                 Some(ForecastCategory::BestCase) => e.best += a,
                 _ => e.pipeline += a,
             }
-            e.deals.push((p, a));
+            e.deals.push((p * rate, a));
         }
     }
     let biases = bias(f, snapshots, period, today, currency);
@@ -444,6 +449,7 @@ pub fn build(
         reps,
         other_currency,
         overdue_not_counted: overdue,
+        in_period,
     }
 }
 
@@ -458,21 +464,30 @@ fn opening_snapshot(
         .min_by_key(|(d, _)| *d)
 }
 
-/// What the opening snapshot of `period` called: per owner (and `None` for the team), won so
-/// far plus commit closing in the period, and the AI's expected value.
+/// What the opening snapshot of `period` called, per owner (and `None` for the team):
+/// `call` (won so far + commit closing in the period), `upside` (+ best case), won so far,
+/// and the sum of probability × amount of the open deals due in the period.
+#[derive(Clone, Copy, Default)]
+struct Called {
+    call: i64,
+    upside: i64,
+    won_before: i64,
+    expected_open: f64,
+}
+
 fn called_at(
     f: &Frame<'_>,
     snap: &(NaiveDate, Vec<DealSnapshot>),
     period: Period,
     currency: Currency,
-) -> HashMap<Option<RepId>, (i64, i64, i64)> {
+) -> HashMap<Option<RepId>, Called> {
     let won_before = won_in(f, period, snap.0 - Duration::days(1), currency);
-    let mut out: HashMap<Option<RepId>, (i64, i64, i64)> = HashMap::new();
+    let mut out: HashMap<Option<RepId>, Called> = HashMap::new();
     for (k, v) in &won_before {
         let e = out.entry(*k).or_default();
-        e.0 += v;
-        e.1 += v;
-        e.2 += v;
+        e.call += v;
+        e.upside += v;
+        e.won_before += v;
     }
     for d in &snap.1 {
         if !d.close_date.is_some_and(|c| period.contains(c)) {
@@ -484,21 +499,67 @@ fn called_at(
         for key in [d.owner.map(Some), Some(None)].into_iter().flatten() {
             let e = out.entry(key).or_default();
             if d.forecast_category == Some(ForecastCategory::Commit) {
-                e.0 += a;
+                e.call += a;
             }
             if matches!(
                 d.forecast_category,
                 Some(ForecastCategory::Commit | ForecastCategory::BestCase)
             ) {
-                e.1 += a;
+                e.upside += a;
             }
-        }
-        let ev = (d.probability * a as f64).round() as i64;
-        for key in [d.owner.map(Some), Some(None)].into_iter().flatten() {
-            out.entry(key).or_default().2 += ev;
+            e.expected_open += d.probability * a as f64;
         }
     }
     out
+}
+
+/// How much of an expected win lands in the period it is due in: over the closed periods
+/// that ended before `before` and have an opening snapshot, of the deals due in the period
+/// that were won (by `before`), the share of value won within the period. `None` without
+/// such history. The AI forecast multiplies the win probabilities by it, because a deal
+/// that will be won is not always won on time.
+pub fn in_period_rate(
+    f: &Frame<'_>,
+    snapshots: &[(NaiveDate, Vec<DealSnapshot>)],
+    like: Period,
+    before: NaiveDate,
+) -> Option<(f64, usize)> {
+    let currency = main_currency(f);
+    let mut p = match like {
+        Period::Month { .. } => Period::month_of(before),
+        Period::Quarter { .. } => Period::quarter_of(before),
+    }
+    .previous();
+    let (mut won_all, mut won_in_period, mut periods) = (0i64, 0i64, 0usize);
+    for _ in 0..24 {
+        if let Some(snap) = opening_snapshot(snapshots, p) {
+            let mut any = false;
+            for d in snap
+                .1
+                .iter()
+                .filter(|d| d.close_date.is_some_and(|c| p.contains(c)))
+            {
+                let Some(i) = f.index(d.opportunity_id) else {
+                    continue;
+                };
+                let Some(a) = minor_in(d.amount, currency) else {
+                    continue;
+                };
+                if let Some((on, true)) = f.closed(i)
+                    && on < before
+                {
+                    won_all += a;
+                    any = true;
+                    if p.contains(on) {
+                        won_in_period += a;
+                    }
+                }
+            }
+            periods += usize::from(any);
+        }
+        p = p.previous();
+    }
+    (won_all > 0).then(|| (won_in_period as f64 / won_all as f64, periods))
 }
 
 /// Each owner's (and the team's) bias over the closed periods before `current` that have an
@@ -525,7 +586,7 @@ fn bias(
             keys.sort();
             keys.dedup();
             for k in keys {
-                let c = called.get(&k).map_or(0, |x| x.0);
+                let c = called.get(&k).map_or(0, |x| x.call);
                 if c == 0 {
                     continue;
                 }
@@ -575,7 +636,7 @@ pub struct Accuracy {
     pub call: i64,
     /// Won so far + commit + best case.
     pub upside: i64,
-    /// Won so far + sum of probability × amount.
+    /// Won so far + sum of probability × amount × the in-period rate known then.
     pub ai: i64,
     /// The latest team override made before the period ended.
     pub overridden: Option<i64>,
@@ -607,7 +668,10 @@ pub fn accuracy(
     for _ in 0..36 {
         if let Some(snap) = opening_snapshot(snapshots, p) {
             let called = called_at(f, snap, p, currency);
-            let (call, upside, ai) = called.get(&None).copied().unwrap_or((0, 0, 0));
+            let c = called.get(&None).copied().unwrap_or_default();
+            let rate = in_period_rate(f, snapshots, p, p.start()).map_or(1.0, |r| r.0);
+            let ai = c.won_before + (c.expected_open * rate).round() as i64;
+            let (call, upside) = (c.call, c.upside);
             let actual = won_in(f, p, p.end(), currency)
                 .get(&None)
                 .copied()

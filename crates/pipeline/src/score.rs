@@ -371,10 +371,21 @@ impl DealModel {
     /// Trains on the closed deals in `f`, holding out the latest fifth.
     pub fn train(
         f: &Frame<'_>,
+        progress: impl FnMut(usize),
+    ) -> Result<(DealModel, Evaluation), TrainError> {
+        Self::train_before(f, None, progress)
+    }
+
+    /// Trains on the deals closed before `before` only (all when `None`): what a model
+    /// trained on that day would have known. Reconstructed snapshots are scored this way.
+    pub fn train_before(
+        f: &Frame<'_>,
+        before: Option<NaiveDate>,
         mut progress: impl FnMut(usize),
     ) -> Result<(DealModel, Evaluation), TrainError> {
         let mut closed: Vec<(NaiveDate, usize)> = (0..f.len())
             .filter_map(|i| f.closed(i).map(|(d, _)| (d, i)))
+            .filter(|(d, _)| before.is_none_or(|b| *d < b))
             .collect();
         let won = closed
             .iter()
@@ -613,6 +624,37 @@ impl DealModel {
                     .collect()
             }
         }
+    }
+
+    /// Probabilities of deals as they stood on a past `day` (rebuilt from their history).
+    pub fn probabilities_at(&self, f: &Frame<'_>, deals: &[usize], day: NaiveDate) -> Vec<f64> {
+        let rows: Vec<(usize, Row)> = deals
+            .iter()
+            .enumerate()
+            .filter_map(|(n, &i)| row(f, i, day, false).map(|r| (n, r)))
+            .collect();
+        let mut out = vec![self.prior.overall; deals.len()];
+        match &self.engine {
+            Engine::Prior => {
+                for (n, r) in &rows {
+                    out[*n] = self
+                        .prior
+                        .probability(r.stage.as_deref().and_then(|s| f.stages.find(s)));
+                }
+            }
+            Engine::Trees {
+                binner,
+                booster,
+                calibrator,
+            } => {
+                let only: Vec<Row> = rows.iter().map(|(_, r)| r.clone()).collect();
+                let binned = binner.transform(&table(&only));
+                for ((n, _), z) in rows.iter().zip(booster.raw_all(&binned, 2)) {
+                    out[*n] = calibrator.apply(z);
+                }
+            }
+        }
+        out
     }
 
     /// Probabilities only (no explanations), for many deals: snapshots and forecasts.

@@ -13,7 +13,7 @@ use roomwork_domain::{DealSnapshot, Money, OpportunityId, Stage};
 use serde::Serialize;
 
 use crate::frame::{DealState, Frame};
-use crate::score::StagePrior;
+use crate::score::{DealModel, StagePrior};
 
 fn snap(f: &Frame<'_>, i: usize, s: &DealState, probability: f64) -> DealSnapshot {
     let o = &f.deals[i];
@@ -43,14 +43,37 @@ pub fn take(f: &Frame<'_>, open: &[usize], probabilities: &[f64]) -> Vec<DealSna
 /// fitted on the deals closed before `day`.
 pub fn reconstruct(f: &Frame<'_>, day: NaiveDate) -> Vec<DealSnapshot> {
     let prior = StagePrior::fit(f, Some(day));
+    let open = open_on(f, day);
+    let p: Vec<f64> = open
+        .iter()
+        .map(|(_, s)| prior.probability(s.stage))
+        .collect();
+    build(f, &open, &p)
+}
+
+/// The deals open at the end of `day`, rebuilt, scored by `model` as they stood then. The
+/// caller gives a model that learned only from deals closed before `day`
+/// ([`DealModel::train_before`]), so the snapshot knows nothing of later outcomes.
+pub fn reconstruct_with(f: &Frame<'_>, day: NaiveDate, model: &DealModel) -> Vec<DealSnapshot> {
+    let open = open_on(f, day);
+    let idx: Vec<usize> = open.iter().map(|(i, _)| *i).collect();
+    let p = model.probabilities_at(f, &idx, day);
+    build(f, &open, &p)
+}
+
+fn open_on(f: &Frame<'_>, day: NaiveDate) -> Vec<(usize, DealState)> {
     (0..f.len())
         .filter_map(|i| {
             let s = f.state_at(i, day)?;
-            if s.stage.is_some_and(|k| f.stages.is_closed(k)) {
-                return None;
-            }
-            Some(snap(f, i, &s, prior.probability(s.stage)))
+            (!s.stage.is_some_and(|k| f.stages.is_closed(k))).then_some((i, s))
         })
+        .collect()
+}
+
+fn build(f: &Frame<'_>, open: &[(usize, DealState)], p: &[f64]) -> Vec<DealSnapshot> {
+    open.iter()
+        .zip(p)
+        .map(|((i, s), p)| snap(f, *i, s, *p))
         .collect()
 }
 

@@ -10,6 +10,7 @@ mod hygiene;
 mod import;
 mod inbox;
 mod leads;
+mod pipeline;
 mod policy;
 mod review;
 mod status;
@@ -105,6 +106,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Review(args) => review::run(&ctx, args).await,
         Command::Draft(args) => draft::run(&ctx, args).await,
         Command::Leads(args) => leads::run(&ctx, args).await,
+        Command::Pipeline(args) => pipeline::run(&ctx, args).await,
         Command::Serve(args) => leads::serve(&ctx, args).await,
     }
 }
