@@ -195,7 +195,7 @@ pub async fn refresh(
         .iter()
         .filter_map(|s| by_signal.get(s).map(|n| (s.as_str().to_string(), *n)))
         .collect();
-    by.sort_by(|a, b| b.1.cmp(&a.1));
+    by.sort_by_key(|x| std::cmp::Reverse(x.1));
     Ok(Refreshed {
         day: Some(today),
         evaluated: open.len(),
