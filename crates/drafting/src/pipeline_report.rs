@@ -8,14 +8,19 @@
 //! advanced, moved back, won, lost). Rendered as Markdown (for the inbox), CSV (one row per open
 //! deal) and HTML with a bar chart, with a marked place for the sales director's commentary.
 //!
-//! Not here yet (issue 6): saved weekly snapshots, so "pushed" close dates and exact
-//! week-over-week changes wait for them.
+//! When a snapshot of an earlier week exists, the changes are the exact differences from it
+//! (computed by the pipeline crate and passed in as [`SinceSnapshot`]: new, advanced, moved
+//! back, slipped, pushed, pulled in, amount up or down, won, lost); without one they are read
+//! from the stage history of the last seven days. Deals whose close date moved later more than
+//! once get the Foundation's `slipping` action.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use chrono::{Datelike as _, Duration, NaiveDate};
-use roomwork_domain::{Account, Activity, Currency, Health, Money, Opportunity, Rep};
+use roomwork_domain::{
+    Account, AccountId, Activity, Currency, Health, Money, Opportunity, OpportunityId, Rep,
+};
 use roomwork_foundation::{ActionConvention, ActionWhen, StageStandard};
 use serde::Serialize;
 
@@ -43,6 +48,21 @@ pub struct Inputs<'a> {
     pub sections: &'a [String],
     /// The report's day.
     pub today: NaiveDate,
+    /// Changes since the last snapshot, when one exists.
+    pub since: Option<&'a SinceSnapshot>,
+    /// Deals whose close date moved later more than once (the `slipping` convention).
+    pub slipping: &'a HashSet<OpportunityId>,
+}
+
+/// The exact changes since an earlier snapshot.
+#[derive(Clone, Debug, Serialize)]
+pub struct SinceSnapshot {
+    /// The snapshot's day.
+    pub day: NaiveDate,
+    /// `report` or `reconstructed`.
+    pub source: String,
+    /// (kind, deal, detail) in report order.
+    pub changes: Vec<(String, OpportunityId, String)>,
 }
 
 /// One open deal as the report sees it.
@@ -94,8 +114,11 @@ pub struct Report {
     pub stages: Vec<StageLine>,
     /// Every open deal.
     pub rows: Vec<Row>,
-    /// Changes in the last seven days: (kind, deal, detail).
+    /// Changes since the last snapshot, or in the last seven days: (kind, deal, detail).
     pub changes: Vec<(String, String, String)>,
+    /// The snapshot the changes were measured from, and how it was taken (`None`: the
+    /// stage history of the last seven days).
+    pub changes_since: Option<(NaiveDate, String)>,
     /// Competitors named in the last seven days' notes: (competitor, account).
     pub competitors: Vec<(String, String)>,
     /// Deals valued in another currency than the report's, left out of the totals.
@@ -117,28 +140,41 @@ fn days_in_stage(o: &Opportunity, today: NaiveDate) -> i64 {
 /// Builds the report.
 pub fn build(i: &Inputs<'_>) -> Report {
     // A stage by its name or one of the Foundation's aliases ("Won" for "Closed Won").
-    let position = |name: &str| {
+    let find_stage = |name: &str| {
         i.stages.iter().position(|s| {
             s.name.eq_ignore_ascii_case(name)
                 || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
         })
     };
-    let open_stage =
-        |o: &Opportunity| position(o.stage.as_str()).is_none_or(|k| i.stages[k].outcome == "open");
-    let account_of = |o: &Opportunity| i.accounts.iter().find(|a| Some(a.id) == o.account_id);
+    // Stage positions by folded name, once (a pipeline has many deals and few stages).
+    let mut stage_index: HashMap<String, Option<usize>> = HashMap::new();
+    let mut position = |name: &str| {
+        *stage_index
+            .entry(name.to_string())
+            .or_insert_with(|| find_stage(name))
+    };
+    let positions: Vec<Option<usize>> =
+        i.deals.iter().map(|o| position(o.stage.as_str())).collect();
+    let is_open: Vec<bool> = positions
+        .iter()
+        .map(|k| k.is_none_or(|k| i.stages[k].outcome == "open"))
+        .collect();
+    let accounts: HashMap<AccountId, &Account> = i.accounts.iter().map(|a| (a.id, a)).collect();
+    let reps: HashMap<_, &str> = i.reps.iter().map(|r| (r.id, r.name.as_str())).collect();
+    let account_of = |o: &Opportunity| o.account_id.and_then(|id| accounts.get(&id).copied());
     let owner_of = |o: &Opportunity| {
-        i.reps
-            .iter()
-            .find(|r| Some(r.id) == o.owner)
-            .map_or_else(|| "(no owner)".to_string(), |r| r.name.clone())
+        o.owner
+            .and_then(|id| reps.get(&id))
+            .map_or_else(|| "(no owner)".to_string(), |n| n.to_string())
     };
     // The report's currency: the most common among open deals.
     let mut counts: BTreeMap<String, (usize, Currency)> = BTreeMap::new();
     for a in i
         .deals
         .iter()
-        .filter(|o| open_stage(o))
-        .filter_map(|o| o.amount)
+        .zip(&is_open)
+        .filter(|(_, open)| **open)
+        .filter_map(|(o, _)| o.amount)
     {
         let e = counts
             .entry(a.currency().code().to_string())
@@ -152,8 +188,8 @@ pub fn build(i: &Inputs<'_>) -> Report {
     let mut rows = Vec::new();
     let mut other_currency = 0;
     let mut by_stage: BTreeMap<usize, (usize, i64, i64)> = BTreeMap::new();
-    for o in i.deals.iter().filter(|o| open_stage(o)) {
-        let k = position(o.stage.as_str());
+    for (n, o) in i.deals.iter().enumerate().filter(|(n, _)| is_open[*n]) {
+        let k = positions[n];
         let expected = k
             .and_then(|k| i.stages[k].expected_days)
             .unwrap_or(i.stalled_after_days);
@@ -170,8 +206,7 @@ pub fn build(i: &Inputs<'_>) -> Report {
                 ActionWhen::ClosingSoon => o
                     .close_date
                     .is_some_and(|c| c >= i.today && (c - i.today).num_days() <= 14),
-                // Needs close-date history (snapshots, issue 6): not applied yet.
-                ActionWhen::Slipping => false,
+                ActionWhen::Slipping => i.slipping.contains(&o.id),
                 ActionWhen::AccountAtRisk => account.is_some_and(|a| a.health == Health::AtRisk),
             };
             if applies {
@@ -217,10 +252,22 @@ pub fn build(i: &Inputs<'_>) -> Report {
         })
         .collect();
 
-    // Changes in the last seven days, from the stage history.
+    // Changes: exact, from the last snapshot, or from the last seven days of stage history.
     let week_ago = i.today - Duration::days(7);
     let mut changes = Vec::new();
-    for o in i.deals {
+    let names: HashMap<OpportunityId, &str> = match i.since {
+        Some(_) => i.deals.iter().map(|o| (o.id, o.name.as_str())).collect(),
+        None => HashMap::new(),
+    };
+    if let Some(since) = i.since {
+        for (kind, id, detail) in &since.changes {
+            let deal = names
+                .get(id)
+                .map_or_else(|| id.to_string(), |n| n.to_string());
+            changes.push((kind.clone(), deal, detail.clone()));
+        }
+    }
+    for o in i.deals.iter().filter(|_| i.since.is_none()) {
         if o.created_on > week_ago && o.created_on <= i.today {
             changes.push(("new".into(), o.name.clone(), o.stage.as_str().to_string()));
         }
@@ -254,7 +301,9 @@ pub fn build(i: &Inputs<'_>) -> Report {
             ));
         }
     }
-    changes.sort();
+    if i.since.is_none() {
+        changes.sort();
+    }
     let mut competitors = Vec::new();
     for a in i.activities.iter().filter(|a| {
         let d = a.occurred_at.date_naive();
@@ -263,10 +312,9 @@ pub fn build(i: &Inputs<'_>) -> Report {
         let text = format!("{} {}", a.subject, a.body.as_deref().unwrap_or(""));
         for c in i.competitors {
             if !find_phrase(&text, c).is_empty() {
-                let account = i
-                    .accounts
-                    .iter()
-                    .find(|x| Some(x.id) == a.account_id)
+                let account = a
+                    .account_id
+                    .and_then(|id| accounts.get(&id))
                     .map_or_else(String::new, |x| x.name.clone());
                 competitors.push((c.clone(), account));
             }
@@ -279,6 +327,7 @@ pub fn build(i: &Inputs<'_>) -> Report {
         stages,
         rows,
         changes,
+        changes_since: i.since.map(|s| (s.day, s.source.clone())),
         competitors,
         other_currency,
     }
@@ -390,15 +439,33 @@ pub fn markdown(r: &Report, sections: &[String]) -> String {
                 let _ = writeln!(md, "- {c} at {a}");
             }
         } else if t.contains("change") {
+            if let Some((day, source)) = &r.changes_since {
+                let how = if source == "reconstructed" {
+                    "rebuilt from the deals' history"
+                } else {
+                    "saved with that week's report"
+                };
+                let _ = writeln!(
+                    md,
+                    "Since the snapshot of {} ({how}):\n",
+                    day.format("%-d %B %Y")
+                );
+            }
             if r.changes.is_empty() {
-                md.push_str("No stage changes or new deals in the last seven days.\n");
+                md.push_str(if r.changes_since.is_some() {
+                    "Nothing changed.\n"
+                } else {
+                    "No stage changes or new deals in the last seven days.\n"
+                });
             }
             for (kind, deal, detail) in &r.changes {
                 let _ = writeln!(md, "- {kind}: {deal} ({detail})");
             }
-            md.push_str(
-                "\n(From the stage history; pushed close dates need the weekly snapshots.)\n",
-            );
+            if r.changes_since.is_none() {
+                md.push_str(
+                    "\n(From the last seven days of stage history: this is the first report with no earlier snapshot; this one is saved, so next week's changes are exact.)\n",
+                );
+            }
         } else if t.contains("commentary") {
             md.push_str("[[AM: the sales director's commentary on the flagged items]]\n");
         } else {
@@ -717,6 +784,8 @@ mod tests {
             competitors: &[],
             sections: &[],
             today: "2026-11-20".parse().unwrap(),
+            since: None,
+            slipping: &HashSet::new(),
         });
         // Open deals only, by stage, weighted at the stage's probability.
         assert_eq!(r.stages.len(), 2);
@@ -797,6 +866,8 @@ mod tests {
             competitors: &[],
             sections: &[],
             today: "2026-11-20".parse().unwrap(),
+            since: None,
+            slipping: &HashSet::new(),
         });
         let kinds: Vec<&str> = r.changes.iter().map(|c| c.0.as_str()).collect();
         assert_eq!(kinds, ["moved back", "won"], "{:?}", r.changes);

@@ -28,6 +28,18 @@ struct DemoReport {
     notes_dir: Option<String>,
     reimport: Vec<FileReport>,
     hygiene: HygieneSummary,
+    pipeline: Option<PipelineSummary>,
+}
+
+#[derive(Serialize)]
+struct PipelineSummary {
+    model_engine: String,
+    model_reason: String,
+    held_out_auc_trees: Option<f64>,
+    held_out_auc_prior: Option<f64>,
+    snapshots_rebuilt: usize,
+    open_deals: usize,
+    signals_raised: usize,
 }
 
 #[derive(Serialize)]
@@ -199,6 +211,26 @@ async fn run_with(
             anyhow::bail!("re-importing the demo's own CRM exports failed (a bug): {failed}");
         }
     }
+    // Pipeline intelligence on the demo: the deal score, half a year of weekly snapshots
+    // rebuilt from the history (so the forecast can measure bias and accuracy), and every
+    // open deal evaluated. Skipped for the benchmark size.
+    let pipeline = if size == Size::Large {
+        None
+    } else {
+        let by = "roomwork demo";
+        let trained = super::pipeline::train_model(ctx, store, by, true).await?;
+        let rebuilt = super::pipeline::backfill(ctx, store, today, 26, by).await?;
+        let refreshed = super::pipeline::refresh(ctx, store, today, None).await?;
+        Some(PipelineSummary {
+            model_engine: trained.engine,
+            model_reason: trained.model.training.reason,
+            held_out_auc_trees: trained.evaluation.trees.as_ref().and_then(|q| q.auc),
+            held_out_auc_prior: trained.evaluation.prior.auc,
+            snapshots_rebuilt: rebuilt.made.len(),
+            open_deals: refreshed.evaluated,
+            signals_raised: refreshed.raised,
+        })
+    };
     let counts = store.counts().await?;
     let h = super::hygiene::report(store, &foundation.stage_catalog()).await?;
     let report = DemoReport {
@@ -222,6 +254,7 @@ async fn run_with(
             open_deals_past_close_date: h.past_close_date.count,
             open_deals_without_next_step: h.no_next_step.count,
         },
+        pipeline,
     };
     if ctx.json {
         return output::json(&report);
@@ -294,6 +327,16 @@ fn print(r: &DemoReport, ctx: &Context) {
         h.open_deals_without_next_step,
         h.duplicate_accounts
     );
+    if let Some(p) = &r.pipeline {
+        say!(
+            "\nPipeline: {} open deals evaluated, {} risk signals raised; deal score by {} ({}); {} weekly snapshots rebuilt from the history.",
+            p.open_deals,
+            p.signals_raised,
+            p.model_engine,
+            p.model_reason,
+            p.snapshots_rebuilt
+        );
+    }
     say!("\nWhere to look:");
     if let Some(f) = r.foundation.first() {
         let dir = Path::new(f).parent().unwrap_or(Path::new(f));
@@ -332,6 +375,12 @@ fn print(r: &DemoReport, ctx: &Context) {
     }
     say!("  roomwork {dd} draft briefing --account NAME --by YOU");
     say!("  roomwork {dd} draft pipeline-report --by YOU --out report.html --format html");
+    say!("  roomwork {dd} pipeline signals");
+    say!("  roomwork {dd} pipeline backtest");
+    say!("  roomwork {dd} pipeline deals");
+    say!("  roomwork {dd} pipeline model");
+    say!("  roomwork {dd} pipeline forecast");
+    say!("  roomwork {dd} pipeline accuracy");
     say!("  roomwork {dd} draft saved");
     say!("  roomwork {dd} review YOUR-EMAIL.txt --account NAME");
     say!(

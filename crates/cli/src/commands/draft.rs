@@ -2,6 +2,8 @@
 //! the built-in engine, checks the draft's grounding against its inputs and lands it in the
 //! approval inbox.
 
+use std::collections::HashSet;
+
 use roomwork_domain::{Account, Contact};
 use roomwork_drafting::{follow_up, grounding, notes_eval, prompt};
 use roomwork_store::{AuditEntry, Store};
@@ -811,20 +813,78 @@ async fn pipeline_report(
             .collect();
         Ok((deals, activities))
     };
-    let (deals, accounts, reps, activities, source_files) = match source {
+    // From the store: the exact changes since the last snapshot before today, and the deals
+    // whose close date moved later more than once (from their field history).
+    let (deals, accounts, reps, activities, source_files, since, slipping) = match source {
         Some(x) => {
             let (deals, activities) = narrow(&x.reps, x.deals, x.activities)?;
-            (deals, x.accounts, x.reps, activities, Some(x.files))
+            (
+                deals,
+                x.accounts,
+                x.reps,
+                activities,
+                Some(x.files),
+                None,
+                HashSet::new(),
+            )
         }
         None => {
             ctx.with_store(async |store| {
                 let reps = store.reps().await?;
-                let (deals, activities) = narrow(
-                    &reps,
-                    store.opportunities(true).await?,
-                    store.activities(Default::default()).await?,
-                )?;
-                Ok((deals, store.accounts().await?, reps, activities, None))
+                let all = store.opportunities(true).await?;
+                let edits = store.field_edits(None).await?;
+                let stages = super::pipeline::stages(ctx)?;
+                let frame = roomwork_pipeline::Frame::build(&stages, &all, &[], &edits);
+                let slipping: HashSet<_> = (0..frame.len())
+                    .filter(|&i| frame.pushes_until(i, today) >= 2)
+                    .map(|i| frame.deals[i].id)
+                    .collect();
+                let last = store
+                    .snapshots()
+                    .await?
+                    .into_iter()
+                    .filter(|s| s.taken_on < today)
+                    .next_back();
+                let since = match last {
+                    Some(info) => {
+                        let snap = store.snapshot(info.taken_on).await?;
+                        let changes = roomwork_pipeline::snapshot::changes(
+                            &frame,
+                            &snap.deals,
+                            info.taken_on,
+                            today,
+                        );
+                        Some(engine::SinceSnapshot {
+                            day: info.taken_on,
+                            source: info.source.as_str().to_string(),
+                            changes: changes
+                                .into_iter()
+                                .map(|c| (c.kind.label().to_string(), c.opportunity_id, c.detail))
+                                .collect(),
+                        })
+                    }
+                    None => None,
+                };
+                let (deals, activities) =
+                    narrow(&reps, all, store.activities(Default::default()).await?)?;
+                let mut since = since;
+                // An owner's report shows the changes to that owner's deals (and removed ones).
+                if let Some(s) = &mut since
+                    && owner.is_some()
+                {
+                    let mine: HashSet<_> = deals.iter().map(|o| o.id).collect();
+                    s.changes
+                        .retain(|(kind, id, _)| kind == "removed" || mine.contains(id));
+                }
+                Ok((
+                    deals,
+                    store.accounts().await?,
+                    reps,
+                    activities,
+                    None,
+                    since,
+                    slipping,
+                ))
             })
             .await?
         }
@@ -840,6 +900,8 @@ async fn pipeline_report(
         competitors: &competitors,
         sections: &pipeline.report_sections,
         today,
+        since: since.as_ref(),
+        slipping: &slipping,
     });
     let computed = engine::markdown(&report, &pipeline.report_sections);
     let mut md = computed.clone();
@@ -919,11 +981,29 @@ async fn pipeline_report(
         std::fs::write(path, text)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     }
+    // Each report saves the open pipeline as a snapshot (the first of the day; whole
+    // pipeline, whatever --owner), so next week's changes are exact.
+    let snapshot = if source_files.is_none() {
+        ctx.with_store(async |store| {
+            let taken = store.snapshots().await?.iter().any(|s| s.taken_on == today);
+            if taken {
+                Ok(None)
+            } else {
+                super::pipeline::take_snapshot(ctx, store, today, by)
+                    .await
+                    .map(Some)
+            }
+        })
+        .await?
+    } else {
+        None
+    };
     let d = pending.draft();
     if ctx.json {
         return output::json(&serde_json::json!({
             "id": d.id,
             "status": d.status,
+            "snapshot": snapshot,
             "report": report,
             "body": d.body,
             "engine": used.engine,
@@ -936,6 +1016,15 @@ async fn pipeline_report(
     say_engine_and_checks(&used, &untraced, "the computed report");
     if let Some(path) = out {
         say!("Written to {}.", path.display());
+    }
+    match snapshot {
+        Some(n) => say!(
+            "Saved today's open pipeline ({n} deals) as a snapshot: next week's report measures its changes from it."
+        ),
+        None if source_files.is_none() => {
+            say!("Today's snapshot was already saved; it is kept as first taken.")
+        }
+        None => {}
     }
     say!(
         "Report {} is waiting in the inbox for the sales director's commentary and approval.",

@@ -234,6 +234,30 @@ async fn run_with(
     } else {
         print_reports(&reports, args.dry_run);
     }
+    // Every deal the stored files touched is re-evaluated at once (signals and scores).
+    let touched: std::collections::HashSet<_> = reports
+        .iter()
+        .filter(|r| r.stored)
+        .filter_map(|r| r.plan.as_ref())
+        .flat_map(|p| {
+            let b = &p.batch;
+            b.opportunities
+                .iter()
+                .map(|o| o.id)
+                .chain(b.activities.iter().filter_map(|a| a.opportunity_id))
+                .chain(b.field_edits.iter().map(|e| e.opportunity_id))
+        })
+        .collect();
+    if let Some(r) = super::pipeline::refresh_after(ctx, store, touched).await
+        && !ctx.json
+    {
+        say!(
+            "\nRe-evaluated {} open deals the import touched: {} risk signals raised ({} new). See `roomwork pipeline signals`.",
+            r.evaluated,
+            r.raised,
+            r.newly_raised
+        );
+    }
     let store_failed = reports.iter().filter(|r| r.store_failed).count();
     if store_failed > 0 {
         return Err(crate::exit::StoreFailed(store_failed).into());

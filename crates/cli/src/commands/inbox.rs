@@ -863,6 +863,10 @@ async fn approve_in(
                     &entry(by, "draft.approved", approved.draft(), detail),
                 )
                 .await?;
+            if let Some(x) = &applied {
+                let deal = std::iter::once(x.opportunity().id).collect();
+                super::pipeline::refresh_after(ctx, store, deal).await;
+            }
             if ctx.json {
                 return output::json(approved.draft());
             }
@@ -1063,6 +1067,12 @@ async fn send(ctx: &Context, key: &str, eml: Option<PathBuf>, by: &str) -> anyho
                     &entry(by, "draft.sent", sd, detail),
                 )
                 .await?;
+            let deal = activity
+                .as_ref()
+                .and_then(|a| a.opportunity_id)
+                .into_iter()
+                .collect();
+            super::pipeline::refresh_after(ctx, store, deal).await;
             Ok(sd.clone())
         })
         .await?;

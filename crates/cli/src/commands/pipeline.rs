@@ -207,6 +207,27 @@ pub async fn refresh(
     })
 }
 
+/// Re-evaluates the deals a command just changed. A failure here does not undo what the
+/// command stored: it is said on standard error, and `roomwork pipeline refresh` retries.
+pub async fn refresh_after(
+    ctx: &Context,
+    store: &dyn Store,
+    deals: HashSet<OpportunityId>,
+) -> Option<Refreshed> {
+    if deals.is_empty() {
+        return None;
+    }
+    match refresh(ctx, store, SystemClock.today(), Some(&deals)).await {
+        Ok(r) => Some(r),
+        Err(e) => {
+            eprintln!(
+                "warning: stored, but re-evaluating the pipeline failed ({e:#}); run `roomwork pipeline refresh`"
+            );
+            None
+        }
+    }
+}
+
 fn day_or_today(d: Option<NaiveDate>) -> NaiveDate {
     d.unwrap_or_else(|| SystemClock.today())
 }
@@ -466,7 +487,22 @@ async fn backtest_cmd(
     Ok(())
 }
 
-async fn train(ctx: &Context, store: &dyn Store, by: &str) -> anyhow::Result<()> {
+/// A trained and stored deal model.
+pub struct Trained {
+    pub version: i64,
+    pub engine: String,
+    pub model: DealModel,
+    pub evaluation: roomwork_pipeline::score::Evaluation,
+}
+
+/// Trains the deal score on the stored closed deals and stores it as the next version, with
+/// its audit record.
+pub async fn train_model(
+    ctx: &Context,
+    store: &dyn Store,
+    by: &str,
+    quiet: bool,
+) -> anyhow::Result<Trained> {
     let loaded = Loaded::read(ctx, store).await?;
     let f = loaded.frame();
     let pb = indicatif::ProgressBar::new_spinner();
@@ -474,7 +510,7 @@ async fn train(ctx: &Context, store: &dyn Store, by: &str) -> anyhow::Result<()>
         indicatif::ProgressStyle::with_template("{spinner} training the deal score: round {msg}")
             .expect("valid template"),
     );
-    if ctx.json {
+    if quiet {
         pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let (m, evaluation) = DealModel::train(&f, |round| {
@@ -488,11 +524,12 @@ async fn train(ctx: &Context, store: &dyn Store, by: &str) -> anyhow::Result<()>
         .await?
         .last()
         .map_or(1, |r| r.version + 1);
+    let engine = if m.is_trees() { "trees" } else { "prior" }.to_string();
     let record = DealModelRecord {
         version,
         created_at: Utc::now(),
         trained_by: by.to_string(),
-        engine: if m.is_trees() { "trees" } else { "prior" }.into(),
+        engine: engine.clone(),
         model: serde_json::to_string(&m)?,
         evaluation: serde_json::to_string(&evaluation)?,
     };
@@ -501,7 +538,7 @@ async fn train(ctx: &Context, store: &dyn Store, by: &str) -> anyhow::Result<()>
         "pipeline.model_trained",
         format!("deal model v{version}"),
         serde_json::json!({
-            "engine": record.engine,
+            "engine": engine,
             "reason": m.training.reason,
             "deals": m.training.deals,
             "held_out_deals": evaluation.deals,
@@ -512,23 +549,33 @@ async fn train(ctx: &Context, store: &dyn Store, by: &str) -> anyhow::Result<()>
     store
         .pipeline_write(PipelineWrite::Model(&record), &audit)
         .await?;
-    let today = SystemClock.today();
-    let r = refresh(ctx, store, today, None).await?;
+    Ok(Trained {
+        version,
+        engine,
+        model: m,
+        evaluation,
+    })
+}
+
+async fn train(ctx: &Context, store: &dyn Store, by: &str) -> anyhow::Result<()> {
+    let t = train_model(ctx, store, by, ctx.json).await?;
+    let r = refresh(ctx, store, SystemClock.today(), None).await?;
     if ctx.json {
         return output::json(&serde_json::json!({
-            "version": version,
-            "engine": record.engine,
-            "training": m.training,
-            "evaluation": evaluation,
+            "version": t.version,
+            "engine": t.engine,
+            "training": t.model.training,
+            "evaluation": t.evaluation,
             "refreshed": r,
         }));
     }
     say!(
-        "Deal model v{version} ({}): {}.",
-        record.engine,
-        m.training.reason
+        "Deal model v{} ({}): {}.",
+        t.version,
+        t.engine,
+        t.model.training.reason
     );
-    print_evaluation(&m, &evaluation);
+    print_evaluation(&t.model, &t.evaluation);
     say!("Re-scored {} open deals.", r.evaluated);
     Ok(())
 }
@@ -833,9 +880,12 @@ pub async fn backfill(
     // month began (the stage prior of that day when too few had closed): nothing a snapshot
     // says depends on what happened after it.
     let mut models: HashMap<NaiveDate, Option<DealModel>> = HashMap::new();
-    for w in (1..=i64::from(weeks)).rev() {
+    for w in (0..i64::from(weeks)).rev() {
         let day = monday - Duration::weeks(w);
         pb.inc(1);
+        if day >= today {
+            continue;
+        }
         if have.contains(&day) {
             kept += 1;
             continue;

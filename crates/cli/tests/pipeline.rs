@@ -1,0 +1,299 @@
+//! `roomwork pipeline`: the demo company's open deals evaluated and explained, the rules
+//! backtested, the deal score trained against the stage prior, snapshots rebuilt and taken by
+//! the weekly report, the forecast with an audited override, forecast accuracy, a re-import
+//! that pushes a close date twice raising the signal at once, and a bad signals.toml refused
+//! with its line.
+
+mod support;
+
+use support::{json, query, roomwork};
+
+fn demo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = roomwork(dir.path(), &["demo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "stderr: {}\nstdout: {}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn the_demo_pipeline_is_evaluated_backtested_scored_snapshotted_and_forecast() {
+    let dir = demo();
+    let d = dir.path();
+
+    // Every open deal was evaluated by the demo; each raised signal says why.
+    let signals = json(&roomwork(d, &["--json", "pipeline", "signals"]));
+    let list = signals.as_array().unwrap();
+    assert!(list.len() > 20, "{signals}");
+    for s in list {
+        assert!(!s["why"].as_str().unwrap().is_empty(), "{s}");
+    }
+    let stored: i64 = query(d, "SELECT CAST(COUNT(*) AS TEXT) FROM deal_signals")
+        .parse()
+        .unwrap();
+    assert_eq!(stored as usize, list.len());
+    let ghosted = json(&roomwork(
+        d,
+        &["--json", "pipeline", "signals", "--signal", "ghosted"],
+    ));
+    assert!(
+        ghosted
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["signal"] == "ghosted")
+    );
+    let bad = roomwork(d, &["pipeline", "signals", "--signal", "ghostly"]);
+    assert_eq!(bad.status.code(), Some(3));
+
+    // The backtest measures each rule on closed deals; on the demo, deals that were pushed
+    // twice or left single-threaded lost more often than the others.
+    let b = json(&roomwork(d, &["--json", "pipeline", "backtest"]));
+    assert!(b["deals"].as_u64().unwrap() > 300, "{b}");
+    let rule = |name: &str| {
+        b["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["signal"] == name)
+            .unwrap_or_else(|| panic!("{name} in {b}"))
+            .clone()
+    };
+    assert_eq!(rule("close_date_pushed")["verdict"], "predicts", "{b}");
+    assert_eq!(rule("single_threaded")["verdict"], "predicts", "{b}");
+    assert!(
+        b["not_backtestable"]
+            .as_array()
+            .unwrap()
+            .contains(&"next_step_missing".into())
+    );
+
+    // The demo trained a deal model; training again stores the next version, measured on the
+    // latest closed deals against the stage prior.
+    let t = json(&roomwork(
+        d,
+        &["--json", "pipeline", "train", "--by", "Sam Ops"],
+    ));
+    assert_eq!(t["version"], 2);
+    let trees = &t["evaluation"]["trees"];
+    let prior = &t["evaluation"]["prior"];
+    assert!(
+        trees["auc"].as_f64().unwrap() > prior["auc"].as_f64().unwrap(),
+        "{t}"
+    );
+    assert_eq!(t["engine"], "trees");
+    let audit = query(
+        d,
+        "SELECT actor FROM audit_log WHERE action = 'pipeline.model_trained' ORDER BY seq DESC LIMIT 1",
+    );
+    assert_eq!(audit, "Sam Ops");
+    let deals = json(&roomwork(
+        d,
+        &["--json", "pipeline", "deals", "--limit", "5"],
+    ));
+    for deal in deals.as_array().unwrap() {
+        let p = deal["probability"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&p));
+        assert!(
+            !deal["score"]["factors"].as_array().unwrap().is_empty(),
+            "{deal}"
+        );
+    }
+
+    // Half a year of weekly snapshots was rebuilt; the weekly report compares with the last
+    // one and saves today's.
+    let snaps = json(&roomwork(d, &["--json", "pipeline", "snapshots"]));
+    assert!(snaps.as_array().unwrap().len() >= 25, "{snaps}");
+    assert!(
+        snaps
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["source"] == "reconstructed")
+    );
+    let report = stdout(&roomwork(d, &["draft", "pipeline-report", "--by", "Dana"]));
+    assert!(report.contains("Since the snapshot of"), "{report}");
+    assert!(report.contains("Saved today's open pipeline"), "{report}");
+    let again = stdout(&roomwork(d, &["draft", "pipeline-report", "--by", "Dana"]));
+    assert!(again.contains("already saved"), "{again}");
+    let snaps = json(&roomwork(d, &["--json", "pipeline", "snapshots"]));
+    assert_eq!(
+        snaps.as_array().unwrap().last().unwrap()["source"],
+        "report"
+    );
+
+    // The forecast: a roll-up per rep and for the team, an interval around the AI forecast,
+    // and rep bias from the rebuilt snapshots.
+    let f = json(&roomwork(d, &["--json", "pipeline", "forecast"]));
+    let team = &f["team"];
+    let ai = &team["ai"];
+    assert!(ai["p10"].as_i64().unwrap() <= ai["expected"].as_i64().unwrap());
+    assert!(ai["expected"].as_i64().unwrap() <= ai["p90"].as_i64().unwrap());
+    assert!(team["bias"]["periods"].as_u64().unwrap() >= 2, "{f}");
+    let reps = f["reps"].as_array().unwrap();
+    assert!(
+        reps.iter().any(|r| r["bias"]["tendency"] == "over-calling"),
+        "{f}"
+    );
+    assert!(
+        reps.iter().any(|r| r["bias"]["tendency"] == "sandbagging"),
+        "{f}"
+    );
+
+    // A manager's override is recorded with who and why, audited, and shown.
+    let period = f["period"].as_str().unwrap().to_string();
+    let o = roomwork(
+        d,
+        &[
+            "pipeline",
+            "override",
+            "--period",
+            &period,
+            "--amount",
+            "$750,000",
+            "--by",
+            "Dana Director",
+            "--reason",
+            "Tern Island PO confirmed by phone",
+        ],
+    );
+    stdout(&o);
+    let f = json(&roomwork(d, &["--json", "pipeline", "forecast"]));
+    assert_eq!(f["team"]["overridden"]["amount"], 75_000_000);
+    assert_eq!(f["team"]["overridden"]["by"], "Dana Director");
+    let audit = query(
+        d,
+        "SELECT subject FROM audit_log WHERE action = 'pipeline.forecast_override'",
+    );
+    assert!(audit.contains(&period), "{audit}");
+    let refused = roomwork(
+        d,
+        &[
+            "pipeline", "override", "--period", "2026-13", "--amount", "1", "--by", "x",
+            "--reason", "y",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(3));
+
+    // Accuracy of every closed month that has an opening snapshot.
+    let acc = json(&roomwork(d, &["--json", "pipeline", "accuracy"]));
+    let periods = acc["periods"].as_array().unwrap();
+    assert!(periods.len() >= 4, "{acc}");
+    for p in periods {
+        assert!(p["actual"].as_i64().unwrap() >= 0);
+        assert!(p["ai"].as_i64().is_some());
+    }
+}
+
+#[test]
+fn a_close_date_pushed_twice_by_reimports_raises_the_signal_at_once() {
+    let dir = demo();
+    let d = dir.path();
+    // An open deal whose close date was never moved.
+    let name = query(
+        d,
+        "SELECT o.name FROM opportunities o WHERE o.stage NOT LIKE 'Closed%' AND NOT EXISTS \
+         (SELECT 1 FROM deal_field_changes c WHERE c.opportunity_id = o.id AND c.field = 'close_date') \
+         ORDER BY o.name LIMIT 1",
+    );
+    let close = query(
+        d,
+        &format!("SELECT close_date FROM opportunities WHERE name = '{name}'"),
+    );
+    let close = chrono::NaiveDate::parse_from_str(&close, "%Y-%m-%d").unwrap();
+    let us = |day: chrono::NaiveDate| day.format("%-m/%-d/%Y").to_string();
+    let export =
+        std::fs::read_to_string(d.join("demo/exports/salesforce-opportunities.csv")).unwrap();
+    let header = export.lines().next().unwrap();
+    let line = export.lines().find(|l| l.contains(&name)).unwrap();
+    for (n, days) in [(1, 30), (2, 75)] {
+        let moved = line.replacen(
+            &format!(",{},", us(close)),
+            &format!(",{},", us(close + chrono::Duration::days(days))),
+            1,
+        );
+        assert_ne!(moved, line);
+        let file = d.join(format!("push-{n}.csv"));
+        std::fs::write(&file, format!("{header}\n{moved}\n")).unwrap();
+        let out = stdout(&roomwork(d, &["import", file.to_str().unwrap()]));
+        assert!(
+            out.contains("Re-evaluated 1 open deals the import touched"),
+            "{out}"
+        );
+    }
+    let pushes = query(
+        d,
+        &format!(
+            "SELECT CAST(COUNT(*) AS TEXT) FROM deal_field_changes c JOIN opportunities o ON o.id = c.opportunity_id \
+             WHERE o.name = '{name}' AND c.field = 'close_date'"
+        ),
+    );
+    assert_eq!(pushes, "2");
+    let s = json(&roomwork(
+        d,
+        &[
+            "--json",
+            "pipeline",
+            "signals",
+            "--signal",
+            "close_date_pushed",
+        ],
+    ));
+    let hit = s
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["deal"] == name.as_str())
+        .unwrap_or_else(|| panic!("{name} not flagged: {s}"));
+    assert!(
+        hit["why"].as_str().unwrap().contains("moved later 2 times"),
+        "{hit}"
+    );
+}
+
+#[test]
+fn thresholds_come_from_signals_toml_and_a_bad_key_names_its_line() {
+    let dir = demo();
+    let d = dir.path();
+    let before = json(&roomwork(d, &["--json", "pipeline", "refresh"]));
+    std::fs::write(d.join("signals.toml"), "[no_activity]\nenabled = false\n").unwrap();
+    let after = json(&roomwork(d, &["--json", "pipeline", "refresh"]));
+    let count = |v: &serde_json::Value| {
+        v["by_signal"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x[0] == "no_activity")
+            .map_or(0, |x| x[1].as_u64().unwrap())
+    };
+    assert!(count(&before) > 0);
+    assert_eq!(count(&after), 0);
+    assert!(after["cleared"].as_u64().unwrap() >= count(&before));
+    std::fs::write(d.join("signals.toml"), "[ghosted]\ndays = 14\nweeks = 2\n").unwrap();
+    let bad = roomwork(d, &["pipeline", "refresh"]);
+    assert_eq!(bad.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("signals.toml") && err.contains("line 3") && err.contains("weeks"),
+        "{err}"
+    );
+    // Nothing stored was lost: the signals of the last good evaluation are still there.
+    let kept = json(&roomwork(d, &["--json", "pipeline", "signals"]));
+    assert_eq!(
+        kept.as_array().unwrap().len() as u64,
+        after["raised"].as_u64().unwrap()
+    );
+}
