@@ -1,6 +1,9 @@
 //! `roomwork-bench`: speed figures measured next to a baseline in the same run, so that a
 //! shared, noisy machine changes both sides alike and the ratio means something.
 //!
+//! `roomwork-bench pipeline` times risk signals and the weekly report on the large demo company
+//! next to DuckDB (see `pipeline.rs`); `roomwork-bench leads` times lead scoring (`leads.rs`).
+//!
 //! `roomwork-bench import --rows 1000000` writes a Salesforce opportunity report of that many
 //! rows from the demo generator, then times `sqlite3 DB ".import --csv FILE t"` (SQLite's own
 //! CSV loader into an unindexed table: the floor for getting those bytes into SQLite) and
@@ -21,6 +24,7 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 
 mod leads;
+mod pipeline;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -35,6 +39,9 @@ enum Bench {
     /// Lead scoring: training against scikit-learn, LightGBM and a naive-Bayes prior on bank
     /// marketing; batch scoring of 1,000,000 leads; HTTP score+route+store latency with oha.
     Leads(leads::Args),
+    /// Risk signals for every open deal plus the weekly report on the demo company, next to
+    /// the same computation in DuckDB over the same data.
+    Pipeline(pipeline::Args),
     /// CRM import of an opportunity report versus `sqlite3 .import` of the same file.
     Import {
         /// Rows in the generated report.
@@ -53,6 +60,7 @@ fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Bench::Import { rows, dir, runs } => import(rows, &dir, runs.max(1)),
         Bench::Leads(args) => leads::run(&args),
+        Bench::Pipeline(args) => pipeline::run(&args),
     }
 }
 

@@ -12,7 +12,7 @@
 //! | `single_threaded` | one customer person (or none) engaged on a deal older than 21 days |
 //! | `next_step_missing` | no next step, or its date has passed (today only: next steps have no history) |
 //! | `stage_backwards` | moved back a stage in the last 30 days |
-//! | `ghosted` | 2 or more outbound touches since the customer last answered, none answered for 14 days |
+//! | `ghosted` | 2 or more outbound touches on days after the customer last answered (or since creation), the latest within 14 days, and no answer for over 14 days |
 
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -514,10 +514,11 @@ fn evaluate_state(
         }
     }
     if c.ghosted.enabled {
-        let last_in = past.iter().rposition(|t| t.inbound);
-        let after = last_in.map_or(past, |k| &past[k + 1..]);
+        // Touches on days after the customer last answered (same-day touches are not "after").
+        let last_in = past.iter().filter(|t| t.inbound).map(|t| t.day).max();
+        let after = &past[last_in.map_or(0, |d| past.partition_point(|t| t.day <= d))..];
         let outbound = after.iter().filter(|t| !t.inbound).count() as i64;
-        let quiet_since = last_in.map_or(o.created_on, |k| past[k].day);
+        let quiet_since = last_in.unwrap_or(o.created_on);
         let limit = i64::from(c.ghosted.days);
         if outbound >= i64::from(c.ghosted.outbound)
             && (day - quiet_since).num_days() > limit
@@ -529,7 +530,7 @@ fn evaluate_state(
                 signal: Signal::Ghosted,
                 value: outbound,
                 threshold: limit,
-                on: last_in.map(|k| past[k].day),
+                on: last_in,
             });
         }
     }

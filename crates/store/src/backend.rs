@@ -576,51 +576,57 @@ macro_rules! impl_store {
             ) -> $crate::Result<()> {
                 use $crate::PipelineWrite;
                 let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
-                match write {
-                    PipelineWrite::Snapshot(snap) => {
-                        let taken_on = day(snap.info.taken_on);
-                        let exists: Option<String> = sqlx::query_scalar(
-                            "SELECT taken_on FROM pipeline_snapshots WHERE taken_on = $1",
-                        )
-                        .bind(&taken_on)
-                        .fetch_optional(&mut **tx)
-                        .await?;
-                        if exists.is_some() {
-                            return Err($crate::StoreError::Invalid(format!(
-                                "a pipeline snapshot for {taken_on} exists; snapshots are fixed once taken"
-                            )));
-                        }
-                        sqlx::query(
-                            "INSERT INTO pipeline_snapshots (taken_on, taken_at, taken_by, source, deals) \
-                             VALUES ($1, $2, $3, $4, $5)",
-                        )
-                        .bind(&taken_on)
-                        .bind(snap.info.taken_at.timestamp_millis())
-                        .bind(&snap.info.taken_by)
-                        .bind(snap.info.source.as_str())
-                        .bind(snap.deals.len() as i64)
-                        .execute(&mut **tx)
-                        .await?;
-                        let per = $crate::columns::rows_per_statement(9);
-                        for chunk in snap.deals.chunks(per) {
-                            let mut query = sqlx::query::<$db>(sqlx::AssertSqlSafe(
-                                $crate::columns::snapshot_deal_sql(chunk.len(), $placeholders),
-                            ));
-                            for d in chunk {
-                                query = query
-                                    .bind(taken_on.clone())
-                                    .bind(d.opportunity_id.to_string())
-                                    .bind(d.owner.map(|o| o.to_string()))
-                                    .bind(d.stage.as_str().to_string())
-                                    .bind(d.amount.map(|m| m.minor()))
-                                    .bind(d.amount.map(|m| m.currency().code().to_string()))
-                                    .bind(d.close_date.map(day))
-                                    .bind(d.forecast_category.map(|c| c.as_str().to_string()))
-                                    .bind(d.probability);
-                            }
-                            query.execute(&mut **tx).await?;
-                        }
+                let snaps: &[$crate::Snapshot] = match &write {
+                    PipelineWrite::Snapshot(snap) => std::slice::from_ref(*snap),
+                    PipelineWrite::Snapshots(list) => list,
+                    _ => &[],
+                };
+                for snap in snaps {
+                    let taken_on = day(snap.info.taken_on);
+                    let exists: Option<String> = sqlx::query_scalar(
+                        "SELECT taken_on FROM pipeline_snapshots WHERE taken_on = $1",
+                    )
+                    .bind(&taken_on)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                    if exists.is_some() {
+                        return Err($crate::StoreError::Invalid(format!(
+                            "a pipeline snapshot for {taken_on} exists; snapshots are fixed once taken"
+                        )));
                     }
+                    sqlx::query(
+                        "INSERT INTO pipeline_snapshots (taken_on, taken_at, taken_by, source, deals) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(&taken_on)
+                    .bind(snap.info.taken_at.timestamp_millis())
+                    .bind(&snap.info.taken_by)
+                    .bind(snap.info.source.as_str())
+                    .bind(snap.deals.len() as i64)
+                    .execute(&mut **tx)
+                    .await?;
+                    let per = $crate::columns::rows_per_statement(9);
+                    for chunk in snap.deals.chunks(per) {
+                        let mut query = sqlx::query::<$db>(sqlx::AssertSqlSafe(
+                            $crate::columns::snapshot_deal_sql(chunk.len(), $placeholders),
+                        ));
+                        for d in chunk {
+                            query = query
+                                .bind(taken_on.clone())
+                                .bind(d.opportunity_id.to_string())
+                                .bind(d.owner.map(|o| o.to_string()))
+                                .bind(d.stage.as_str().to_string())
+                                .bind(d.amount.map(|m| m.minor()))
+                                .bind(d.amount.map(|m| m.currency().code().to_string()))
+                                .bind(d.close_date.map(day))
+                                .bind(d.forecast_category.map(|c| c.as_str().to_string()))
+                                .bind(d.probability);
+                        }
+                        query.execute(&mut **tx).await?;
+                    }
+                }
+                match write {
+                    PipelineWrite::Snapshot(_) | PipelineWrite::Snapshots(_) => {}
                     PipelineWrite::Model(m) => {
                         sqlx::query(
                             "INSERT INTO deal_models (version, created_at, trained_by, engine, model, evaluation) \

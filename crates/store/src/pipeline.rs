@@ -139,8 +139,10 @@ pub struct ForecastOverride {
 /// A pipeline write that goes with an audit record.
 #[derive(Clone, Copy, Debug)]
 pub enum PipelineWrite<'a> {
-    /// A snapshot; refused (conflict) when one exists for its day.
+    /// A snapshot; refused when one exists for its day.
     Snapshot(&'a Snapshot),
+    /// Several snapshots at once (a backfill): all or none.
+    Snapshots(&'a [Snapshot]),
     /// A deal-score model version.
     Model(&'a DealModelRecord),
     /// A forecast override.

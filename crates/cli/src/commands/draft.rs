@@ -843,8 +843,7 @@ async fn pipeline_report(
                     .snapshots()
                     .await?
                     .into_iter()
-                    .filter(|s| s.taken_on < today)
-                    .next_back();
+                    .rfind(|s| s.taken_on < today);
                 let since = match last {
                     Some(info) => {
                         let snap = store.snapshot(info.taken_on).await?;

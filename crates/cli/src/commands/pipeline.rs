@@ -880,6 +880,7 @@ pub async fn backfill(
     // month began (the stage prior of that day when too few had closed): nothing a snapshot
     // says depends on what happened after it.
     let mut models: HashMap<NaiveDate, Option<DealModel>> = HashMap::new();
+    let mut snaps = Vec::new();
     for w in (0..i64::from(weeks)).rev() {
         let day = monday - Duration::weeks(w);
         pb.inc(1);
@@ -900,10 +901,31 @@ pub async fn backfill(
             Some(m) => snapshot::reconstruct_with(&f, day, m),
             None => snapshot::reconstruct(&f, day),
         };
-        save_snapshot(store, day, by, SnapshotSource::Reconstructed, deals).await?;
+        snaps.push(Snapshot {
+            info: SnapshotInfo {
+                taken_on: day,
+                taken_at: Utc::now(),
+                taken_by: by.to_string(),
+                source: SnapshotSource::Reconstructed,
+                deals: deals.len(),
+            },
+            deals,
+        });
         made.push(day);
     }
     pb.finish_and_clear();
+    if !snaps.is_empty() {
+        // One transaction and one audit record for the whole backfill.
+        let audit = AuditEntry::new(
+            by,
+            "pipeline.snapshots_rebuilt",
+            format!("{} pipeline snapshots", snaps.len()),
+            serde_json::json!({"days": made, "source": "reconstructed"}),
+        );
+        store
+            .pipeline_write(PipelineWrite::Snapshots(&snaps), &audit)
+            .await?;
+    }
     Ok(Backfilled { made, kept })
 }
 
