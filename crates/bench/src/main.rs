@@ -25,6 +25,10 @@ use anyhow::{Context, bail};
 
 mod leads;
 mod pipeline;
+
+// The allocator the roomwork binary uses, so that timings match what it does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]

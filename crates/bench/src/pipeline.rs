@@ -41,6 +41,9 @@ pub struct Args {
     /// Runs of each side; the fastest is reported.
     #[arg(long, default_value_t = 3)]
     pub runs: usize,
+    /// Time roomwork only (no CSV files, no DuckDB): for profiling.
+    #[arg(long)]
+    pub only_roomwork: bool,
 }
 
 fn python(a: &Args) -> anyhow::Result<PathBuf> {
@@ -337,7 +340,9 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
     let stages = Stages::from_foundation(&p.stages, p.stalled_after_days);
     let c = generate(size, today);
     let csv_dir = a.dir.join(format!("pipeline-{}", a.size));
-    write_csv(&c, &stages, &csv_dir)?;
+    if !a.only_roomwork {
+        write_csv(&c, &stages, &csv_dir)?;
+    }
     let runs = a.runs.max(1);
     let mut best: Option<Ours> = None;
     for _ in 0..runs {
@@ -354,6 +359,9 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         }
     }
     let ours = best.expect("one run");
+    if a.only_roomwork {
+        return Ok(());
+    }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/pipeline_baseline.py");
     let out = Command::new(python(a)?)
         .arg(&script)

@@ -104,6 +104,11 @@ impl Stages {
 
     /// The stage a name or alias means.
     pub fn find(&self, name: &str) -> Option<u16> {
+        // Stored stages are nearly always canonical: compare with the few names first, and
+        // fold (which allocates) only for another spelling.
+        if let Some(k) = self.list.iter().position(|s| s.name == name) {
+            return Some(k as u16);
+        }
         self.index.get(&fold(name)).copied()
     }
 
@@ -159,8 +164,10 @@ impl TouchKind {
 pub struct Touch {
     /// The day it happened (or is booked for).
     pub day: NaiveDate,
-    /// The customer contact, as an index into the frame's contacts (`u32::MAX` for none).
-    pub contact: u32,
+    /// The customer contact as a 64-bit digest of its id (`u64::MAX` for none): touches are
+    /// only ever compared for the same person, and two different people of one deal share a
+    /// digest with a probability of about 2^-64.
+    pub contact: u64,
     /// What it was.
     pub kind: TouchKind,
     /// From the customer.
@@ -169,9 +176,17 @@ pub struct Touch {
 
 impl Touch {
     /// The contact, if one was named.
-    pub fn contact(&self) -> Option<u32> {
-        (self.contact != u32::MAX).then_some(self.contact)
+    pub fn contact(&self) -> Option<u64> {
+        (self.contact != u64::MAX).then_some(self.contact)
     }
+}
+
+fn digest(c: roomwork_domain::ContactId) -> u64 {
+    let x = c.as_uuid().as_u128();
+    let mut z = (x as u64) ^ ((x >> 64) as u64).rotate_left(32);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (z ^ (z >> 31)).min(u64::MAX - 1)
 }
 
 /// A deal's tracked fields on one day.
@@ -203,7 +218,7 @@ pub struct Frame<'a> {
     edit_ranges: Vec<(u32, u32)>,
     touches: Vec<Touch>,
     touch_ranges: Vec<(u32, u32)>,
-    by_id: HashMap<OpportunityId, u32>,
+    by_id: IdMap<OpportunityId, u32>,
 }
 
 fn touch_kind(k: ActivityKind) -> Option<TouchKind> {
@@ -217,6 +232,31 @@ fn touch_kind(k: ActivityKind) -> Option<TouchKind> {
     })
 }
 
+/// Hashes an id (a UUIDv7: 48 bits of time, then random bits) by folding its 16 bytes into one
+/// word and mixing it once: the standard SipHash was most of the time spent grouping ten
+/// million activities by deal. Not for keys an adversary chooses; these maps live for one frame.
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.0 = self.0.rotate_left(29) ^ u64::from_le_bytes(w);
+        }
+    }
+}
+
+/// A map keyed by ids, hashed with [`IdHasher`].
+pub type IdMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<IdHasher>>;
+
 impl<'a> Frame<'a> {
     /// Groups `activities` and `edits` by deal. Activities on no deal, or on a deal not in
     /// `deals`, and notes are left out; so are edits of unknown deals.
@@ -226,42 +266,73 @@ impl<'a> Frame<'a> {
         activities: &[Activity],
         edits: &[FieldEdit],
     ) -> Self {
-        let by_id: HashMap<OpportunityId, u32> = deals
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (o.id, i as u32))
-            .collect();
+        let mut by_id: IdMap<OpportunityId, u32> = IdMap::default();
+        by_id.reserve(deals.len());
+        for (i, o) in deals.iter().enumerate() {
+            by_id.insert(o.id, i as u32);
+        }
         let stage_of: Vec<Option<u16>> = deals
             .iter()
             .map(|o| stages.find(o.stage.as_str()))
             .collect();
         // Stage history, in day order (a stable sort keeps the stored order within a day).
-        let mut moves = Vec::new();
+        let mut moves = Vec::with_capacity(deals.iter().map(|o| o.stage_history.len()).sum());
         let mut move_ranges = Vec::with_capacity(deals.len());
         for o in deals {
-            let start = moves.len() as u32;
-            let mut h: Vec<_> = o
-                .stage_history
-                .iter()
-                .map(|c| (stages.find(c.stage.as_str()), c.entered_on))
-                .collect();
-            h.sort_by_key(|m| m.1);
-            moves.extend(h);
-            move_ranges.push((start, moves.len() as u32));
+            let start = moves.len();
+            moves.extend(
+                o.stage_history
+                    .iter()
+                    .map(|c| (stages.find(c.stage.as_str()), c.entered_on)),
+            );
+            moves[start..].sort_by_key(|m: &(Option<u16>, NaiveDate)| m.1);
+            move_ranges.push((start as u32, moves.len() as u32));
         }
+        // Each activity's deal (or none) and its touch, on up to four threads.
+        let lookup = |part: &[Activity]| -> Vec<(u32, Touch)> {
+            part.iter()
+                .map(|a| {
+                    let kind = touch_kind(a.kind);
+                    let d = a
+                        .opportunity_id
+                        .filter(|_| kind.is_some())
+                        .and_then(|id| by_id.get(&id).copied())
+                        .unwrap_or(u32::MAX);
+                    let touch = Touch {
+                        day: a.occurred_at.date_naive(),
+                        contact: a.contact_id.map_or(u64::MAX, digest),
+                        kind: kind.unwrap_or(TouchKind::Email),
+                        inbound: a.direction == Direction::Inbound,
+                    };
+                    (d, touch)
+                })
+                .collect()
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let parts: Vec<Vec<(u32, Touch)>> = if activities.len() < 200_000 || threads < 2 {
+            vec![lookup(activities)]
+        } else {
+            let chunk = activities.len().div_ceil(threads);
+            std::thread::scope(|s| {
+                let handles: Vec<_> = activities
+                    .chunks(chunk)
+                    .map(|part| s.spawn(move || lookup(part)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("a lookup thread panicked"))
+                    .collect()
+            })
+        };
+        let deal_of = || parts.iter().flatten();
         // Touches: a counting sort by deal, then by day within each deal.
-        let mut contacts: HashMap<roomwork_domain::ContactId, u32> = HashMap::new();
-        let mut deal_of = Vec::with_capacity(activities.len());
         let mut counts = vec![0u32; deals.len() + 1];
-        for a in activities {
-            let d = a
-                .opportunity_id
-                .and_then(|id| by_id.get(&id).copied())
-                .filter(|_| touch_kind(a.kind).is_some());
-            if let Some(d) = d {
+        for &(d, _) in deal_of() {
+            if d != u32::MAX {
                 counts[d as usize + 1] += 1;
             }
-            deal_of.push(d);
         }
         for i in 1..counts.len() {
             counts[i] += counts[i - 1];
@@ -273,50 +344,60 @@ impl<'a> Frame<'a> {
         let mut touches = vec![
             Touch {
                 day: NaiveDate::MIN,
-                contact: u32::MAX,
+                contact: u64::MAX,
                 kind: TouchKind::Email,
                 inbound: false,
             };
             total
         ];
         let mut next = counts;
-        for (a, d) in activities.iter().zip(deal_of) {
-            let Some(d) = d else { continue };
-            let contact = a.contact_id.map_or(u32::MAX, |c| {
-                let n = contacts.len() as u32;
-                *contacts.entry(c).or_insert(n)
-            });
+        for &(d, touch) in deal_of() {
+            if d == u32::MAX {
+                continue;
+            }
             let slot = &mut next[d as usize];
-            touches[*slot as usize] = Touch {
-                day: a.occurred_at.date_naive(),
-                contact,
-                kind: touch_kind(a.kind).expect("notes were left out"),
-                inbound: a.direction == Direction::Inbound,
-            };
+            touches[*slot as usize] = touch;
             *slot += 1;
         }
+        drop(parts);
         for r in &mut touch_ranges {
             touches[r.0 as usize..r.1 as usize].sort_unstable_by_key(|t| t.day);
         }
-        // Field history, by deal and day.
-        let mut keyed: Vec<(u32, NaiveDate, usize)> = edits
+        // Field history, by deal (a counting sort) and then by day within each deal.
+        let mut counts = vec![0u32; deals.len() + 1];
+        let owner: Vec<u32> = edits
             .iter()
-            .enumerate()
-            .filter_map(|(n, e)| by_id.get(&e.opportunity_id).map(|&d| (d, e.changed_on, n)))
+            .map(|e| by_id.get(&e.opportunity_id).copied().unwrap_or(u32::MAX))
             .collect();
-        keyed.sort_unstable();
-        let mut edit_list = Vec::with_capacity(keyed.len());
-        let mut edit_ranges = vec![(0u32, 0u32); deals.len()];
-        let mut k = 0;
-        for (d, range) in edit_ranges.iter_mut().enumerate() {
-            let start = edit_list.len() as u32;
-            while k < keyed.len() && keyed[k].0 as usize == d {
-                let e = &edits[keyed[k].2];
-                edit_list.push((e.changed_on, e.change.clone()));
-                k += 1;
+        for &d in &owner {
+            if d != u32::MAX {
+                counts[d as usize + 1] += 1;
             }
-            *range = (start, edit_list.len() as u32);
         }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let edit_ranges: Vec<(u32, u32)> = (0..deals.len())
+            .map(|i| (counts[i], counts[i + 1]))
+            .collect();
+        let mut order = vec![0u32; counts[deals.len()] as usize];
+        let mut next = counts;
+        for (n, &d) in owner.iter().enumerate() {
+            if d != u32::MAX {
+                order[next[d as usize] as usize] = n as u32;
+                next[d as usize] += 1;
+            }
+        }
+        for r in &edit_ranges {
+            order[r.0 as usize..r.1 as usize].sort_by_key(|&n| edits[n as usize].changed_on);
+        }
+        let edit_list: Vec<(NaiveDate, DealFieldChange)> = order
+            .iter()
+            .map(|&n| {
+                let e = &edits[n as usize];
+                (e.changed_on, e.change.clone())
+            })
+            .collect();
         Frame {
             stages,
             deals,

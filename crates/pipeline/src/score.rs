@@ -72,7 +72,7 @@ pub fn row(f: &Frame<'_>, i: usize, day: NaiveDate, live: bool) -> Option<Row> {
     let past = f.touches_until(i, day);
     let month = day - Duration::days(30);
     let recent = &past[past.partition_point(|t| t.day <= month)..];
-    let mut people: Vec<u32> = past.iter().filter_map(|t| t.contact()).collect();
+    let mut people: Vec<u64> = past.iter().filter_map(|t| t.contact()).collect();
     people.sort_unstable();
     people.dedup();
     let nan = f64::NAN;
