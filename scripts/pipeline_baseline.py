@@ -65,7 +65,8 @@ WITH d AS (
     GROUP BY deal
 ), cuts AS (
     SELECT deal, max((old - new) * 100 // old) AS pct FROM edits
-    WHERE field = 'amount' AND old > 0 AND new < old AND day > {T} - 30 AND day <= {T}
+    WHERE field = 'amount' AND old > 0 AND new < old AND old_currency = new_currency
+        AND day > {T} - 30 AND day <= {T}
     GROUP BY deal
 )
 SELECT
@@ -87,8 +88,10 @@ LEFT JOIN cuts c USING (deal) LEFT JOIN back b USING (deal) LEFT JOIN ghost g US
 """
 
 # The weekly report's figures, as roomwork's report builds them: open deals, stalled by days
-# since the stage was last entered, the Foundation's seven action conventions, closes this
-# month, and the week's changes from the stage history.
+# since the stage was last entered (names compared without case, as the report does), the
+# Foundation's seven action conventions (no next step: none recorded at all), closes this month,
+# and the week's changes from the stage history (an entry whose stage differs from the one
+# before it, or a first entry that closes the deal).
 REPORT = """
 WITH d AS (
     SELECT deals.*, s.outcome, s.expected_days FROM deals LEFT JOIN stages s USING (stage)
@@ -96,28 +99,30 @@ WITH d AS (
     SELECT * FROM d WHERE outcome IS NULL OR outcome = 'open'
 ), entered AS (
     SELECT o.deal,
-        coalesce(max(h.day) FILTER (WHERE h.stage = o.stage), max(h.day), any_value(o.created)) AS day
+        coalesce(max(h.day) FILTER (WHERE lower(h.name) = lower(o.stage_name)), max(h.day),
+            any_value(o.created)) AS day
     FROM o LEFT JOIN history h USING (deal) GROUP BY o.deal
 ), pushes AS (
     SELECT deal, count(*) AS n FROM edits
     WHERE field = 'close_date' AND old IS NOT NULL AND new IS NOT NULL AND new > old AND day <= {T}
     GROUP BY deal
 ), r AS (
-    SELECT o.*, {T} - e.day > coalesce(o.expected_days, 14) AS stalled, coalesce(p.n, 0) AS pushes
+    SELECT o.*, {T} - e.day > coalesce(o.expected_days, {stalled_after}) AS stalled,
+        coalesce(p.n, 0) AS pushes
     FROM o JOIN entered e USING (deal) LEFT JOIN pushes p USING (deal)
 ), h AS (
-    SELECT h.*, s.outcome, lag(h.stage) OVER (PARTITION BY h.deal ORDER BY h.seq) AS prev
+    SELECT h.*, s.outcome, lag(h.name) OVER (PARTITION BY h.deal ORDER BY h.seq) AS prev
     FROM history h LEFT JOIN stages s USING (stage)
 )
 SELECT
     (SELECT count(*) FROM r) AS open_deals,
     (SELECT count(*) FILTER (WHERE stalled) FROM r) AS stalled_in_report,
-    (SELECT count(*) FILTER (WHERE stalled OR close < {T} OR next_step = 0 OR next_step_date < {T}
+    (SELECT count(*) FILTER (WHERE stalled OR close < {T} OR next_step_set = 0 OR next_step_date < {T}
         OR (close >= {T} AND close - {T} <= 14) OR pushes >= 2 OR at_risk = 1) FROM r) AS deals_with_actions,
     (SELECT count(*) FILTER (WHERE close BETWEEN {month_start} AND {month_end}) FROM r) AS closing_this_month,
     (SELECT count(*) FROM deals WHERE created > {T} - 7 AND created <= {T})
       + (SELECT count(*) FROM h WHERE day > {T} - 7 AND day <= {T}
-            AND (prev IS NULL OR prev IS DISTINCT FROM stage)
+            AND (prev IS NULL OR lower(prev) <> lower(name))
             AND (outcome IN ('won', 'lost') OR prev IS NOT NULL)) AS changes_this_week
 """
 
@@ -127,6 +132,7 @@ def main():
     ap.add_argument("dir")
     ap.add_argument("--today", type=int, required=True, help="days since 1970")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--stalled-after-days", type=int, default=14)
     a = ap.parse_args()
     con = duckdb.connect()
     t = time.perf_counter()
@@ -139,7 +145,8 @@ def main():
     first = today.replace(day=1)
     nxt = (first + datetime.timedelta(days=32)).replace(day=1)
     epoch = lambda d: (d - datetime.date(1970, 1, 1)).days
-    params = {"T": a.today, "month_start": epoch(first), "month_end": epoch(nxt) - 1}
+    params = {"T": a.today, "month_start": epoch(first), "month_end": epoch(nxt) - 1,
+              "stalled_after": a.stalled_after_days}
     signals_sql = SIGNALS.format(**params)
     report_sql = REPORT.format(**params)
     best = None

@@ -112,6 +112,11 @@ fn generate(size: Size, today: NaiveDate) -> Company {
     c
 }
 
+/// A text cell, quoted (stage names may hold commas or quotes).
+fn csv_text(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
 fn epoch(d: NaiveDate) -> i64 {
     i64::from(d.num_days_from_ce()) - 719_163
 }
@@ -154,12 +159,12 @@ fn write_csv(c: &Company, stages: &Stages, dir: &Path) -> anyhow::Result<()> {
     let mut w = file("deals.csv")?;
     writeln!(
         w,
-        "deal,owner,stage,amount,close,created,next_step,next_step_date,at_risk"
+        "deal,owner,stage,stage_name,amount,currency,close,created,next_step,next_step_set,next_step_date,at_risk"
     )?;
     for (i, o) in c.deals.iter().enumerate() {
         writeln!(
             w,
-            "{i},{},{},{},{},{},{},{},{}",
+            "{i},{},{},{},{},{},{},{},{},{},{},{}",
             o.owner
                 .and_then(|r| rep_ix.get(&r))
                 .map(|x| x.to_string())
@@ -168,27 +173,33 @@ fn write_csv(c: &Company, stages: &Stages, dir: &Path) -> anyhow::Result<()> {
                 .find(o.stage.as_str())
                 .map(|k| k.to_string())
                 .unwrap_or_default(),
+            csv_text(o.stage.as_str()),
             opt(o.amount.map(|m| m.minor())),
+            o.amount
+                .map(|m| m.currency().code().to_string())
+                .unwrap_or_default(),
             opt(o.close_date.map(epoch)),
             epoch(o.created_on),
             u8::from(o.next_step.as_deref().is_some_and(|s| !s.trim().is_empty())),
+            u8::from(o.next_step.is_some()),
             opt(o.next_step_date.map(epoch)),
             u8::from(o.account_id.is_some_and(|a| at_risk.contains(&a))),
         )?;
     }
     let mut w = file("history.csv")?;
-    writeln!(w, "deal,seq,stage,day")?;
+    writeln!(w, "deal,seq,stage,name,day")?;
     for (i, o) in c.deals.iter().enumerate() {
         let mut h: Vec<_> = o.stage_history.iter().collect();
         h.sort_by_key(|x| x.entered_on);
         for (n, x) in h.iter().enumerate() {
             writeln!(
                 w,
-                "{i},{n},{},{}",
+                "{i},{n},{},{},{}",
                 stages
                     .find(x.stage.as_str())
                     .map(|k| k.to_string())
                     .unwrap_or_default(),
+                csv_text(x.stage.as_str()),
                 epoch(x.entered_on)
             )?;
         }
@@ -215,21 +226,33 @@ fn write_csv(c: &Company, stages: &Stages, dir: &Path) -> anyhow::Result<()> {
         )?;
     }
     let mut w = file("edits.csv")?;
-    writeln!(w, "deal,field,day,old,new")?;
+    writeln!(w, "deal,field,day,old,new,old_currency,new_currency")?;
     for e in &c.edits {
         let Some(i) = deal_ix.get(&e.opportunity_id) else {
             continue;
         };
-        let (old, new) = match &e.change {
-            DealFieldChange::CloseDate { from, to } => (opt(from.map(epoch)), opt(to.map(epoch))),
-            DealFieldChange::Amount { from, to } => {
-                (opt(from.map(|m| m.minor())), opt(to.map(|m| m.minor())))
-            }
+        let code = |m: &Option<roomwork_domain::Money>| {
+            m.map(|m| m.currency().code().to_string())
+                .unwrap_or_default()
+        };
+        let (old, new, oc, nc) = match &e.change {
+            DealFieldChange::CloseDate { from, to } => (
+                opt(from.map(epoch)),
+                opt(to.map(epoch)),
+                String::new(),
+                String::new(),
+            ),
+            DealFieldChange::Amount { from, to } => (
+                opt(from.map(|m| m.minor())),
+                opt(to.map(|m| m.minor())),
+                code(from),
+                code(to),
+            ),
             DealFieldChange::ForecastCategory { .. } => continue,
         };
         writeln!(
             w,
-            "{i},{},{},{old},{new}",
+            "{i},{},{},{old},{new},{oc},{nc}",
             e.change.field(),
             epoch(e.changed_on)
         )?;
@@ -367,6 +390,7 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
         .arg(&script)
         .arg(&csv_dir)
         .args(["--today", &epoch(today).to_string()])
+        .args(["--stalled-after-days", &p.stalled_after_days.to_string()])
         .args(["--runs", &runs.to_string()])
         .output()
         .context("running the DuckDB baseline")?;

@@ -158,14 +158,12 @@ pub enum PipelineCommand {
         #[arg(long, default_value_t = 25)]
         limit: usize,
     },
-    /// Save today's open pipeline as a snapshot (the weekly report does this too).
+    /// Save today's open pipeline as a snapshot (the weekly report does this too). A snapshot
+    /// records the pipeline as it is now; past days are rebuilt with `backfill`.
     Snapshot {
         /// Who takes it (recorded).
         #[arg(long, default_value = "sales ops")]
         by: String,
-        /// The snapshot's day [default: today].
-        #[arg(long)]
-        today: Option<chrono::NaiveDate>,
     },
     /// Reconstruct weekly snapshots (Mondays) of past weeks from the deals' stage and field
     /// history, for a company starting with roomwork; days that have a snapshot are kept.

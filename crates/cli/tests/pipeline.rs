@@ -113,7 +113,7 @@ fn the_demo_pipeline_is_evaluated_backtested_scored_snapshotted_and_forecast() {
         );
     }
 
-    // Half a year of weekly snapshots was rebuilt; the weekly report compares with the last
+    // A year of weekly snapshots was rebuilt; the weekly report compares with the last
     // one and saves today's.
     let snaps = json(&roomwork(d, &["--json", "pipeline", "snapshots"]));
     assert!(snaps.as_array().unwrap().len() >= 25, "{snaps}");
@@ -129,6 +129,28 @@ fn the_demo_pipeline_is_evaluated_backtested_scored_snapshotted_and_forecast() {
     assert!(report.contains("Saved today's open pipeline"), "{report}");
     let again = stdout(&roomwork(d, &["draft", "pipeline-report", "--by", "Dana"]));
     assert!(again.contains("already saved"), "{again}");
+    // A report dated another day saves no snapshot: a snapshot is the pipeline as it is now.
+    let yesterday = (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string();
+    let dated = stdout(&roomwork(
+        d,
+        &[
+            "draft",
+            "pipeline-report",
+            "--by",
+            "Dana",
+            "--today",
+            &yesterday,
+        ],
+    ));
+    assert!(dated.contains("No snapshot saved"), "{dated}");
+    let snaps_now = json(&roomwork(d, &["--json", "pipeline", "snapshots"]));
+    assert!(
+        !snaps_now
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["taken_on"] == yesterday.as_str() && s["source"] == "report")
+    );
     let snaps = json(&roomwork(d, &["--json", "pipeline", "snapshots"]));
     assert_eq!(
         snaps.as_array().unwrap().last().unwrap()["source"],

@@ -586,7 +586,8 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The report as a standalone HTML page: a bar chart of value by stage, then the sections.
+/// The report as a standalone HTML page: a bar chart of value by stage, then the sections,
+/// with a bar chart of the week's changes by kind in the changes section.
 pub fn html(r: &Report, sections: &[String]) -> String {
     let max = r
         .stages
@@ -618,6 +619,34 @@ pub fn html(r: &Report, sections: &[String]) -> String {
         );
     }
     svg.push_str("</svg>");
+    // A second chart: the week's changes by kind.
+    let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
+    for (kind, _, _) in &r.changes {
+        *by_kind.entry(kind.as_str()).or_default() += 1;
+    }
+    let most = by_kind.values().copied().max().unwrap_or(0).max(1);
+    let mut changes_svg = String::new();
+    if !by_kind.is_empty() {
+        let _ = write!(
+            changes_svg,
+            "<svg role=\"img\" aria-label=\"Changes since last week by kind\" width=\"640\" height=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
+            by_kind.len() * (bar_h + 8) + 8
+        );
+        for (k, (kind, n)) in by_kind.iter().enumerate() {
+            let y = 8 + k * (bar_h + 8);
+            let w = (*n as f64 / most as f64 * 380.0).round() as i64;
+            let _ = write!(
+                changes_svg,
+                "<text x=\"0\" y=\"{}\" font-size=\"13\">{}</text><rect x=\"150\" y=\"{y}\" width=\"{w}\" height=\"{bar_h}\" fill=\"#a5673b\"><title>{}: {n}</title></rect><text x=\"{}\" y=\"{}\" font-size=\"12\">{n}</text>",
+                y + 16,
+                esc(kind),
+                esc(kind),
+                155 + w,
+                y + 16,
+            );
+        }
+        changes_svg.push_str("</svg>");
+    }
     let md = markdown(r, sections);
     // A small Markdown-to-HTML pass for what `markdown` writes: headings, lists, tables.
     let mut body = String::new();
@@ -640,6 +669,10 @@ pub fn html(r: &Report, sections: &[String]) -> String {
         } else if let Some(h) = line.strip_prefix("## ") {
             close(&mut body, &mut in_list, &mut in_table);
             let _ = writeln!(body, "<h2>{}</h2>", esc(h));
+            if h.to_lowercase().contains("change") {
+                body.push_str(&changes_svg);
+                body.push('\n');
+            }
         } else if line.starts_with('|') {
             if line.starts_with("|---") {
                 continue;
@@ -873,6 +906,10 @@ mod tests {
         ));
         let html = html(&r, &[]);
         assert!(html.contains("<svg") && html.contains("<h2>Stalled items</h2>"));
+        assert!(
+            html.contains("aria-label=\"Changes since last week by kind\""),
+            "the week's changes are charted too"
+        );
         // Names are data: escaped in HTML, never a formula in CSV; moves back and wins are
         // reported as such.
         let mut evil = deal(

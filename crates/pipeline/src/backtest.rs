@@ -4,9 +4,9 @@
 //! not. A rule whose flagged deals lose no more often than the others is noise to the rep who
 //! receives it: the ops lead keeps the rules that predict.
 //!
-//! What the rebuild cannot see: next steps (they have no history, so that rule is not
-//! backtested) and when a meeting was booked (a meeting held before the close date counts as
-//! booked on the day evaluated, which flatters `closing_without_meeting` a little).
+//! What the rebuild cannot see: next steps (they have no history) and when a meeting was
+//! booked (a meeting held later may not have been booked on the day evaluated), so
+//! `next_step_missing` and `closing_without_meeting` are not backtested.
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -219,7 +219,10 @@ mod tests {
         assert_ne!(stalled.verdict, "predicts");
         // Nobody was single-threaded: too few flagged to tell.
         assert_eq!(rule(Signal::SingleThreaded).verdict, "too_few");
-        assert_eq!(b.not_backtestable, vec![Signal::NextStepMissing]);
+        assert_eq!(
+            b.not_backtestable,
+            vec![Signal::ClosingWithoutMeeting, Signal::NextStepMissing]
+        );
     }
 
     #[test]

@@ -40,6 +40,9 @@ impl Period {
         let bad = || format!("period {s:?}: write a month as 2026-12 or a quarter as 2026-Q4");
         let (y, rest) = s.trim().split_once('-').ok_or_else(bad)?;
         let year: i32 = y.parse().map_err(|_| bad())?;
+        if !(1900..=9999).contains(&year) {
+            return Err(bad());
+        }
         if let Some(q) = rest.strip_prefix(['Q', 'q']) {
             let quarter: u32 = q.parse().map_err(|_| bad())?;
             if !(1..=4).contains(&quarter) {
@@ -167,9 +170,15 @@ pub struct Bias {
     pub called: i64,
     /// What they won in those periods.
     pub won: i64,
-    /// Won over called: above 1 sandbagging, below 1 over-calling.
+    /// Won over called: what the call is multiplied by to predict what is won.
     pub factor: f64,
-    /// `sandbagging`, `over-calling` or `accurate`.
+    /// The factor over the team's: a call at the start of a period misses deals created or
+    /// advanced during it, so every rep's factor is above 1 on a growing team; compared with
+    /// the team's, the rep's own habit shows. `None` for the team, and while fewer than three
+    /// reps are measured.
+    pub relative: Option<f64>,
+    /// `sandbagging` (above 1.1), `over-calling` (below 0.9) or `accurate`, read from the
+    /// relative factor when there is one, else from the factor.
     pub tendency: &'static str,
 }
 
@@ -586,37 +595,53 @@ fn bias(
             keys.sort();
             keys.dedup();
             for k in keys {
+                // A period counts when the rep called something or won something: a rep who
+                // commits nothing and wins is the strongest sandbagger, not unmeasured.
                 let c = called.get(&k).map_or(0, |x| x.call);
-                if c == 0 {
+                let w = won.get(&k).copied().unwrap_or(0);
+                if c == 0 && w == 0 {
                     continue;
                 }
                 let e = sums.entry(k).or_default();
                 e.0 += 1;
                 e.1 += c;
-                e.2 += won.get(&k).copied().unwrap_or(0);
+                e.2 += w;
             }
         }
         p = p.previous();
     }
-    sums.into_iter()
+    let factor = |(_, c, w): &(usize, i64, i64)| (*c > 0).then(|| *w as f64 / *c as f64);
+    let team = sums.get(&None).and_then(factor);
+    let measured = sums
+        .iter()
+        .filter(|(k, v)| k.is_some() && v.0 >= 2 && v.1 > 0)
+        .count();
+    let label = |x: f64| {
+        if x > 1.1 {
+            "sandbagging"
+        } else if x < 0.9 {
+            "over-calling"
+        } else {
+            "accurate"
+        }
+    };
+    sums.iter()
         .filter(|(_, (n, c, _))| *n >= 2 && *c > 0)
-        .map(|(k, (n, c, w))| {
-            let factor = w as f64 / c as f64;
-            let tendency = if factor > 1.1 {
-                "sandbagging"
-            } else if factor < 0.9 {
-                "over-calling"
-            } else {
-                "accurate"
+        .map(|(k, v)| {
+            let f = factor(v).expect("called > 0");
+            let relative = match (k, team) {
+                (Some(_), Some(t)) if measured >= 3 && t > 0.0 => Some(f / t),
+                _ => None,
             };
             (
-                k,
+                *k,
                 Bias {
-                    periods: n,
-                    called: c,
-                    won: w,
-                    factor,
-                    tendency,
+                    periods: v.0,
+                    called: v.1,
+                    won: v.2,
+                    factor: f,
+                    relative,
+                    tendency: label(relative.unwrap_or(f)),
                 },
             )
         })
@@ -721,6 +746,10 @@ mod tests {
             "2025-12"
         );
         assert!(Period::parse("2026-13").is_err());
+        assert!(
+            Period::parse("300000-01").is_err(),
+            "no panic on a far year"
+        );
         assert!(Period::parse("Q4").unwrap_err().contains("2026-Q4"));
     }
 

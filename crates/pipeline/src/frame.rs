@@ -491,10 +491,12 @@ impl<'a> Frame<'a> {
         let moves = self.moves(i);
         let upto = moves.partition_point(|m| m.1 <= day);
         let (stage, stage_since) = if upto == 0 {
-            // Before the first recorded move: the first stage, since creation.
-            moves
-                .first()
-                .map_or((self.stage_of[i], o.created_on), |m| (m.0, o.created_on))
+            // Before the first recorded move: that move's stage, since creation, when it is an
+            // open one; a history that starts closed (a CRM export gives only the stage a deal
+            // has now) says nothing of the days before, and the outcome must not show through.
+            let first = moves.first().map_or(self.stage_of[i], |m| m.0);
+            let known = first.filter(|&k| !self.stages.is_closed(k));
+            (known, o.created_on)
         } else {
             let cur = moves[upto - 1].0;
             // Since the start of the run of this stage (a re-entry counts from itself).
@@ -731,6 +733,21 @@ pub(crate) mod tests {
         assert_eq!(days, [d("2026-01-02"), d("2026-01-05")]);
         assert_eq!(f.touches(1).len(), 1);
         assert_eq!(f.touches_until(0, d("2026-01-04")).len(), 1);
+    }
+
+    #[test]
+    fn a_deal_imported_closed_is_open_and_of_unknown_stage_before_it_closed() {
+        let st = stages();
+        let mut o = deal("w", &[("Closed Won", "2026-03-01")], "2026-03-01", 1);
+        o.created_on = d("2026-01-10");
+        let deals = vec![o];
+        let f = Frame::build(&st, &deals, &[], &[]);
+        let before = f.state_at(0, d("2026-02-01")).unwrap();
+        assert_eq!(
+            before.stage, None,
+            "the outcome does not show before it happened"
+        );
+        assert_eq!(f.state_at(0, d("2026-03-01")).unwrap().stage, Some(4));
     }
 
     #[test]

@@ -471,7 +471,8 @@ impl DealModel {
                 .collect();
             importance.sort_by(|a, b| b.1.total_cmp(&a.1));
             evaluation.importance = importance;
-            let better = tq.log_loss <= prior_q.log_loss;
+            // The trees must measurably beat the prior on held-out rows; none held out, no win.
+            let better = !test_rows.is_empty() && tq.log_loss < prior_q.log_loss;
             evaluation.trees = Some(tq.clone());
             if better {
                 evaluation.reliability = metrics::reliability(&tp, &test_y, 10);

@@ -5,7 +5,7 @@
 //! | signal | raised when (defaults) |
 //! |---|---|
 //! | `no_activity` | no customer touch on the deal for 10 days (since creation if none) |
-//! | `closing_without_meeting` | close date within 14 days and no call, visit or meeting booked before it |
+//! | `closing_without_meeting` | close date within 14 days and no call, visit or meeting booked before it (today only: when a meeting was booked is not recorded) |
 //! | `stalled` | longer in its stage than the stage's expected days (the Foundation's; 14 otherwise) |
 //! | `close_date_pushed` | the close date moved later 2 or more times |
 //! | `amount_reduced` | the amount went down by 10% or more in the last 30 days |
@@ -92,10 +92,14 @@ impl Signal {
         }
     }
 
-    /// False for rules whose inputs have no history (next steps), which cannot be evaluated
-    /// on a past day and so cannot be backtested.
+    /// False for rules whose inputs have no history, which cannot be evaluated on a past day
+    /// and so cannot be backtested: next steps, and when a meeting was booked (a meeting held
+    /// later may not have been booked yet on that day).
     pub fn backtestable(self) -> bool {
-        self != Signal::NextStepMissing
+        !matches!(
+            self,
+            Signal::NextStepMissing | Signal::ClosingWithoutMeeting
+        )
     }
 }
 
@@ -389,7 +393,8 @@ fn evaluate_state(
             _ => {}
         }
     }
-    if c.closing_without_meeting.enabled
+    if live
+        && c.closing_without_meeting.enabled
         && let Some(close) = state.close_date
     {
         let left = (close - day).num_days();
@@ -640,7 +645,12 @@ mod tests {
         );
         // Twenty days out is not "closing soon".
         assert!(
-            !signals_of(&evaluate(&f, 0, d("2026-02-28"), false, &c))
+            !signals_of(&evaluate(&f, 0, d("2026-02-28"), true, &c))
+                .contains(&Signal::ClosingWithoutMeeting)
+        );
+        // On a past day the rule is not run: when the later meeting was booked is unknown.
+        assert!(
+            !signals_of(&evaluate(&f, 0, today, false, &c))
                 .contains(&Signal::ClosingWithoutMeeting)
         );
     }

@@ -91,7 +91,7 @@ pub enum ChangeKind {
     Advanced,
     /// Moved to an earlier stage.
     MovedBack,
-    /// Was due to close by now and is still open.
+    /// Fell due since the last snapshot and is still open.
     Slipped,
     /// Close date moved later.
     Pushed,
@@ -206,7 +206,9 @@ pub fn changes(
             ),
             _ => {}
         }
-        if b.close_date.is_some_and(|c| c <= today) {
+        // Fell due since the snapshot (not today: today is not yet past) and is still open;
+        // a deal already overdue then slipped in an earlier week.
+        if b.close_date.is_some_and(|c| c >= since && c < today) {
             push(
                 ChangeKind::Slipped,
                 format!(

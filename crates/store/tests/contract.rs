@@ -1700,6 +1700,18 @@ async fn pipeline_history_cannot_be_rewritten(s: &dyn Store, g: &Guard) {
         let e = raw(g, sql).await.unwrap_err();
         assert!(e.to_string().contains(says), "{sql}: {e}");
     }
+    if let Guard::Postgres(_) = g {
+        for table in [
+            "deal_field_changes",
+            "pipeline_snapshots",
+            "pipeline_snapshot_deals",
+            "deal_models",
+            "forecast_overrides",
+        ] {
+            let sql = format!("TRUNCATE {table} CASCADE");
+            assert!(raw(g, &sql).await.is_err(), "{sql} was allowed");
+        }
+    }
 }
 
 #[tokio::test]

@@ -211,7 +211,7 @@ async fn run_with(
             anyhow::bail!("re-importing the demo's own CRM exports failed (a bug): {failed}");
         }
     }
-    // Pipeline intelligence on the demo: the deal score, half a year of weekly snapshots
+    // Pipeline intelligence on the demo: the deal score, a year of weekly snapshots
     // rebuilt from the history (so the forecast can measure bias and accuracy), and every
     // open deal evaluated. Skipped for the benchmark size.
     let pipeline = if size == Size::Large {
@@ -219,7 +219,7 @@ async fn run_with(
     } else {
         let by = "roomwork demo";
         let trained = super::pipeline::train_model(ctx, store, by, true).await?;
-        let rebuilt = super::pipeline::backfill(ctx, store, today, 26, by).await?;
+        let rebuilt = super::pipeline::backfill(ctx, store, today, 52, by).await?;
         let refreshed = super::pipeline::refresh(ctx, store, today, None).await?;
         Some(PipelineSummary {
             model_engine: trained.engine,

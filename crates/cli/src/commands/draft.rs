@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use roomwork_domain::{Account, Contact};
+use roomwork_domain::{Account, Clock as _, Contact, SystemClock};
 use roomwork_drafting::{follow_up, grounding, notes_eval, prompt};
 use roomwork_store::{AuditEntry, Store};
 
@@ -835,8 +835,9 @@ async fn pipeline_report(
                 let edits = store.field_edits(None).await?;
                 let stages = super::pipeline::stages(ctx)?;
                 let frame = roomwork_pipeline::Frame::build(&stages, &all, &[], &edits);
+                let times = super::pipeline::config(ctx)?.close_date_pushed.times as usize;
                 let slipping: HashSet<_> = (0..frame.len())
-                    .filter(|&i| frame.pushes_until(i, today) >= 2)
+                    .filter(|&i| frame.pushes_until(i, today) >= times)
                     .map(|i| frame.deals[i].id)
                     .collect();
                 let last = store
@@ -961,6 +962,25 @@ async fn pipeline_report(
         change: None,
         model_text: summary.clone(),
     };
+    // Each report saves the open pipeline as a snapshot before it enters the inbox (the first
+    // of the day, the whole pipeline whatever --owner), so that next week's changes are exact
+    // and a failure here leaves no draft behind. A snapshot records the pipeline as it is now:
+    // a report dated another day (--today) saves none.
+    let snapshot = if source_files.is_none() && today == SystemClock.today() {
+        ctx.with_store(async |store| {
+            let taken = store.snapshots().await?.iter().any(|s| s.taken_on == today);
+            if taken {
+                Ok(None)
+            } else {
+                super::pipeline::take_snapshot(ctx, store, today, by)
+                    .await
+                    .map(Some)
+            }
+        })
+        .await?
+    } else {
+        None
+    };
     let (pending, _verdict) = match store_submission(ctx, submission).await? {
         Ok(ok) => ok,
         Err(verdict) => return refuse(ctx, &verdict),
@@ -980,23 +1000,6 @@ async fn pipeline_report(
         std::fs::write(path, text)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     }
-    // Each report saves the open pipeline as a snapshot (the first of the day; whole
-    // pipeline, whatever --owner), so next week's changes are exact.
-    let snapshot = if source_files.is_none() {
-        ctx.with_store(async |store| {
-            let taken = store.snapshots().await?.iter().any(|s| s.taken_on == today);
-            if taken {
-                Ok(None)
-            } else {
-                super::pipeline::take_snapshot(ctx, store, today, by)
-                    .await
-                    .map(Some)
-            }
-        })
-        .await?
-    } else {
-        None
-    };
     let d = pending.draft();
     if ctx.json {
         return output::json(&serde_json::json!({
@@ -1020,10 +1023,11 @@ async fn pipeline_report(
         Some(n) => say!(
             "Saved today's open pipeline ({n} deals) as a snapshot: next week's report measures its changes from it."
         ),
-        None if source_files.is_none() => {
-            say!("Today's snapshot was already saved; it is kept as first taken.")
-        }
-        None => {}
+        None if source_files.is_some() => {}
+        None if today != SystemClock.today() => say!(
+            "No snapshot saved: the report is dated {today}, and a snapshot records the pipeline as it is today."
+        ),
+        None => say!("Today's snapshot was already saved; it is kept as first taken."),
     }
     say!(
         "Report {} is waiting in the inbox for the sales director's commentary and approval.",

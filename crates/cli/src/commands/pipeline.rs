@@ -59,19 +59,37 @@ pub struct Loaded {
 
 impl Loaded {
     pub async fn read(ctx: &Context, store: &dyn Store) -> anyhow::Result<Loaded> {
-        Ok(Loaded {
+        // A large pipeline takes a while to read: say what is happening.
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} reading the pipeline: {msg}")
+                .expect("valid template"),
+        );
+        if ctx.json {
+            pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb.set_message("deals and their stage history");
+        let deals = store.opportunities(true).await?;
+        pb.set_message(format!("activities of {} deals", deals.len()));
+        let activities = store
+            .activities(ActivityFilter {
+                skip_text: true,
+                ..Default::default()
+            })
+            .await?;
+        pb.set_message("field history");
+        let edits = store.field_edits(None).await?;
+        let loaded = Loaded {
             stages: stages(ctx)?,
-            deals: store.opportunities(true).await?,
-            activities: store
-                .activities(ActivityFilter {
-                    skip_text: true,
-                    ..Default::default()
-                })
-                .await?,
-            edits: store.field_edits(None).await?,
+            deals,
+            activities,
+            edits,
             reps: store.reps().await?,
             accounts: store.accounts().await?,
-        })
+        };
+        pb.finish_and_clear();
+        Ok(loaded)
     }
 
     pub fn frame(&self) -> Frame<'_> {
@@ -251,8 +269,8 @@ pub async fn run(ctx: &Context, args: PipelineArgs) -> anyhow::Result<()> {
         PipelineCommand::Train { by } => train(ctx, store, &by).await,
         PipelineCommand::Model => model_cmd(ctx, store).await,
         PipelineCommand::Deals { owner, limit } => deals(ctx, store, owner.as_deref(), limit).await,
-        PipelineCommand::Snapshot { by, today } => {
-            let day = day_or_today(today);
+        PipelineCommand::Snapshot { by } => {
+            let day = SystemClock.today();
             let n = take_snapshot(ctx, store, day, &by).await?;
             if ctx.json {
                 return output::json(&serde_json::json!({"taken_on": day, "deals": n}));
@@ -997,11 +1015,12 @@ async fn forecast_cmd(
     // Bias looks back two years of periods.
     let snaps = load_snapshots(store, today - Duration::days(800)).await?;
     let key = period.to_string();
+    let currency = forecast::main_currency(&f);
     let overrides: Vec<forecast::Override> = store
         .forecast_overrides()
         .await?
         .into_iter()
-        .filter(|o| o.period == key)
+        .filter(|o| o.period == key && o.amount.currency() == currency)
         .map(|o| forecast::Override {
             rep: scope_of(&o),
             amount: o.amount.minor(),
@@ -1067,7 +1086,13 @@ async fn forecast_cmd(
             ),
             l.bias
                 .as_ref()
-                .map(|b| format!("{} ×{:.2} over {} periods", b.tendency, b.factor, b.periods))
+                .map(|b| match b.relative {
+                    Some(r) => format!(
+                        "{}: ×{:.2}, {:.2} of the team's, over {} periods",
+                        b.tendency, b.factor, r, b.periods
+                    ),
+                    None => format!("{} ×{:.2} over {} periods", b.tendency, b.factor, b.periods),
+                })
                 .unwrap_or_else(|| "-".into()),
             l.adjusted_call.map(money).unwrap_or_else(|| "-".into()),
             l.overridden
@@ -1209,15 +1234,15 @@ async fn accuracy_cmd(
     let loaded = Loaded::read(ctx, store).await?;
     let f = loaded.frame();
     let snaps = load_snapshots(store, today - Duration::days(1200)).await?;
+    let currency = forecast::main_currency(&f);
     let overrides: Vec<(Period, i64, chrono::DateTime<Utc>)> = store
         .forecast_overrides()
         .await?
         .into_iter()
-        .filter(|o| o.scope == "team")
+        .filter(|o| o.scope == "team" && o.amount.currency() == currency)
         .filter_map(|o| Some((Period::parse(&o.period).ok()?, o.amount.minor(), o.made_at)))
         .collect();
     let acc = forecast::accuracy(&f, &snaps, kind, today, &overrides);
-    let currency = forecast::main_currency(&f);
     if ctx.json {
         return output::json(&serde_json::json!({"currency": currency.code(), "periods": acc}));
     }

@@ -5,6 +5,7 @@
 -- Changes to a deal's close date, amount and forecast category (stage moves live in
 -- stage_changes). Values are text: dates ISO, money "<minor units> <currency>", categories by
 -- their stored spelling, '' for none. Appended only; the same change on the same day is kept once.
+-- Rows are deleted only with their deal (ON DELETE CASCADE).
 CREATE TABLE deal_field_changes (
     seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     opportunity_id TEXT NOT NULL REFERENCES opportunities(id) ON DELETE CASCADE,
@@ -23,6 +24,9 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER deal_field_changes_fixed BEFORE UPDATE ON deal_field_changes
 FOR EACH ROW EXECUTE FUNCTION deal_field_changes_append_only();
+-- Rows go only with their deal (ON DELETE CASCADE), never by themselves in bulk.
+CREATE TRIGGER deal_field_changes_no_truncate BEFORE TRUNCATE ON deal_field_changes
+FOR EACH STATEMENT EXECUTE FUNCTION deal_field_changes_append_only();
 
 -- One snapshot per day of the open pipeline as a report saw it ('report'), or as rebuilt from
 -- the stage and field history for a past day ('reconstructed'). Fixed once written, so that
@@ -57,6 +61,10 @@ CREATE TRIGGER pipeline_snapshots_fixed BEFORE UPDATE OR DELETE ON pipeline_snap
 FOR EACH ROW EXECUTE FUNCTION pipeline_snapshots_fixed();
 CREATE TRIGGER pipeline_snapshot_deals_fixed BEFORE UPDATE OR DELETE ON pipeline_snapshot_deals
 FOR EACH ROW EXECUTE FUNCTION pipeline_snapshots_fixed();
+CREATE TRIGGER pipeline_snapshots_no_truncate BEFORE TRUNCATE ON pipeline_snapshots
+FOR EACH STATEMENT EXECUTE FUNCTION pipeline_snapshots_fixed();
+CREATE TRIGGER pipeline_snapshot_deals_no_truncate BEFORE TRUNCATE ON pipeline_snapshot_deals
+FOR EACH STATEMENT EXECUTE FUNCTION pipeline_snapshots_fixed();
 
 -- The risk signals raised on each open deal at its latest evaluation, and since when.
 CREATE TABLE deal_signals (
@@ -92,6 +100,8 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER deal_models_fixed BEFORE UPDATE OR DELETE ON deal_models
 FOR EACH ROW EXECUTE FUNCTION deal_models_fixed();
+CREATE TRIGGER deal_models_no_truncate BEFORE TRUNCATE ON deal_models
+FOR EACH STATEMENT EXECUTE FUNCTION deal_models_fixed();
 
 -- A manager's forecast for a period (a month "2026-12" or a quarter "2026-Q4"), for the team or
 -- one rep, with who and why. Appended only: the latest per period and scope counts.
@@ -112,3 +122,5 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER forecast_overrides_fixed BEFORE UPDATE OR DELETE ON forecast_overrides
 FOR EACH ROW EXECUTE FUNCTION forecast_overrides_append_only();
+CREATE TRIGGER forecast_overrides_no_truncate BEFORE TRUNCATE ON forecast_overrides
+FOR EACH STATEMENT EXECUTE FUNCTION forecast_overrides_append_only();

@@ -5,6 +5,7 @@
 -- Changes to a deal's close date, amount and forecast category (stage moves live in
 -- stage_changes). Values are text: dates ISO, money "<minor units> <currency>", categories by
 -- their stored spelling, '' for none. Appended only; the same change on the same day is kept once.
+-- Rows are deleted only with their deal (ON DELETE CASCADE), which a DELETE trigger would block.
 CREATE TABLE deal_field_changes (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     opportunity_id TEXT NOT NULL REFERENCES opportunities(id) ON DELETE CASCADE,
