@@ -710,6 +710,20 @@ pub struct Transcript {
     pub uploaded_at: DateTime<Utc>,
 }
 
+/// One speaker's turn in a call transcript, parsed from whatever format it came in. Times are
+/// seconds from the start of the recording (not money, not dates: a float is right here).
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Turn {
+    /// The speaker as the transcript labels them ("Dana Singh", "Speaker 1").
+    pub speaker: String,
+    /// Start, seconds.
+    pub start: f64,
+    /// End, seconds (at least the start).
+    pub end: f64,
+    /// What was said.
+    pub text: String,
+}
+
 /// A past project cited in quotations.
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct PortfolioProject {

@@ -24,6 +24,7 @@ pub mod profiles;
 pub mod read;
 pub mod resolve;
 pub mod stages;
+pub mod transcript;
 pub mod values;
 
 use std::fmt;
