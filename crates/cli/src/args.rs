@@ -93,6 +93,9 @@ pub enum Command {
     /// Pipeline intelligence: risk signals on every open deal and their backtests, the deal
     /// score, weekly snapshots, the forecast with overrides, bias and accuracy.
     Pipeline(PipelineArgs),
+    /// Meeting intelligence: analyse call transcripts (WebVTT, SRT, plain text, Whisper,
+    /// Deepgram or AssemblyAI JSON) and measure the analysis on the AMI meeting corpus.
+    Meetings(MeetingsArgs),
     /// Run the HTTP API (for now: `POST /api/v1/leads` scores, routes and stores one lead).
     Serve(ServeArgs),
 }
@@ -102,6 +105,40 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: std::net::SocketAddr,
+}
+
+#[derive(Debug, Args)]
+pub struct MeetingsArgs {
+    #[command(subcommand)]
+    pub command: MeetingsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MeetingsCommand {
+    /// Analyse one transcript file without storing it: turns (speaker, start, end,
+    /// is_question), coaching metrics against benchmarks, trackers, risks, buying signals,
+    /// key moments, a summary and action items.
+    Analyze {
+        /// The transcript (.vtt, .srt, .txt or .json).
+        file: PathBuf,
+        /// A speaker who is one of our reps (repeatable); by default the speakers whose names
+        /// match the stored reps.
+        #[arg(long)]
+        rep: Vec<String>,
+        /// discovery, negotiation, complaint, account-review (the question benchmark applies
+        /// to discovery calls).
+        #[arg(long)]
+        call_type: Option<String>,
+    },
+    /// Measure question detection and action items on the AMI meeting corpus (CC BY 4.0):
+    /// questions against the human dialogue-act labels (el.* types) next to the "ends with ?"
+    /// baseline, tuned on the ES meetings and measured on the IS ones; action items against
+    /// the human summaries' action items; the time to analyse every meeting.
+    EvalAmi {
+        /// The AMI folder (with vtt/, dialogue_acts.tsv, abstractive_summaries.jsonl).
+        #[arg(default_value = "../shared/datasets/ami")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

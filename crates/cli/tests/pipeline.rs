@@ -319,3 +319,64 @@ fn thresholds_come_from_signals_toml_and_a_bad_key_names_its_line() {
         after["raised"].as_u64().unwrap()
     );
 }
+
+#[test]
+fn a_transcript_is_analysed_without_being_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/discovery-call.vtt"
+    );
+    let a = json(&roomwork(
+        d,
+        &[
+            "--json",
+            "meetings",
+            "analyze",
+            file,
+            "--rep",
+            "Eun-ji Acheampong",
+            "--call-type",
+            "discovery",
+        ],
+    ));
+    assert!(
+        !d.join("roomwork.db").exists(),
+        "analysing a file creates no store"
+    );
+    let turns = a["turns"].as_array().unwrap();
+    assert_eq!(turns.len(), 6);
+    for t in turns {
+        assert!(t["speaker"].is_string() && t["start"].is_number() && t["end"].is_number());
+        assert!(t["is_question"].is_boolean());
+    }
+    assert_eq!(
+        turns[1]["is_question"], true,
+        "a question without a question mark"
+    );
+    assert_eq!(turns[0]["is_question"], false);
+    let m = &a["metrics"];
+    assert!(m["rep_talk_ratio"].as_f64().unwrap() < 0.5);
+    assert_eq!(m["customer_people"], 2);
+    let risks: Vec<&str> = a["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        risks.contains(&"budget_concern") && risks.contains(&"decision_maker_absent"),
+        "{risks:?}"
+    );
+    let items = a["action_items"].as_array().unwrap();
+    assert_eq!(items[0]["owner"], "Eun-ji Acheampong");
+    assert_eq!(items[0]["due"], "by friday");
+    assert_eq!(a["trust_repair"], false);
+    // A malformed file names its line, and is exit 3.
+    let bad = d.join("bad.vtt");
+    std::fs::write(&bad, "WEBVTT\n\n00:00:01.000 --> 00:00:99.000\n<v A>hi\n").unwrap();
+    let out = roomwork(d, &["meetings", "analyze", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.vtt: line 3"));
+}

@@ -10,6 +10,7 @@ mod hygiene;
 mod import;
 mod inbox;
 mod leads;
+mod meetings;
 mod pipeline;
 mod policy;
 mod review;
@@ -107,6 +108,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Draft(args) => draft::run(&ctx, args).await,
         Command::Leads(args) => leads::run(&ctx, args).await,
         Command::Pipeline(args) => pipeline::run(&ctx, args).await,
+        Command::Meetings(args) => meetings::run(&ctx, args).await,
         Command::Serve(args) => leads::serve(&ctx, args).await,
     }
 }
