@@ -373,6 +373,16 @@ fn a_transcript_is_analysed_without_being_stored() {
     assert_eq!(items[0]["owner"], "Eun-ji Acheampong");
     assert_eq!(items[0]["due"], "by friday");
     assert_eq!(a["trust_repair"], false);
+    // A --rep that names nobody on the call is refused, with the speakers it could be.
+    let out = roomwork(d, &["meetings", "analyze", file, "--rep", "Bob"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Eun-ji Acheampong"));
+    // A first name is enough.
+    let by_first = json(&roomwork(
+        d,
+        &["--json", "meetings", "analyze", file, "--rep", "eun-ji"],
+    ));
+    assert_eq!(by_first["reps"][0], "Eun-ji Acheampong");
     // A malformed file names its line, and is exit 3.
     let bad = d.join("bad.vtt");
     std::fs::write(&bad, "WEBVTT\n\n00:00:01.000 --> 00:00:99.000\n<v A>hi\n").unwrap();

@@ -8,8 +8,9 @@
 //! Every format becomes [`Turn`]s in time order. Overlapping turns are kept as they are (people
 //! talk over each other). A cue that ends before it starts is kept as a zero-length turn and
 //! counted in [`Parsed::repaired`]; a malformed timing line, a cue with no timing, or JSON of
-//! no known shape is an error naming the file and line. Plain text without timestamps gets
-//! times estimated at 150 words a minute, and says so ([`Parsed::estimated_times`]).
+//! no known shape is an error naming the file and line. Plain text has no end times: they are
+//! estimated (from the next turn's start, or at 150 words a minute without timestamps), and
+//! [`Parsed::estimated_times`] says so.
 
 use std::fmt;
 
@@ -150,10 +151,26 @@ fn timing(file: &str, line_no: usize, line: &str) -> Result<(f64, f64), Transcri
 /// VTT allows.
 fn clean(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    // A tag is `<` then a letter or `/` (`<b>`, `</v>`, `<c.loud>`) or a timestamp
+    // (`<00:00:01.000>`); "under <2 weeks" keeps its `<`.
+    let chars: Vec<char> = s.chars().collect();
     let mut in_tag = false;
-    for ch in s.chars() {
+    for (i, &ch) in chars.iter().enumerate() {
         match ch {
-            '<' => in_tag = true,
+            '<' if !in_tag => {
+                let next = chars.get(i + 1).copied().unwrap_or(' ');
+                let stamp = next.is_ascii_digit()
+                    && chars[i + 1..]
+                        .iter()
+                        .take_while(|c| **c != '>')
+                        .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.'))
+                    && chars[i + 1..].contains(&'>');
+                if next.is_alphabetic() || next == '/' || stamp {
+                    in_tag = true;
+                } else {
+                    out.push(ch);
+                }
+            }
             '>' if in_tag => in_tag = false,
             _ if !in_tag => out.push(ch),
             _ => {}
@@ -182,7 +199,7 @@ fn name_prefix(s: &str) -> Option<(String, &str)> {
         && name.chars().next().is_some_and(|c| c.is_alphabetic())
         && !name.contains(['.', '?', '!', ','])
         && !name.chars().any(|c| c.is_ascii_digit()))
-        || name.starts_with("Speaker");
+        || name.to_ascii_lowercase().starts_with("speaker");
     let rest = rest.trim_start();
     // "Note: the pumps" is text, not a speaker called Note: a lower-case one-word name
     // followed by more text is read as text.
@@ -356,18 +373,32 @@ fn srt(file: &str, text: &str) -> Result<Parsed, TranscriptError> {
             end = start;
             repaired += 1;
         }
-        let payload: Vec<String> = block[t + 1..].iter().map(|(_, l)| clean(l)).collect();
-        let joined = payload.join(" ");
-        let (speaker, body) = match name_prefix(&joined) {
-            Some((n, b)) => (n, b.to_string()),
-            None => (String::new(), joined),
-        };
-        turns.push(Turn {
-            speaker,
-            start,
-            end,
-            text: body,
-        });
+        // Each line that names a speaker starts a voice ("- Dana: yes" / "- Marcus: no");
+        // other lines continue the voice before them.
+        let mut voices: Vec<(String, String)> = Vec::new();
+        for (_, l) in &block[t + 1..] {
+            let line = clean(l);
+            match name_prefix(&line) {
+                Some((n, b)) => voices.push((n, b.to_string())),
+                None => match voices.last_mut() {
+                    Some(v) => {
+                        v.1.push(' ');
+                        v.1.push_str(&line);
+                    }
+                    None => voices.push((String::new(), line)),
+                },
+            }
+        }
+        let n = voices.len().max(1) as f64;
+        for (k, (speaker, text)) in voices.into_iter().enumerate() {
+            let step = (end - start) / n;
+            turns.push(Turn {
+                speaker,
+                start: start + step * k as f64,
+                end: start + step * (k as f64 + 1.0),
+                text,
+            });
+        }
     }
     carry_speakers(&mut turns);
     Ok(Parsed {
@@ -455,6 +486,7 @@ fn plain(file: &str, text: &str) -> Result<Parsed, TranscriptError> {
             },
         }
     }
+    // Ends are never in plain text: with timestamps only the starts are real.
     let estimated = timed < turns.len();
     if estimated {
         // 150 words a minute, one after another.
@@ -481,7 +513,7 @@ fn plain(file: &str, text: &str) -> Result<Parsed, TranscriptError> {
     Ok(Parsed {
         format: Format::Plain,
         turns,
-        estimated_times: estimated,
+        estimated_times: true,
         repaired: 0,
     })
 }
@@ -503,28 +535,38 @@ fn json(file: &str, text: &str) -> Result<Parsed, TranscriptError> {
         _ => String::new(),
     };
     let mut turns = Vec::new();
-    let list = |items: &Vec<serde_json::Value>, scale: f64, turns: &mut Vec<Turn>, what: &str| {
-        for (n, it) in items.iter().enumerate() {
-            let (Some(a), Some(b), Some(t)) = (
-                it.get("start").and_then(num),
-                it.get("end").and_then(num),
-                text_of(it),
-            ) else {
-                return Err(err(
-                    file,
-                    1,
-                    format!("{what}[{n}]: expected start, end and text (or transcript)"),
-                ));
-            };
-            turns.push(Turn {
-                speaker: speaker_of(it),
-                start: a * scale,
-                end: (b * scale).max(a * scale),
-                text: t,
-            });
-        }
-        Ok(())
-    };
+    let mut repaired = 0;
+    let mut list =
+        |items: &Vec<serde_json::Value>, scale: f64, turns: &mut Vec<Turn>, what: &str| {
+            for (n, it) in items.iter().enumerate() {
+                let (Some(a), Some(b), Some(t)) = (
+                    it.get("start").and_then(num),
+                    it.get("end").and_then(num),
+                    text_of(it),
+                ) else {
+                    return Err(err(
+                        file,
+                        1,
+                        format!("{what}[{n}]: expected start, end and text (or transcript)"),
+                    ));
+                };
+                if a < 0.0 || b < 0.0 || !a.is_finite() || !b.is_finite() {
+                    return Err(err(
+                        file,
+                        1,
+                        format!("{what}[{n}]: times must not be negative"),
+                    ));
+                }
+                repaired += usize::from(b < a);
+                turns.push(Turn {
+                    speaker: speaker_of(it),
+                    start: a * scale,
+                    end: (b * scale).max(a * scale),
+                    text: t,
+                });
+            }
+            Ok(())
+        };
     if let Some(u) = v.pointer("/results/utterances").and_then(|u| u.as_array()) {
         list(u, 1.0, &mut turns, "results.utterances")?; // Deepgram: seconds
     } else if let Some(u) = v.get("utterances").and_then(|u| u.as_array()) {
@@ -545,7 +587,7 @@ fn json(file: &str, text: &str) -> Result<Parsed, TranscriptError> {
         format: Format::Json,
         turns,
         estimated_times: false,
-        repaired: 0,
+        repaired,
     })
 }
 
@@ -686,13 +728,18 @@ mod tests {
         assert_eq!(speakers(&p), ["DANA", "Marcus Feld"]);
         assert_eq!(p.turns[0].text, "Can you hold the price until June?");
         assert_eq!(p.turns[0].end, 3.2);
+        let two = "1\n00:00:01,000 --> 00:00:03,000\n- Dana: Yes.\n- Marcus: No.\n\n2\n00:00:04,000 --> 00:00:05,000\n[SPEAKER_01]: Under <2 weeks.\n";
+        let p = parse("two.srt", two.as_bytes()).unwrap();
+        assert_eq!(speakers(&p), ["Dana", "Marcus", "SPEAKER_01"]);
+        assert_eq!((p.turns[1].start, p.turns[1].text.as_str()), (2.0, "No."));
+        assert_eq!(p.turns[2].text, "Under <2 weeks.", "a bare < is not a tag");
     }
 
     #[test]
     fn plain_text_with_and_without_timestamps() {
         let timed = "[00:00:05] Dana: We need it before the shutdown.\n[00:00:09] Marcus: Understood.\nThat works for us.\n(00:15) Dana: Good.\n";
         let p = parse("notes.txt", timed.as_bytes()).unwrap();
-        assert!(!p.estimated_times);
+        assert!(p.estimated_times, "plain text has no end times");
         assert_eq!(speakers(&p), ["Dana", "Marcus", "Dana"]);
         assert_eq!(p.turns[1].text, "Understood. That works for us.");
         assert_eq!(p.turns[0].start, 5.0);
@@ -732,6 +779,15 @@ mod tests {
         assert!(e.line >= 2, "{e}");
         let e = parse("x.json", br#"{"words":[]}"#).unwrap_err();
         assert!(e.reason.contains("no known shape"), "{e}");
+        let back = br#"{"segments":[{"start":3.0,"end":2.0,"text":"x"}]}"#;
+        assert_eq!(parse("b.json", back).unwrap().repaired, 1);
+        let neg = br#"{"segments":[{"start":-3.0,"end":2.0,"text":"x"}]}"#;
+        assert!(
+            parse("n.json", neg)
+                .unwrap_err()
+                .reason
+                .contains("negative")
+        );
         let e = parse("x.json", br#"{"segments":[{"start":1}]}"#).unwrap_err();
         assert!(e.reason.contains("segments[0]"), "{e}");
     }

@@ -63,6 +63,9 @@ pub struct Options {
     pub call_type: Option<String>,
     /// Benchmark ranges.
     pub benchmarks: Benchmarks,
+    /// True when the transcript's end times were estimated (plain text): pauses and
+    /// monologue lengths are then not measured.
+    pub estimated_times: bool,
 }
 
 /// One turn, as the analysis read it.
@@ -510,7 +513,7 @@ fn due(words: &[String]) -> Option<String> {
             return Some(words[start..=k].join(" "));
         }
         if w == "end"
-            && let Some(rest) = words.get(k + 1..k + 4)
+            && let Some(rest) = words.get(k + 1..(k + 4).min(words.len()))
         {
             let tail: Vec<&str> = rest.iter().map(String::as_str).collect();
             for unit in ["day", "week", "month", "quarter", "year"] {
@@ -835,7 +838,21 @@ pub fn analyze(turns: &[Turn], opts: &Options) -> Analysis {
         .filter(|(s, _)| side_of(s) == Side::Rep)
         .map(|(_, v)| v)
         .sum();
-    let runs = stretches(&out_turns, 2.0);
+    // A turn inside another speaker's turn ("mm-hmm" over the customer) is a backchannel: it
+    // neither ends the other's stretch nor counts as a reply.
+    let main: Vec<TurnOut> = out_turns
+        .iter()
+        .filter(|t| {
+            !out_turns.iter().any(|o| {
+                o.speaker != t.speaker
+                    && o.start <= t.start
+                    && o.end >= t.end
+                    && o.end - o.start > t.end - t.start
+            })
+        })
+        .cloned()
+        .collect();
+    let runs = stretches(&main, 2.0);
     let longest = |side: Side| {
         runs.iter()
             .filter(|s| side_of(&s.speaker) == side)
@@ -846,7 +863,7 @@ pub fn analyze(turns: &[Turn], opts: &Options) -> Analysis {
         .windows(2)
         .filter(|w| w[0].speaker != w[1].speaker)
         .count();
-    let pauses: Vec<f64> = out_turns
+    let pauses: Vec<f64> = main
         .windows(2)
         .filter(|w| w[0].side == Side::Customer && w[1].side == Side::Rep)
         .map(|w| (w[1].start - w[0].end).max(0.0))
@@ -867,14 +884,16 @@ pub fn analyze(turns: &[Turn], opts: &Options) -> Analysis {
         duration_seconds: duration,
         talk_seconds: talk,
         rep_talk_ratio: (known && total > 0.0).then(|| rep_talk / total),
-        longest_monologue: known.then(|| longest(Side::Rep)).flatten(),
+        longest_monologue: (known && !opts.estimated_times)
+            .then(|| longest(Side::Rep))
+            .flatten(),
         longest_customer_story: known.then(|| longest(Side::Customer)).flatten(),
         interactivity: if duration > 0.0 {
             switches as f64 / (duration / 60.0)
         } else {
             0.0
         },
-        patience_seconds: (!pauses.is_empty())
+        patience_seconds: (!pauses.is_empty() && !opts.estimated_times)
             .then(|| pauses.iter().sum::<f64>() / pauses.len() as f64),
         rep_questions: known.then(|| count_q(Side::Rep)),
         customer_questions: known.then(|| count_q(Side::Customer)),
@@ -946,7 +965,8 @@ pub fn analyze(turns: &[Turn], opts: &Options) -> Analysis {
             quote: m.quote.clone(),
         });
     }
-    key.dedup_by(|a, b| a.quote == b.quote && a.at == b.at);
+    let mut seen = HashSet::new();
+    key.retain(|m| seen.insert((m.quote.clone(), m.at.to_bits())));
     key.truncate(10);
     key.sort_by(|a, b| a.at.total_cmp(&b.at));
 
@@ -1176,6 +1196,67 @@ mod tests {
     }
 
     #[test]
+    fn a_backchannel_inside_a_turn_is_not_a_reply_and_estimated_times_measure_no_pauses() {
+        let turns = vec![
+            turn(
+                "Dana",
+                0.0,
+                30.0,
+                "We had three failures on line two this spring and the seals went each time.",
+            ),
+            turn("Rep", 10.0, 10.5, "Mm-hmm."),
+            turn("Rep", 32.0, 40.0, "That is a lot of downtime for one pump."),
+        ];
+        let opts = Options {
+            reps: vec!["Rep".into()],
+            ..Default::default()
+        };
+        let a = analyze(&turns, &opts);
+        assert_eq!(
+            a.metrics.patience_seconds,
+            Some(2.0),
+            "the reply after she finished"
+        );
+        assert_eq!(
+            a.metrics.longest_customer_story.as_ref().unwrap().seconds,
+            30.0
+        );
+        let est = analyze(
+            &turns,
+            &Options {
+                estimated_times: true,
+                ..opts
+            },
+        );
+        assert_eq!(est.metrics.patience_seconds, None);
+        assert_eq!(est.metrics.longest_monologue, None);
+        assert!(
+            !est.benchmarks
+                .iter()
+                .any(|c| c.metric.starts_with("patience"))
+        );
+    }
+
+    #[test]
+    fn a_sentence_said_as_a_risk_and_as_a_competitor_mention_is_one_key_moment() {
+        let turns = vec![turn(
+            "Dana",
+            0.0,
+            5.0,
+            "We are also looking at Corvane Flow Systems.",
+        )];
+        let a = analyze(
+            &turns,
+            &Options {
+                reps: vec!["Rep".into()],
+                competitors: vec!["Corvane Flow Systems".into()],
+                ..Default::default()
+            },
+        );
+        assert_eq!(a.key_moments.len(), 1, "{:?}", a.key_moments);
+    }
+
+    #[test]
     fn due_dates_as_people_say_them() {
         let w = |s: &str| lower_words(s);
         assert_eq!(
@@ -1193,5 +1274,9 @@ mod tests {
         assert_eq!(due(&w("tomorrow works")).as_deref(), Some("tomorrow"));
         assert_eq!(due(&w("in March")).as_deref(), Some("in march"));
         assert_eq!(due(&w("I'll look into it")), None);
+        assert_eq!(
+            due(&w("send it end of month")).as_deref(),
+            Some("end of month")
+        );
     }
 }

@@ -115,15 +115,11 @@ const ASKING: &[&str] = &[
     "is that right",
     "is that correct",
     "does that make sense",
-    "make sense",
-    "or not",
     "i don't know if you",
     "i dunno if you",
     "don't know whether you",
     "if that's alright",
     "if that's okay",
-    "anything else",
-    "anyone else",
 ];
 
 /// Endings that turn a statement into a question.

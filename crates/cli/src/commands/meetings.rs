@@ -72,10 +72,43 @@ async fn analyze(
             .collect();
         reps.sort();
     }
+    // A --rep names a speaker by their label, full name or first name; one that matches no
+    // speaker is an error rather than a call analysed as if every speaker were the customer.
+    let labels: Vec<&str> = {
+        let mut l: Vec<&str> = parsed.turns.iter().map(|t| t.speaker.as_str()).collect();
+        l.sort();
+        l.dedup();
+        l
+    };
+    let mut sides = Vec::new();
+    for r in &reps {
+        let key = r.trim().to_lowercase();
+        let hits: Vec<&str> = labels
+            .iter()
+            .copied()
+            .filter(|l| {
+                let l = l.to_lowercase();
+                l == key || l.split_whitespace().next() == Some(key.as_str())
+            })
+            .collect();
+        if hits.is_empty() {
+            return Err(InvalidInput(format!(
+                "--rep {r:?} matches no speaker of {}; the speakers are: {}",
+                file.display(),
+                labels.join(", ")
+            ))
+            .into());
+        }
+        sides.extend(hits.into_iter().map(str::to_string));
+    }
+    sides.sort();
+    sides.dedup();
+    let reps = sides;
     let opts = Options {
         reps: reps.clone(),
         competitors: foundation.competitors().to_vec(),
         call_type,
+        estimated_times: parsed.estimated_times,
         ..Default::default()
     };
     let analysis = roomwork_meetings::analyze(&parsed.turns, &opts);
@@ -373,7 +406,12 @@ fn eval_ami(ctx: &Context, dir: &Path) -> anyhow::Result<()> {
         if words.is_empty() || !have.contains(meeting) {
             continue;
         }
-        let split = if meeting.starts_with("ES") { 0 } else { 1 };
+        // ES meetings tuned the rules; IS meetings measure them; any other series is left out.
+        let split = match &meeting[..2.min(meeting.len())] {
+            "ES" => 0,
+            "IS" => 1,
+            _ => continue,
+        };
         let actual = da_type.starts_with("el.");
         let e = &mut per[split];
         e.0.add(is_question(words), actual);
