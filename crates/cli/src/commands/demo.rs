@@ -381,6 +381,9 @@ fn print(r: &DemoReport, ctx: &Context) {
     say!("  roomwork {dd} pipeline model");
     say!("  roomwork {dd} pipeline forecast");
     say!("  roomwork {dd} pipeline accuracy");
+    if let Some(d) = &r.transcripts_dir {
+        say!("  roomwork {dd} meetings analyze {d}/FILE.vtt --call-type discovery");
+    }
     say!("  roomwork {dd} draft saved");
     say!("  roomwork {dd} review YOUR-EMAIL.txt --account NAME");
     say!(
