@@ -53,33 +53,12 @@ pub fn run(a: &Args) -> anyhow::Result<()> {
 }
 
 fn python(a: &Args) -> anyhow::Result<PathBuf> {
-    if let Some(p) = &a.python {
-        return Ok(p.clone());
-    }
-    let venv = a.dir.join("venv");
-    let py = venv.join("bin/python");
-    if !py.exists() {
-        eprintln!(
-            "making a Python environment with scikit-learn, LightGBM and pandas in {}",
-            venv.display()
-        );
-        let ok = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()?
-            .success()
-            && Command::new(venv.join("bin/pip"))
-                .args(["install", "-q", "scikit-learn", "lightgbm", "pandas"])
-                .status()?
-                .success();
-        if !ok {
-            bail!(
-                "could not install the Python baselines into {}",
-                venv.display()
-            );
-        }
-    }
-    Ok(py)
+    crate::python_env(
+        a.python.as_ref(),
+        &a.dir,
+        "venv",
+        &["scikit-learn", "lightgbm", "pandas"],
+    )
 }
 
 fn training(a: &Args) -> anyhow::Result<()> {

@@ -68,6 +68,46 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
+/// A Python with `packages`: `given` when passed, else a virtual environment made (once) in
+/// `dir/name` with pip.
+fn python_env(
+    given: Option<&PathBuf>,
+    dir: &Path,
+    name: &str,
+    packages: &[&str],
+) -> anyhow::Result<PathBuf> {
+    if let Some(p) = given {
+        return Ok(p.clone());
+    }
+    let venv = dir.join(name);
+    let py = venv.join("bin/python");
+    if !py.exists() {
+        eprintln!(
+            "making a Python environment with {} in {}",
+            packages.join(", "),
+            venv.display()
+        );
+        let ok = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()?
+            .success()
+            && Command::new(venv.join("bin/pip"))
+                .args(["install", "-q"])
+                .args(packages)
+                .status()?
+                .success();
+        if !ok {
+            bail!(
+                "could not install {} into {}",
+                packages.join(", "),
+                venv.display()
+            );
+        }
+    }
+    Ok(py)
+}
+
 fn roomwork_binary() -> anyhow::Result<PathBuf> {
     let me = std::env::current_exe()?;
     let bin = me.with_file_name("roomwork");

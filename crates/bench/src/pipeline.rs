@@ -47,30 +47,7 @@ pub struct Args {
 }
 
 fn python(a: &Args) -> anyhow::Result<PathBuf> {
-    if let Some(p) = &a.python {
-        return Ok(p.clone());
-    }
-    let venv = a.dir.join("venv-duckdb");
-    let py = venv.join("bin/python");
-    if !py.exists() {
-        eprintln!(
-            "making a Python environment with duckdb in {}",
-            venv.display()
-        );
-        let ok = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()?
-            .success()
-            && Command::new(venv.join("bin/pip"))
-                .args(["install", "-q", "duckdb"])
-                .status()?
-                .success();
-        if !ok {
-            bail!("could not install duckdb into {}", venv.display());
-        }
-    }
-    Ok(py)
+    crate::python_env(a.python.as_ref(), &a.dir, "venv-duckdb", &["duckdb"])
 }
 
 struct Company {

@@ -53,6 +53,39 @@ pub fn bar(len: u64, what: &str, bytes: bool) -> indicatif::ProgressBar {
     pb
 }
 
+/// A spinner on standard error saying `{what}: {msg}`; hidden when `quiet` (JSON output).
+pub fn spinner(what: &str, quiet: bool) -> indicatif::ProgressBar {
+    let pb = indicatif::ProgressBar::new_spinner();
+    pb.set_style(
+        indicatif::ProgressStyle::with_template(&format!("{{spinner}} {what}: {{msg}}"))
+            .expect("valid template"),
+    );
+    if quiet {
+        pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    pb
+}
+
+/// A reliability table: predicted against observed, by band; `items` names what was scored
+/// ("leads", "deals") and `outcome` what happened ("converted", "won").
+pub fn reliability_table(
+    bins: &[roomwork_scoring::metrics::ReliabilityBin],
+    items: &str,
+    outcome: &str,
+) -> Table {
+    table(
+        &["predicted", items, "mean predicted", outcome],
+        bins.iter().map(|b| {
+            vec![
+                format!("{:.0}-{:.0}%", b.from * 100.0, b.to * 100.0),
+                b.count.to_string(),
+                percent(b.predicted),
+                percent(b.observed),
+            ]
+        }),
+    )
+}
+
 /// "87.5%".
 pub fn percent(rate: f64) -> String {
     format!("{:.1}%", rate * 100.0)

@@ -4,18 +4,7 @@
 
 mod support;
 
-use support::{json, query, roomwork};
-
-fn demo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let out = roomwork(dir.path(), &["demo"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    dir
-}
+use support::{demo, json, query, roomwork};
 
 #[test]
 fn a_lead_model_is_trained_reported_governed_and_scores_and_routes_an_export() {

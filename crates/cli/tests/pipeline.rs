@@ -6,28 +6,7 @@
 
 mod support;
 
-use support::{json, query, roomwork};
-
-fn demo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let out = roomwork(dir.path(), &["demo"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    dir
-}
-
-fn stdout(out: &std::process::Output) -> String {
-    assert!(
-        out.status.success(),
-        "stderr: {}\nstdout: {}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
+use support::{demo, json, query, roomwork, stdout};
 
 #[test]
 fn the_demo_pipeline_is_evaluated_backtested_scored_snapshotted_and_forecast() {

@@ -113,18 +113,6 @@ pub async fn run(ctx: &Context, args: LeadsArgs) -> anyhow::Result<()> {
     .await
 }
 
-fn spinner(quiet: bool) -> indicatif::ProgressBar {
-    let pb = indicatif::ProgressBar::new_spinner();
-    pb.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} training: {msg}")
-            .expect("valid template"),
-    );
-    if quiet {
-        pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
-    pb
-}
-
 fn engine_name(m: &Model) -> &'static str {
     if m.is_prior() { "prior" } else { "trees" }
 }
@@ -145,7 +133,7 @@ async fn train_cmd(
         calibration: method,
         ..Options::default()
     };
-    let pb = spinner(ctx.json);
+    let pb = output::spinner("training", ctx.json);
     let progress = |n: usize| pb.set_message(format!("{n} trees"));
     let leads = match csv {
         Some(_) => Vec::new(),
@@ -586,15 +574,7 @@ async fn report_cmd(ctx: &Context, store: &dyn Store, version: Option<i64>) -> a
     say!("\nReliability (predicted against observed):");
     say!(
         "{}",
-        output::table(
-            &["predicted", "leads", "mean predicted", "converted"],
-            e.reliability.iter().map(|b| vec![
-                format!("{:.0}-{:.0}%", b.from * 100.0, b.to * 100.0),
-                b.count.to_string(),
-                percent(b.predicted),
-                percent(b.observed),
-            ])
-        )
+        output::reliability_table(&e.reliability, "leads", "converted")
     );
     say!("\nAt the alert threshold {}:", percent(threshold));
     say!(

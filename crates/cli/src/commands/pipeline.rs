@@ -60,14 +60,7 @@ pub struct Loaded {
 impl Loaded {
     pub async fn read(ctx: &Context, store: &dyn Store) -> anyhow::Result<Loaded> {
         // A large pipeline takes a while to read: say what is happening.
-        let pb = indicatif::ProgressBar::new_spinner();
-        pb.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} reading the pipeline: {msg}")
-                .expect("valid template"),
-        );
-        if ctx.json {
-            pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-        }
+        let pb = output::spinner("reading the pipeline", ctx.json);
         pb.enable_steady_tick(std::time::Duration::from_millis(120));
         pb.set_message("deals and their stage history");
         let deals = store.opportunities(true).await?;
@@ -523,16 +516,9 @@ pub async fn train_model(
 ) -> anyhow::Result<Trained> {
     let loaded = Loaded::read(ctx, store).await?;
     let f = loaded.frame();
-    let pb = indicatif::ProgressBar::new_spinner();
-    pb.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} training the deal score: round {msg}")
-            .expect("valid template"),
-    );
-    if quiet {
-        pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
+    let pb = output::spinner("training the deal score", quiet);
     let (m, evaluation) = DealModel::train(&f, |round| {
-        pb.set_message(round.to_string());
+        pb.set_message(format!("round {round}"));
         pb.tick();
     })
     .map_err(|e| InvalidInput(e.to_string()))?;
@@ -640,15 +626,7 @@ fn print_evaluation(m: &DealModel, e: &roomwork_pipeline::score::Evaluation) {
     if !e.reliability.is_empty() {
         say!(
             "{}",
-            output::table(
-                &["predicted", "deals", "mean predicted", "won"],
-                e.reliability.iter().map(|b| vec![
-                    format!("{:.0}-{:.0}%", b.from * 100.0, b.to * 100.0),
-                    b.count.to_string(),
-                    percent(b.predicted),
-                    percent(b.observed),
-                ])
-            )
+            output::reliability_table(&e.reliability, "deals", "won")
         );
     }
 }

@@ -15,6 +15,29 @@ pub fn roomwork(data_dir: &Path, args: &[&str]) -> Output {
         .expect("run roomwork")
 }
 
+/// The demo company in a fresh temporary data directory.
+pub fn demo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = roomwork(dir.path(), &["demo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+/// Standard output of a command that must succeed.
+pub fn stdout(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "stderr: {}\nstdout: {}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
 pub fn json(out: &Output) -> serde_json::Value {
     assert!(
         out.status.success(),
