@@ -130,6 +130,75 @@ pub enum MeetingsCommand {
         #[arg(long)]
         call_type: Option<String>,
     },
+    /// Store a call: parse and analyse the transcript, keep both, match its speakers to the
+    /// account's contacts and our reps, raise the account's health when the call surfaced a
+    /// complaint (at risk) or several deal risks (watch), re-evaluate the deal's risk signals,
+    /// and have the copilot prepare the follow-up email (or, after a complaint, a briefing),
+    /// the stage change, the next task and the CRM update in the approval inbox.
+    Import {
+        /// The transcript (.vtt, .srt, .txt or .json).
+        file: PathBuf,
+        /// The account (id or exact name).
+        #[arg(long)]
+        account: String,
+        /// The deal discussed (id or name) [default: the account's only open deal].
+        #[arg(long)]
+        opportunity: Option<String>,
+        /// A speaker who is one of our reps (repeatable) [default: speakers matched to reps].
+        #[arg(long)]
+        rep: Vec<String>,
+        /// discovery, negotiation, complaint, account-review, ...
+        #[arg(long)]
+        call_type: Option<String>,
+        /// When the call took place [default: now], `YYYY-MM-DD` or RFC 3339.
+        #[arg(long, value_name = "WHEN")]
+        at: Option<String>,
+        /// The account manager the proposals are for (signs the follow-up).
+        #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
+        by: String,
+        /// Store and analyse only: no proposals in the inbox.
+        #[arg(long)]
+        no_copilot: bool,
+        /// Also write an abstractive summary with this provider from DATA_DIR/llm.toml
+        /// (checked against the transcript; the extractive summary stays).
+        #[arg(long, value_name = "PROVIDER")]
+        engine: Option<String>,
+    },
+    /// Analyse every stored transcript again (the demo's, imported ones) and store the
+    /// analyses; account health and the deals' risk signals follow.
+    Refresh,
+    /// The analysed calls, newest first.
+    List {
+        /// Only this account's calls (id or exact name).
+        #[arg(long)]
+        account: Option<String>,
+        /// Only this rep's calls (name).
+        #[arg(long)]
+        rep: Option<String>,
+    },
+    /// One analysed call, as `analyze` shows it, with the people engaged across its deal.
+    Show {
+        /// The transcript id (or its first characters).
+        id: String,
+    },
+    /// Have the copilot prepare a stored call's proposals in the inbox (a call stored by
+    /// `refresh` or an earlier import): the follow-up email or, after a complaint, a briefing;
+    /// the stage change, the next task and the CRM update.
+    Propose {
+        /// The transcript id (or its first characters).
+        id: String,
+        /// The account manager the proposals are for.
+        #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
+        by: String,
+    },
+    /// Coaching metrics per rep over time: per month (or week), the calls, average talk
+    /// ratio, questions, longest monologue and patience, and how many calls were within the
+    /// benchmark ranges.
+    Reps {
+        /// `month` or `week`.
+        #[arg(long, default_value = "month")]
+        by: String,
+    },
     /// Measure question detection and action items on the AMI meeting corpus (CC BY 4.0):
     /// questions against the human dialogue-act labels (el.* types) next to the "ends with ?"
     /// baseline, tuned on the ES meetings and measured on the IS ones; action items against

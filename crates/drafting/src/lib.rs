@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod briefing;
+pub mod call_summary;
 pub mod crm_update;
 pub mod dates;
 pub mod evals;

@@ -69,7 +69,7 @@ pub struct Options {
 }
 
 /// One turn, as the analysis read it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TurnOut {
     /// Speaker.
     pub speaker: String,
@@ -86,7 +86,7 @@ pub struct TurnOut {
 }
 
 /// A stretch of one speaker talking.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Stretch {
     /// Who.
     pub speaker: String,
@@ -99,7 +99,7 @@ pub struct Stretch {
 }
 
 /// Coaching metrics.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     /// From the first word to the last, seconds.
     pub duration_seconds: f64,
@@ -126,7 +126,7 @@ pub struct Metrics {
 }
 
 /// A metric against its benchmark range.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Check {
     /// Which metric.
     pub metric: String,
@@ -135,11 +135,11 @@ pub struct Check {
     /// The range, as text.
     pub benchmark: String,
     /// `below`, `within` or `above`.
-    pub verdict: &'static str,
+    pub verdict: String,
 }
 
 /// A tracked term said on the call.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Mention {
     /// `competitor`, `pricing`, `budget`, `timeline` or `decision_process`.
     pub tracker: String,
@@ -158,7 +158,7 @@ pub struct Mention {
 }
 
 /// A moment worth a manager's attention.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Moment {
     /// `risk` or `signal` or `competitor`.
     pub kind: String,
@@ -175,7 +175,7 @@ pub struct Moment {
 }
 
 /// Something someone will do.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ActionItem {
     /// Who will do it (a speaker, or "(to be assigned)").
     pub owner: String,
@@ -190,7 +190,7 @@ pub struct ActionItem {
 }
 
 /// The whole analysis.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     /// Every turn.
     pub turns: Vec<TurnOut>,
@@ -208,6 +208,10 @@ pub struct Analysis {
     pub key_moments: Vec<Moment>,
     /// An extractive summary: the call's most central sentences, in order.
     pub summary: Vec<String>,
+    /// An abstractive summary written by a language model and checked against the call, when
+    /// one was asked for (`meetings import --engine`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abstractive_summary: Option<Vec<String>>,
     /// Action items.
     pub action_items: Vec<ActionItem>,
     /// True when the call raised a complaint or trust-repair risk (the copilot then drafts no
@@ -307,6 +311,8 @@ const RISKS: &[(&str, &[&str])] = &[
             "shopping around",
             "other options",
             "alternatives",
+            "reviewing vendors",
+            "reviewing suppliers",
         ],
     ),
     (
@@ -340,7 +346,10 @@ const RISKS: &[(&str, &[&str])] = &[
             "next year",
             "not this year",
             "on hold",
-            "slip",
+            "might slip",
+            "will slip",
+            "could slip",
+            "going to slip",
             "slipped",
             "later than",
             "wait until",
@@ -379,6 +388,16 @@ const RISKS: &[(&str, &[&str])] = &[
             "losing patience",
             "last straw",
             "again and again",
+            "gone wrong",
+            "went wrong",
+            "wrong part",
+            "wrong size",
+            "why i picked you",
+            "left messages",
+            "nobody answered",
+            "no one called",
+            "nobody got back",
+            "still waiting",
         ],
     ),
 ];
@@ -922,7 +941,7 @@ pub fn analyze(turns: &[Turn], opts: &Options) -> Analysis {
                 b.talk_ratio.0 * 100.0,
                 b.talk_ratio.1 * 100.0
             ),
-            verdict: verdict(r, b.talk_ratio.0, b.talk_ratio.1),
+            verdict: verdict(r, b.talk_ratio.0, b.talk_ratio.1).into(),
         });
     }
     if let Some(m) = &metrics.longest_monologue {
@@ -930,7 +949,7 @@ pub fn analyze(turns: &[Turn], opts: &Options) -> Analysis {
             metric: "longest rep monologue (s)".into(),
             value: m.seconds,
             benchmark: format!("under {:.0} s", b.longest_monologue_seconds),
-            verdict: verdict(m.seconds, 0.0, b.longest_monologue_seconds),
+            verdict: verdict(m.seconds, 0.0, b.longest_monologue_seconds).into(),
         });
     }
     if let (Some(q), Some("discovery")) = (metrics.rep_questions, opts.call_type.as_deref()) {
@@ -939,7 +958,7 @@ pub fn analyze(turns: &[Turn], opts: &Options) -> Analysis {
             metric: "rep questions (discovery call)".into(),
             value: q as f64,
             benchmark: format!("{lo}-{hi}"),
-            verdict: verdict(q as f64, f64::from(lo), f64::from(hi)),
+            verdict: verdict(q as f64, f64::from(lo), f64::from(hi)).into(),
         });
     }
     if let Some(p) = metrics.patience_seconds
@@ -949,7 +968,7 @@ pub fn analyze(turns: &[Turn], opts: &Options) -> Analysis {
             metric: "patience (s)".into(),
             value: p,
             benchmark: format!("at least {:.1} s", b.patience_seconds),
-            verdict: verdict(p, b.patience_seconds, f64::INFINITY),
+            verdict: verdict(p, b.patience_seconds, f64::INFINITY).into(),
         });
     }
 
@@ -980,6 +999,7 @@ pub fn analyze(turns: &[Turn], opts: &Options) -> Analysis {
         signals,
         key_moments: key,
         summary: summary(&all_sentences, 5),
+        abstractive_summary: None,
         action_items: actions,
         trust_repair,
     }

@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 pub mod analyze;
+pub mod notes;
 pub mod question;
 
 pub use analyze::{Analysis, Options, analyze};

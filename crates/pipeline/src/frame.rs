@@ -219,6 +219,8 @@ pub struct Frame<'a> {
     touches: Vec<Touch>,
     touch_ranges: Vec<(u32, u32)>,
     by_id: IdMap<OpportunityId, u32>,
+    /// Analysed calls by deal index, in day order: (day, deal risks the call raised).
+    calls: HashMap<u32, Vec<(NaiveDate, u32)>>,
 }
 
 fn touch_kind(k: ActivityKind) -> Option<TouchKind> {
@@ -409,7 +411,27 @@ impl<'a> Frame<'a> {
             touches,
             touch_ranges,
             by_id,
+            calls: HashMap::new(),
         }
+    }
+
+    /// Adds analysed calls: `(deal, day of the call, deal risks it raised)`. Calls on deals not
+    /// in the frame are left out.
+    pub fn with_calls(mut self, calls: &[(OpportunityId, NaiveDate, u32)]) -> Self {
+        for &(id, day, risks) in calls {
+            if let Some(&i) = self.by_id.get(&id) {
+                self.calls.entry(i).or_default().push((day, risks));
+            }
+        }
+        for v in self.calls.values_mut() {
+            v.sort_by_key(|c| c.0);
+        }
+        self
+    }
+
+    /// Deal `i`'s analysed calls, in day order: (day, deal risks raised).
+    pub fn calls(&self, i: usize) -> &[(NaiveDate, u32)] {
+        self.calls.get(&(i as u32)).map_or(&[], Vec::as_slice)
     }
 
     /// Number of deals.

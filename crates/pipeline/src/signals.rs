@@ -12,6 +12,7 @@
 //! | `single_threaded` | one customer person (or none) engaged on a deal older than 21 days |
 //! | `next_step_missing` | no next step, or its date has passed (today only: next steps have no history) |
 //! | `stage_backwards` | moved back a stage in the last 30 days |
+//! | `call_risk` | the deal's latest analysed call, within 30 days, raised a deal risk (evaluating alternatives, budget concern, timeline slipping, decision maker absent, a complaint) |
 //! | `ghosted` | 2 or more outbound touches on days after the customer last answered (or since creation), the latest within 14 days, and no answer for over 14 days |
 
 use chrono::{Duration, NaiveDate};
@@ -41,11 +42,13 @@ pub enum Signal {
     StageBackwards,
     /// Outbound touches unanswered.
     Ghosted,
+    /// The latest call raised a deal risk.
+    CallRisk,
 }
 
 impl Signal {
     /// Every rule, in report order.
-    pub const ALL: [Signal; 9] = [
+    pub const ALL: [Signal; 10] = [
         Signal::NoActivity,
         Signal::ClosingWithoutMeeting,
         Signal::Stalled,
@@ -55,6 +58,7 @@ impl Signal {
         Signal::NextStepMissing,
         Signal::StageBackwards,
         Signal::Ghosted,
+        Signal::CallRisk,
     ];
 
     /// The stored name.
@@ -69,6 +73,7 @@ impl Signal {
             Signal::NextStepMissing => "next_step_missing",
             Signal::StageBackwards => "stage_backwards",
             Signal::Ghosted => "ghosted",
+            Signal::CallRisk => "call_risk",
         }
     }
 
@@ -89,6 +94,7 @@ impl Signal {
             Signal::NextStepMissing => "Next step missing or overdue",
             Signal::StageBackwards => "Moved back a stage",
             Signal::Ghosted => "Ghosted",
+            Signal::CallRisk => "Risk heard on a call",
         }
     }
 
@@ -125,6 +131,8 @@ pub struct Config {
     pub stage_backwards: Days,
     /// `ghosted`: no inbound for `days` and at least `times` outbound since.
     pub ghosted: Ghosted,
+    /// `call_risk`: the latest analysed call within `days`.
+    pub call_risk: Days,
     /// A closed deal is backtested as it stood this many days before it closed.
     pub backtest_days_before_close: u32,
 }
@@ -196,6 +204,7 @@ impl Default for Config {
                 days: 14,
                 outbound: 2,
             },
+            call_risk: on(30),
             backtest_days_before_close: 30,
         }
     }
@@ -224,6 +233,7 @@ struct File {
     next_step_missing: Option<Section>,
     stage_backwards: Option<Section>,
     ghosted: Option<Section>,
+    call_risk: Option<Section>,
     backtest: Option<BacktestSection>,
 }
 
@@ -254,6 +264,7 @@ impl Config {
         days(&mut c.single_threaded, file.single_threaded);
         days(&mut c.next_step_missing, file.next_step_missing);
         days(&mut c.stage_backwards, file.stage_backwards);
+        days(&mut c.call_risk, file.call_risk);
         if let Some(s) = file.close_date_pushed {
             c.close_date_pushed.enabled = s.enabled.unwrap_or(true);
             c.close_date_pushed.times = s.times.unwrap_or(c.close_date_pushed.times);
@@ -286,6 +297,7 @@ impl Config {
             Signal::NextStepMissing => self.next_step_missing.enabled,
             Signal::StageBackwards => self.stage_backwards.enabled,
             Signal::Ghosted => self.ghosted.enabled,
+            Signal::CallRisk => self.call_risk.enabled,
         }
     }
 }
@@ -336,6 +348,8 @@ impl Flag {
             Signal::Ghosted => {
                 format!("{v} outbound touches and the customer has never answered")
             }
+            Signal::CallRisk if v == 1 => format!("the call on {day} raised a deal risk"),
+            Signal::CallRisk => format!("the call on {day} raised {v} deal risks"),
         }
     }
 }
@@ -518,6 +532,22 @@ fn evaluate_state(
             });
         }
     }
+    if c.call_risk.enabled {
+        // The latest call on or before the day: a later call without risks clears it.
+        let calls = f.calls(i);
+        let latest = calls[..calls.partition_point(|c| c.0 <= day)].last();
+        if let Some(&(on, risks)) = latest
+            && risks > 0
+            && (day - on).num_days() <= i64::from(c.call_risk.days)
+        {
+            out.push(Flag {
+                signal: Signal::CallRisk,
+                value: i64::from(risks),
+                threshold: i64::from(c.call_risk.days),
+                on: Some(on),
+            });
+        }
+    }
     if c.ghosted.enabled {
         // Touches on days after the customer last answered (same-day touches are not "after").
         let last_in = past.iter().filter(|t| t.inbound).map(|t| t.day).max();
@@ -618,6 +648,38 @@ mod tests {
         assert!(
             !signals_of(&evaluate(&f, 0, d("2026-03-13"), true, &lax))
                 .contains(&Signal::NoActivity)
+        );
+    }
+
+    #[test]
+    fn a_risk_heard_on_the_latest_call_is_raised_until_a_later_call_clears_it() {
+        let st = stages();
+        let a = deal("a", &[("Proposal", "2026-03-01")], "2026-06-30", 10);
+        let b = deal("b", &[("Proposal", "2026-03-01")], "2026-06-30", 10);
+        let calls = vec![
+            (a.id, d("2026-03-05"), 2),
+            (b.id, d("2026-03-05"), 1),
+            (b.id, d("2026-03-10"), 0),
+        ];
+        let deals = vec![a, b];
+        let f = Frame::build(&st, &deals, &[], &[]).with_calls(&calls);
+        let c = Config::default();
+        let flag = evaluate(&f, 0, d("2026-03-12"), true, &c)
+            .into_iter()
+            .find(|x| x.signal == Signal::CallRisk)
+            .expect("call risk");
+        assert_eq!((flag.value, flag.on), (2, Some(d("2026-03-05"))));
+        assert_eq!(flag.explain(), "the call on 5 Mar 2026 raised 2 deal risks");
+        // The later call raised nothing: cleared. On a day between the calls it was raised.
+        assert!(
+            !signals_of(&evaluate(&f, 1, d("2026-03-12"), true, &c)).contains(&Signal::CallRisk)
+        );
+        assert!(
+            signals_of(&evaluate(&f, 1, d("2026-03-07"), false, &c)).contains(&Signal::CallRisk)
+        );
+        // Older than the window: not raised.
+        assert!(
+            !signals_of(&evaluate(&f, 0, d("2026-04-20"), true, &c)).contains(&Signal::CallRisk)
         );
     }
 

@@ -19,6 +19,8 @@ pub(crate) enum Work<'a> {
     Leads(crate::LeadsWrite<'a>),
     /// A pipeline snapshot, deal-score model or forecast override.
     Pipeline(crate::PipelineWrite<'a>),
+    /// Call transcripts, their analyses and the account health they raise.
+    Calls(crate::CallsWrite<'a>),
 }
 
 /// The statuses of a draft that waits for a person.
@@ -89,6 +91,7 @@ macro_rules! impl_store {
                         Work::Inbox(write) => Self::write_inbox(&mut tx, write).await?,
                         Work::Leads(write) => Self::write_leads(&mut tx, write).await?,
                         Work::Pipeline(write) => Self::write_pipeline(&mut tx, write).await?,
+                        Work::Calls(write) => Self::write_calls(&mut tx, write).await?,
                     }
                     match Self::append_audit(&mut tx, audit).await {
                         Ok(r) => {
@@ -513,6 +516,7 @@ macro_rules! impl_store {
                         "UPDATE orders SET account_id = $1 WHERE account_id = $2",
                         "UPDATE customer_issues SET account_id = $1 WHERE account_id = $2",
                         "UPDATE transcripts SET account_id = $1 WHERE account_id = $2",
+                        "UPDATE call_analyses SET account_id = $1 WHERE account_id = $2",
                     ] {
                         sqlx::query(sql).bind(into.clone()).bind(from.clone()).execute(&mut **tx).await?;
                     }
@@ -570,6 +574,93 @@ macro_rules! impl_store {
             }
 
             /// Writes one pipeline record inside `tx`.
+            /// Writes transcripts, their analyses and the health they raise inside `tx`.
+            async fn write_calls(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                write: $crate::CallsWrite<'_>,
+            ) -> $crate::Result<()> {
+                Self::write_rows(
+                    tx,
+                    &$crate::columns::TRANSCRIPTS,
+                    write.transcripts,
+                    $crate::columns::transcript_values,
+                    &|_| {},
+                )
+                .await?;
+                Self::write_rows(
+                    tx,
+                    &$crate::columns::ACTIVITIES,
+                    write.activities,
+                    $crate::columns::activity_values,
+                    &|_| {},
+                )
+                .await?;
+                let columns = $crate::calls::CALL_COLUMNS;
+                let list = columns.join(", ");
+                let marks: Vec<String> = (1..=columns.len()).map(|k| format!("${k}")).collect();
+                let updates: Vec<String> = columns[1..]
+                    .iter()
+                    .map(|c| format!("{c} = excluded.{c}"))
+                    .collect();
+                let sql = format!(
+                    "INSERT INTO call_analyses ({list}) VALUES ({}) ON CONFLICT (transcript_id) DO UPDATE SET {}",
+                    marks.join(", "),
+                    updates.join(", ")
+                );
+                let json = |v: &[String]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+                for c in write.calls {
+                    if c.rep_talk_ratio.is_some_and(|r| !(0.0..=1.0).contains(&r))
+                        || !c.duration_seconds.is_finite()
+                    {
+                        return Err($crate::StoreError::Invalid(format!(
+                            "call {}: a talk ratio outside 0-1 or a duration that is not a number",
+                            c.transcript_id
+                        )));
+                    }
+                    sqlx::query::<$db>(sqlx::AssertSqlSafe(sql.clone()))
+                        .bind(c.transcript_id.to_string())
+                        .bind(c.occurred_at.timestamp_millis())
+                        .bind(c.analysed_at.timestamp_millis())
+                        .bind(c.rep_id.map(|x| x.to_string()))
+                        .bind(c.account_id.map(|x| x.to_string()))
+                        .bind(c.opportunity_id.map(|x| x.to_string()))
+                        .bind(c.call_type.clone())
+                        .bind(c.duration_seconds)
+                        .bind(c.rep_talk_ratio)
+                        .bind(c.rep_questions)
+                        .bind(c.customer_questions)
+                        .bind(c.longest_monologue_seconds)
+                        .bind(c.longest_story_seconds)
+                        .bind(c.patience_seconds)
+                        .bind(c.interactivity)
+                        .bind(json(&c.customer_people))
+                        .bind(json(&c.risks))
+                        .bind(i64::from(c.trust_repair))
+                        .bind(c.analysis.clone())
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                for (account, health, reason) in write.health {
+                    let from: &[&str] = match health {
+                        roomwork_domain::Health::AtRisk => &["healthy", "watch"],
+                        roomwork_domain::Health::Watch => &["healthy", "healthy"],
+                        roomwork_domain::Health::Healthy => continue,
+                    };
+                    sqlx::query(
+                        "UPDATE accounts SET health = $1, health_reason = $2 \
+                         WHERE id = $3 AND (health = $4 OR health = $5)",
+                    )
+                    .bind(health.as_str())
+                    .bind(reason.clone())
+                    .bind(account.to_string())
+                    .bind(from[0])
+                    .bind(from[1])
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(())
+            }
+
             async fn write_pipeline(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 write: $crate::PipelineWrite<'_>,
@@ -1017,6 +1108,24 @@ macro_rules! impl_store {
                 .await?;
                 let deals = rows.into_iter().map(|r| r.into_domain()).collect::<$crate::Result<Vec<_>>>()?;
                 Ok($crate::Snapshot { info, deals })
+            }
+
+            async fn calls_write(
+                &self,
+                write: $crate::CallsWrite<'_>,
+                audit: &$crate::AuditEntry,
+            ) -> $crate::Result<$crate::AuditRecord> {
+                self.audited(audit, $crate::backend::Work::Calls(write)).await
+            }
+
+            async fn calls(&self, with_analysis: bool) -> $crate::Result<Vec<$crate::CallRecord>> {
+                let columns = $crate::calls::CALL_COLUMNS;
+                let mut list = columns[..columns.len() - 1].join(", ");
+                list.push_str(if with_analysis { ", analysis" } else { ", '' AS analysis" });
+                let sql = format!("SELECT {list} FROM call_analyses ORDER BY occurred_at DESC, transcript_id");
+                let rows: Vec<$crate::calls::CallRow> =
+                    sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+                rows.into_iter().map(|r| r.into_record()).collect()
             }
 
             async fn evaluation_write(&self, e: $crate::Evaluation<'_>) -> $crate::Result<()> {

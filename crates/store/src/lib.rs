@@ -23,6 +23,7 @@
 
 pub mod audit;
 mod backend;
+pub mod calls;
 mod columns;
 pub mod leads;
 pub mod pipeline;
@@ -41,6 +42,7 @@ use roomwork_domain::{
 use serde::Serialize;
 
 pub use audit::{AuditEntry, AuditRecord, Tampering, Verification};
+pub use calls::{CallRecord, CallsWrite};
 pub use leads::{LeadsWrite, ModelRecord, ModelStatus, ScoreRecord};
 pub use pipeline::{
     DealModelRecord, DealScoreRecord, Evaluation, ForecastOverride, PipelineWrite, SignalRecord,
@@ -351,6 +353,13 @@ pub trait Store: Send + Sync {
     async fn deal_models(&self) -> Result<Vec<DealModelRecord>>;
     /// Every forecast override, oldest first.
     async fn forecast_overrides(&self) -> Result<Vec<ForecastOverride>>;
+
+    /// New call transcripts, their analyses (replacing a transcript's earlier one) and the
+    /// account health the calls raise, with one audit record, in one transaction.
+    async fn calls_write(&self, write: CallsWrite<'_>, audit: &AuditEntry) -> Result<AuditRecord>;
+    /// Every analysed call, newest first; the analysis JSON only when `with_analysis` (empty
+    /// otherwise).
+    async fn calls(&self, with_analysis: bool) -> Result<Vec<CallRecord>>;
 }
 
 /// Opens the store a URL names and applies its migrations.

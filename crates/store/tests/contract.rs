@@ -117,6 +117,7 @@ contract!(
     an_approved_crm_change_is_applied_with_its_approval_or_not_at_all,
     lead_models_are_versioned_promoted_with_audit_and_scores_stored_with_their_leads,
     pipeline_records_are_kept_as_written_and_evaluations_replace_their_deals,
+    call_analyses_are_stored_with_their_transcripts_and_raise_health_only,
 );
 
 /// Runs SQL on the story's database directly, as a database owner going around roomwork would.
@@ -1725,4 +1726,101 @@ async fn pipeline_history_cannot_be_rewritten_on_postgres() {
     if let Some((s, g)) = postgres().await {
         pipeline_history_cannot_be_rewritten(&*s, &g).await;
     }
+}
+
+async fn call_analyses_are_stored_with_their_transcripts_and_raise_health_only(s: &dyn Store) {
+    use roomwork_store::{CallRecord, CallsWrite};
+    let mut b = sample();
+    b.accounts[0].health = Health::Healthy;
+    b.accounts[0].health_reason = None;
+    s.save_batch(&b).await.unwrap();
+    let account = b.accounts[0].clone();
+    let mut t = b.transcripts[0].clone();
+    t.id = TranscriptId::new();
+    t.file_name = "second-call.vtt".into();
+    let call = |id: TranscriptId, risks: Vec<&str>, trust: bool| CallRecord {
+        transcript_id: id,
+        occurred_at: t.occurred_at,
+        analysed_at: now_ms(),
+        rep_id: t.rep_id,
+        account_id: Some(account.id),
+        opportunity_id: t.opportunity_id,
+        call_type: Some("negotiation".into()),
+        duration_seconds: 1800.5,
+        rep_talk_ratio: Some(0.46),
+        rep_questions: Some(12),
+        customer_questions: Some(4),
+        longest_monologue_seconds: Some(95.0),
+        longest_story_seconds: Some(130.0),
+        patience_seconds: None,
+        interactivity: 3.2,
+        customer_people: vec!["Priya Raman".into(), "Tom Eke".into()],
+        risks: risks.into_iter().map(String::from).collect(),
+        trust_repair: trust,
+        analysis: r#"{"turns":[]}"#.into(),
+    };
+    let first = call(t.id, vec!["budget_concern"], false);
+    s.calls_write(
+        CallsWrite {
+            transcripts: std::slice::from_ref(&t),
+            calls: std::slice::from_ref(&first),
+            activities: &[],
+            health: &[(account.id, Health::Watch, "call: budget concern".into())],
+        },
+        &pipeline_audit("meetings.import"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        s.transcripts().await.unwrap().len(),
+        b.transcripts.len() + 1
+    );
+    let back = s.calls(true).await.unwrap();
+    assert_eq!(back, vec![first.clone()]);
+    let light = s.calls(false).await.unwrap();
+    assert_eq!(light[0].analysis, "");
+    assert_eq!(light[0].customer_people, first.customer_people);
+    // Watch is raised only from healthy.
+    let after = s.account(account.id).await.unwrap();
+    assert_eq!(after.health, Health::Watch);
+    assert_eq!(after.health_reason.as_deref(), Some("call: budget concern"));
+    // Analysing again replaces the row; a complaint raises the account to at risk.
+    let again = call(t.id, vec!["complaint"], true);
+    s.calls_write(
+        CallsWrite {
+            transcripts: &[],
+            calls: std::slice::from_ref(&again),
+            activities: &[],
+            health: &[(account.id, Health::AtRisk, "call: complaint".into())],
+        },
+        &pipeline_audit("meetings.refresh"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.calls(true).await.unwrap(), vec![again.clone()]);
+    assert_eq!(s.account(account.id).await.unwrap().health, Health::AtRisk);
+    // Watch never lowers an at-risk account; a bad row stores nothing, audit included.
+    let audit_before = s.audit_records().await.unwrap().len();
+    let mut bad = call(TranscriptId::new(), vec![], false);
+    bad.rep_talk_ratio = Some(1.5);
+    let mut t2 = t.clone();
+    t2.id = bad.transcript_id;
+    let err = s
+        .calls_write(
+            CallsWrite {
+                transcripts: std::slice::from_ref(&t2),
+                calls: std::slice::from_ref(&bad),
+                activities: &[],
+                health: &[(account.id, Health::Watch, "x".into())],
+            },
+            &pipeline_audit("meetings.import"),
+        )
+        .await;
+    assert!(err.is_err());
+    assert_eq!(s.audit_records().await.unwrap().len(), audit_before);
+    assert_eq!(
+        s.transcripts().await.unwrap().len(),
+        b.transcripts.len() + 1
+    );
+    assert_eq!(s.account(account.id).await.unwrap().health, Health::AtRisk);
 }

@@ -24,21 +24,55 @@ pub async fn run(ctx: &Context, args: MeetingsArgs) -> anyhow::Result<()> {
             call_type,
         } => analyze(ctx, &file, rep, call_type).await,
         MeetingsCommand::EvalAmi { dir } => eval_ami(ctx, &dir),
+        MeetingsCommand::Import {
+            file,
+            account,
+            opportunity,
+            rep,
+            call_type,
+            at,
+            by,
+            no_copilot,
+            engine,
+        } => {
+            super::calls::import(
+                ctx,
+                super::calls::ImportRequest {
+                    file: &file,
+                    account: &account,
+                    opportunity: opportunity.as_deref(),
+                    reps: &rep,
+                    call_type,
+                    at: at.as_deref(),
+                    by: &by,
+                    copilot: !no_copilot,
+                    engine: engine.as_deref(),
+                },
+            )
+            .await
+        }
+        MeetingsCommand::Refresh => super::calls::refresh_all(ctx).await,
+        MeetingsCommand::List { account, rep } => {
+            super::calls::list(ctx, account.as_deref(), rep.as_deref()).await
+        }
+        MeetingsCommand::Show { id } => super::calls::show(ctx, &id).await,
+        MeetingsCommand::Propose { id, by } => super::calls::propose(ctx, &id, &by).await,
+        MeetingsCommand::Reps { by } => super::calls::reps(ctx, &by).await,
     }
 }
 
 #[derive(Serialize)]
-struct Analysed {
-    file: String,
-    format: transcript::Format,
-    estimated_times: bool,
-    repaired_cues: usize,
-    reps: Vec<String>,
+pub(super) struct Analysed {
+    pub file: String,
+    pub format: transcript::Format,
+    pub estimated_times: bool,
+    pub repaired_cues: usize,
+    pub reps: Vec<String>,
     #[serde(flatten)]
-    analysis: Analysis,
+    pub analysis: Analysis,
 }
 
-fn read(file: &Path) -> anyhow::Result<transcript::Parsed> {
+pub(super) fn read(file: &Path) -> anyhow::Result<transcript::Parsed> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     transcript::parse(&file.display().to_string(), &bytes)
         .map_err(|e| InvalidInput(e.to_string()).into())
@@ -72,44 +106,13 @@ async fn analyze(
             .collect();
         reps.sort();
     }
-    // A --rep names a speaker by their label, full name or first name; one that matches no
-    // speaker is an error rather than a call analysed as if every speaker were the customer.
-    let labels: Vec<&str> = {
-        let mut l: Vec<&str> = parsed.turns.iter().map(|t| t.speaker.as_str()).collect();
-        l.sort();
-        l.dedup();
-        l
-    };
-    let mut sides = Vec::new();
-    for r in &reps {
-        let key = r.trim().to_lowercase();
-        let hits: Vec<&str> = labels
-            .iter()
-            .copied()
-            .filter(|l| {
-                let l = l.to_lowercase();
-                l == key || l.split_whitespace().next() == Some(key.as_str())
-            })
-            .collect();
-        if hits.is_empty() {
-            return Err(InvalidInput(format!(
-                "--rep {r:?} matches no speaker of {}; the speakers are: {}",
-                file.display(),
-                labels.join(", ")
-            ))
-            .into());
-        }
-        sides.extend(hits.into_iter().map(str::to_string));
-    }
-    sides.sort();
-    sides.dedup();
-    let reps = sides;
+    let reps = rep_labels(&file.display().to_string(), &parsed.turns, &reps)?;
     let opts = Options {
         reps: reps.clone(),
         competitors: foundation.competitors().to_vec(),
         call_type,
         estimated_times: parsed.estimated_times,
-        ..Default::default()
+        benchmarks: super::calls::benchmarks(ctx)?,
     };
     let analysis = roomwork_meetings::analyze(&parsed.turns, &opts);
     let out = Analysed {
@@ -127,12 +130,51 @@ async fn analyze(
     Ok(())
 }
 
-fn clock(s: f64) -> String {
+/// The speaker labels `wanted` names (a label, a full name or a first name): a name that
+/// matches no speaker is an error rather than a call analysed as if every speaker were the
+/// customer.
+pub(super) fn rep_labels(
+    file: &str,
+    turns: &[roomwork_domain::Turn],
+    wanted: &[String],
+) -> anyhow::Result<Vec<String>> {
+    let labels: Vec<&str> = {
+        let mut l: Vec<&str> = turns.iter().map(|t| t.speaker.as_str()).collect();
+        l.sort();
+        l.dedup();
+        l
+    };
+    let mut sides = Vec::new();
+    for r in wanted {
+        let key = r.trim().to_lowercase();
+        let hits: Vec<&str> = labels
+            .iter()
+            .copied()
+            .filter(|l| {
+                let l = l.to_lowercase();
+                l == key || l.split_whitespace().next() == Some(key.as_str())
+            })
+            .collect();
+        if hits.is_empty() {
+            return Err(InvalidInput(format!(
+                "--rep {r:?} matches no speaker of {file}; the speakers are: {}",
+                labels.join(", ")
+            ))
+            .into());
+        }
+        sides.extend(hits.into_iter().map(str::to_string));
+    }
+    sides.sort();
+    sides.dedup();
+    Ok(sides)
+}
+
+pub(super) fn clock(s: f64) -> String {
     let s = s.max(0.0) as u64;
     format!("{:02}:{:02}", s / 60, s % 60)
 }
 
-fn print(o: &Analysed) {
+pub(super) fn print(o: &Analysed) {
     let a = &o.analysis;
     let m = &a.metrics;
     say!(

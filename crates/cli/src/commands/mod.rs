@@ -1,6 +1,8 @@
 //! One module per command; [`run`] dispatches.
 
 mod audit;
+mod calls;
+mod copilot;
 mod demo;
 mod draft;
 mod engine;

@@ -55,6 +55,8 @@ pub struct Loaded {
     pub edits: Vec<FieldEdit>,
     pub reps: Vec<Rep>,
     pub accounts: Vec<Account>,
+    /// Analysed calls on deals: (deal, day, the deal risks it raised by label).
+    pub calls: Vec<(OpportunityId, NaiveDate, Vec<String>)>,
 }
 
 impl Loaded {
@@ -73,6 +75,13 @@ impl Loaded {
             .await?;
         pb.set_message("field history");
         let edits = store.field_edits(None).await?;
+        pb.set_message("analysed calls");
+        let calls = store
+            .calls(false)
+            .await?
+            .into_iter()
+            .filter_map(|c| Some((c.opportunity_id?, c.occurred_at.date_naive(), c.risks)))
+            .collect();
         let loaded = Loaded {
             stages: stages(ctx)?,
             deals,
@@ -80,13 +89,29 @@ impl Loaded {
             edits,
             reps: store.reps().await?,
             accounts: store.accounts().await?,
+            calls,
         };
         pb.finish_and_clear();
         Ok(loaded)
     }
 
     pub fn frame(&self) -> Frame<'_> {
-        Frame::build(&self.stages, &self.deals, &self.activities, &self.edits)
+        let calls: Vec<(OpportunityId, NaiveDate, u32)> = self
+            .calls
+            .iter()
+            .map(|(id, day, risks)| (*id, *day, risks.len() as u32))
+            .collect();
+        Frame::build(&self.stages, &self.deals, &self.activities, &self.edits).with_calls(&calls)
+    }
+
+    /// The deal risks the call of `deal` on `day` raised, in words ("budget concern, ...").
+    fn call_risks(&self, deal: OpportunityId, day: Option<NaiveDate>) -> String {
+        self.calls
+            .iter()
+            .filter(|(id, d, _)| *id == deal && Some(*d) == day)
+            .flat_map(|(_, _, r)| r.iter().map(|x| x.replace('_', " ")))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn rep_names(&self) -> HashMap<RepId, String> {
@@ -164,11 +189,15 @@ pub async fn refresh(
                 }
             };
             *by_signal.entry(flag.signal).or_default() += 1;
+            let mut detail = flag.explain();
+            if flag.signal == Signal::CallRisk {
+                detail = format!("{detail}: {}", loaded.call_risks(id, flag.on));
+            }
             records.push(SignalRecord {
                 opportunity_id: id,
                 signal: key.1,
                 raised_on,
-                detail: flag.explain(),
+                detail,
             });
         }
     }
