@@ -577,7 +577,7 @@ fn a_top_tier_draft_goes_from_submitted_to_sent_only_through_the_relationship_te
         .unwrap()
         .iter()
         .map(|r| r["action"].as_str().unwrap().to_string())
-        .filter(|a| !a.starts_with("pipeline."))
+        .filter(|a| !a.starts_with("pipeline.") && !a.starts_with("meetings."))
         .collect();
     assert_eq!(
         actions,

@@ -248,7 +248,8 @@ struct Imported<'a> {
     health: Option<&'a (AccountId, Health, String)>,
     /// Customer people who spoke on any analysed call of the deal.
     deal_people: Vec<String>,
-    signals: Vec<String>,
+    /// The deal's risk signals after the call (the call's buying signals are `signals`).
+    deal_signals: Vec<String>,
     proposals: &'a [copilot::Proposed],
     #[serde(flatten)]
     call: &'a Analysed,
@@ -466,7 +467,7 @@ pub async fn import(ctx: &Context, r: ImportRequest<'_>) -> anyhow::Result<()> {
             deal: deal.as_ref().map(|d| d.name.as_str()),
             health: p.health.as_ref(),
             deal_people,
-            signals,
+            deal_signals: signals,
             proposals: &proposals,
             call: &call,
         });
@@ -531,98 +532,124 @@ async fn deal_people(store: &dyn Store, deal: OpportunityId) -> anyhow::Result<V
     Ok(people)
 }
 
-/// `meetings refresh`: every stored transcript analysed again and stored.
-pub async fn refresh_all(ctx: &Context) -> anyhow::Result<()> {
+/// What analysing every stored transcript did.
+#[derive(Debug, Default, Serialize)]
+pub struct AnalysedAll {
+    pub analysed: usize,
+    pub trust_repair: usize,
+    /// Transcripts that could not be read, with why.
+    pub failed: Vec<String>,
+    /// (account, health, why) raised.
+    pub health: Vec<(AccountId, Health, String)>,
+    /// Deals the calls are on.
+    #[serde(skip)]
+    pub deals: HashSet<OpportunityId>,
+}
+
+/// Analyses every stored transcript and stores the analyses (and the account health they
+/// raise) in one transaction.
+pub async fn analyse_all(ctx: &Context, store: &dyn Store) -> anyhow::Result<AnalysedAll> {
     let foundation = ctx.foundation()?;
     let benchmarks = benchmarks(ctx)?;
-    ctx.with_store(async |store| {
-        let transcripts = store.transcripts().await?;
-        let accounts: HashMap<AccountId, Account> =
-            store.accounts().await?.into_iter().map(|a| (a.id, a)).collect();
-        let reps = store.reps().await?;
-        let contacts = store.contacts().await?;
-        let pb = output::bar(transcripts.len() as u64, "calls", false);
-        if ctx.json {
-            pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-        }
-        let mut records = Vec::new();
-        let mut health = Vec::new();
-        let mut failed = Vec::new();
-        let mut deals = HashSet::new();
-        for t in &transcripts {
-            pb.inc(1);
-            let Some(account) = t.account_id.and_then(|id| accounts.get(&id)) else {
-                failed.push(format!("{}: on no account", t.file_name));
+    let transcripts = store.transcripts().await?;
+    let accounts: HashMap<AccountId, Account> = store
+        .accounts()
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let reps = store.reps().await?;
+    let contacts = store.contacts().await?;
+    let pb = output::bar(transcripts.len() as u64, "calls", false);
+    if ctx.json {
+        pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let mut records = Vec::new();
+    let mut out = AnalysedAll::default();
+    for t in &transcripts {
+        pb.inc(1);
+        let Some(account) = t.account_id.and_then(|id| accounts.get(&id)) else {
+            out.failed.push(format!("{}: on no account", t.file_name));
+            continue;
+        };
+        let parsed = match transcript::parse(&t.file_name, t.content.as_bytes()) {
+            Ok(p) => p,
+            Err(e) => {
+                out.failed.push(e.to_string());
                 continue;
-            };
-            let parsed = match transcript::parse(&t.file_name, t.content.as_bytes()) {
-                Ok(p) => p,
-                Err(e) => {
-                    failed.push(e.to_string());
-                    continue;
-                }
-            };
-            let theirs: Vec<Contact> = contacts
-                .iter()
-                .filter(|c| c.account_id == Some(account.id))
-                .cloned()
-                .collect();
-            let mut p = prepare(
-                &parsed,
-                t,
-                account,
-                &reps,
-                &theirs,
-                &[],
-                call_type_of(&t.title),
-                foundation.competitors(),
-                &benchmarks,
-            );
-            p.record.analysis = serde_json::to_string(&p.analysis)?;
-            deals.extend(t.opportunity_id);
-            records.push(p.record);
-            health.extend(p.health);
-        }
-        pb.finish_and_clear();
-        // The latest call's word on an account counts once: the first (newest) raise kept.
-        let mut seen = HashSet::new();
-        health.retain(|(a, h, _)| seen.insert((*a, *h)));
-        store
-            .calls_write(
-                CallsWrite {
-                    transcripts: &[],
-                    calls: &records,
-                    activities: &[],
-                    health: &health,
-                },
-                &AuditEntry::new(
-                    "roomwork",
-                    "meetings.refresh",
-                    "calls",
-                    serde_json::json!({"analysed": records.len(), "failed": failed.len()}),
-                ),
-            )
-            .await?;
-        super::pipeline::refresh_after(ctx, store, deals).await;
-        let trust = records.iter().filter(|r| r.trust_repair).count();
+            }
+        };
+        let theirs: Vec<Contact> = contacts
+            .iter()
+            .filter(|c| c.account_id == Some(account.id))
+            .cloned()
+            .collect();
+        let mut p = prepare(
+            &parsed,
+            t,
+            account,
+            &reps,
+            &theirs,
+            &[],
+            call_type_of(&t.title),
+            foundation.competitors(),
+            &benchmarks,
+        );
+        p.record.analysis = serde_json::to_string(&p.analysis)?;
+        out.deals.extend(t.opportunity_id);
+        out.trust_repair += usize::from(p.record.trust_repair);
+        records.push(p.record);
+        out.health.extend(p.health);
+    }
+    pb.finish_and_clear();
+    // Transcripts come newest first: an account's newest call decides its raise.
+    let mut seen = HashSet::new();
+    out.health.retain(|(a, _, _)| seen.insert(*a));
+    out.analysed = records.len();
+    store
+        .calls_write(
+            CallsWrite {
+                transcripts: &[],
+                calls: &records,
+                activities: &[],
+                health: &out.health,
+            },
+            &AuditEntry::new(
+                "roomwork",
+                "meetings.refresh",
+                "calls",
+                serde_json::json!({"analysed": records.len(), "failed": out.failed.len()}),
+            ),
+        )
+        .await?;
+    Ok(out)
+}
+
+/// `meetings refresh`: every stored transcript analysed again and stored; the deals' signals
+/// follow.
+pub async fn refresh_all(ctx: &Context) -> anyhow::Result<()> {
+    ctx.with_store(async |store| {
+        let done = analyse_all(ctx, store).await?;
+        super::pipeline::refresh_after(ctx, store, done.deals.clone()).await;
         if ctx.json {
-            return output::json(&serde_json::json!({
-                "analysed": records.len(),
-                "failed": failed,
-                "trust_repair": trust,
-                "health_raised": health.iter().map(|h| serde_json::json!({"account": h.0, "health": h.1, "why": h.2})).collect::<Vec<_>>(),
-            }));
+            return output::json(&done);
         }
+        let names: HashMap<AccountId, String> = store
+            .accounts()
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
         say!(
             "Analysed and stored {} calls ({} raised a complaint).",
-            records.len(),
-            trust
+            done.analysed,
+            done.trust_repair
         );
-        for (a, h, why) in &health {
-            let name = accounts.get(a).map_or("?", |x| x.name.as_str());
+        for (a, h, why) in &done.health {
+            let name = names.get(a).map_or("?", String::as_str);
             say!("  {name}: {} ({why})", h.as_str());
         }
-        for f in &failed {
+        for f in &done.failed {
             say!("  not analysed: {f}");
         }
         Ok(())

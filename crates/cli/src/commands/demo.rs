@@ -40,6 +40,9 @@ struct PipelineSummary {
     snapshots_rebuilt: usize,
     open_deals: usize,
     signals_raised: usize,
+    calls_analysed: usize,
+    calls_with_complaints: usize,
+    accounts_raised_by_calls: usize,
 }
 
 #[derive(Serialize)]
@@ -218,6 +221,9 @@ async fn run_with(
         None
     } else {
         let by = "roomwork demo";
+        // Every call analysed first: what the calls raised feeds the accounts' health and
+        // the deals' signals.
+        let calls = super::calls::analyse_all(ctx, store).await?;
         let trained = super::pipeline::train_model(ctx, store, by, true).await?;
         let rebuilt = super::pipeline::backfill(ctx, store, today, 52, by).await?;
         let refreshed = super::pipeline::refresh(ctx, store, today, None).await?;
@@ -229,6 +235,9 @@ async fn run_with(
             snapshots_rebuilt: rebuilt.made.len(),
             open_deals: refreshed.evaluated,
             signals_raised: refreshed.raised,
+            calls_analysed: calls.analysed,
+            calls_with_complaints: calls.trust_repair,
+            accounts_raised_by_calls: calls.health.len(),
         })
     };
     let counts = store.counts().await?;
@@ -336,6 +345,12 @@ fn print(r: &DemoReport, ctx: &Context) {
             p.model_reason,
             p.snapshots_rebuilt
         );
+        say!(
+            "Calls: {} transcripts analysed, {} raised a complaint; {} accounts' health raised by what was said.",
+            p.calls_analysed,
+            p.calls_with_complaints,
+            p.accounts_raised_by_calls
+        );
     }
     say!("\nWhere to look:");
     if let Some(f) = r.foundation.first() {
@@ -383,6 +398,12 @@ fn print(r: &DemoReport, ctx: &Context) {
     say!("  roomwork {dd} pipeline accuracy");
     if let Some(d) = &r.transcripts_dir {
         say!("  roomwork {dd} meetings analyze {d}/FILE.vtt --call-type discovery");
+        say!("  roomwork {dd} meetings list");
+        say!("  roomwork {dd} meetings reps");
+        say!("  roomwork {dd} meetings propose CALL --by YOU");
+        say!(
+            "  roomwork {dd} meetings import NEW-CALL.vtt --account NAME --opportunity DEAL --by YOU"
+        );
     }
     say!("  roomwork {dd} draft saved");
     say!("  roomwork {dd} review YOUR-EMAIL.txt --account NAME");
