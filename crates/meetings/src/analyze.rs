@@ -677,6 +677,103 @@ fn commitment(words: &[String]) -> Option<bool> {
     }
 }
 
+/// A commitment assigned to someone by name or role, in the third person: "Marco will send the
+/// drawings", "the industrial designer is going to work on ...", "our service tech will visit".
+/// Returns the subject as said (up to four words) when the sentence starts with one, then
+/// "will"/"'ll"/"is going to"/"needs to"/"has to"/"should", then one of the action verbs.
+/// `raw` is the sentence as written: a bare subject must be a capitalised name.
+fn assignment(words: &[String], raw: &str) -> Option<String> {
+    let mut k = 0;
+    while k < words.len()
+        && matches!(
+            words[k].as_str(),
+            "so" | "and"
+                | "okay"
+                | "ok"
+                | "um"
+                | "uh"
+                | "well"
+                | "then"
+                | "right"
+                | "alright"
+                | "yeah"
+                | "great"
+                | "sure"
+                | "oh"
+                | "but"
+                | "now"
+                | "next"
+                | "time"
+        )
+    {
+        k += 1;
+    }
+    let w: Vec<&str> = words[k..].iter().map(String::as_str).collect();
+    let verb_at = |i: usize| {
+        w.get(i).is_some_and(|v| {
+            ACTION_VERBS
+                .iter()
+                .any(|a| *v == *a || (a.len() >= 4 && v.starts_with(a)))
+        })
+    };
+    // The subject: "the/our/your/their X [Y [Z]]", or one or two words of a capitalised name,
+    // or "he"/"she"/"they" ("he'll", "she'll").
+    let (subject_len, modal_at) = {
+        let det = matches!(w.first(), Some(&("the" | "our" | "your" | "their")));
+        let modal = |i: usize| match (w.get(i), w.get(i + 1), w.get(i + 2)) {
+            (Some(&"will"), ..) | (Some(&"should"), ..) => Some(1),
+            (Some(&("is" | "are")), Some(&"going"), Some(&"to")) => Some(3),
+            (Some(&("needs" | "need" | "has" | "have")), Some(&"to"), _) => Some(2),
+            _ => None,
+        };
+        let mut found = None;
+        if det {
+            for n in 2..=4 {
+                if let Some(m) = modal(n) {
+                    found = Some((n, n + m));
+                    break;
+                }
+            }
+        } else if let Some(first) = w.first() {
+            if let Some(name) = first.strip_suffix("'ll") {
+                // "he'll", "she'll", "they'll", "marco'll".
+                let capital = raw
+                    .split_whitespace()
+                    .map(|t| t.trim_matches(|c: char| !c.is_alphanumeric() && c != '\''))
+                    .find(|t| t.to_lowercase() == *first)
+                    .is_some_and(|t| t.starts_with(char::is_uppercase));
+                if matches!(name, "he" | "she" | "they") || capital && name.len() > 1 {
+                    found = Some((1, 1));
+                }
+            } else {
+                let is_name = |t: &str| {
+                    raw.split_whitespace()
+                        .map(|x| x.trim_matches(|c: char| !c.is_alphanumeric()))
+                        .find(|x| x.to_lowercase() == t)
+                        .is_some_and(|x| x.starts_with(char::is_uppercase))
+                        && !matches!(t, "i" | "we" | "you" | "it" | "that" | "this" | "there")
+                };
+                if matches!(*first, "he" | "she" | "they") || is_name(first) {
+                    for n in 1..=2 {
+                        if let Some(m) = modal(n) {
+                            found = Some((n, n + m));
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        found?
+    };
+    if !(modal_at..modal_at + 3).any(|i| verb_at(i))
+        || w.get(modal_at) == Some(&"be") && !verb_at(modal_at + 1)
+    {
+        return None;
+    }
+    let subject = w[..subject_len].join(" ");
+    Some(subject.trim_end_matches("'ll").to_string())
+}
+
 fn stretches(turns: &[TurnOut], gap: f64) -> Vec<Stretch> {
     let mut out: Vec<Stretch> = Vec::new();
     for t in turns {
@@ -800,8 +897,8 @@ pub fn analyze(turns: &[Turn], opts: &Options) -> Analysis {
             }
             // A request is often asked ("can you send me the photos?"); an offer asked
             // ("should I send it?") is not yet a commitment.
-            if let Some(own) = commitment(&w).filter(|own| !(q && *own)) {
-                let owner = if own {
+            let said_by = |own: bool| {
+                if own {
                     t.speaker.clone()
                 } else {
                     // The person spoken to: the next other speaker, else the previous one.
@@ -810,11 +907,34 @@ pub fn analyze(turns: &[Turn], opts: &Options) -> Analysis {
                         .chain(turns[..n].iter().rev())
                         .find(|x| x.speaker != t.speaker)
                         .map_or_else(|| "(to be assigned)".to_string(), |x| x.speaker.clone())
-                };
-                let side = if owner.starts_with('(') {
-                    Side::Unknown
-                } else {
+                }
+            };
+            let owner = commitment(&w)
+                .filter(|own| !(q && *own))
+                .map(said_by)
+                .or_else(|| {
+                    // Someone named: the speaker whose label starts with that name, else the
+                    // name as said.
+                    (!q).then(|| assignment(&w, s)).flatten().map(|who| {
+                        let key = who.to_lowercase();
+                        let first = key.split_whitespace().next().unwrap_or("").to_string();
+                        turns
+                            .iter()
+                            .map(|x| &x.speaker)
+                            .find(|label| {
+                                let l = label.to_lowercase();
+                                l == key || l.split_whitespace().next() == Some(first.as_str())
+                            })
+                            .cloned()
+                            .unwrap_or(who)
+                    })
+                });
+            if let Some(owner) = owner {
+                // A side only for a speaker on the call; "he", "the designer" are not known.
+                let side = if turns.iter().any(|x| x.speaker == owner) {
                     side_of(&owner)
+                } else {
+                    Side::Unknown
                 };
                 actions.push(ActionItem {
                     owner,

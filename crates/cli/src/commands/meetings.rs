@@ -371,6 +371,7 @@ struct QuestionScores {
 
 #[derive(Serialize)]
 struct ActionScores {
+    split: &'static str,
     meetings: usize,
     human_items: usize,
     extracted: usize,
@@ -385,7 +386,7 @@ struct ActionScores {
 struct AmiReport {
     source: String,
     questions: Vec<QuestionScores>,
-    action_items: ActionScores,
+    action_items: Vec<ActionScores>,
     meetings_analysed: usize,
     turns: usize,
     analyse_seconds: f64,
@@ -519,9 +520,9 @@ fn eval_ami(ctx: &Context, dir: &Path) -> anyhow::Result<()> {
         pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let (mut seconds, mut turns) = (0.0, 0usize);
-    let (mut h_items, mut h_found, mut extracted, mut extracted_ok) = (0, 0, 0, 0);
-    let (mut b_extracted, mut b_ok, mut b_found) = (0, 0, 0);
-    let mut with_actions = 0;
+    // Per split: [dev (ES), test (IS)] x (human items, found, extracted, extracted right,
+    // baseline extracted, baseline right, baseline found, meetings).
+    let mut tally = [[0usize; 8]; 2];
     for name in &names {
         pb.inc(1);
         let path = vtt_dir.join(format!("{name}.vtt"));
@@ -536,7 +537,18 @@ fn eval_ami(ctx: &Context, dir: &Path) -> anyhow::Result<()> {
         let Some(items) = human.get(name.as_str()).filter(|i| !i.is_empty()) else {
             continue;
         };
-        with_actions += 1;
+        let k = usize::from(!name.starts_with("ES"));
+        let [
+            h_items,
+            h_found,
+            extracted,
+            extracted_ok,
+            b_extracted,
+            b_ok,
+            b_found,
+            with_actions,
+        ] = &mut tally[k];
+        *with_actions += 1;
         let ours: Vec<HashSet<String>> = a.action_items.iter().map(|i| content(&i.text)).collect();
         // Baseline: every sentence with "will" or "going to" is an action item.
         let baseline: Vec<HashSet<String>> = parsed
@@ -550,22 +562,22 @@ fn eval_ami(ctx: &Context, dir: &Path) -> anyhow::Result<()> {
             .map(content)
             .collect();
         let theirs: Vec<HashSet<String>> = items.iter().map(|s| content(s)).collect();
-        h_items += theirs.len();
-        h_found += theirs
+        *h_items += theirs.len();
+        *h_found += theirs
             .iter()
             .filter(|h| ours.iter().any(|o| matches(o, h)))
             .count();
-        b_found += theirs
+        *b_found += theirs
             .iter()
             .filter(|h| baseline.iter().any(|o| matches(o, h)))
             .count();
-        extracted += ours.len();
-        extracted_ok += ours
+        *extracted += ours.len();
+        *extracted_ok += ours
             .iter()
             .filter(|o| theirs.iter().any(|h| matches(o, h)))
             .count();
-        b_extracted += baseline.len();
-        b_ok += baseline
+        *b_extracted += baseline.len();
+        *b_ok += baseline
             .iter()
             .filter(|o| theirs.iter().any(|h| matches(o, h)))
             .count();
@@ -578,16 +590,33 @@ fn eval_ami(ctx: &Context, dir: &Path) -> anyhow::Result<()> {
             dir.display()
         ),
         questions,
-        action_items: ActionScores {
-            meetings: with_actions,
-            human_items: h_items,
-            extracted,
-            recall: rate(h_found, h_items),
-            precision: rate(extracted_ok, extracted),
-            baseline_extracted: b_extracted,
-            baseline_recall: rate(b_found, h_items),
-            baseline_precision: rate(b_ok, b_extracted),
-        },
+        action_items: tally
+            .iter()
+            .zip(["dev (ES meetings)", "test (IS meetings)"])
+            .map(|(t, split)| {
+                let [
+                    h_items,
+                    h_found,
+                    extracted,
+                    extracted_ok,
+                    b_extracted,
+                    b_ok,
+                    b_found,
+                    with,
+                ] = *t;
+                ActionScores {
+                    split,
+                    meetings: with,
+                    human_items: h_items,
+                    extracted,
+                    recall: rate(h_found, h_items),
+                    precision: rate(extracted_ok, extracted),
+                    baseline_extracted: b_extracted,
+                    baseline_recall: rate(b_found, h_items),
+                    baseline_precision: rate(b_ok, b_extracted),
+                }
+            })
+            .collect(),
         meetings_analysed: names.len(),
         turns,
         analyse_seconds: seconds,
@@ -630,17 +659,35 @@ fn eval_ami(ctx: &Context, dir: &Path) -> anyhow::Result<()> {
             ])
         )
     );
-    let ai = &report.action_items;
     say!(
-        "Action items in {} meetings with human action items ({} of them): roomwork extracted {}, recall {} precision {}; \"will / going to\" baseline extracted {}, recall {} precision {}. (A match shares two content words with a human item.)",
-        ai.meetings,
-        ai.human_items,
-        ai.extracted,
-        percent(ai.recall),
-        percent(ai.precision),
-        ai.baseline_extracted,
-        percent(ai.baseline_recall),
-        percent(ai.baseline_precision)
+        "Action items against the human summaries' action items (a match shares two content words with a human item):"
+    );
+    say!(
+        "{}",
+        output::table(
+            &[
+                "split",
+                "meetings",
+                "human items",
+                "roomwork extracted",
+                "recall",
+                "precision",
+                "\"will / going to\" extracted",
+                "recall",
+                "precision",
+            ],
+            report.action_items.iter().map(|ai| vec![
+                ai.split.to_string(),
+                ai.meetings.to_string(),
+                ai.human_items.to_string(),
+                ai.extracted.to_string(),
+                percent(ai.recall),
+                percent(ai.precision),
+                ai.baseline_extracted.to_string(),
+                percent(ai.baseline_recall),
+                percent(ai.baseline_precision),
+            ])
+        )
     );
     say!(
         "Analysed {} meetings ({} turns) in {:.2} s (parse and analysis, one thread).",
