@@ -279,6 +279,26 @@ fn a_call_is_stored_and_the_copilot_proposes_each_change_for_one_click_approval(
         "{note}"
     );
 
+    // Asking the copilot again proposes nothing twice: each kind already has its draft
+    // (waiting, approved, or rejected: a rejected one may be proposed anew).
+    let call_id = r["transcript_id"].as_str().unwrap();
+    let again = json(&roomwork(
+        d,
+        &["--json", "meetings", "propose", call_id, "--by", &p.rep],
+    ));
+    for x in again.as_array().unwrap() {
+        match x["kind"].as_str().unwrap() {
+            "next-task" => assert!(
+                x["draft"].is_string(),
+                "the rejected task is proposed anew: {x}"
+            ),
+            _ => assert!(
+                x["not_drafted"].as_str().unwrap().contains("already"),
+                "{x}"
+            ),
+        }
+    }
+
     // The same file again: analysed again, stored once, no second round of proposals.
     let again = json(&roomwork(d, &args));
     assert_eq!(again["imported_before"], true);
@@ -411,7 +431,7 @@ fn an_abstractive_summary_is_kept_only_when_the_call_supports_it() {
         ],
     );
     std::fs::write(&file, &text).unwrap();
-    let good = "- The customer said two of the 40 transfer pumps failed in March.\n- The rep will send a quote for the seals by Friday.";
+    let good = "- The customer said two of the 40 transfer pumps failed in March.\n- The customer wants a quote for new seals before the shutdown.\n- The rep will send a quote for the seals by Friday.";
     let requests = use_provider(d, "open_ai", vec![(200, answer("open_ai", good))], "");
     let r = json(&roomwork(
         d,
@@ -429,7 +449,7 @@ fn an_abstractive_summary_is_kept_only_when_the_call_supports_it() {
             "p",
         ],
     ));
-    assert_eq!(r["abstractive_summary"].as_array().unwrap().len(), 2, "{r}");
+    assert_eq!(r["abstractive_summary"].as_array().unwrap().len(), 3, "{r}");
     assert!(r["proposals"].as_array().unwrap().is_empty());
     let (_, user) = support::prompt_of(&requests.recv().unwrap());
     assert!(
@@ -440,7 +460,7 @@ fn an_abstractive_summary_is_kept_only_when_the_call_supports_it() {
     // extractive one stays.
     let other = d.join("other.vtt");
     std::fs::write(&other, text.replace("March", "April")).unwrap();
-    let bad = "- The customer said 12 pumps failed and the budget is $90,000.\n- The rep will send a quote.";
+    let bad = "- The customer said 12 pumps failed.\n- The budget is $90,000.\n- The rep will send a quote.";
     use_provider(
         d,
         "open_ai",

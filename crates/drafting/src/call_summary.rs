@@ -34,7 +34,7 @@ pub fn prompt(turns: &[TurnOut], account: &str, privacy: &Privacy) -> (Prompt, M
                needs, what was agreed, what is at risk, and who does what next"
             .into(),
         constraints: vec![
-            "Three to six bullet points, each one sentence of at most 35 words.".into(),
+            "Three to six bullet points, each one sentence of at most 35 words (answers with more than 45 are refused).".into(),
             "Write in the third person and past tense; name people as the transcript does.".into(),
             "Only what was said on the call: no advice, no guesses about what people think.".into(),
         ],
@@ -59,13 +59,13 @@ pub fn from_model(answer: &str, turns: &[TurnOut], day: NaiveDate) -> Result<Vec
                 .ok_or_else(|| format!("its answer has a line that is not a bullet point: {l:?}"))
         })
         .collect::<Result<_, _>>()?;
-    if !(2..=8).contains(&bullets.len()) {
+    if !(3..=6).contains(&bullets.len()) {
         return Err(format!(
             "its answer has {} bullet points, not three to six",
             bullets.len()
         ));
     }
-    if let Some(long) = bullets.iter().find(|b| b.split_whitespace().count() > 60) {
+    if let Some(long) = bullets.iter().find(|b| b.split_whitespace().count() > 45) {
         return Err(format!(
             "a bullet point is too long ({} words)",
             long.split_whitespace().count()
@@ -118,20 +118,21 @@ mod tests {
     fn a_grounded_summary_is_accepted_and_an_invented_figure_is_not() {
         let day = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
         let ok = from_model(
-            "- Dana Singh said the seals failed twice in March and the budget is tight.\n- Eun-ji will send a quote for 40 seals by Friday.",
+            "- Dana Singh said the seals failed twice in March.\n- Dana Singh said the budget is tight.\n- Eun-ji will send a quote for 40 seals by Friday.",
             &turns(),
             day,
         )
         .unwrap();
-        assert_eq!(ok.len(), 2);
+        assert_eq!(ok.len(), 3);
         let err = from_model(
-            "- Dana Singh said the seals failed twice.\n- Eun-ji will send a quote for 400 seals at $12,000.",
+            "- Dana Singh said the seals failed twice.\n- The budget is tight.\n- Eun-ji will send a quote for 400 seals at $12,000.",
             &turns(),
             day,
         )
         .unwrap_err();
         assert!(err.contains("did not say"), "{err}");
         assert!(from_model("Here is the summary: it went well.", &turns(), day).is_err());
+        assert!(from_model("- The seals failed.\n- The budget is tight.", &turns(), day).is_err());
     }
 
     #[test]

@@ -765,7 +765,7 @@ fn assignment(words: &[String], raw: &str) -> Option<String> {
         }
         found?
     };
-    if !(modal_at..modal_at + 3).any(|i| verb_at(i))
+    if !(modal_at..modal_at + 3).any(verb_at)
         || w.get(modal_at) == Some(&"be") && !verb_at(modal_at + 1)
     {
         return None;
@@ -1394,6 +1394,48 @@ mod tests {
             },
         );
         assert_eq!(a.key_moments.len(), 1, "{:?}", a.key_moments);
+    }
+
+    #[test]
+    fn assignments_in_the_third_person_are_action_items_owned_by_the_one_named() {
+        let a = |s: &str| assignment(&lower_words(s), s);
+        assert_eq!(
+            a("So Marco will send the drawings by Friday.").as_deref(),
+            Some("marco")
+        );
+        assert_eq!(
+            a("The industrial designer is going to work on the casing.").as_deref(),
+            Some("the industrial designer")
+        );
+        assert_eq!(a("She'll check with legal.").as_deref(), Some("she"));
+        // Not a name, not a task, not a commitment.
+        assert_eq!(
+            a("marco will send it"),
+            None,
+            "a bare subject must be a name"
+        );
+        assert_eq!(a("The remote will sell for 25 euro."), None);
+        assert_eq!(a("It will send an alert."), None);
+        let turns = vec![
+            turn(
+                "Eun-ji",
+                0.0,
+                4.0,
+                "Marco will send the pump curves tomorrow.",
+            ),
+            turn("Marco Ruiz", 5.0, 8.0, "Sure."),
+        ];
+        let out = analyze(
+            &turns,
+            &Options {
+                reps: vec!["Eun-ji".into()],
+                ..Default::default()
+            },
+        );
+        assert_eq!(out.action_items.len(), 1);
+        assert_eq!(out.action_items[0].owner, "Marco Ruiz");
+        assert_eq!(out.action_items[0].side, Side::Customer);
+        assert_eq!(out.action_items[0].due.as_deref(), Some("tomorrow"));
     }
 
     #[test]

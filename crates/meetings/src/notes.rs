@@ -206,6 +206,32 @@ const ADVERBS: &[&str] = &[
     "do",
 ];
 
+/// Words after "I" that are not its verb.
+const NOT_VERBS: &[&str] = &[
+    "and",
+    "or",
+    "but",
+    "too",
+    "the",
+    "a",
+    "an",
+    "to",
+    "with",
+    "in",
+    "on",
+    "at",
+    "for",
+    "of",
+    "here",
+    "there",
+    "alone",
+    "myself",
+    "personally",
+    "as",
+    "if",
+    "so",
+];
+
 /// A present-tense verb made third person singular ("need" → "needs").
 fn third_singular(verb: &str) -> String {
     match verb {
@@ -229,9 +255,11 @@ fn third_singular(verb: &str) -> String {
         v if v.ends_with(['s', 'x', 'z', 'o']) || v.ends_with("sh") || v.ends_with("ch") => {
             format!("{v}es")
         }
-        v if v.len() > 1
-            && v.ends_with('y')
-            && !matches!(&v[v.len() - 2..], "ay" | "ey" | "iy" | "oy" | "uy") =>
+        v if v.ends_with('y')
+            && v.chars()
+                .rev()
+                .nth(1)
+                .is_some_and(|c| !matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')) =>
         {
             format!("{}ies", &v[..v.len() - 1])
         }
@@ -243,9 +271,23 @@ fn third_singular(verb: &str) -> String {
 /// "we"/"our" are "they"/"their", and "you"/"your" (us, to them) are "we"/"our".
 pub fn third_person(sentence: &str, name: &str) -> String {
     let text = tidy(sentence);
+    // Thanks are said to us, not reported ("thank you for the demo" is no point of the call).
+    let lower = text.to_lowercase();
+    if lower.starts_with("thank") {
+        return String::new();
+    }
+    // "you know," and "I mean," are fillers, not people.
+    let text = text
+        .replace("you know, ", "")
+        .replace("You know, ", "")
+        .replace("I mean, ", "")
+        .replace(", you know", "");
+    let text = capitalise(&text);
     let tokens: Vec<&str> = text.split_whitespace().collect();
     let mut out: Vec<String> = Vec::with_capacity(tokens.len());
     let mut agree_next = false;
+    // After "they" (the second "I"): "am" → "are", "was" → "were".
+    let mut plural_next = false;
     let mut named = false;
     for (k, tok) in tokens.iter().enumerate() {
         let (pre, w, post) = split_word(tok);
@@ -274,7 +316,6 @@ pub fn third_person(sentence: &str, name: &str) -> String {
                     | "called"
                     | "ask"
                     | "asked"
-                    | "thank"
                     | "show"
                     | "showed"
                     | "pay"
@@ -322,7 +363,9 @@ pub fn third_person(sentence: &str, name: &str) -> String {
         let replaced: Option<String> = match w.as_str() {
             "i" => {
                 let r = person("");
-                if !named {
+                if named {
+                    plural_next = true;
+                } else {
                     agree_next = true;
                 }
                 named = true;
@@ -376,19 +419,24 @@ pub fn third_person(sentence: &str, name: &str) -> String {
                 let r = if sentence_start { capitalise(&r) } else { r };
                 format!("{pre}{r}{post}")
             }
+            None if plural_next => {
+                plural_next = false;
+                match w.as_str() {
+                    "am" => format!("{pre}are{post}"),
+                    "was" => format!("{pre}were{post}"),
+                    _ => (*tok).to_string(),
+                }
+            }
+            // "I and my team", "I too": not a verb; nothing to agree.
+            None if agree_next && NOT_VERBS.contains(&w.as_str()) => {
+                agree_next = false;
+                (*tok).to_string()
+            }
             None if agree_next && !ADVERBS.contains(&w.as_str()) => {
                 agree_next = false;
                 format!("{pre}{}{post}", third_singular(&w))
             }
-            None => {
-                if agree_next && w == "do" {
-                    // "I do think": "does".
-                    agree_next = false;
-                    format!("{pre}does{post}")
-                } else {
-                    (*tok).to_string()
-                }
-            }
+            None => (*tok).to_string(),
         };
         out.push(word);
     }
@@ -465,6 +513,10 @@ pub fn to_do(sentence: &str, who: Option<&str>) -> String {
                 (true, false, "your") => Some("our"),
                 (true, false, "my" | "our") => Some("their"),
                 (true, false, "me" | "us") => Some("them"),
+                (true, false, "we" | "i") => Some("they"),
+                (true, false, "we're" | "i'm") => Some("they're"),
+                (true, false, "we'll" | "i'll") => Some("they'll"),
+                (true, false, "we've" | "i've") => Some("they've"),
                 // We asked it of them ("can you send me your photos").
                 (true, true, "me" | "us") => Some("us"),
                 (true, true, "my") => Some("our"),
@@ -528,6 +580,30 @@ mod tests {
                 "Raj"
             ),
             "Raj really likes what we showed them, and they think it fits."
+        );
+    }
+
+    #[test]
+    fn the_second_i_and_words_that_are_not_verbs_are_left_grammatical() {
+        assert_eq!(
+            third_person("I called twice and I am worried.", "Dana"),
+            "Dana called twice and they are worried."
+        );
+        assert_eq!(
+            third_person("I and my team tried it; I was there.", "Dana"),
+            "Dana and their team tried it; they were there."
+        );
+        assert_eq!(third_person("Thank you for the demo.", "Dana"), "");
+        assert_eq!(
+            third_person("You know, we need the pumps by March.", "Dana"),
+            "They need the pumps by March."
+        );
+        assert_eq!(third_singular("carry"), "carries");
+        assert_eq!(third_singular("play"), "plays");
+        assert_eq!(third_singular("éy"), "éies");
+        assert_eq!(
+            to_do("We'll check if we can move the shutdown.", Some("Dana")),
+            "Dana to check if they can move the shutdown."
         );
     }
 

@@ -415,8 +415,9 @@ impl<'a> Frame<'a> {
         }
     }
 
-    /// Adds analysed calls: `(deal, day of the call, deal risks it raised)`. Calls on deals not
-    /// in the frame are left out.
+    /// Adds analysed calls: `(deal, day of the call, deal risks it raised)`, in the order they
+    /// took place (within a day the last is the latest). Calls on deals not in the frame are
+    /// left out.
     pub fn with_calls(mut self, calls: &[(OpportunityId, NaiveDate, u32)]) -> Self {
         for &(id, day, risks) in calls {
             if let Some(&i) = self.by_id.get(&id) {

@@ -1799,6 +1799,23 @@ async fn call_analyses_are_stored_with_their_transcripts_and_raise_health_only(s
     .unwrap();
     assert_eq!(s.calls(true).await.unwrap(), vec![again.clone()]);
     assert_eq!(s.account(account.id).await.unwrap().health, Health::AtRisk);
+    // A later call that only raises Watch leaves an at-risk account at risk.
+    s.calls_write(
+        CallsWrite {
+            transcripts: &[],
+            calls: std::slice::from_ref(&again),
+            activities: &[],
+            health: &[(account.id, Health::Watch, "call: two risks".into())],
+        },
+        &pipeline_audit("meetings.refresh"),
+    )
+    .await
+    .unwrap();
+    let kept = s.account(account.id).await.unwrap();
+    assert_eq!(
+        (kept.health, kept.health_reason.as_deref()),
+        (Health::AtRisk, Some("call: complaint"))
+    );
     // Watch never lowers an at-risk account; a bad row stores nothing, audit included.
     let audit_before = s.audit_records().await.unwrap().len();
     let mut bad = call(TranscriptId::new(), vec![], false);

@@ -35,6 +35,30 @@ pub fn benchmarks(ctx: &Context) -> anyhow::Result<Benchmarks> {
     match std::fs::read_to_string(&path) {
         Ok(text) => toml::from_str::<File>(&text)
             .map(|f| f.benchmarks)
+            .and_then(|b| {
+                let bad = |key: &str, why: &str| {
+                    Err(<toml::de::Error as serde::de::Error>::custom(format!(
+                        "[benchmarks] {key}: {why}"
+                    )))
+                };
+                let (lo, hi) = b.talk_ratio;
+                if !(0.0..=1.0).contains(&lo) || !(0.0..=1.0).contains(&hi) || lo > hi {
+                    return bad(
+                        "talk_ratio",
+                        "two shares between 0 and 1, the lower first (0.38, not 38)",
+                    );
+                }
+                if b.discovery_questions.0 > b.discovery_questions.1 {
+                    return bad("discovery_questions", "the fewer first");
+                }
+                if b.longest_monologue_seconds.is_nan() || b.longest_monologue_seconds <= 0.0 {
+                    return bad("longest_monologue_seconds", "a number of seconds above 0");
+                }
+                if b.patience_seconds.is_nan() || b.patience_seconds < 0.0 {
+                    return bad("patience_seconds", "a number of seconds, 0 or more");
+                }
+                Ok(b)
+            })
             .map_err(|e| {
                 InvalidInput(format!(
                     "{}: {}",
@@ -48,9 +72,33 @@ pub fn benchmarks(ctx: &Context) -> anyhow::Result<Benchmarks> {
     }
 }
 
-/// `discovery`, `negotiation`, `complaint`, ... from a title such as "Discovery call: X".
+/// A call type as given (`--call-type Discovery `): trimmed, lower case, spaces as hyphens.
+fn normal_type(t: &str) -> Option<String> {
+    let t = t.trim().to_lowercase().replace([' ', '_'], "-");
+    (!t.is_empty()).then_some(t)
+}
+
+/// "Discovery call: Stonebridge Dairy" for a type and an account.
+fn title_of(kind: Option<&str>, account: &str) -> String {
+    let kind = kind.map_or_else(
+        || "Call".to_string(),
+        |k| {
+            format!(
+                "{} call",
+                roomwork_meetings::notes::tidy(&k.replace('-', " "))
+            )
+        },
+    );
+    format!("{kind}: {account}")
+}
+
+/// How long a call's word on an account's health counts: an older call raises nothing.
+const HEALTH_WINDOW_DAYS: i64 = 30;
+
+/// `discovery`, `negotiation`, `complaint`, ... from a title such as "Discovery call: X" (the
+/// part before the colon, so that an account named "Renewal Energy" is not a renewal call).
 fn call_type_of(title: &str) -> Option<String> {
-    let t = title.to_lowercase();
+    let t = title.split(':').next().unwrap_or(title).to_lowercase();
     [
         "discovery",
         "negotiation",
@@ -76,12 +124,18 @@ struct Prepared {
 }
 
 /// What one call does to its account's health: a complaint puts it at risk; two or more
-/// different deal risks put a healthy account on watch.
+/// different deal risks put a healthy account on watch. A call more than
+/// [`HEALTH_WINDOW_DAYS`] before `today` raises nothing: an old recording does not undo a
+/// person's later judgement of the account.
 fn health_from(
     a: &Analysis,
     account: AccountId,
     day: NaiveDate,
+    today: NaiveDate,
 ) -> Option<(AccountId, Health, String)> {
+    if (today - day).num_days() > HEALTH_WINDOW_DAYS {
+        return None;
+    }
     let day = day.format("%-d %b %Y");
     if let Some(c) = a.risks.iter().find(|r| r.label == "complaint") {
         return Some((
@@ -203,7 +257,12 @@ fn prepare(
         trust_repair: analysis.trust_repair,
         analysis: String::new(),
     };
-    let health = health_from(&analysis, account.id, t.occurred_at.date_naive());
+    let health = health_from(
+        &analysis,
+        account.id,
+        t.occurred_at.date_naive(),
+        Utc::now().date_naive(),
+    );
     Prepared {
         analysis,
         record,
@@ -276,6 +335,12 @@ pub async fn import(ctx: &Context, r: ImportRequest<'_>) -> anyhow::Result<()> {
                 .into_iter()
                 .filter(|o| o.account_id == Some(account.id))
                 .collect();
+            // The same file for the same account again: analysed again, not stored twice.
+            let earlier = store
+                .transcripts()
+                .await?
+                .into_iter()
+                .find(|t| t.account_id == Some(account.id) && t.content == content);
             let deal = match r.opportunity {
                 Some(key) => Some(
                     deals
@@ -286,6 +351,11 @@ pub async fn import(ctx: &Context, r: ImportRequest<'_>) -> anyhow::Result<()> {
                             InvalidInput(format!("{} has no deal {key:?}", account.name))
                         })?,
                 ),
+                // A call imported before keeps its deal.
+                None if earlier.as_ref().is_some_and(|e| e.opportunity_id.is_some()) => deals
+                    .iter()
+                    .find(|o| Some(o.id) == earlier.as_ref().and_then(|e| e.opportunity_id))
+                    .cloned(),
                 None => {
                     let open: Vec<&Opportunity> = deals
                         .iter()
@@ -303,12 +373,6 @@ pub async fn import(ctx: &Context, r: ImportRequest<'_>) -> anyhow::Result<()> {
                 .into_iter()
                 .filter(|c| c.account_id == Some(account.id))
                 .collect();
-            // The same file for the same account again: analysed again, not stored twice.
-            let earlier = store
-                .transcripts()
-                .await?
-                .into_iter()
-                .find(|t| t.account_id == Some(account.id) && t.content == content);
             Ok((account, deal, store.reps().await?, contacts, earlier))
         })
         .await?;
@@ -316,19 +380,11 @@ pub async fn import(ctx: &Context, r: ImportRequest<'_>) -> anyhow::Result<()> {
         || r.file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let kind = r.call_type.clone();
+    let kind = r.call_type.as_deref().and_then(normal_type);
     let again = earlier.is_some();
     let t = Transcript {
         id: earlier.as_ref().map_or_else(TranscriptId::new, |e| e.id),
-        title: format!(
-            "{}: {}",
-            kind.as_deref().map_or("Call".to_string(), |k| {
-                let mut k = k.replace('-', " ");
-                k.replace_range(..1.min(k.len()), &k[..1.min(k.len())].to_uppercase());
-                format!("{k} call")
-            }),
-            account.name
-        ),
+        title: title_of(kind.as_deref(), &account.name),
         account_id: Some(account.id),
         opportunity_id: deal.as_ref().map(|d| d.id),
         rep_id: None,
@@ -432,13 +488,16 @@ pub async fn import(ctx: &Context, r: ImportRequest<'_>) -> anyhow::Result<()> {
             Ok((store.account(account.id).await?, signals, people))
         })
         .await?;
+    // A closed deal is the call's context, not something to change.
+    let open_deal = deal.as_ref().filter(|d| !catalog.is_closed(&d.stage));
     let proposals = if r.copilot && !again {
         copilot::propose(
             ctx,
             &copilot::Call {
                 analysis: &p.analysis,
                 account: &account,
-                deal: deal.as_ref(),
+                deal: open_deal,
+                transcript: t.id,
                 contacts: &p.contacts,
                 names: &p.names,
                 call_type: kind.as_deref(),
@@ -484,7 +543,7 @@ pub async fn import(ctx: &Context, r: ImportRequest<'_>) -> anyhow::Result<()> {
     }
     if again {
         say!(
-            "\nThis transcript was imported before: its analysis was replaced, nothing stored twice, and the copilot's earlier proposals stand."
+            "\nThis transcript was imported before: its analysis was replaced and nothing was stored twice; the copilot was not run again (`roomwork meetings propose CALL` runs it)."
         );
     }
     say!(
@@ -532,6 +591,9 @@ async fn deal_people(store: &dyn Store, deal: OpportunityId) -> anyhow::Result<V
     Ok(people)
 }
 
+/// What an earlier analysis of a call knew: its rep labels, call type and abstractive summary.
+type Known = (Vec<String>, Option<String>, Option<Vec<String>>);
+
 /// What analysing every stored transcript did.
 #[derive(Debug, Default, Serialize)]
 pub struct AnalysedAll {
@@ -560,6 +622,25 @@ pub async fn analyse_all(ctx: &Context, store: &dyn Store) -> anyhow::Result<Ana
         .collect();
     let reps = store.reps().await?;
     let contacts = store.contacts().await?;
+    // What an earlier analysis knew that the file does not say: who the reps were (a --rep
+    // given at import), the call type, and a provider's abstractive summary.
+    let stored: HashMap<TranscriptId, Known> = store
+        .calls(true)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            let a: Analysis = serde_json::from_str(&c.analysis).ok()?;
+            let mut reps: Vec<String> = a
+                .turns
+                .iter()
+                .filter(|x| x.side == Side::Rep)
+                .map(|x| x.speaker.clone())
+                .collect();
+            reps.sort();
+            reps.dedup();
+            Some((c.transcript_id, (reps, c.call_type, a.abstractive_summary)))
+        })
+        .collect();
     let pb = output::bar(transcripts.len() as u64, "calls", false);
     if ctx.json {
         pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
@@ -584,17 +665,31 @@ pub async fn analyse_all(ctx: &Context, store: &dyn Store) -> anyhow::Result<Ana
             .filter(|c| c.account_id == Some(account.id))
             .cloned()
             .collect();
+        let (known_reps, kind, summary) = match stored.get(&t.id) {
+            Some((r, k, a)) => (
+                r.clone(),
+                k.clone().or_else(|| call_type_of(&t.title)),
+                a.clone(),
+            ),
+            None => (Vec::new(), call_type_of(&t.title), None),
+        };
+        // A stored rep label no longer in the file is dropped rather than refused.
+        let known_reps: Vec<String> = known_reps
+            .into_iter()
+            .filter(|r| parsed.turns.iter().any(|x| &x.speaker == r))
+            .collect();
         let mut p = prepare(
             &parsed,
             t,
             account,
             &reps,
             &theirs,
-            &[],
-            call_type_of(&t.title),
+            &known_reps,
+            kind,
             foundation.competitors(),
             &benchmarks,
         );
+        p.analysis.abstractive_summary = summary;
         p.record.analysis = serde_json::to_string(&p.analysis)?;
         out.deals.extend(t.opportunity_id);
         out.trust_repair += usize::from(p.record.trust_repair);
@@ -602,9 +697,24 @@ pub async fn analyse_all(ctx: &Context, store: &dyn Store) -> anyhow::Result<Ana
         out.health.extend(p.health);
     }
     pb.finish_and_clear();
-    // Transcripts come newest first: an account's newest call decides its raise.
-    let mut seen = HashSet::new();
-    out.health.retain(|(a, _, _)| seen.insert(*a));
+    // Per account, the most severe raise of its recent calls (transcripts come newest first,
+    // so among equals the newest call's reason is kept).
+    let mut best: HashMap<AccountId, (Health, String)> = HashMap::new();
+    for (a, h, why) in std::mem::take(&mut out.health) {
+        let severity = |h: Health| match h {
+            Health::AtRisk => 2,
+            Health::Watch => 1,
+            Health::Healthy => 0,
+        };
+        match best.get(&a) {
+            Some((b, _)) if severity(*b) >= severity(h) => {}
+            _ => {
+                best.insert(a, (h, why));
+            }
+        }
+    }
+    out.health = best.into_iter().map(|(a, (h, w))| (a, h, w)).collect();
+    out.health.sort_by(|x, y| x.2.cmp(&y.2));
     out.analysed = records.len();
     store
         .calls_write(
@@ -871,6 +981,7 @@ pub async fn propose(ctx: &Context, key: &str, by: &str) -> anyhow::Result<()> {
             analysis: &analysis,
             account: &account,
             deal: deal.as_ref(),
+            transcript: t.id,
             contacts: &p.contacts,
             names: &p.names,
             call_type: c.call_type.as_deref(),

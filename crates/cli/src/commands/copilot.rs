@@ -14,7 +14,9 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use roomwork_domain::{Account, Contact, CrmChange, DraftId, Health, Opportunity, Workflow};
+use roomwork_domain::{
+    Account, Contact, CrmChange, DraftId, DraftStatus, Health, Opportunity, TranscriptId, Workflow,
+};
 use roomwork_drafting::{crm_update, follow_up, grounding};
 use roomwork_meetings::analyze::{Analysis, Side};
 use serde::Serialize;
@@ -53,8 +55,11 @@ pub struct Call<'a> {
     pub analysis: &'a Analysis,
     /// The account (as stored after the call's health was recorded).
     pub account: &'a Account,
-    /// The deal discussed.
+    /// The deal discussed (open: a closed deal gets no proposals).
     pub deal: Option<&'a Opportunity>,
+    /// The stored call: every draft names it in its inputs, so that asking again proposes
+    /// nothing twice.
+    pub transcript: TranscriptId,
     /// Customer speakers matched to the account's contacts, by label.
     pub contacts: &'a HashMap<String, Contact>,
     /// Full names by speaker label (reps and contacts).
@@ -67,6 +72,11 @@ pub struct Call<'a> {
     pub day: NaiveDate,
     /// Where the transcript came from (for the drafts' inputs).
     pub source: &'a str,
+}
+
+/// How a draft names the call it came from (in its inputs).
+fn call_input(call: &Call<'_>) -> String {
+    format!("store: call {}", call.transcript)
 }
 
 fn clock(s: f64) -> String {
@@ -111,11 +121,61 @@ pub async fn propose(ctx: &Context, call: &Call<'_>) -> anyhow::Result<Vec<Propo
     let matrix = super::policy::load_matrix(ctx)?;
     let competitors = foundation.competitors().to_vec();
     let mut out = Vec::new();
+    // What this call already has in the inbox (anything not rejected) is not proposed again.
+    let tag = call_input(call);
+    let existing: Vec<String> = ctx
+        .with_store(async |store| {
+            Ok(store
+                .drafts(roomwork_store::DraftFilter {
+                    status: None,
+                    account_id: Some(call.account.id),
+                })
+                .await?
+                .into_iter()
+                .filter(|d| d.status != DraftStatus::Rejected && d.origin.inputs.contains(&tag))
+                .map(|d| d.task)
+                .collect())
+        })
+        .await?;
+    out.extend(
+        propose_new(
+            ctx,
+            call,
+            &notes,
+            &foundation,
+            &matrix,
+            &competitors,
+            &existing,
+        )
+        .await?,
+    );
+    Ok(out)
+}
+
+/// The proposals, leaving out the tasks in `existing` (drafts of this call already waiting or
+/// decided).
+async fn propose_new(
+    ctx: &Context,
+    call: &Call<'_>,
+    notes: &str,
+    foundation: &roomwork_foundation::Foundation,
+    matrix: &roomwork_policy::Matrix,
+    competitors: &[String],
+    existing: &[String],
+) -> anyhow::Result<Vec<Proposed>> {
+    let mut out = Vec::new();
+    let had = |task: &str| existing.iter().any(|t| t == task);
+    let already = |kind: &str| {
+        Proposed::skipped(
+            kind,
+            "this call already has one in the inbox (waiting, approved or sent)",
+        )
+    };
 
     // The protection rules first: the account's state (the call's complaint has already
     // raised it) and the call's words.
     let state = ctx
-        .with_store(async |store| account_state(store, call.account, &foundation).await)
+        .with_store(async |store| account_state(store, call.account, foundation).await)
         .await?;
     let transcript_text: String = call
         .analysis
@@ -127,7 +187,7 @@ pub async fn propose(ctx: &Context, call: &Call<'_>) -> anyhow::Result<Vec<Propo
         .join("\n");
     let request =
         roomwork_policy::Request::new("follow-up-email", &transcript_text).for_account(&state);
-    let verdict = roomwork_policy::decide(&matrix, &request, &competitors)
+    let verdict = roomwork_policy::decide(matrix, &request, competitors)
         .map_err(|e| crate::exit::InvalidInput(e.to_string()))?;
     let protected = call.analysis.trust_repair
         || call.account.health == Health::AtRisk
@@ -139,12 +199,22 @@ pub async fn propose(ctx: &Context, call: &Call<'_>) -> anyhow::Result<Vec<Propo
             "the call raised a complaint: trust repair is the account manager's own voice".into()
         };
         out.push(Proposed::skipped("follow-up-email", why));
-        out.push(briefing(ctx, call, &foundation).await?);
+        if had("pre-call-briefing") {
+            out.push(already("briefing"));
+        } else {
+            out.push(briefing(ctx, call, foundation).await?);
+        }
+    } else if had("follow-up-email") {
+        out.push(already("follow-up-email"));
     } else {
-        out.push(follow_up_email(ctx, call, &notes, &foundation).await?);
+        out.push(follow_up_email(ctx, call, notes, foundation).await?);
     }
     match call.deal {
-        Some(deal) => out.extend(deal_changes(ctx, call, deal, &notes, &foundation).await?),
+        Some(deal) => {
+            for p in deal_changes(ctx, call, deal, notes, foundation, existing).await? {
+                out.push(p);
+            }
+        }
         None => out.push(Proposed::skipped(
             "crm-update",
             "the call is on no deal, so no stage change, next task or CRM update is proposed (`meetings import --opportunity` links one)",
@@ -217,7 +287,7 @@ async fn follow_up_email(
         engine: "built-in".into(),
         model: None,
         prompt_fingerprint: None,
-        inputs: vec![call.source.to_string()],
+        inputs: vec![call.source.to_string(), call_input(call)],
         by: call.by.to_string(),
         extra: serde_json::json!({
             "workflow": "follow-up",
@@ -314,6 +384,7 @@ async fn briefing(
         prompt_fingerprint: None,
         inputs: vec![
             call.source.to_string(),
+            call_input(call),
             format!("store: account {} ({} records)", call.account.id, b.records),
         ],
         by: call.by.to_string(),
@@ -338,7 +409,15 @@ async fn deal_changes(
     deal: &Opportunity,
     notes: &str,
     foundation: &roomwork_foundation::Foundation,
+    existing: &[String],
 ) -> anyhow::Result<Vec<Proposed>> {
+    let had = |task: &str| existing.iter().any(|t| t == task);
+    let already = |kind: &str| {
+        Proposed::skipped(
+            kind,
+            "this call already has one in the inbox (waiting, approved or sent)",
+        )
+    };
     let stages = foundation
         .pipeline
         .as_ref()
@@ -378,10 +457,11 @@ async fn deal_changes(
         close_date: None,
         note: String::new(),
     };
-    let source = |extra: String| vec![call.source.to_string(), extra];
+    let source = |extra: String| vec![call.source.to_string(), call_input(call), extra];
 
     // 1. The stage, with the call's own words for it and the criterion it meets.
     match (&p.change.stage, &p.change.stage_reason) {
+        _ if had("stage-change") => out.push(already("stage-change")),
         (Some(stage), reason) => {
             let target = stages
                 .iter()
@@ -483,15 +563,24 @@ async fn deal_changes(
     {
         let task = roomwork_meetings::notes::to_do(&said, None);
         if !task.is_empty() {
-            f.to = Some(
-                task.replace(" you ", " the customer ")
-                    .replace(" your ", " the customer's ")
-                    .trim_end_matches('.')
-                    .to_string(),
-            );
+            let words: Vec<String> = task
+                .split_whitespace()
+                .map(|w| {
+                    let core = w.trim_end_matches([',', '.', ';', '!', '?']);
+                    let rest = &w[core.len()..];
+                    match core {
+                        "you" | "You" => format!("the customer{rest}"),
+                        "your" | "Your" => format!("the customer's{rest}"),
+                        _ => w.to_string(),
+                    }
+                })
+                .collect();
+            f.to = Some(words.join(" ").trim_end_matches('.').to_string());
         }
     }
-    if p.change.next_step.is_some() || p.change.next_step_date.is_some() {
+    if had("next-task") {
+        out.push(already("next-task"));
+    } else if p.change.next_step.is_some() || p.change.next_step_date.is_some() {
         let task = p
             .change
             .next_step
@@ -571,6 +660,10 @@ async fn deal_changes(
     }
 
     // 3. The CRM update: the call logged on the deal (and a close date the call moved).
+    if had("crm-update") {
+        out.push(already("crm-update"));
+        return Ok(out);
+    }
     let mut note = String::new();
     let _ = writeln!(note, "Call of {day} ({}).", call.source);
     if !a.summary.is_empty() {

@@ -76,11 +76,17 @@ impl Loaded {
         pb.set_message("field history");
         let edits = store.field_edits(None).await?;
         pb.set_message("analysed calls");
-        let calls = store
+        // Oldest first, so that the frame's last call of a day is that day's latest.
+        let mut calls: Vec<_> = store
             .calls(false)
             .await?
             .into_iter()
-            .filter_map(|c| Some((c.opportunity_id?, c.occurred_at.date_naive(), c.risks)))
+            .filter_map(|c| Some((c.occurred_at, c.opportunity_id?, c.risks)))
+            .collect();
+        calls.sort_by_key(|c| c.0);
+        let calls = calls
+            .into_iter()
+            .map(|(at, id, risks)| (id, at.date_naive(), risks))
             .collect();
         let loaded = Loaded {
             stages: stages(ctx)?,
@@ -104,14 +110,18 @@ impl Loaded {
         Frame::build(&self.stages, &self.deals, &self.activities, &self.edits).with_calls(&calls)
     }
 
-    /// The deal risks the call of `deal` on `day` raised, in words ("budget concern, ...").
+    /// The deal risks the latest call of `deal` on `day` raised, in words ("budget concern, ...").
     fn call_risks(&self, deal: OpportunityId, day: Option<NaiveDate>) -> String {
         self.calls
             .iter()
-            .filter(|(id, d, _)| *id == deal && Some(*d) == day)
-            .flat_map(|(_, _, r)| r.iter().map(|x| x.replace('_', " ")))
-            .collect::<Vec<_>>()
-            .join(", ")
+            .rfind(|(id, d, _)| *id == deal && Some(*d) == day)
+            .map(|(_, _, r)| {
+                r.iter()
+                    .map(|x| x.replace('_', " "))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
     }
 
     fn rep_names(&self) -> HashMap<RepId, String> {
