@@ -270,6 +270,7 @@ fn ours(
         .filter(|&i| f.pushes_until(i, today) >= 2)
         .map(|i| f.deals[i].id)
         .collect();
+    let slipping_s = t.elapsed().as_secs_f64();
     let r = report::build(&report::Inputs {
         deals: &c.deals,
         accounts: &c.accounts,
@@ -284,8 +285,13 @@ fn ours(
         since: None,
         slipping: &slipping,
     });
+    let build_s = t.elapsed().as_secs_f64() - slipping_s;
     let md = report::markdown(&r, &p.report_sections);
     let report_s = t.elapsed().as_secs_f64();
+    eprintln!(
+        "  report: slipping {slipping_s:.3}s, rows {build_s:.3}s, markdown {:.3}s",
+        report_s - slipping_s - build_s
+    );
     let mut counts: HashMap<String, u64> = HashMap::new();
     for (_, fl) in &flags {
         for x in fl {
