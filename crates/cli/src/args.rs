@@ -94,8 +94,13 @@ pub enum Command {
     /// score, weekly snapshots, the forecast with overrides, bias and accuracy.
     Pipeline(PipelineArgs),
     /// Meeting intelligence: analyse call transcripts (WebVTT, SRT, plain text, Whisper,
-    /// Deepgram or AssemblyAI JSON) and measure the analysis on the AMI meeting corpus.
+    /// Deepgram or AssemblyAI JSON), store calls and their copilot proposals, coach reps, and
+    /// measure the analysis on the AMI meeting corpus.
     Meetings(MeetingsArgs),
+    /// Screen work versus room work per account manager: outbound touchpoints per account
+    /// against the pre-deployment baseline and the target, AI-assisted messages sent, the
+    /// efficiency-theater flag, time recovered per workflow; the monthly report.
+    Capacity(CapacityArgs),
     /// Run the HTTP API (for now: `POST /api/v1/leads` scores, routes and stores one lead).
     Serve(ServeArgs),
 }
@@ -207,6 +212,34 @@ pub enum MeetingsCommand {
         /// The AMI folder (with vtt/, dialogue_acts.tsv, abstractive_summaries.jsonl).
         #[arg(default_value = "../shared/datasets/ami")]
         dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CapacityArgs {
+    #[command(subcommand)]
+    pub command: Option<CapacityCommand>,
+    /// The day to assess on [default: today].
+    #[arg(long, value_name = "YYYY-MM-DD", global = true)]
+    pub today: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CapacityCommand {
+    /// Each account manager's weeks: touchpoints, touchpoints per account, AI-assisted sent.
+    Weeks {
+        /// Only this account manager (name).
+        #[arg(long)]
+        rep: Option<String>,
+    },
+    /// The monthly report for the sales director, as Markdown (to a file with --out).
+    Report {
+        /// The month, `YYYY-MM` [default: the last full month].
+        #[arg(long)]
+        month: Option<String>,
+        /// Write it here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 

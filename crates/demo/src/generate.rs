@@ -711,7 +711,7 @@ impl Generator {
 
     fn deals_for_account(&mut self, i: usize, batch: &mut Batch) {
         let today = self.today;
-        let deployment = today - Duration::days(60);
+        let deployment = today - Duration::days(crate::AI_DEPLOYED_DAYS_AGO);
         let mut rng = Rng::stream(self.seed, "deals", i as u64);
         let n_opps = self.accounts[i].opp_count;
         let activity_budget = n_opps * self.plan.activities / self.plan.opportunities.max(1);

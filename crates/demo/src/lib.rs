@@ -31,3 +31,7 @@ mod vtt;
 
 pub use generate::{Generator, LEAD_MODEL, Size, SizePlan, lead_logit};
 pub use rng::Rng;
+
+/// The demo company started using AI drafting this many days before the day it is made: its
+/// AI-assisted e-mails start then (and `roomwork demo` writes it into `capacity.toml`).
+pub const AI_DEPLOYED_DAYS_AGO: i64 = 60;

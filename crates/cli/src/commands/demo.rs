@@ -94,6 +94,18 @@ async fn run_with(
     };
     let foundation = ctx.foundation()?;
     let today = SystemClock.today();
+    // The sales director's allocation decision for the demo company: AI drafting went live
+    // when the demo's AI-assisted e-mails start (60 days ago), touchpoints to rise 20-30%.
+    write(
+        &ctx.data_dir.join("capacity.toml"),
+        format!(
+            "# The capacity allocation decision (roomwork capacity): when AI drafting went live, and the\n\
+             # growth in outbound touchpoints per account the sales director expects within 60 days.\n\
+             deployed_on = {}\ntarget = [0.20, 0.30]\nwithin_days = 60\n",
+            today - chrono::Duration::days(roomwork_demo::AI_DEPLOYED_DAYS_AGO)
+        )
+        .as_bytes(),
+    )?;
     let generator = Generator::new(size, args.seed, today);
     let plan = generator.plan();
     let expected =

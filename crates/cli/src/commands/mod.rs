@@ -2,6 +2,7 @@
 
 mod audit;
 mod calls;
+mod capacity;
 mod copilot;
 mod demo;
 mod draft;
@@ -111,6 +112,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Leads(args) => leads::run(&ctx, args).await,
         Command::Pipeline(args) => pipeline::run(&ctx, args).await,
         Command::Meetings(args) => meetings::run(&ctx, args).await,
+        Command::Capacity(args) => capacity::run(&ctx, args).await,
         Command::Serve(args) => leads::serve(&ctx, args).await,
     }
 }

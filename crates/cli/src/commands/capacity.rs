@@ -1,0 +1,399 @@
+//! `roomwork capacity`: screen work versus room work per account manager (crate
+//! `roomwork_capacity`), with the settings of `DATA_DIR/capacity.toml`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+
+use anyhow::Context as _;
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use roomwork_capacity::{Assessment, Progress, Recovered, Settings, Week};
+use roomwork_domain::{DraftStatus, RepId};
+use roomwork_store::{ActivityFilter, DraftFilter};
+use serde::Serialize;
+
+use super::Context;
+use crate::args::{CapacityArgs, CapacityCommand};
+use crate::exit::InvalidInput;
+use crate::output::{self, say};
+
+/// `DATA_DIR/capacity.toml` (every key optional), checked; the error names the file and key.
+fn settings(ctx: &Context) -> anyhow::Result<Settings> {
+    let path = ctx.data_dir.join("capacity.toml");
+    let s = match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let bad = |e: String| {
+                InvalidInput(format!(
+                    "{}: {}",
+                    path.display(),
+                    e.trim().replace('\n', " ")
+                ))
+            };
+            let mut table: toml::Table = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
+            // `deployed_on = 2026-10-07` is a TOML date: read as its text.
+            if let Some(toml::Value::Datetime(d)) = table.get("deployed_on") {
+                let text = d.to_string();
+                table.insert("deployed_on".into(), toml::Value::String(text));
+            }
+            table
+                .try_into::<Settings>()
+                .map_err(|e| bad(e.to_string()))?
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    s.check()
+        .map_err(|e| InvalidInput(format!("{}: {e}", path.display())))?;
+    Ok(s)
+}
+
+/// Everything the commands show.
+#[derive(Serialize)]
+struct Ledger {
+    today: NaiveDate,
+    deployed_on: NaiveDate,
+    /// Where the deployment day came from.
+    deployed_from: &'static str,
+    target_by: NaiveDate,
+    settings: Settings,
+    reps: BTreeMap<RepId, String>,
+    weeks: Vec<Week>,
+    assessments: Vec<Assessment>,
+    recovered: Vec<Recovered>,
+}
+
+async fn ledger(ctx: &Context, today: NaiveDate) -> anyhow::Result<Ledger> {
+    let s = settings(ctx)?;
+    ctx.with_store(async |store| {
+        let reps: BTreeMap<RepId, String> = store
+            .reps()
+            .await?
+            .into_iter()
+            .filter(|r| r.active)
+            .map(|r| (r.id, r.name))
+            .collect();
+        let mut owned: HashMap<RepId, u32> = reps.keys().map(|r| (*r, 0)).collect();
+        for a in store.accounts().await? {
+            if let Some(o) = a.owner.and_then(|o| owned.get_mut(&o)) {
+                *o += 1;
+            }
+        }
+        let uses = store.workflow_uses().await?;
+        let (deployed_on, deployed_from) = match (s.deployed_on, uses.first()) {
+            (Some(d), _) => (d, "capacity.toml"),
+            (None, Some(u)) => (u.at.date_naive(), "the first AI draft in the ledger"),
+            (None, None) => {
+                return Err(InvalidInput(
+                    "no AI draft yet and no deployed_on in capacity.toml: there is nothing to compare with the baseline"
+                        .into(),
+                )
+                .into());
+            }
+        };
+        let from = deployed_on - Duration::days(7 * i64::from(s.baseline_weeks));
+        let activities = store
+            .activities(ActivityFilter {
+                skip_text: true,
+                ..Default::default()
+            })
+            .await?;
+        let weeks = roomwork_capacity::weeks(&activities, &owned, from, today);
+        let assessments = roomwork_capacity::assess(&weeks, deployed_on, today, &s);
+        // Only drafts a person approved (or sent) recovered time.
+        let done: HashSet<_> = store
+            .drafts(DraftFilter::default())
+            .await?
+            .into_iter()
+            .filter(|d| matches!(d.status, DraftStatus::Approved | DraftStatus::Sent))
+            .map(|d| d.id)
+            .collect();
+        let recovered = roomwork_capacity::recovered(&uses, &|u| done.contains(&u.draft_id));
+        Ok(Ledger {
+            today,
+            deployed_on,
+            deployed_from,
+            target_by: deployed_on + Duration::days(i64::from(s.within_days)),
+            settings: s,
+            reps,
+            weeks,
+            assessments,
+            recovered,
+        })
+    })
+    .await
+}
+
+fn progress(p: Progress) -> &'static str {
+    match p {
+        Progress::OnTarget => "on target",
+        Progress::Behind => "behind",
+        Progress::Missed => "missed",
+        Progress::NotMeasurable => "no baseline",
+    }
+}
+
+fn change(c: Option<f64>) -> String {
+    c.map_or("-".into(), |c| format!("{:+.0}%", c * 100.0))
+}
+
+pub async fn run(ctx: &Context, args: CapacityArgs) -> anyhow::Result<()> {
+    let today = args.today.unwrap_or_else(|| Utc::now().date_naive());
+    match args.command {
+        None => overview(ctx, today).await,
+        Some(CapacityCommand::Weeks { rep }) => weeks(ctx, today, rep.as_deref()).await,
+        Some(CapacityCommand::Report { month, out }) => {
+            report(ctx, today, month.as_deref(), out.as_deref()).await
+        }
+    }
+}
+
+async fn overview(ctx: &Context, today: NaiveDate) -> anyhow::Result<()> {
+    let l = ledger(ctx, today).await?;
+    if ctx.json {
+        return output::json(&l);
+    }
+    let s = &l.settings;
+    say!(
+        "AI deployed {} ({}); target: touchpoints per account {:+.0}% to {:+.0}% against the {} weeks before, by {}.",
+        l.deployed_on,
+        l.deployed_from,
+        s.target.0 * 100.0,
+        s.target.1 * 100.0,
+        s.baseline_weeks,
+        l.target_by
+    );
+    let n = s.trend_weeks;
+    say!(
+        "{}",
+        output::table(
+            &[
+                "account manager",
+                "baseline /acct/wk",
+                "now /acct/wk",
+                "change",
+                "progress",
+                &format!("touchpoints (prev {n} wk → last {n})"),
+                &format!("AI-assisted sent (prev {n} → last {n})"),
+                "",
+            ],
+            l.assessments.iter().map(|a| vec![
+                l.reps.get(&a.rep).cloned().unwrap_or_default(),
+                a.baseline.map_or("-".into(), |b| format!("{b:.2}")),
+                format!("{:.2}", a.current),
+                change(a.change),
+                progress(a.progress).into(),
+                format!("{} → {}", a.touchpoints.1, a.touchpoints.0),
+                format!("{} → {}", a.ai_sent.1, a.ai_sent.0),
+                if a.efficiency_theater {
+                    "EFFICIENCY THEATER".into()
+                } else {
+                    String::new()
+                },
+            ])
+        )
+    );
+    for a in l.assessments.iter().filter(|a| a.efficiency_theater) {
+        say!(
+            "{}: {}.",
+            l.reps.get(&a.rep).map_or("?", String::as_str),
+            a.reason
+        );
+    }
+    let mut totals: BTreeMap<&str, (u32, f64, i64, &str)> = BTreeMap::new();
+    for r in &l.recovered {
+        let e = totals
+            .entry(r.workflow.label())
+            .or_insert((0, 0.0, 0, r.currency.as_str()));
+        e.0 += r.drafts;
+        e.1 += r.hours;
+        e.2 += r.value_minor;
+    }
+    if totals.is_empty() {
+        say!("No approved or sent AI drafts yet: no time recovered to show.");
+    } else {
+        say!("Time recovered (approved or sent drafts, since the ledger began):");
+        say!(
+            "{}",
+            output::table(
+                &["workflow", "drafts", "hours", "worth"],
+                totals.iter().map(|(w, (n, h, v, c))| vec![
+                    w.to_string(),
+                    n.to_string(),
+                    format!("{h:.1}"),
+                    format!("{:.2} {c}", *v as f64 / 100.0),
+                ])
+            )
+        );
+    }
+    Ok(())
+}
+
+async fn weeks(ctx: &Context, today: NaiveDate, rep: Option<&str>) -> anyhow::Result<()> {
+    let l = ledger(ctx, today).await?;
+    let only: Option<RepId> = match rep {
+        Some(name) => Some(
+            l.reps
+                .iter()
+                .find(|(_, n)| n.eq_ignore_ascii_case(name.trim()))
+                .map(|(id, _)| *id)
+                .ok_or_else(|| InvalidInput(format!("no active account manager named {name:?}")))?,
+        ),
+        None => None,
+    };
+    let rows: Vec<&Week> = l
+        .weeks
+        .iter()
+        .filter(|w| only.is_none_or(|r| w.rep == r))
+        .collect();
+    if ctx.json {
+        return output::json(&rows);
+    }
+    say!(
+        "{}",
+        output::table(
+            &[
+                "account manager",
+                "week",
+                "touchpoints",
+                "accounts",
+                "per account",
+                "AI-assisted sent"
+            ],
+            rows.iter().map(|w| vec![
+                l.reps.get(&w.rep).cloned().unwrap_or_default(),
+                format!(
+                    "{}{}",
+                    w.week,
+                    if w.week < roomwork_capacity::monday(l.deployed_on) {
+                        " (before AI)"
+                    } else {
+                        ""
+                    }
+                ),
+                w.touchpoints.to_string(),
+                w.accounts.to_string(),
+                format!("{:.2}", w.per_account),
+                w.ai_sent.to_string(),
+            ])
+        )
+    );
+    Ok(())
+}
+
+/// The month `YYYY-MM`, or the last full month before `today`.
+fn month_of(given: Option<&str>, today: NaiveDate) -> anyhow::Result<NaiveDate> {
+    match given {
+        Some(m) => NaiveDate::parse_from_str(&format!("{}-01", m.trim()), "%Y-%m-%d")
+            .map_err(|_| InvalidInput(format!("--month {m:?}: expected YYYY-MM")).into()),
+        None => {
+            let first = today.with_day(1).expect("day 1");
+            Ok((first - Duration::days(1)).with_day(1).expect("day 1"))
+        }
+    }
+}
+
+async fn report(
+    ctx: &Context,
+    today: NaiveDate,
+    month: Option<&str>,
+    out: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let start = month_of(month, today)?;
+    let end = (start + Duration::days(32)).with_day(1).expect("day 1") - Duration::days(1);
+    // Assessed as of the month's end (or today, for the month under way).
+    let l = ledger(ctx, end.min(today)).await?;
+    let name = |r: &RepId| l.reps.get(r).cloned().unwrap_or_default();
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "# Capacity allocation: {}\n\nAI deployed {} ({}). The allocation decision: recovered time goes to room work, measured as outbound touchpoints per account (calls, visits, meetings, formal check-ins), expected to rise {:.0}% to {:.0}% above the {} weeks before deployment by {}.\n",
+        start.format("%B %Y"),
+        l.deployed_on,
+        l.deployed_from,
+        l.settings.target.0 * 100.0,
+        l.settings.target.1 * 100.0,
+        l.settings.baseline_weeks,
+        l.target_by
+    );
+    let _ = writeln!(md, "## Per account manager\n");
+    let _ = writeln!(
+        md,
+        "| account manager | touchpoints this month | AI-assisted sent this month | per account per week (baseline → now) | change | progress |\n|---|---:|---:|---|---:|---|"
+    );
+    for a in &l.assessments {
+        let in_month = |w: &&Week| {
+            w.rep == a.rep && w.week >= roomwork_capacity::monday(start) && w.week <= end
+        };
+        let t: u32 = l.weeks.iter().filter(in_month).map(|w| w.touchpoints).sum();
+        let ai: u32 = l.weeks.iter().filter(in_month).map(|w| w.ai_sent).sum();
+        let _ = writeln!(
+            md,
+            "| {} | {t} | {ai} | {} → {:.2} | {} | {} |",
+            name(&a.rep),
+            a.baseline.map_or("-".into(), |b| format!("{b:.2}")),
+            a.current,
+            change(a.change),
+            progress(a.progress)
+        );
+    }
+    let theater: Vec<&Assessment> = l
+        .assessments
+        .iter()
+        .filter(|a| a.efficiency_theater)
+        .collect();
+    let _ = writeln!(md, "\n## Efficiency theater\n");
+    if theater.is_empty() {
+        let _ = writeln!(
+            md,
+            "Nobody: where AI-assisted messages grew, touchpoints grew too."
+        );
+    }
+    for a in theater {
+        let _ = writeln!(md, "- **{}**: {}.", name(&a.rep), a.reason);
+    }
+    let _ = writeln!(md, "\n## Time recovered this month\n");
+    let month_rows: Vec<&Recovered> = l.recovered.iter().filter(|r| r.month == start).collect();
+    if month_rows.is_empty() {
+        let _ = writeln!(md, "No approved or sent AI drafts this month.");
+    } else {
+        let _ = writeln!(
+            md,
+            "| person | workflow | drafts | hours | worth |\n|---|---|---:|---:|---:|"
+        );
+        for r in &month_rows {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {:.1} | {:.2} {} |",
+                r.used_by,
+                r.workflow.label(),
+                r.drafts,
+                r.hours,
+                r.value_minor as f64 / 100.0,
+                r.currency
+            );
+        }
+        let hours: f64 = month_rows.iter().map(|r| r.hours).sum();
+        let _ = writeln!(
+            md,
+            "\nIn all {hours:.1} hours: the question for this review is where they went."
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\n## Sales director's review\n\n[[AM: what you see, and what you ask of each account manager for next month]]"
+    );
+    if ctx.json {
+        return output::json(&serde_json::json!({"month": start, "markdown": md, "ledger": l}));
+    }
+    match out {
+        Some(path) => {
+            std::fs::write(path, &md).with_context(|| format!("writing {}", path.display()))?;
+            say!(
+                "Wrote the capacity report for {} to {}.",
+                start.format("%B %Y"),
+                path.display()
+            );
+        }
+        None => say!("{md}"),
+    }
+    Ok(())
+}

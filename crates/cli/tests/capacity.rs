@@ -1,0 +1,179 @@
+//! The screen/room capacity ledger on the demo company: every account manager assessed against
+//! the baseline before AI and the target, the weekly measures, time recovered only from drafts
+//! a person approved, the monthly report, and a bad settings file.
+
+mod support;
+
+use support::{demo, json, query, roomwork, stdout};
+
+#[test]
+fn each_account_manager_is_measured_against_the_baseline_and_approved_drafts_recover_time() {
+    let dir = demo();
+    let d = dir.path();
+    let today = "2026-12-06";
+    // The demo writes the allocation decision: deployed 60 days before it was made.
+    let toml = std::fs::read_to_string(d.join("capacity.toml")).unwrap();
+    assert!(toml.contains("deployed_on = ") && toml.contains("target = [0.20, 0.30]"));
+    let c = json(&roomwork(d, &["--json", "capacity", "--today", today]));
+    let reps = query(
+        d,
+        "SELECT CAST(count(*) AS TEXT) FROM reps WHERE active = 1",
+    );
+    let assessed = c["assessments"].as_array().unwrap();
+    assert_eq!(assessed.len().to_string(), reps);
+    for a in assessed {
+        // Every account manager has a baseline (the demo has years of history before AI).
+        assert!(a["baseline"].as_f64().unwrap() > 0.0, "{a}");
+        let p = a["progress"].as_str().unwrap();
+        assert!(["on_target", "behind", "missed"].contains(&p), "{a}");
+        // The flag and its reason agree.
+        let flagged = a["efficiency_theater"].as_bool().unwrap();
+        assert_eq!(
+            flagged,
+            a["reason"].as_str().unwrap().contains("screen work"),
+            "{a}"
+        );
+    }
+    // Weeks: touchpoints are counted per owned account.
+    let weeks = c["weeks"].as_array().unwrap();
+    let w = weeks
+        .iter()
+        .find(|w| w["touchpoints"].as_u64().unwrap() > 0)
+        .unwrap();
+    let per = w["touchpoints"].as_f64().unwrap() / w["accounts"].as_f64().unwrap();
+    assert!((w["per_account"].as_f64().unwrap() - per).abs() < 1e-9);
+    assert!(
+        c["recovered"].as_array().unwrap().is_empty(),
+        "no AI draft approved yet"
+    );
+
+    // A draft recovers time only once a person approves it.
+    let text = d.join("draft.txt");
+    std::fs::write(
+        &text,
+        "Hi Ana,\n\nThe revised quote is attached.\n\nBest regards,\nDana",
+    )
+    .unwrap();
+    let account = query(
+        d,
+        "SELECT name FROM accounts WHERE health = 'healthy' AND tier = 'standard' ORDER BY name LIMIT 1",
+    );
+    let out = json(&roomwork(
+        d,
+        &[
+            "--json",
+            "draft",
+            "follow-up",
+            "--notes",
+            text.to_str().unwrap(),
+            "--account",
+            &account,
+            "--to",
+            "Ana Client <ana@example.com>",
+            "--by",
+            "Dana Reyes",
+        ],
+    ));
+    let id = out["id"].as_str().unwrap().to_string();
+    let pending = json(&roomwork(d, &["--json", "capacity", "--today", today]));
+    assert!(
+        pending["recovered"].as_array().unwrap().is_empty(),
+        "a waiting draft saved nothing yet"
+    );
+    let body = query(d, &format!("SELECT body FROM drafts WHERE id = '{id}'"));
+    let edited = d.join("edited.txt");
+    // The marked passages written by the person.
+    let mut final_text = body.clone();
+    while let Some(start) = final_text.find("[[AM:") {
+        let end = final_text[start..].find("]]").unwrap() + start + 2;
+        final_text.replace_range(
+            start..end,
+            "Good to see the line running again after the shutdown.",
+        );
+    }
+    std::fs::write(&edited, final_text).unwrap();
+    stdout(&roomwork(
+        d,
+        &[
+            "inbox",
+            "approve",
+            &id,
+            "--sounds-like-me",
+            "yes",
+            "--reflects-what-mattered",
+            "yes",
+            "--text",
+            edited.to_str().unwrap(),
+            "--by",
+            "Dana Reyes",
+        ],
+    ));
+    let after = json(&roomwork(d, &["--json", "capacity", "--today", today]));
+    let rec = after["recovered"].as_array().unwrap();
+    assert_eq!(rec.len(), 1, "{after}");
+    assert_eq!(rec[0]["workflow"], "follow_up_email");
+    assert!(rec[0]["hours"].as_f64().unwrap() > 0.0);
+
+    // The weeks of one account manager, and the monthly report as a file.
+    let name = query(
+        d,
+        "SELECT name FROM reps WHERE active = 1 ORDER BY name LIMIT 1",
+    );
+    let mine = json(&roomwork(
+        d,
+        &[
+            "--json", "capacity", "--today", today, "weeks", "--rep", &name,
+        ],
+    ));
+    assert!(
+        mine.as_array().unwrap().len() >= 16,
+        "eight weeks before AI and the weeks since"
+    );
+    let file = d.join("capacity-2026-11.md");
+    stdout(&roomwork(
+        d,
+        &[
+            "capacity",
+            "--today",
+            today,
+            "report",
+            "--month",
+            "2026-11",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    ));
+    let md = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        md.starts_with("# Capacity allocation: November 2026"),
+        "{md}"
+    );
+    assert!(md.contains("## Efficiency theater") && md.contains(&name) && md.contains("[[AM:"));
+}
+
+#[test]
+fn a_bad_capacity_file_names_the_key_and_no_deployment_is_explained() {
+    let dir = demo();
+    let d = dir.path();
+    std::fs::write(
+        d.join("capacity.toml"),
+        "deployed_on = 2026-10-07\ntarget = [20, 30]\n",
+    )
+    .unwrap();
+    let out = roomwork(d, &["capacity"]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("capacity.toml") && err.contains("target"),
+        "{err}"
+    );
+    std::fs::write(d.join("capacity.toml"), "deploy_day = 2026-10-07\n").unwrap();
+    let out = roomwork(d, &["capacity"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("deploy_day"));
+    // Without a deployment day and without any AI draft there is nothing to compare.
+    std::fs::remove_file(d.join("capacity.toml")).unwrap();
+    let out = roomwork(d, &["capacity"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("deployed_on"));
+}
