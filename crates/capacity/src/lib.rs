@@ -61,10 +61,18 @@ impl Settings {
         if lo > 5.0 || hi > 5.0 {
             return Err("target: shares such as 0.20 for +20%, not percents".into());
         }
-        if self.within_days == 0 || self.baseline_weeks == 0 || self.trend_weeks == 0 {
-            return Err("within_days, baseline_weeks and trend_weeks must be at least 1".into());
+        if !(1..=3650).contains(&self.within_days)
+            || !(1..=520).contains(&self.baseline_weeks)
+            || !(1..=52).contains(&self.trend_weeks)
+        {
+            return Err(
+                "within_days (1-3650), baseline_weeks (1-520) and trend_weeks (1-52)".into(),
+            );
         }
-        if !(0.0..1.0).contains(&self.flat_within) || self.ai_growth.is_nan() || self.ai_growth <= 0.0 {
+        if !(0.0..1.0).contains(&self.flat_within)
+            || self.ai_growth.is_nan()
+            || self.ai_growth <= 0.0
+        {
             return Err("flat_within: a share below 1; ai_growth: a share above 0".into());
         }
         Ok(())
@@ -153,6 +161,31 @@ pub fn weeks(
     out
 }
 
+/// Each account manager's touchpoints and AI-assisted messages sent on the days from `from` to
+/// `to`, both included (a month, whatever weekdays it starts and ends on).
+pub fn totals(
+    activities: &[Activity],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> HashMap<RepId, (u32, u32)> {
+    let mut out: HashMap<RepId, (u32, u32)> = HashMap::new();
+    for a in activities {
+        let (Some(rep), day) = (a.rep_id, a.occurred_at.date_naive()) else {
+            continue;
+        };
+        if day < from || day > to {
+            continue;
+        }
+        let e = out.entry(rep).or_default();
+        if is_touchpoint(a) {
+            e.0 += 1;
+        } else if is_ai_sent(a) {
+            e.1 += 1;
+        }
+    }
+    out
+}
+
 /// Where an account manager stands against the target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -216,7 +249,10 @@ pub fn assess(
         let before: Vec<&&Week> = ws.iter().filter(|w| w.week < deployed_week).collect();
         let base_weeks = &before[before.len().saturating_sub(s.baseline_weeks as usize)..];
         let baseline = mean(base_weeks.iter().map(|w| w.per_account)).filter(|b| *b > 0.0);
-        let latest = &ws[ws.len().saturating_sub(n)..];
+        // "Now" is the latest weeks since deployment only (the first weeks after it would
+        // otherwise mix the baseline in); the trend compares them with the weeks before them.
+        let since = ws.partition_point(|w| w.week < deployed_week);
+        let latest = &ws[ws.len().saturating_sub(n).max(since)..];
         let earlier = &ws[ws.len().saturating_sub(2 * n)..ws.len().saturating_sub(n)];
         let current = mean(latest.iter().map(|w| w.per_account)).unwrap_or(0.0);
         let sum = |v: &[&Week], f: fn(&Week) -> u32| v.iter().map(|w| f(w)).sum::<u32>();
@@ -242,13 +278,19 @@ pub fn assess(
             f64::from(ai.0) >= f64::from(ai.1) * (1.0 + s.ai_growth)
         };
         let flat = f64::from(touch.0) <= f64::from(touch.1) * (1.0 + s.flat_within);
-        let theater = earlier.len() == n && growing && flat;
-        let reason = if theater {
+        let full = earlier.len() == n && latest.len() == n;
+        let theater = full && growing && flat;
+        let reason = if !full {
+            format!(
+                "not {n} weeks since deployment and {n} before them yet: no trend (AI-assisted messages {} → {}, touchpoints {} → {})",
+                ai.1, ai.0, touch.1, touch.0
+            )
+        } else if theater {
             format!(
                 "AI-assisted messages {} → {} in the last {n} weeks while touchpoints went {} → {}: the recovered time is going to screen work",
                 ai.1, ai.0, touch.1, touch.0
             )
-        } else if growing {
+        } else if growing && touch.0 > touch.1 {
             format!(
                 "AI-assisted messages {} → {} and touchpoints {} → {}: the time is going to the customer",
                 ai.1, ai.0, touch.1, touch.0
@@ -397,8 +439,11 @@ mod tests {
         ]);
         let mut acts = history(theater, "2026-08-03", &plan_t);
         acts.extend(history(room, "2026-08-03", &plan_r));
-        // A note and an inbound call are neither.
+        // An AI-assisted note and an inbound call are neither.
         acts.push(act(room, "2026-11-10", ActivityKind::Note, true));
+        let mut inbound = act(room, "2026-11-10", ActivityKind::Call, false);
+        inbound.direction = Direction::Inbound;
+        acts.push(inbound);
         let accounts = HashMap::from([(theater, 10), (room, 10)]);
         let w = weeks(&acts, &accounts, d("2026-08-03"), d("2026-11-23"));
         assert_eq!(w.len(), 2 * 17);
@@ -420,6 +465,34 @@ mod tests {
     }
 
     #[test]
+    fn a_month_counts_its_own_days_and_a_short_history_gives_no_trend() {
+        let rep = RepId::new();
+        // Monday 26 Oct to Sunday 8 Nov: the week of 26 Oct straddles October and November.
+        let acts = vec![
+            act(rep, "2026-10-30", ActivityKind::Call, false),
+            act(rep, "2026-11-01", ActivityKind::Visit, false),
+            act(rep, "2026-11-02", ActivityKind::Email, true),
+            act(rep, "2026-12-01", ActivityKind::Call, false),
+        ];
+        let t = totals(&acts, d("2026-11-01"), d("2026-11-30"));
+        assert_eq!(t[&rep], (1, 1));
+        // Three weeks after deployment: no trend, and no claim about where the time went.
+        let mut plan = vec![(5, 0); 8];
+        plan.extend([(5, 3), (5, 6), (5, 9)]);
+        let w = weeks(
+            &history(rep, "2026-08-03", &plan),
+            &HashMap::from([(rep, 5)]),
+            d("2026-08-03"),
+            d("2026-10-19"),
+        );
+        let a = assess(&w, d("2026-09-28"), d("2026-10-21"), &Settings::default());
+        assert!(!a[0].efficiency_theater);
+        assert!(a[0].reason.starts_with("not 4 weeks"), "{}", a[0].reason);
+        // "Now" is the weeks since deployment only.
+        assert_eq!(a[0].current, 1.0);
+    }
+
+    #[test]
     fn no_baseline_is_not_measurable_and_settings_are_checked() {
         let rep = RepId::new();
         let acts = history(rep, "2026-10-05", &[(5, 2), (5, 2)]);
@@ -436,6 +509,11 @@ mod tests {
             ..Settings::default()
         };
         assert!(bad.check().unwrap_err().contains("target"));
+        let huge = Settings {
+            within_days: 100_000_000,
+            ..Settings::default()
+        };
+        assert!(huge.check().unwrap_err().contains("within_days"));
         assert!(Settings::default().check().is_ok());
     }
 

@@ -4,17 +4,18 @@
 
 mod support;
 
+use chrono::Datelike as _;
 use support::{demo, json, query, roomwork, stdout};
 
 #[test]
 fn each_account_manager_is_measured_against_the_baseline_and_approved_drafts_recover_time() {
     let dir = demo();
     let d = dir.path();
-    let today = "2026-12-06";
+    // Assessed on the day the demo is made (its deployment day is 60 days before that).
     // The demo writes the allocation decision: deployed 60 days before it was made.
     let toml = std::fs::read_to_string(d.join("capacity.toml")).unwrap();
     assert!(toml.contains("deployed_on = ") && toml.contains("target = [0.20, 0.30]"));
-    let c = json(&roomwork(d, &["--json", "capacity", "--today", today]));
+    let c = json(&roomwork(d, &["--json", "capacity"]));
     let reps = query(
         d,
         "SELECT CAST(count(*) AS TEXT) FROM reps WHERE active = 1",
@@ -26,11 +27,10 @@ fn each_account_manager_is_measured_against_the_baseline_and_approved_drafts_rec
         assert!(a["baseline"].as_f64().unwrap() > 0.0, "{a}");
         let p = a["progress"].as_str().unwrap();
         assert!(["on_target", "behind", "missed"].contains(&p), "{a}");
-        // The flag and its reason agree.
-        let flagged = a["efficiency_theater"].as_bool().unwrap();
-        assert_eq!(
-            flagged,
-            a["reason"].as_str().unwrap().contains("screen work"),
+        // The trend compares the weeks since deployment with the weeks before them.
+        let (t, ai) = (&a["touchpoints"], &a["ai_sent"]);
+        assert!(
+            t[0].is_u64() && t[1].is_u64() && ai[0].is_u64() && ai[1].is_u64(),
             "{a}"
         );
     }
@@ -75,7 +75,7 @@ fn each_account_manager_is_measured_against_the_baseline_and_approved_drafts_rec
         ],
     ));
     let id = out["id"].as_str().unwrap().to_string();
-    let pending = json(&roomwork(d, &["--json", "capacity", "--today", today]));
+    let pending = json(&roomwork(d, &["--json", "capacity"]));
     assert!(
         pending["recovered"].as_array().unwrap().is_empty(),
         "a waiting draft saved nothing yet"
@@ -108,7 +108,7 @@ fn each_account_manager_is_measured_against_the_baseline_and_approved_drafts_rec
             "Dana Reyes",
         ],
     ));
-    let after = json(&roomwork(d, &["--json", "capacity", "--today", today]));
+    let after = json(&roomwork(d, &["--json", "capacity"]));
     let rec = after["recovered"].as_array().unwrap();
     assert_eq!(rec.len(), 1, "{after}");
     assert_eq!(rec[0]["workflow"], "follow_up_email");
@@ -121,34 +121,52 @@ fn each_account_manager_is_measured_against_the_baseline_and_approved_drafts_rec
     );
     let mine = json(&roomwork(
         d,
-        &[
-            "--json", "capacity", "--today", today, "weeks", "--rep", &name,
-        ],
+        &["--json", "capacity", "weeks", "--rep", &name],
     ));
     assert!(
         mine.as_array().unwrap().len() >= 16,
         "eight weeks before AI and the weeks since"
     );
-    let file = d.join("capacity-2026-11.md");
+    // The monthly report: last month's own days, touchpoints as the database counts them.
+    let r = json(&roomwork(d, &["--json", "capacity", "report"]));
+    let month = r["month"].as_str().unwrap().to_string();
+    let start = chrono::NaiveDate::parse_from_str(&month, "%Y-%m-%d").unwrap();
+    let next = (start + chrono::Duration::days(32)).with_day(1).unwrap();
+    let ms = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp_millis();
+    let counted = query(
+        d,
+        &format!(
+            "SELECT CAST(count(*) AS TEXT) FROM activities a JOIN reps r ON r.id = a.rep_id \
+             WHERE r.name = '{name}' AND a.kind IN ('call', 'visit', 'meeting', 'check_in') \
+             AND a.direction = 'outbound' AND a.ai_assisted = 0 \
+             AND a.occurred_at >= {} AND a.occurred_at < {}",
+            ms(start),
+            ms(next)
+        ),
+    );
+    let md = r["markdown"].as_str().unwrap();
+    let line = md
+        .lines()
+        .find(|l| l.starts_with(&format!("| {name} |")))
+        .expect("a row");
+    assert_eq!(line.split('|').nth(2).unwrap().trim(), counted, "{line}");
+    assert!(md.contains("## Efficiency theater") && md.contains("[[AM:"));
+    let file = d.join("capacity.md");
     stdout(&roomwork(
         d,
         &[
             "capacity",
-            "--today",
-            today,
             "report",
             "--month",
-            "2026-11",
+            &month[..7],
             "--out",
             file.to_str().unwrap(),
         ],
     ));
-    let md = std::fs::read_to_string(&file).unwrap();
-    assert!(
-        md.starts_with("# Capacity allocation: November 2026"),
-        "{md}"
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap().trim_end(),
+        md.trim_end()
     );
-    assert!(md.contains("## Efficiency theater") && md.contains(&name) && md.contains("[[AM:"));
 }
 
 #[test]

@@ -31,7 +31,8 @@ fn settings(ctx: &Context) -> anyhow::Result<Settings> {
             let mut table: toml::Table = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
             // `deployed_on = 2026-10-07` is a TOML date: read as its text.
             if let Some(toml::Value::Datetime(d)) = table.get("deployed_on") {
-                let text = d.to_string();
+                // A date with a time of day: its date.
+                let text = d.date.map_or_else(|| d.to_string(), |x| x.to_string());
                 table.insert("deployed_on".into(), toml::Value::String(text));
             }
             table
@@ -59,6 +60,9 @@ struct Ledger {
     weeks: Vec<Week>,
     assessments: Vec<Assessment>,
     recovered: Vec<Recovered>,
+    /// The activities the measures come from (for a month's own days).
+    #[serde(skip)]
+    activities: Vec<roomwork_domain::Activity>,
 }
 
 async fn ledger(ctx: &Context, today: NaiveDate) -> anyhow::Result<Ledger> {
@@ -117,9 +121,18 @@ async fn ledger(ctx: &Context, today: NaiveDate) -> anyhow::Result<Ledger> {
             weeks,
             assessments,
             recovered,
+            activities,
         })
     })
     .await
+}
+
+/// Minor units in `code`'s currency, as money is written ("$1,250.00", "¥1,250").
+fn money(minor: i64, code: &str) -> String {
+    match roomwork_domain::Currency::parse(code) {
+        Ok(c) => roomwork_domain::Money::from_minor(minor, c).to_string(),
+        Err(_) => format!("{minor} (minor units of {code})"),
+    }
 }
 
 fn progress(p: Progress) -> &'static str {
@@ -198,11 +211,12 @@ async fn overview(ctx: &Context, today: NaiveDate) -> anyhow::Result<()> {
             a.reason
         );
     }
-    let mut totals: BTreeMap<&str, (u32, f64, i64, &str)> = BTreeMap::new();
+    // Per workflow and currency: amounts in two currencies are not added together.
+    let mut totals: BTreeMap<(&str, &str), (u32, f64, i64)> = BTreeMap::new();
     for r in &l.recovered {
         let e = totals
-            .entry(r.workflow.label())
-            .or_insert((0, 0.0, 0, r.currency.as_str()));
+            .entry((r.workflow.label(), r.currency.as_str()))
+            .or_insert((0, 0.0, 0));
         e.0 += r.drafts;
         e.1 += r.hours;
         e.2 += r.value_minor;
@@ -215,11 +229,11 @@ async fn overview(ctx: &Context, today: NaiveDate) -> anyhow::Result<()> {
             "{}",
             output::table(
                 &["workflow", "drafts", "hours", "worth"],
-                totals.iter().map(|(w, (n, h, v, c))| vec![
+                totals.iter().map(|((w, c), (n, h, v))| vec![
                     w.to_string(),
                     n.to_string(),
                     format!("{h:.1}"),
-                    format!("{:.2} {c}", *v as f64 / 100.0),
+                    money(*v, c),
                 ])
             )
         );
@@ -299,8 +313,10 @@ async fn report(
 ) -> anyhow::Result<()> {
     let start = month_of(month, today)?;
     let end = (start + Duration::days(32)).with_day(1).expect("day 1") - Duration::days(1);
-    // Assessed as of the month's end (or today, for the month under way).
-    let l = ledger(ctx, end.min(today)).await?;
+    // Assessed as of the day after the month's end (so that its last full week counts), or
+    // today, for the month under way.
+    let l = ledger(ctx, (end + Duration::days(1)).min(today)).await?;
+    let month_totals = roomwork_capacity::totals(&l.activities, start, end);
     let name = |r: &RepId| l.reps.get(r).cloned().unwrap_or_default();
     let mut md = String::new();
     let _ = writeln!(
@@ -320,11 +336,7 @@ async fn report(
         "| account manager | touchpoints this month | AI-assisted sent this month | per account per week (baseline → now) | change | progress |\n|---|---:|---:|---|---:|---|"
     );
     for a in &l.assessments {
-        let in_month = |w: &&Week| {
-            w.rep == a.rep && w.week >= roomwork_capacity::monday(start) && w.week <= end
-        };
-        let t: u32 = l.weeks.iter().filter(in_month).map(|w| w.touchpoints).sum();
-        let ai: u32 = l.weeks.iter().filter(in_month).map(|w| w.ai_sent).sum();
+        let (t, ai) = month_totals.get(&a.rep).copied().unwrap_or_default();
         let _ = writeln!(
             md,
             "| {} | {t} | {ai} | {} → {:.2} | {} | {} |",
@@ -362,13 +374,12 @@ async fn report(
         for r in &month_rows {
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {:.1} | {:.2} {} |",
+                "| {} | {} | {} | {:.1} | {} |",
                 r.used_by,
                 r.workflow.label(),
                 r.drafts,
                 r.hours,
-                r.value_minor as f64 / 100.0,
-                r.currency
+                money(r.value_minor, &r.currency)
             );
         }
         let hours: f64 = month_rows.iter().map(|r| r.hours).sum();
