@@ -1093,6 +1093,82 @@ impl Generator {
                 body,
             });
         }
+        self.capacity_story(i, owner_idx, deployment, batch);
+    }
+
+    /// What each account manager did with the time AI gave back (seed 000): of every three,
+    /// one turns it into room work (more calls, visits and check-ins, week after week since
+    /// deployment), one into screen work (more AI-assisted e-mails, touchpoints flat: the
+    /// efficiency theater the capacity ledger flags), and one carries on as before. Account-level
+    /// activities only (on no deal, so no deal's signals change), from their own random stream
+    /// (no earlier record changed when this was added).
+    fn capacity_story(
+        &mut self,
+        i: usize,
+        owner_idx: usize,
+        deployment: NaiveDate,
+        batch: &mut Batch,
+    ) {
+        let today = self.today;
+        if today <= deployment {
+            return;
+        }
+        let mut rng = Rng::stream(self.seed, "capacity", i as u64);
+        let rep = &self.reps[owner_idx];
+        let account_id = self.accounts[i].account.id;
+        let contact = self.accounts[i].contacts.first().map(|c| c.id);
+        let customer = self.accounts[i]
+            .contacts
+            .first()
+            .map_or_else(|| "the plant team".to_string(), |c| first_of(&c.name));
+        let weeks = (today - deployment).num_days() / 7;
+        for week in 0..weeks {
+            // The habit grows: a little in the first weeks after deployment, more later.
+            let ramp = (week + 1) as f64 / weeks.max(1) as f64;
+            let (kind, ai, chance) = match owner_idx % 3 {
+                0 => (
+                    *rng.pick(&[
+                        ActivityKind::Call,
+                        ActivityKind::Visit,
+                        ActivityKind::CheckIn,
+                    ]),
+                    false,
+                    0.16 * ramp,
+                ),
+                1 => (ActivityKind::Email, true, 0.45 * ramp),
+                _ => continue,
+            };
+            if !rng.chance(chance) {
+                continue;
+            }
+            let day = (deployment + Duration::days(7 * week + rng.range(0, 5))).min(today);
+            let subject = match kind {
+                ActivityKind::Call => format!("Called {customer} to see how the line is running"),
+                ActivityKind::Visit => format!("Plant walk with {customer}"),
+                ActivityKind::CheckIn => format!("Quarterly check-in with {customer}"),
+                _ => format!("Update for {customer}"),
+            };
+            batch.activities.push(Activity {
+                id: ActivityId::from_parts(millis(day) + 500_000 + week as u64, rng.bytes10()),
+                ext_key: None,
+                kind,
+                direction: Direction::Outbound,
+                ai_assisted: ai,
+                account_id: Some(account_id),
+                contact_id: contact,
+                opportunity_id: None,
+                rep_id: Some(rep.id),
+                occurred_at: at(day, rng.range(8 * 60, 17 * 60)),
+                duration_minutes: match kind {
+                    ActivityKind::Call => Some(rng.range(5, 30) as u32),
+                    ActivityKind::Visit => Some(rng.range(60, 150) as u32),
+                    ActivityKind::CheckIn => Some(rng.range(10, 25) as u32),
+                    _ => None,
+                },
+                subject,
+                body: None,
+            });
+        }
     }
 
     fn calls(&mut self) -> Batch {
