@@ -101,6 +101,10 @@ pub enum Command {
     /// against the pre-deployment baseline and the target, AI-assisted messages sent, the
     /// efficiency-theater flag, time recovered per workflow; the monthly report.
     Capacity(CapacityArgs),
+    /// The effective configuration: data directory, database (password redacted), each
+    /// settings file (present, default or refused with why) and the values in force (--json),
+    /// language-model providers (whether each API key's variable is set, never the key).
+    Config,
     /// Run the HTTP API (for now: `POST /api/v1/leads` scores, routes and stores one lead).
     Serve(ServeArgs),
 }

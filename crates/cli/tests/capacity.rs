@@ -1,6 +1,7 @@
 //! The screen/room capacity ledger on the demo company: every account manager assessed against
 //! the baseline before AI and the target, the weekly measures, time recovered only from drafts
-//! a person approved, the monthly report, and a bad settings file.
+//! a person approved, the monthly report, and a bad settings file; and `roomwork config`, which
+//! shows the settings in force and never a secret.
 
 mod support;
 
@@ -194,4 +195,66 @@ fn a_bad_capacity_file_names_the_key_and_no_deployment_is_explained() {
     let out = roomwork(d, &["capacity"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("deployed_on"));
+}
+
+#[test]
+fn config_shows_what_is_in_force_and_never_a_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("llm.toml"),
+        "[[provider]]\nname = \"hosted\"\nprotocol = \"open_ai\"\nbase_url = \"https://user:pw123@api.example.com/v1\"\nmodel = \"m\"\napi_key_env = \"ROOMWORK_TEST_CONFIG_KEY\"\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("signals.toml"), "[stalled]\nweeks = 3\n").unwrap();
+    std::fs::write(
+        d.join("meetings.toml"),
+        "[benchmarks]\ntalk_ratio = [0.40, 0.50]\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_roomwork"))
+        .args(["--data-dir", d.to_str().unwrap()])
+        .args([
+            "--database-url",
+            "postgres://bob:hunter2@127.0.0.1:1/x",
+            "--json",
+            "config",
+        ])
+        .env("ROOMWORK_TEST_CONFIG_KEY", "sk-very-secret")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for secret in ["sk-very-secret", "hunter2", "pw123"] {
+        assert!(!text.contains(secret), "{secret} shown: {text}");
+    }
+    let c: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(c["database_url"], "postgres://bob:***@127.0.0.1:1/x");
+    assert_eq!(c["providers"][0]["api_key"], "set");
+    assert_eq!(c["providers"][0]["protocol"], "open_ai");
+    let state = |name: &str| {
+        c["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["file"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(state("signals.toml")["state"], "invalid");
+    assert!(
+        state("signals.toml")["problem"]
+            .as_str()
+            .unwrap()
+            .contains("weeks")
+    );
+    assert_eq!(state("meetings.toml")["state"], "present");
+    assert_eq!(state("meetings.toml")["effective"]["talk_ratio"][0], 0.4);
+    assert_eq!(state("policy.toml")["state"], "default");
+    // Nothing was created by looking.
+    assert!(!d.join("roomwork.db").exists());
 }

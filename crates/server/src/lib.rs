@@ -1,7 +1,10 @@
 //! roomwork's HTTP API. For now one capability: `POST /api/v1/leads` parses a lead, scores it
 //! with the current model, routes it by the ops lead's rules against this week's load, and
 //! stores lead, score and routing in one transaction, answering with the score, its
-//! explanation, the rep and the reason. `GET /healthz` answers while the process runs.
+//! explanation, the rep and the reason. `GET /healthz` answers while the process runs;
+//! `GET /readyz` answers 200 only when the database answers; `GET /metrics` gives Prometheus
+//! counters (requests by route and status, leads scored, uptime). SIGINT and SIGTERM end it
+//! gracefully: requests under way finish.
 //!
 //! The model, the reps and the weekly load are held in memory and re-read from the store every
 //! 30 seconds (a promotion takes effect without a restart; leads routed by another process
@@ -248,8 +251,73 @@ async fn post_lead(
     }))
 }
 
+/// Request counters for `/metrics`.
+#[derive(Default)]
+struct Metrics {
+    started: Option<Instant>,
+    /// (route, method, status) → requests.
+    requests: std::sync::Mutex<std::collections::BTreeMap<(String, String, u16), u64>>,
+}
+
+impl Metrics {
+    fn render(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::from(
+            "# HELP roomwork_http_requests_total HTTP requests by route, method and status.\n\
+             # TYPE roomwork_http_requests_total counter\n",
+        );
+        let requests = self.requests.lock().expect("metrics lock");
+        for ((route, method, status), n) in requests.iter() {
+            let _ = writeln!(
+                out,
+                "roomwork_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}"
+            );
+        }
+        let scored: u64 = requests
+            .iter()
+            .filter(|((r, m, s), _)| r == "/api/v1/leads" && m == "POST" && *s == 200)
+            .map(|(_, n)| n)
+            .sum();
+        let _ = writeln!(
+            out,
+            "# HELP roomwork_leads_scored_total Leads scored, routed and stored.\n\
+             # TYPE roomwork_leads_scored_total counter\nroomwork_leads_scored_total {scored}"
+        );
+        let _ = writeln!(
+            out,
+            "# HELP roomwork_uptime_seconds Seconds since the server started.\n\
+             # TYPE roomwork_uptime_seconds gauge\nroomwork_uptime_seconds {:.0}",
+            self.started.map_or(0.0, |s| s.elapsed().as_secs_f64())
+        );
+        out
+    }
+}
+
+/// Counts every request by its route pattern (never the raw path: ids would explode the
+/// series), method and status.
+async fn count(
+    State(metrics): State<Arc<Metrics>>,
+    matched: Option<axum::extract::MatchedPath>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let route = matched.map_or_else(|| "(unmatched)".to_string(), |m| m.as_str().to_string());
+    let method = req.method().as_str().to_string();
+    let res = next.run(req).await;
+    let mut requests = metrics.requests.lock().expect("metrics lock");
+    *requests
+        .entry((route, method, res.status().as_u16()))
+        .or_default() += 1;
+    res
+}
+
 /// The router, for tests and for [`serve`].
 pub fn router(store: Arc<dyn Store>, config: RoutingConfig) -> axum::Router {
+    let metrics = Arc::new(Metrics {
+        started: Some(Instant::now()),
+        ..Metrics::default()
+    });
+    let ready_store = store.clone();
     let app = Arc::new(App {
         store,
         config,
@@ -261,22 +329,78 @@ pub fn router(store: Arc<dyn Store>, config: RoutingConfig) -> axum::Router {
             load: HashMap::new(),
         }),
     });
+    let shown = metrics.clone();
     axum::Router::new()
         .route("/api/v1/leads", post(post_lead))
-        .route("/healthz", get(|| async { "ok" }))
         .with_state(app)
+        .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/readyz",
+            get(move || {
+                let store = ready_store.clone();
+                async move {
+                    match store.ping().await {
+                        Ok(()) => (StatusCode::OK, "ready".to_string()),
+                        Err(e) => {
+                            eprintln!("roomwork serve: not ready: {e}");
+                            (
+                                StatusCode::SERVICE_UNAVAILABLE,
+                                "the database does not answer".to_string(),
+                            )
+                        }
+                    }
+                }
+            }),
+        )
+        .route(
+            "/metrics",
+            get(move || {
+                let m = shown.clone();
+                async move {
+                    (
+                        [(
+                            axum::http::header::CONTENT_TYPE,
+                            "text/plain; version=0.0.4; charset=utf-8",
+                        )],
+                        m.render(),
+                    )
+                }
+            }),
+        )
+        .layer(axum::middleware::from_fn_with_state(metrics, count))
 }
 
-/// Serves the API on `listener` until the process is stopped (Ctrl-C ends it gracefully).
+/// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM (what service managers send).
+async fn stopped() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}
+
+/// Serves the API on `listener` until the process is stopped (SIGINT or SIGTERM end it
+/// gracefully: requests under way finish).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Arc<dyn Store>,
     config: RoutingConfig,
 ) -> anyhow::Result<()> {
     axum::serve(listener, router(store, config))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(stopped())
         .await?;
     Ok(())
 }

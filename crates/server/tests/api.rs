@@ -238,3 +238,54 @@ async fn without_a_model_the_api_says_what_to_do() {
         .unwrap();
     assert_eq!(h.text().await.unwrap(), "ok");
 }
+
+#[tokio::test]
+async fn readiness_asks_the_database_and_metrics_count_requests_by_route() {
+    let app = spawn(true, vec![rep("Wes", 5)]).await;
+    let c = client();
+    let ready = c.get(format!("{}/readyz", app.url)).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    for _ in 0..2 {
+        let r = c
+            .post(format!("{}/api/v1/leads", app.url))
+            .json(&referral())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let bad = c
+        .post(format!("{}/api/v1/leads", app.url))
+        .json(&serde_json::json!({"name": ""}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    let m = c.get(format!("{}/metrics", app.url)).send().await.unwrap();
+    assert_eq!(m.status(), 200);
+    assert!(
+        m.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = m.text().await.unwrap();
+    assert!(
+        text.contains(
+            r#"roomwork_http_requests_total{route="/api/v1/leads",method="POST",status="200"} 2"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            r#"roomwork_http_requests_total{route="/api/v1/leads",method="POST",status="422"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains(r#"route="/readyz""#), "{text}");
+    assert!(text.contains("roomwork_leads_scored_total 2"), "{text}");
+    // Not ready once the database is gone (closed pool).
+    app.store.close().await;
+    let gone = c.get(format!("{}/readyz", app.url)).send().await.unwrap();
+    assert_eq!(gone.status(), 503);
+}

@@ -781,6 +781,11 @@ macro_rules! impl_store {
                 self.audited(audit, $crate::backend::Work::Batch(batch)).await
             }
 
+            async fn ping(&self) -> $crate::Result<()> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
             async fn counts(&self) -> $crate::Result<$crate::Counts> {
                 let row: (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(
                     "SELECT (SELECT COUNT(*) FROM reps), (SELECT COUNT(*) FROM accounts), \

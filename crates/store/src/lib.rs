@@ -254,6 +254,9 @@ pub trait Store: Send + Sync {
     /// Record counts per kind.
     async fn counts(&self) -> Result<Counts>;
 
+    /// One round trip to the database (readiness checks).
+    async fn ping(&self) -> Result<()>;
+
     /// External key → stored id, for re-imports.
     async fn key_index(&self, kind: KeyedKind) -> Result<HashMap<ExternalKey, uuid::Uuid>>;
 

@@ -17,7 +17,7 @@ use crate::exit::InvalidInput;
 use crate::output::{self, say};
 
 /// `DATA_DIR/capacity.toml` (every key optional), checked; the error names the file and key.
-fn settings(ctx: &Context) -> anyhow::Result<Settings> {
+pub fn settings(ctx: &Context) -> anyhow::Result<Settings> {
     let path = ctx.data_dir.join("capacity.toml");
     let s = match std::fs::read_to_string(&path) {
         Ok(text) => {

@@ -199,7 +199,7 @@ impl Engine {
     }
 }
 
-fn load(path: &Path) -> anyhow::Result<LlmFile> {
+pub fn load(path: &Path) -> anyhow::Result<LlmFile> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

@@ -45,7 +45,7 @@ struct Comparison {
 }
 
 /// `DATA_DIR/leads.toml`, or the defaults.
-fn config(ctx: &Context) -> anyhow::Result<RoutingConfig> {
+pub fn config(ctx: &Context) -> anyhow::Result<RoutingConfig> {
     let path = ctx.data_dir.join("leads.toml");
     match std::fs::read_to_string(&path) {
         Ok(text) => RoutingConfig::parse(&text)

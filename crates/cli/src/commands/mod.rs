@@ -3,6 +3,7 @@
 mod audit;
 mod calls;
 mod capacity;
+mod config;
 mod copilot;
 mod demo;
 mod draft;
@@ -113,6 +114,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pipeline(args) => pipeline::run(&ctx, args).await,
         Command::Meetings(args) => meetings::run(&ctx, args).await,
         Command::Capacity(args) => capacity::run(&ctx, args).await,
+        Command::Config => config::run(&ctx),
         Command::Serve(args) => leads::serve(&ctx, args).await,
     }
 }
