@@ -101,6 +101,9 @@ pub enum Command {
     /// against the pre-deployment baseline and the target, AI-assisted messages sent, the
     /// efficiency-theater flag, time recovered per workflow; the monthly report.
     Capacity(CapacityArgs),
+    /// The people who sign in to `roomwork serve`: add them with a role, list them, make and
+    /// revoke API tokens for integrations.
+    Users(UsersArgs),
     /// The effective configuration: data directory, database (password redacted), each
     /// settings file (present, default or refused with why) and the values in force (--json),
     /// language-model providers (whether each API key's variable is set, never the key).
@@ -216,6 +219,65 @@ pub enum MeetingsCommand {
         /// The AMI folder (with vtt/, dialogue_acts.tsv, abstractive_summaries.jsonl).
         #[arg(default_value = "../shared/datasets/ami")]
         dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct UsersArgs {
+    #[command(subcommand)]
+    pub command: UsersCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Add a user. The password is read from the ROOMWORK_NEW_PASSWORD variable or the first
+    /// line of standard input (at least 12 characters); it is stored only as an argon2 hash.
+    Add {
+        /// Sign-in e-mail.
+        #[arg(long)]
+        email: String,
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// account_manager, sales_director, sales_ops or admin.
+        #[arg(long)]
+        role: String,
+        /// The rep an account manager is (required for that role).
+        #[arg(long)]
+        rep: Option<String>,
+        /// A sales director's team: the territory of the reps they lead.
+        #[arg(long)]
+        team: Option<String>,
+        /// Who adds the user (audited).
+        #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
+        by: String,
+    },
+    /// Every user, their role, rep and team.
+    List,
+    /// Make an API token for a user (shown once; stored only as its SHA-256).
+    Token {
+        /// Whose rights the token carries.
+        #[arg(long)]
+        email: String,
+        /// What it is for ("CRM sync").
+        #[arg(long)]
+        name: String,
+        /// What it may do (repeatable): leads:write, drafts:read, me:read.
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+        /// Who makes it (audited).
+        #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
+        by: String,
+    },
+    /// The API tokens (never the tokens themselves).
+    Tokens,
+    /// Revoke an API token: it stops working at once.
+    Revoke {
+        /// The token's id.
+        id: String,
+        /// Who revokes it (audited).
+        #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
+        by: String,
     },
 }
 

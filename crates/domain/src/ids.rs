@@ -129,3 +129,11 @@ id_type!(
     /// Identifies a [`Draft`](crate::Draft) in the approval inbox.
     DraftId
 );
+id_type!(
+    /// Identifies a [`User`](crate::User) of the web app and API.
+    UserId
+);
+id_type!(
+    /// Identifies an API token.
+    TokenId
+);

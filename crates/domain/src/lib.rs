@@ -21,6 +21,7 @@ mod error;
 mod ids;
 mod money;
 mod stage;
+mod users;
 mod values;
 
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -30,4 +31,5 @@ pub use error::ParseError;
 pub use ids::*;
 pub use money::{Currency, Money};
 pub use stage::{Stage, StageCatalog, StageDef, StageOutcome};
+pub use users::{Role, User};
 pub use values::{Email, ExternalKey, Probability, SalesforceId, Tier, fold_name};

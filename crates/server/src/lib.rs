@@ -19,7 +19,9 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod auth;
 pub mod intake;
+pub mod openapi;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -113,6 +115,7 @@ struct App {
     store: Arc<dyn Store>,
     config: RoutingConfig,
     live: Mutex<Live>,
+    limiter: auth::Limiter,
 }
 
 /// An error answer: a status and a message that names the problem, never internals.
@@ -328,11 +331,19 @@ pub fn router(store: Arc<dyn Store>, config: RoutingConfig) -> axum::Router {
             week: DateTime::<Utc>::MIN_UTC,
             load: HashMap::new(),
         }),
+        limiter: auth::Limiter::default(),
     });
     let shown = metrics.clone();
     axum::Router::new()
         .route("/api/v1/leads", post(post_lead))
+        .route("/api/v1/session", post(sign_in).delete(sign_out))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/drafts", get(drafts))
         .with_state(app)
+        .route(
+            "/api/v1/openapi.json",
+            get(|| async { Json(openapi::document()) }),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .route(
             "/readyz",
@@ -399,8 +410,311 @@ pub async fn serve(
     store: Arc<dyn Store>,
     config: RoutingConfig,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, router(store, config))
-        .with_graceful_shutdown(stopped())
-        .await?;
+    axum::serve(
+        listener,
+        router(store, config).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(stopped())
+    .await?;
     Ok(())
+}
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "roomwork_session";
+/// How long a session lasts.
+const SESSION_HOURS: i64 = 12;
+
+/// Who is calling, and how.
+struct Caller {
+    user: roomwork_domain::User,
+    /// The session's CSRF token (a cookie session), or the token's scopes (an API token).
+    via: Via,
+}
+
+enum Via {
+    Session { token_sha256: String, csrf: String },
+    Token { scopes: Vec<String> },
+}
+
+fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
+}
+
+fn unauthorized() -> ApiError {
+    ApiError(
+        StatusCode::UNAUTHORIZED,
+        "sign in first (POST /api/v1/session), or send an API token".into(),
+    )
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    eprintln!("roomwork serve: {e}");
+    ApiError(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the store is not answering".into(),
+    )
+}
+
+/// The caller of a request: an API token (`Authorization: Bearer`) that carries `scope`, or a
+/// session cookie; a session's state-changing request must echo its CSRF token.
+async fn caller(
+    app: &App,
+    headers: &axum::http::HeaderMap,
+    method: &axum::http::Method,
+    scope: &str,
+) -> Result<Caller, ApiError> {
+    if let Some(bearer) = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        let found = app
+            .store
+            .api_token(&auth::sha256_hex(bearer.trim()))
+            .await
+            .map_err(internal)?;
+        let Some((user, token)) = found else {
+            return Err(unauthorized());
+        };
+        if !token.scopes.iter().any(|s| s == scope) {
+            return Err(ApiError(
+                StatusCode::FORBIDDEN,
+                format!("this token does not carry the scope {scope:?}"),
+            ));
+        }
+        return Ok(Caller {
+            user,
+            via: Via::Token {
+                scopes: token.scopes,
+            },
+        });
+    }
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Err(unauthorized());
+    };
+    let sha = auth::sha256_hex(&token);
+    let found = app
+        .store
+        .session(&sha, Utc::now())
+        .await
+        .map_err(internal)?;
+    let Some((user, session)) = found else {
+        return Err(unauthorized());
+    };
+    if !method.is_safe() {
+        let echoed = headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if echoed.is_empty() || echoed != session.csrf_token {
+            return Err(ApiError(
+                StatusCode::FORBIDDEN,
+                "missing or wrong X-CSRF-Token header".into(),
+            ));
+        }
+    }
+    Ok(Caller {
+        user,
+        via: Via::Session {
+            token_sha256: sha,
+            csrf: session.csrf_token,
+        },
+    })
+}
+
+#[derive(Deserialize)]
+struct SignIn {
+    email: String,
+    password: String,
+}
+
+async fn sign_in(
+    State(app): State<Arc<App>>,
+    req: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    let ip = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let body = axum::body::to_bytes(req.into_body(), 64 * 1024)
+        .await
+        .map_err(|_| {
+            ApiError(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "the request is too large".into(),
+            )
+        })?;
+    let form: SignIn = serde_json::from_slice(&body).map_err(|e| {
+        ApiError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("expected {{\"email\": ..., \"password\": ...}}: {e}"),
+        )
+    })?;
+    if let Some(wait) = app.limiter.blocked(&form.email, ip) {
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            [(axum::http::header::RETRY_AFTER, wait.to_string())],
+            Json(serde_json::json!({"error": format!("too many failed sign-ins: try again in {wait} s")})),
+        )
+            .into_response());
+    }
+    let found = app.store.credentials(&form.email).await.map_err(internal)?;
+    let password = form.password.clone();
+    let (user, ok) = match found {
+        Some((user, hash)) => {
+            let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+                .await
+                .unwrap_or(false);
+            (Some(user), ok)
+        }
+        None => {
+            // The same work for an unknown e-mail as for a wrong password.
+            let _ = tokio::task::spawn_blocking(move || {
+                auth::verify_password(&password, auth::decoy_hash())
+            })
+            .await;
+            (None, false)
+        }
+    };
+    let Some(user) = user.filter(|u| ok && u.active) else {
+        app.limiter.failed(&form.email, ip);
+        return Err(ApiError(
+            StatusCode::UNAUTHORIZED,
+            "wrong e-mail or password".into(),
+        ));
+    };
+    app.limiter.succeeded(&form.email);
+    let token = auth::new_secret();
+    let now = Utc::now();
+    let session = roomwork_store::Session {
+        token_sha256: auth::sha256_hex(&token),
+        user_id: user.id,
+        csrf_token: auth::new_secret(),
+        created_at: now,
+        expires_at: now + chrono::Duration::hours(SESSION_HOURS),
+    };
+    app.store.session_start(&session).await.map_err(internal)?;
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
+        SESSION_HOURS * 3600
+    );
+    Ok((
+        [(axum::http::header::SET_COOKIE, cookie)],
+        Json(serde_json::json!({ "user": user, "csrf_token": session.csrf_token })),
+    )
+        .into_response())
+}
+
+async fn sign_out(
+    State(app): State<Arc<App>>,
+    method: axum::http::Method,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let c = caller(&app, &headers, &method, "session").await?;
+    let Via::Session { token_sha256, .. } = c.via else {
+        return Err(ApiError(
+            StatusCode::BAD_REQUEST,
+            "an API token has no session to end: revoke it instead".into(),
+        ));
+    };
+    app.store
+        .session_end(&token_sha256)
+        .await
+        .map_err(internal)?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            axum::http::header::SET_COOKIE,
+            format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+        )],
+    )
+        .into_response())
+}
+
+async fn me(
+    State(app): State<Arc<App>>,
+    method: axum::http::Method,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let c = caller(&app, &headers, &method, "me:read").await?;
+    let (csrf, scopes) = match c.via {
+        Via::Session { csrf, .. } => (Some(csrf), None),
+        Via::Token { scopes } => (None, Some(scopes)),
+    };
+    Ok(Json(
+        serde_json::json!({ "user": c.user, "csrf_token": csrf, "scopes": scopes }),
+    ))
+}
+
+/// A draft as the list shows it.
+#[derive(Serialize)]
+struct DraftLine {
+    id: String,
+    task: String,
+    status: String,
+    subject: String,
+    account: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+/// The drafts the caller may see: their own accounts' (an account manager), their team's (a
+/// director), all (sales ops, admin).
+async fn drafts(
+    State(app): State<Arc<App>>,
+    method: axum::http::Method,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<Vec<DraftLine>>, ApiError> {
+    let c = caller(&app, &headers, &method, "drafts:read").await?;
+    let accounts: HashMap<_, _> = app
+        .store
+        .accounts()
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let reps: HashMap<_, _> = app
+        .store
+        .reps()
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let all = app
+        .store
+        .drafts(roomwork_store::DraftFilter::default())
+        .await
+        .map_err(internal)?;
+    Ok(Json(
+        all.into_iter()
+            .filter(|d| {
+                let account = d.account_id.and_then(|a| accounts.get(&a));
+                let owner = account.and_then(|a| a.owner);
+                let territory = owner
+                    .and_then(|o| reps.get(&o))
+                    .and_then(|r| r.territory.as_deref());
+                c.user.may_see(owner, territory)
+            })
+            .map(|d| DraftLine {
+                id: d.id.to_string(),
+                task: d.task.clone(),
+                status: d.status.as_str().to_string(),
+                subject: d.subject.clone(),
+                account: d
+                    .account_id
+                    .and_then(|a| accounts.get(&a))
+                    .map(|a| a.name.clone()),
+                created_at: d.created_at,
+            })
+            .collect(),
+    ))
 }

@@ -289,3 +289,79 @@ async fn readiness_asks_the_database_and_metrics_count_requests_by_route() {
     let gone = c.get(format!("{}/readyz", app.url)).send().await.unwrap();
     assert_eq!(gone.status(), 503);
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_exactly_the_routes_served() {
+    let app = spawn(true, vec![rep("Wes", 5)]).await;
+    let c = client();
+    let doc: serde_json::Value = c
+        .get(format!("{}/api/v1/openapi.json", app.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let mut documented: Vec<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (m.clone(), path.clone()))
+        })
+        .collect();
+    documented.sort();
+    let mut listed: Vec<(String, String)> = roomwork_server::openapi::ROUTES
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    listed.sort();
+    assert_eq!(documented, listed);
+    // Every listed route is served (not a 404 or 405), and a route that is not is 404.
+    for (method, path) in &listed {
+        let url = format!("{}{path}", app.url);
+        let r = match method.as_str() {
+            "get" => c.get(&url).send().await.unwrap(),
+            "delete" => c.delete(&url).send().await.unwrap(),
+            _ => c.post(&url).json(&referral()).send().await.unwrap(),
+        };
+        assert!(
+            r.status() != 404 && r.status() != 405,
+            "{method} {path}: {}",
+            r.status()
+        );
+    }
+    assert_eq!(
+        c.get(format!("{}/api/v1/nothing", app.url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    // The documented lead fields are the ones the endpoint accepts: each is taken, and a
+    // field the document does not list is refused.
+    let fields: Vec<String> = doc["components"]["schemas"]["NewLead"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let sent: Vec<String> = referral().as_object().unwrap().keys().cloned().collect();
+    for f in &sent {
+        assert!(fields.contains(f), "{f} is sent but not documented");
+    }
+    let mut extra = referral();
+    extra["favourite_colour"] = serde_json::json!("teal");
+    let r = c
+        .post(format!("{}/api/v1/leads", app.url))
+        .json(&extra)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+}

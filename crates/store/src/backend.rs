@@ -21,6 +21,8 @@ pub(crate) enum Work<'a> {
     Pipeline(crate::PipelineWrite<'a>),
     /// Call transcripts, their analyses and the account health they raise.
     Calls(crate::CallsWrite<'a>),
+    /// A user or token added, or a token revoked.
+    Auth(crate::AuthWrite<'a>),
 }
 
 /// The statuses of a draft that waits for a person.
@@ -92,6 +94,7 @@ macro_rules! impl_store {
                         Work::Leads(write) => Self::write_leads(&mut tx, write).await?,
                         Work::Pipeline(write) => Self::write_pipeline(&mut tx, write).await?,
                         Work::Calls(write) => Self::write_calls(&mut tx, write).await?,
+                        Work::Auth(write) => Self::write_auth(&mut tx, write).await?,
                     }
                     match Self::append_audit(&mut tx, audit).await {
                         Ok(r) => {
@@ -574,6 +577,63 @@ macro_rules! impl_store {
             }
 
             /// Writes one pipeline record inside `tx`.
+            /// Writes a user, a token or a revocation inside `tx`.
+            async fn write_auth(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                write: $crate::AuthWrite<'_>,
+            ) -> $crate::Result<()> {
+                use $crate::AuthWrite as W;
+                match write {
+                    W::AddUser { user, password_hash } => {
+                        sqlx::query(
+                            "INSERT INTO users (id, email, name, role, rep_id, team, password_hash, active, created_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                        )
+                        .bind(user.id.to_string())
+                        .bind(user.email.as_str().to_lowercase())
+                        .bind(&user.name)
+                        .bind(user.role.as_str())
+                        .bind(user.rep_id.map(|r| r.to_string()))
+                        .bind(user.team.clone())
+                        .bind(password_hash)
+                        .bind(i64::from(user.active))
+                        .bind(user.created_at.timestamp_millis())
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                    W::AddToken(t) => {
+                        sqlx::query(
+                            "INSERT INTO api_tokens (id, user_id, name, token_sha256, scopes, created_at, revoked_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, NULL)",
+                        )
+                        .bind(t.id.to_string())
+                        .bind(t.user_id.to_string())
+                        .bind(&t.name)
+                        .bind(&t.token_sha256)
+                        .bind(serde_json::to_string(&t.scopes).unwrap_or_else(|_| "[]".into()))
+                        .bind(t.created_at.timestamp_millis())
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                    W::Revoke { id, at } => {
+                        let done = sqlx::query(
+                            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+                        )
+                        .bind(at.timestamp_millis())
+                        .bind(id.to_string())
+                        .execute(&mut **tx)
+                        .await?;
+                        if done.rows_affected() == 0 {
+                            return Err($crate::StoreError::NotFound {
+                                what: "unrevoked API token",
+                                id: id.to_string(),
+                            });
+                        }
+                    }
+                }
+                Ok(())
+            }
+
             /// Writes transcripts, their analyses and the health they raise inside `tx`.
             async fn write_calls(
                 tx: &mut sqlx::Transaction<'static, $db>,
@@ -1113,6 +1173,126 @@ macro_rules! impl_store {
                 .await?;
                 let deals = rows.into_iter().map(|r| r.into_domain()).collect::<$crate::Result<Vec<_>>>()?;
                 Ok($crate::Snapshot { info, deals })
+            }
+
+            async fn auth_write(
+                &self,
+                write: $crate::AuthWrite<'_>,
+                audit: &$crate::AuditEntry,
+            ) -> $crate::Result<$crate::AuditRecord> {
+                self.audited(audit, $crate::backend::Work::Auth(write)).await
+            }
+
+            async fn users(&self) -> $crate::Result<Vec<roomwork_domain::User>> {
+                let rows: Vec<$crate::auth::UserRow> = sqlx::query_as(
+                    "SELECT id, email, name, role, rep_id, team, active, created_at FROM users ORDER BY email",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(|r| r.into_user()).collect()
+            }
+
+            async fn credentials(
+                &self,
+                email: &str,
+            ) -> $crate::Result<Option<(roomwork_domain::User, String)>> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT password_hash FROM users WHERE email = $1")
+                        .bind(email.trim().to_lowercase())
+                        .fetch_optional(&self.pool)
+                        .await?;
+                let Some((hash,)) = row else { return Ok(None) };
+                let user: $crate::auth::UserRow = sqlx::query_as(
+                    "SELECT id, email, name, role, rep_id, team, active, created_at FROM users WHERE email = $1",
+                )
+                .bind(email.trim().to_lowercase())
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(Some((user.into_user()?, hash)))
+            }
+
+            async fn session_start(&self, s: &$crate::Session) -> $crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO sessions (token_sha256, user_id, csrf_token, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&s.token_sha256)
+                .bind(s.user_id.to_string())
+                .bind(&s.csrf_token)
+                .bind(s.created_at.timestamp_millis())
+                .bind(s.expires_at.timestamp_millis())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn session_end(&self, token_sha256: &str) -> $crate::Result<()> {
+                sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
+                    .bind(token_sha256)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn session(
+                &self,
+                token_sha256: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<Option<(roomwork_domain::User, $crate::Session)>> {
+                let row: Option<$crate::auth::SessionRow> = sqlx::query_as(
+                    "SELECT token_sha256, user_id, csrf_token, created_at, expires_at FROM sessions \
+                     WHERE token_sha256 = $1 AND expires_at > $2",
+                )
+                .bind(token_sha256)
+                .bind(now.timestamp_millis())
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let session = row.into_session()?;
+                let user: Option<$crate::auth::UserRow> = sqlx::query_as(
+                    "SELECT id, email, name, role, rep_id, team, active, created_at FROM users WHERE id = $1 AND active = 1",
+                )
+                .bind(session.user_id.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+                match user {
+                    Some(u) => Ok(Some((u.into_user()?, session))),
+                    None => Ok(None),
+                }
+            }
+
+            async fn api_token(
+                &self,
+                token_sha256: &str,
+            ) -> $crate::Result<Option<(roomwork_domain::User, $crate::ApiToken)>> {
+                let row: Option<$crate::auth::TokenRow> = sqlx::query_as(
+                    "SELECT id, user_id, name, token_sha256, scopes, created_at, revoked_at FROM api_tokens \
+                     WHERE token_sha256 = $1 AND revoked_at IS NULL",
+                )
+                .bind(token_sha256)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let token = row.into_token()?;
+                let user: Option<$crate::auth::UserRow> = sqlx::query_as(
+                    "SELECT id, email, name, role, rep_id, team, active, created_at FROM users WHERE id = $1 AND active = 1",
+                )
+                .bind(token.user_id.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+                match user {
+                    Some(u) => Ok(Some((u.into_user()?, token))),
+                    None => Ok(None),
+                }
+            }
+
+            async fn api_tokens(&self) -> $crate::Result<Vec<$crate::ApiToken>> {
+                let rows: Vec<$crate::auth::TokenRow> = sqlx::query_as(
+                    "SELECT id, user_id, name, token_sha256, scopes, created_at, revoked_at FROM api_tokens ORDER BY created_at, id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(|r| r.into_token()).collect()
             }
 
             async fn calls_write(

@@ -22,6 +22,7 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod auth;
 mod backend;
 pub mod calls;
 mod columns;
@@ -42,6 +43,7 @@ use roomwork_domain::{
 use serde::Serialize;
 
 pub use audit::{AuditEntry, AuditRecord, Tampering, Verification};
+pub use auth::{ApiToken, AuthWrite, Session};
 pub use calls::{CallRecord, CallsWrite};
 pub use leads::{LeadsWrite, ModelRecord, ModelStatus, ScoreRecord};
 pub use pipeline::{
@@ -363,6 +365,31 @@ pub trait Store: Send + Sync {
     /// Every analysed call, newest first; the analysis JSON only when `with_analysis` (empty
     /// otherwise).
     async fn calls(&self, with_analysis: bool) -> Result<Vec<CallRecord>>;
+
+    /// A user or an API token added, or a token revoked, with its audit record, in one
+    /// transaction. A second user with the same e-mail is a conflict.
+    async fn auth_write(&self, write: AuthWrite<'_>, audit: &AuditEntry) -> Result<AuditRecord>;
+    /// Every user, by e-mail.
+    async fn users(&self) -> Result<Vec<roomwork_domain::User>>;
+    /// A user and their password hash, by e-mail (compared without case).
+    async fn credentials(&self, email: &str) -> Result<Option<(roomwork_domain::User, String)>>;
+    /// Stores a session (a sign-in).
+    async fn session_start(&self, session: &Session) -> Result<()>;
+    /// Ends a session (sign-out); ending one that does not exist is not an error.
+    async fn session_end(&self, token_sha256: &str) -> Result<()>;
+    /// A session that has not expired at `now`, with its user.
+    async fn session(
+        &self,
+        token_sha256: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<(roomwork_domain::User, Session)>>;
+    /// A token that has not been revoked, with its user.
+    async fn api_token(
+        &self,
+        token_sha256: &str,
+    ) -> Result<Option<(roomwork_domain::User, ApiToken)>>;
+    /// Every API token (without its hash), oldest first.
+    async fn api_tokens(&self) -> Result<Vec<ApiToken>>;
 }
 
 /// Opens the store a URL names and applies its migrations.

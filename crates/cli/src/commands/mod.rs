@@ -19,6 +19,7 @@ mod pipeline;
 mod policy;
 mod review;
 mod status;
+mod users;
 
 use std::path::PathBuf;
 
@@ -115,6 +116,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Meetings(args) => meetings::run(&ctx, args).await,
         Command::Capacity(args) => capacity::run(&ctx, args).await,
         Command::Config => config::run(&ctx),
+        Command::Users(args) => users::run(&ctx, args).await,
         Command::Serve(args) => leads::serve(&ctx, args).await,
     }
 }
