@@ -118,6 +118,7 @@ contract!(
     lead_models_are_versioned_promoted_with_audit_and_scores_stored_with_their_leads,
     pipeline_records_are_kept_as_written_and_evaluations_replace_their_deals,
     call_analyses_are_stored_with_their_transcripts_and_raise_health_only,
+    users_sessions_and_tokens_are_kept_by_hash_and_revocation_is_final,
 );
 
 /// Runs SQL on the story's database directly, as a database owner going around roomwork would.
@@ -1840,4 +1841,141 @@ async fn call_analyses_are_stored_with_their_transcripts_and_raise_health_only(s
         b.transcripts.len() + 1
     );
     assert_eq!(s.account(account.id).await.unwrap().health, Health::AtRisk);
+}
+
+async fn users_sessions_and_tokens_are_kept_by_hash_and_revocation_is_final(s: &dyn Store) {
+    use roomwork_store::{ApiToken, AuthWrite, Session};
+    let b = sample();
+    s.save_batch(&b).await.unwrap();
+    let user = |email: &str, role: Role, rep: Option<RepId>| User {
+        id: UserId::new(),
+        email: Email::parse(email).unwrap(),
+        name: "Dana".into(),
+        role,
+        rep_id: rep,
+        team: None,
+        active: true,
+        created_at: now_ms(),
+    };
+    let audit = || pipeline_audit("user.added");
+    let dana = user(
+        "Dana@Brightwater.example",
+        Role::AccountManager,
+        Some(b.reps[0].id),
+    );
+    s.auth_write(
+        AuthWrite::AddUser {
+            user: &dana,
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+        },
+        &audit(),
+    )
+    .await
+    .unwrap();
+    // The same e-mail again (any case) is refused, and so is an account manager who is no rep
+    // or a hash that is not argon2; nothing is stored, audit included.
+    let before = s.audit_records().await.unwrap().len();
+    for (u, hash) in [
+        (
+            user("dana@brightwater.example", Role::Admin, None),
+            "$argon2id$x",
+        ),
+        (
+            user("sam@brightwater.example", Role::AccountManager, None),
+            "$argon2id$x",
+        ),
+        (
+            user("lee@brightwater.example", Role::Admin, None),
+            "plain-text",
+        ),
+    ] {
+        let r = s
+            .auth_write(
+                AuthWrite::AddUser {
+                    user: &u,
+                    password_hash: hash,
+                },
+                &audit(),
+            )
+            .await;
+        assert!(r.is_err(), "{}", u.email.as_str());
+    }
+    assert_eq!(s.audit_records().await.unwrap().len(), before);
+    let (found, hash) = s
+        .credentials("DANA@brightwater.example ")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((found.id, found.role), (dana.id, Role::AccountManager));
+    assert!(hash.starts_with("$argon2id$"));
+    assert!(s.credentials("nobody@x.example").await.unwrap().is_none());
+    assert_eq!(s.users().await.unwrap().len(), 1);
+
+    let now = now_ms();
+    let session = Session {
+        token_sha256: "a".repeat(64),
+        user_id: dana.id,
+        csrf_token: "c".repeat(64),
+        created_at: now,
+        expires_at: now + chrono::Duration::hours(12),
+    };
+    s.session_start(&session).await.unwrap();
+    let (u, back) = s
+        .session(&session.token_sha256, now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((u.id, back), (dana.id, session.clone()));
+    assert!(
+        s.session(&session.token_sha256, now + chrono::Duration::hours(13))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    s.session_end(&session.token_sha256).await.unwrap();
+    assert!(
+        s.session(&session.token_sha256, now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let token = ApiToken {
+        id: TokenId::new(),
+        user_id: dana.id,
+        name: "CRM sync".into(),
+        token_sha256: "b".repeat(64),
+        scopes: vec!["drafts:read".into()],
+        created_at: now,
+        revoked_at: None,
+    };
+    s.auth_write(AuthWrite::AddToken(&token), &audit())
+        .await
+        .unwrap();
+    let (u, t) = s.api_token(&token.token_sha256).await.unwrap().unwrap();
+    assert_eq!((u.id, t.scopes.clone()), (dana.id, token.scopes.clone()));
+    s.auth_write(
+        AuthWrite::Revoke {
+            id: token.id,
+            at: now,
+        },
+        &audit(),
+    )
+    .await
+    .unwrap();
+    assert!(s.api_token(&token.token_sha256).await.unwrap().is_none());
+    assert!(
+        s.auth_write(
+            AuthWrite::Revoke {
+                id: token.id,
+                at: now
+            },
+            &audit()
+        )
+        .await
+        .is_err(),
+        "a revoked token cannot be revoked again"
+    );
+    assert_eq!(s.api_tokens().await.unwrap()[0].revoked_at, Some(now));
 }

@@ -29,6 +29,128 @@ struct DemoReport {
     reimport: Vec<FileReport>,
     hygiene: HygieneSummary,
     pipeline: Option<PipelineSummary>,
+    /// The people who can sign in to `roomwork serve` (one password for all, made for this
+    /// demo and shown only here).
+    users: Vec<DemoUser>,
+    password: String,
+}
+
+#[derive(Serialize)]
+struct DemoUser {
+    email: String,
+    name: String,
+    role: String,
+    sees: String,
+}
+
+/// A demo user: e-mail, name, role, rep, team, what they see.
+type Person = (
+    String,
+    String,
+    roomwork_domain::Role,
+    Option<roomwork_domain::RepId>,
+    Option<String>,
+    String,
+);
+
+/// The demo company's users: an admin, sales ops, a director for the first rep's territory and
+/// two account managers who are reps. One random password, hashed once.
+async fn demo_users(store: &dyn roomwork_store::Store) -> anyhow::Result<(Vec<DemoUser>, String)> {
+    use roomwork_domain::{Email, Role, User, UserId};
+    let reps = store.reps().await?;
+    let password = roomwork_server::auth::new_secret()[..20].to_string();
+    let p = password.clone();
+    let hash = tokio::task::spawn_blocking(move || roomwork_server::auth::hash_password(&p))
+        .await?
+        .map_err(anyhow::Error::msg)?;
+    let slug = |name: &str| {
+        name.to_lowercase()
+            .split_whitespace()
+            .map(|w| {
+                w.chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    let team = reps.iter().find_map(|r| r.territory.clone());
+    let mut people: Vec<Person> = vec![
+        (
+            "admin@brightwater.example".into(),
+            "Demo Admin".into(),
+            Role::Admin,
+            None,
+            None,
+            "everything, and users".into(),
+        ),
+        (
+            "ops@brightwater.example".into(),
+            "Sam Ops".into(),
+            Role::SalesOps,
+            None,
+            None,
+            "everything".into(),
+        ),
+        (
+            "director@brightwater.example".into(),
+            "Dana Director".into(),
+            Role::SalesDirector,
+            None,
+            team.clone(),
+            format!(
+                "the {} team",
+                team.clone().unwrap_or_else(|| "whole".into())
+            ),
+        ),
+    ];
+    for r in reps.iter().filter(|r| r.active).take(2) {
+        people.push((
+            r.email
+                .as_ref()
+                .map(|e| e.as_str().to_string())
+                .unwrap_or_else(|| format!("{}@brightwater.example", slug(&r.name))),
+            r.name.clone(),
+            Role::AccountManager,
+            Some(r.id),
+            None,
+            format!("{}'s accounts", r.name),
+        ));
+    }
+    let mut out = Vec::new();
+    for (email, name, role, rep_id, team, sees) in people {
+        let user = User {
+            id: UserId::new(),
+            email: Email::parse(&email)?,
+            name: name.clone(),
+            role,
+            rep_id,
+            team,
+            active: true,
+            created_at: chrono::Utc::now(),
+        };
+        store
+            .auth_write(
+                roomwork_store::AuthWrite::AddUser {
+                    user: &user,
+                    password_hash: &hash,
+                },
+                &roomwork_store::AuditEntry::new(
+                    "roomwork demo",
+                    "user.added",
+                    &email,
+                    serde_json::json!({"role": role}),
+                ),
+            )
+            .await?;
+        out.push(DemoUser {
+            email,
+            name,
+            role: role.to_string(),
+            sees,
+        });
+    }
+    Ok((out, password))
 }
 
 #[derive(Serialize)]
@@ -252,6 +374,11 @@ async fn run_with(
             accounts_raised_by_calls: calls.health.len(),
         })
     };
+    let (users, password) = if size == Size::Large {
+        (Vec::new(), String::new())
+    } else {
+        demo_users(store).await?
+    };
     let counts = store.counts().await?;
     let h = super::hygiene::report(store, &foundation.stage_catalog()).await?;
     let report = DemoReport {
@@ -276,6 +403,8 @@ async fn run_with(
             open_deals_without_next_step: h.no_next_step.count,
         },
         pipeline,
+        users,
+        password,
     };
     if ctx.json {
         return output::json(&report);
@@ -429,4 +558,17 @@ fn print(r: &DemoReport, ctx: &Context) {
         "  roomwork {dd} import --dry-run {}",
         r.exports.last().map(|s| s.as_str()).unwrap_or("FILE.csv")
     );
+    say!("  roomwork {dd} capacity");
+    say!("  roomwork {dd} config");
+    if !r.users.is_empty() {
+        say!("\nServe the demo company (the JSON API; the web pages are not built yet):");
+        say!("  roomwork {dd} serve --bind 127.0.0.1:8080");
+        say!(
+            "Sign in with POST /api/v1/session {{\"email\": ..., \"password\": \"{}\"}} (the same password for every demo user, made for this demo):",
+            r.password
+        );
+        for u in &r.users {
+            say!("  {:<40} {:<16} sees {}", u.email, u.role, u.sees);
+        }
+    }
 }

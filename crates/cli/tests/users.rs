@@ -1,0 +1,238 @@
+//! The people who sign in, end to end: the demo's users signing in to the real `roomwork serve`
+//! process, and `roomwork users` adding a user (the password only as a hash), making an API
+//! token that works once shown, and revoking it.
+
+mod support;
+
+use std::io::Read as _;
+use std::process::{Command, Stdio};
+
+use support::{json, query, roomwork};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A blocking HTTP/1.1 request; the status and the body.
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String, String) {
+    use std::io::Write as _;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-length: {}\r\n",
+        body.len()
+    );
+    if !body.is_empty() {
+        req.push_str("content-type: application/json\r\n");
+    }
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let (head, rest) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head.to_string(), rest.to_string())
+}
+
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(d: &std::path::Path, port: u16) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_roomwork"))
+        .args([
+            "--data-dir",
+            d.to_str().unwrap(),
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env_remove("ROOMWORK_DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Server(child);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("roomwork serve did not start");
+}
+
+#[test]
+fn the_demo_users_sign_in_to_the_served_demo_and_users_manage_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let demo = json(&roomwork(d, &["--json", "demo"]));
+    let password = demo["password"].as_str().unwrap().to_string();
+    let users = demo["users"].as_array().unwrap();
+    assert_eq!(users.len(), 5);
+    let am = users
+        .iter()
+        .find(|u| u["role"] == "account_manager")
+        .unwrap();
+    let email = am["email"].as_str().unwrap();
+    // Stored as an argon2 hash, never as given.
+    let stored = query(
+        d,
+        &format!("SELECT password_hash FROM users WHERE email = '{email}'"),
+    );
+    assert!(stored.starts_with("$argon2id$") && !stored.contains(&password));
+
+    let port = free_port();
+    let _server = serve(d, port);
+    let body = format!(r#"{{"email": "{email}", "password": "{password}"}}"#);
+    let (status, head, answer) = http(port, "POST", "/api/v1/session", &[], &body);
+    assert_eq!(status, 200, "{answer}");
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, _, me) = http(port, "GET", "/api/v1/me", &[("cookie", &cookie)], "");
+    assert_eq!(status, 200);
+    let me: serde_json::Value = serde_json::from_str(&me).unwrap();
+    assert_eq!(me["user"]["email"], email);
+    assert_eq!(me["user"]["role"], "account_manager");
+
+    // A new user, from the command line; the password from the environment.
+    let out = Command::new(env!("CARGO_BIN_EXE_roomwork"))
+        .args([
+            "--data-dir",
+            d.to_str().unwrap(),
+            "users",
+            "add",
+            "--email",
+            "nia@brightwater.example",
+            "--name",
+            "Nia Ops",
+            "--role",
+            "ops",
+            "--by",
+            "test",
+        ])
+        .env("ROOMWORK_NEW_PASSWORD", "another long password")
+        .env_remove("ROOMWORK_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let short = Command::new(env!("CARGO_BIN_EXE_roomwork"))
+        .args([
+            "--data-dir",
+            d.to_str().unwrap(),
+            "users",
+            "add",
+            "--email",
+            "x@brightwater.example",
+            "--name",
+            "X",
+            "--role",
+            "admin",
+            "--by",
+            "test",
+        ])
+        .env("ROOMWORK_NEW_PASSWORD", "short")
+        .env_remove("ROOMWORK_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(short.status.code(), Some(3));
+    let no_rep = Command::new(env!("CARGO_BIN_EXE_roomwork"))
+        .args([
+            "--data-dir",
+            d.to_str().unwrap(),
+            "users",
+            "add",
+            "--email",
+            "y@brightwater.example",
+            "--name",
+            "Y",
+            "--role",
+            "account_manager",
+            "--by",
+            "test",
+        ])
+        .env("ROOMWORK_NEW_PASSWORD", "a long enough password")
+        .env_remove("ROOMWORK_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(no_rep.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&no_rep.stderr).contains("--rep"));
+    let listed = json(&roomwork(d, &["--json", "users", "list"]));
+    assert_eq!(listed.as_array().unwrap().len(), 6);
+
+    // An API token: shown once, works with its scope, stops when revoked.
+    let t = json(&roomwork(
+        d,
+        &[
+            "--json",
+            "users",
+            "token",
+            "--email",
+            "nia@brightwater.example",
+            "--name",
+            "BI export",
+            "--scope",
+            "drafts:read",
+            "--by",
+            "test",
+        ],
+    ));
+    let token = t["token"].as_str().unwrap().to_string();
+    let bearer = format!("Bearer {token}");
+    let (status, _, _) = http(
+        port,
+        "GET",
+        "/api/v1/drafts",
+        &[("authorization", &bearer)],
+        "",
+    );
+    assert_eq!(status, 200);
+    let (status, _, _) = http(port, "GET", "/api/v1/me", &[("authorization", &bearer)], "");
+    assert_eq!(status, 403, "no me:read scope");
+    let tokens = json(&roomwork(d, &["--json", "users", "tokens"]));
+    assert!(
+        !tokens.to_string().contains(&token),
+        "the token is never shown again"
+    );
+    let id = t["id"].as_str().unwrap();
+    support::stdout(&roomwork(d, &["users", "revoke", id, "--by", "test"]));
+    let (status, _, _) = http(
+        port,
+        "GET",
+        "/api/v1/drafts",
+        &[("authorization", &bearer)],
+        "",
+    );
+    assert_eq!(status, 401);
+    let again = roomwork(d, &["users", "revoke", id, "--by", "test"]);
+    assert!(!again.status.success());
+}
