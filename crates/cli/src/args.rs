@@ -245,7 +245,7 @@ pub enum UsersCommand {
         /// The rep an account manager is (required for that role).
         #[arg(long)]
         rep: Option<String>,
-        /// A sales director's team: the territory of the reps they lead.
+        /// A sales director's team: the territory of the reps they lead (required for that role).
         #[arg(long)]
         team: Option<String>,
         /// Who adds the user (audited).
@@ -254,6 +254,15 @@ pub enum UsersCommand {
     },
     /// Every user, their role, rep and team.
     List,
+    /// A user who may no longer sign in: their sessions end at once, their tokens stop.
+    Deactivate {
+        /// The user's e-mail.
+        #[arg(long)]
+        email: String,
+        /// Who does it (audited).
+        #[arg(long, env = "ROOMWORK_USER", value_name = "NAME")]
+        by: String,
+    },
     /// Make an API token for a user (shown once; stored only as its SHA-256).
     Token {
         /// Whose rights the token carries.

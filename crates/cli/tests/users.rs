@@ -186,6 +186,27 @@ fn the_demo_users_sign_in_to_the_served_demo_and_users_manage_tokens() {
         .unwrap();
     assert_eq!(no_rep.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&no_rep.stderr).contains("--rep"));
+    let no_team = Command::new(env!("CARGO_BIN_EXE_roomwork"))
+        .args([
+            "--data-dir",
+            d.to_str().unwrap(),
+            "users",
+            "add",
+            "--email",
+            "z@brightwater.example",
+            "--name",
+            "Z",
+            "--role",
+            "director",
+            "--by",
+            "test",
+        ])
+        .env("ROOMWORK_NEW_PASSWORD", "a long enough password")
+        .env_remove("ROOMWORK_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(no_team.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&no_team.stderr).contains("--team"));
     let listed = json(&roomwork(d, &["--json", "users", "list"]));
     assert_eq!(listed.as_array().unwrap().len(), 6);
 
@@ -235,4 +256,11 @@ fn the_demo_users_sign_in_to_the_served_demo_and_users_manage_tokens() {
     assert_eq!(status, 401);
     let again = roomwork(d, &["users", "revoke", id, "--by", "test"]);
     assert!(!again.status.success());
+    // Deactivated: the session ends at once.
+    support::stdout(&roomwork(
+        d,
+        &["users", "deactivate", "--email", email, "--by", "test"],
+    ));
+    let (status, _, _) = http(port, "GET", "/api/v1/me", &[("cookie", &cookie)], "");
+    assert_eq!(status, 401);
 }

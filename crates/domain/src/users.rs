@@ -14,7 +14,7 @@ use crate::{Email, ParseError, RepId, UserId};
 pub enum Role {
     /// Their own accounts, leads, deals, meetings and drafts (those of the rep they are).
     AccountManager,
-    /// Their team: the reps whose territory is the director's team (every rep without one).
+    /// Their team: the reps whose territory is the director's team.
     SalesDirector,
     /// Everything, to run the Foundation, the matrix, the models, the thresholds and the audit.
     SalesOps,
@@ -95,7 +95,8 @@ impl User {
         match self.role {
             Role::Admin | Role::SalesOps => true,
             Role::SalesDirector => match &self.team {
-                None => true,
+                // A director without a team leads nobody (not everybody).
+                None => false,
                 Some(team) => owner_territory.is_some_and(|t| t.eq_ignore_ascii_case(team)),
             },
             Role::AccountManager => owner.is_some() && owner == self.rep_id,
@@ -131,6 +132,8 @@ mod tests {
         assert!(director.may_see(Some(theirs), Some("west")));
         assert!(!director.may_see(Some(theirs), Some("East")));
         assert!(!director.may_see(None, None));
+        let lost = user(Role::SalesDirector, None, None);
+        assert!(!lost.may_see(Some(theirs), Some("West")), "no team, no one");
         assert!(user(Role::SalesOps, None, None).may_see(None, None));
         assert_eq!(
             "Sales Director".parse::<Role>().unwrap(),

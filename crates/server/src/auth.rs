@@ -61,68 +61,88 @@ pub fn sha256_hex(s: &str) -> String {
         .collect()
 }
 
-/// Failed sign-ins per e-mail and per address: after [`Limiter::MAX`] failures for one e-mail
-/// (or [`Limiter::MAX_PER_ADDRESS`] from one address, which a whole office may share) within
-/// [`Limiter::WINDOW`], further attempts are refused until the oldest failure ages out.
+/// Sign-in attempts, limited three ways within [`Limiter::WINDOW`]: [`Limiter::PER_PAIR`] for
+/// one e-mail from one address (a guesser), [`Limiter::PER_EMAIL`] for one e-mail from anywhere
+/// (a spread-out guesser; looser, so that someone else's failures do not lock a person out
+/// quickly), and [`Limiter::PER_ADDRESS`] from one address (many e-mails tried). An attempt is
+/// counted when it starts, in the same step as the check, so parallel requests cannot all slip
+/// under the limit; a successful one is taken back. Memory stays bounded: expired entries are
+/// dropped, and at most [`Limiter::MAX_KEYS`] keys are kept.
 #[derive(Default)]
 pub struct Limiter {
-    failures: std::sync::Mutex<HashMap<String, Vec<Instant>>>,
+    attempts: std::sync::Mutex<HashMap<String, Vec<Instant>>>,
 }
 
 impl Limiter {
-    /// Failures allowed for one e-mail in the window.
-    pub const MAX: usize = 5;
-    /// Failures allowed from one address in the window.
-    pub const MAX_PER_ADDRESS: usize = 20;
+    /// Attempts for one e-mail from one address.
+    pub const PER_PAIR: usize = 5;
+    /// Attempts for one e-mail from any address.
+    pub const PER_EMAIL: usize = 30;
+    /// Attempts from one address for any e-mail.
+    pub const PER_ADDRESS: usize = 50;
     /// The window.
     pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+    /// Keys kept at most.
+    pub const MAX_KEYS: usize = 100_000;
 
-    fn keys(email: &str, ip: Option<IpAddr>) -> Vec<String> {
-        let mut k = vec![format!("email:{}", email.trim().to_lowercase())];
+    fn keys(email: &str, ip: Option<IpAddr>) -> Vec<(String, usize)> {
+        let email = email.trim().to_lowercase();
+        let mut k = vec![(format!("email:{email}"), Self::PER_EMAIL)];
         if let Some(ip) = ip {
-            k.push(format!("ip:{ip}"));
+            k.push((format!("pair:{email}|{ip}"), Self::PER_PAIR));
+            k.push((format!("ip:{ip}"), Self::PER_ADDRESS));
+        } else {
+            k.push((format!("pair:{email}|-"), Self::PER_PAIR));
         }
         k
     }
 
-    /// Seconds until another attempt is allowed, when it is not now.
-    pub fn blocked(&self, email: &str, ip: Option<IpAddr>) -> Option<u64> {
-        let mut f = self.failures.lock().expect("limiter lock");
+    /// Starts an attempt: `Err(seconds to wait)` when a limit is reached (nothing counted),
+    /// else the attempt is counted and `Ok(())`.
+    pub fn attempt(&self, email: &str, ip: Option<IpAddr>) -> Result<(), u64> {
+        let mut map = self.attempts.lock().expect("limiter lock");
         let now = Instant::now();
-        let mut wait = None;
-        for key in Self::keys(email, ip) {
-            let per_address = key.starts_with("ip:");
-            let v = f.entry(key).or_default();
-            v.retain(|t| now.duration_since(*t) < Self::WINDOW);
-            let max = if per_address {
-                Self::MAX_PER_ADDRESS
-            } else {
-                Self::MAX
-            };
-            if v.len() >= max {
-                let oldest = v.iter().min().copied().unwrap_or(now);
-                let left = Self::WINDOW
-                    .saturating_sub(now.duration_since(oldest))
-                    .as_secs()
-                    + 1;
-                wait = Some(wait.map_or(left, |w: u64| w.max(left)));
+        if map.len() >= Self::MAX_KEYS {
+            map.retain(|_, v| v.iter().any(|t| now.duration_since(*t) < Self::WINDOW));
+        }
+        let keys = Self::keys(email, ip);
+        let mut wait: Option<u64> = None;
+        for (key, max) in &keys {
+            if let Some(v) = map.get_mut(key) {
+                v.retain(|t| now.duration_since(*t) < Self::WINDOW);
+                if v.len() >= *max {
+                    let oldest = v.iter().min().copied().unwrap_or(now);
+                    let left = Self::WINDOW
+                        .saturating_sub(now.duration_since(oldest))
+                        .as_secs()
+                        + 1;
+                    wait = Some(wait.map_or(left, |w| w.max(left)));
+                }
             }
         }
-        wait
-    }
-
-    /// Records a failed attempt.
-    pub fn failed(&self, email: &str, ip: Option<IpAddr>) {
-        let mut f = self.failures.lock().expect("limiter lock");
-        for key in Self::keys(email, ip) {
-            f.entry(key).or_default().push(Instant::now());
+        if let Some(w) = wait {
+            return Err(w);
         }
+        if map.len() + keys.len() > Self::MAX_KEYS {
+            // Full of live entries: refuse rather than grow (an attack in progress).
+            return Err(60);
+        }
+        for (key, _) in keys {
+            map.entry(key).or_default().push(now);
+        }
+        Ok(())
     }
 
-    /// Forgets an e-mail's failures after a successful sign-in.
-    pub fn succeeded(&self, email: &str) {
-        let mut f = self.failures.lock().expect("limiter lock");
-        f.remove(&format!("email:{}", email.trim().to_lowercase()));
+    /// Takes back a successful attempt, and forgets the e-mail's failures from that address.
+    pub fn succeeded(&self, email: &str, ip: Option<IpAddr>) {
+        let mut map = self.attempts.lock().expect("limiter lock");
+        for (key, _) in Self::keys(email, ip) {
+            if key.starts_with("pair:") {
+                map.remove(&key);
+            } else if let Some(v) = map.get_mut(&key) {
+                v.pop();
+            }
+        }
     }
 }
 
@@ -143,28 +163,32 @@ mod tests {
     }
 
     #[test]
-    fn the_sixth_failure_in_the_window_is_blocked() {
+    fn the_sixth_attempt_is_blocked_for_that_pair_and_others_can_still_sign_in() {
         let l = Limiter::default();
         let ip: IpAddr = "10.0.0.1".parse().unwrap();
-        for _ in 0..Limiter::MAX {
-            assert!(l.blocked("a@b.example", Some(ip)).is_none());
-            l.failed("a@b.example", Some(ip));
+        let other: IpAddr = "10.0.0.2".parse().unwrap();
+        for _ in 0..Limiter::PER_PAIR {
+            assert!(l.attempt("a@b.example", Some(ip)).is_ok());
         }
         assert!(
-            l.blocked("A@b.example", None).is_some(),
-            "by e-mail, any case"
+            l.attempt("A@b.example", Some(ip)).is_err(),
+            "by e-mail and address, any case"
         );
         assert!(
-            l.blocked("other@b.example", Some(ip)).is_none(),
-            "the address has room"
+            l.attempt("a@b.example", Some(other)).is_ok(),
+            "the person, from elsewhere"
         );
-        for k in 0..Limiter::MAX_PER_ADDRESS - Limiter::MAX {
-            l.failed(&format!("user{k}@b.example"), Some(ip));
+        assert!(
+            l.attempt("c@b.example", Some(ip)).is_ok(),
+            "another e-mail from the address"
+        );
+        // A success takes its attempt back and clears the pair.
+        l.succeeded("c@b.example", Some(ip));
+        // Many e-mails from one address hit the address limit.
+        let mut refused = false;
+        for k in 0..Limiter::PER_ADDRESS {
+            refused |= l.attempt(&format!("u{k}@b.example"), Some(ip)).is_err();
         }
-        assert!(
-            l.blocked("other@b.example", Some(ip)).is_some(),
-            "by address"
-        );
-        assert!(l.blocked("other@b.example", None).is_none());
+        assert!(refused, "by address");
     }
 }

@@ -31,7 +31,6 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Json, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use roomwork_domain::{Email, Lead, LeadBehaviour, LeadId, Rep, RepId};
 use roomwork_scoring::model::Factor;
@@ -116,6 +115,8 @@ struct App {
     config: RoutingConfig,
     live: Mutex<Live>,
     limiter: auth::Limiter,
+    /// Password checks under way at most (one per core).
+    checks: tokio::sync::Semaphore,
 }
 
 /// An error answer: a status and a message that names the problem, never internals.
@@ -305,7 +306,11 @@ async fn count(
     next: axum::middleware::Next,
 ) -> Response {
     let route = matched.map_or_else(|| "(unmatched)".to_string(), |m| m.as_str().to_string());
-    let method = req.method().as_str().to_string();
+    // Standard methods by name, anything else as one series (no client-chosen labels).
+    let method = match req.method().as_str() {
+        m @ ("GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS") => m.to_string(),
+        _ => "OTHER".to_string(),
+    };
     let res = next.run(req).await;
     let mut requests = metrics.requests.lock().expect("metrics lock");
     *requests
@@ -332,52 +337,72 @@ pub fn router(store: Arc<dyn Store>, config: RoutingConfig) -> axum::Router {
             load: HashMap::new(),
         }),
         limiter: auth::Limiter::default(),
+        checks: tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        ),
     });
+    // The decoy hash is made now, not on the first unknown e-mail.
+    let _ = auth::decoy_hash();
     let shown = metrics.clone();
-    axum::Router::new()
-        .route("/api/v1/leads", post(post_lead))
-        .route("/api/v1/session", post(sign_in).delete(sign_out))
-        .route("/api/v1/me", get(me))
-        .route("/api/v1/drafts", get(drafts))
-        .with_state(app)
-        .route(
-            "/api/v1/openapi.json",
-            get(|| async { Json(openapi::document()) }),
-        )
-        .route("/healthz", get(|| async { "ok" }))
-        .route(
-            "/readyz",
-            get(move || {
-                let store = ready_store.clone();
-                async move {
-                    match store.ping().await {
-                        Ok(()) => (StatusCode::OK, "ready".to_string()),
-                        Err(e) => {
-                            eprintln!("roomwork serve: not ready: {e}");
+    // Every route comes from the OpenAPI document's list, so the document and the router
+    // cannot drift apart: a listed route without a handler, or a handler for an unlisted one,
+    // fails here (and in every test that builds the router).
+    let mut paths: Vec<&str> = openapi::ROUTES.iter().map(|(_, p)| *p).collect();
+    paths.dedup();
+    let mut router: axum::Router<Arc<App>> = axum::Router::new();
+    for path in paths {
+        let mut methods = axum::routing::MethodRouter::<Arc<App>>::new();
+        for (method, _) in openapi::ROUTES.iter().filter(|(_, p)| *p == path) {
+            methods = match (*method, path) {
+                ("post", "/api/v1/leads") => methods.post(post_lead),
+                ("post", "/api/v1/session") => methods.post(sign_in),
+                ("delete", "/api/v1/session") => methods.delete(sign_out),
+                ("get", "/api/v1/me") => methods.get(me),
+                ("get", "/api/v1/drafts") => methods.get(drafts),
+                ("get", "/api/v1/openapi.json") => {
+                    methods.get(|| async { Json(openapi::document()) })
+                }
+                ("get", "/healthz") => methods.get(|| async { "ok" }),
+                ("get", "/readyz") => {
+                    let store = ready_store.clone();
+                    methods.get(move || {
+                        let store = store.clone();
+                        async move {
+                            match store.ping().await {
+                                Ok(()) => (StatusCode::OK, "ready".to_string()),
+                                Err(e) => {
+                                    eprintln!("roomwork serve: not ready: {e}");
+                                    (
+                                        StatusCode::SERVICE_UNAVAILABLE,
+                                        "the database does not answer".to_string(),
+                                    )
+                                }
+                            }
+                        }
+                    })
+                }
+                ("get", "/metrics") => {
+                    let m = shown.clone();
+                    methods.get(move || {
+                        let m = m.clone();
+                        async move {
                             (
-                                StatusCode::SERVICE_UNAVAILABLE,
-                                "the database does not answer".to_string(),
+                                [(
+                                    axum::http::header::CONTENT_TYPE,
+                                    "text/plain; version=0.0.4; charset=utf-8",
+                                )],
+                                m.render(),
                             )
                         }
-                    }
+                    })
                 }
-            }),
-        )
-        .route(
-            "/metrics",
-            get(move || {
-                let m = shown.clone();
-                async move {
-                    (
-                        [(
-                            axum::http::header::CONTENT_TYPE,
-                            "text/plain; version=0.0.4; charset=utf-8",
-                        )],
-                        m.render(),
-                    )
-                }
-            }),
-        )
+                (m, p) => panic!("openapi::ROUTES lists {m} {p}, which has no handler"),
+            };
+        }
+        router = router.route(path, methods);
+    }
+    router
+        .with_state(app)
         .layer(axum::middleware::from_fn_with_state(metrics, count))
 }
 
@@ -420,7 +445,10 @@ pub async fn serve(
 }
 
 /// The session cookie's name.
-pub const SESSION_COOKIE: &str = "roomwork_session";
+/// The `__Host-` prefix: set only with `Secure`, `Path=/` and no domain, so a sibling
+/// subdomain cannot plant one. Browsers accept `Secure` cookies on `http://localhost`; behind a
+/// proxy the site is served over HTTPS.
+pub const SESSION_COOKIE: &str = "__Host-roomwork_session";
 /// How long a session lasts.
 const SESSION_HOURS: i64 = 12;
 
@@ -540,11 +568,23 @@ async fn sign_in(
     State(app): State<Arc<App>>,
     req: axum::extract::Request,
 ) -> Result<Response, ApiError> {
+    // JSON only: a cross-site form cannot send it (login CSRF).
+    let json = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    if !json {
+        return Err(ApiError(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "sign in with Content-Type: application/json".into(),
+        ));
+    }
     let ip = req
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip());
-    let body = axum::body::to_bytes(req.into_body(), 64 * 1024)
+    let body = axum::body::to_bytes(req.into_body(), 16 * 1024)
         .await
         .map_err(|_| {
             ApiError(
@@ -558,40 +598,42 @@ async fn sign_in(
             format!("expected {{\"email\": ..., \"password\": ...}}: {e}"),
         )
     })?;
-    if let Some(wait) = app.limiter.blocked(&form.email, ip) {
+    // Not an e-mail address: no attempt to count, nothing to remember.
+    let email = roomwork_domain::Email::parse(&form.email)
+        .map_err(|_| ApiError(StatusCode::UNAUTHORIZED, "wrong e-mail or password".into()))?;
+    let email = email.as_str().to_lowercase();
+    if let Err(wait) = app.limiter.attempt(&email, ip) {
         return Ok((
             StatusCode::TOO_MANY_REQUESTS,
             [(axum::http::header::RETRY_AFTER, wait.to_string())],
-            Json(serde_json::json!({"error": format!("too many failed sign-ins: try again in {wait} s")})),
+            Json(serde_json::json!({"error": format!("too many sign-in attempts: try again in {wait} s")})),
         )
             .into_response());
     }
-    let found = app.store.credentials(&form.email).await.map_err(internal)?;
+    let found = app.store.credentials(&email).await.map_err(internal)?;
     let password = form.password.clone();
-    let (user, ok) = match found {
-        Some((user, hash)) => {
-            let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-                .await
-                .unwrap_or(false);
-            (Some(user), ok)
-        }
-        None => {
-            // The same work for an unknown e-mail as for a wrong password.
-            let _ = tokio::task::spawn_blocking(move || {
-                auth::verify_password(&password, auth::decoy_hash())
-            })
-            .await;
-            (None, false)
-        }
+    // At most one password check per core at a time (each takes ~19 MiB and a core).
+    let _permit = app
+        .checks
+        .acquire()
+        .await
+        .map_err(|_| internal("the password checks are closed"))?;
+    let hash = match &found {
+        Some((_, hash)) => hash.clone(),
+        // The same work for an unknown e-mail as for a wrong password.
+        None => auth::decoy_hash().to_string(),
     };
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    let user = found.map(|(u, _)| u);
     let Some(user) = user.filter(|u| ok && u.active) else {
-        app.limiter.failed(&form.email, ip);
         return Err(ApiError(
             StatusCode::UNAUTHORIZED,
             "wrong e-mail or password".into(),
         ));
     };
-    app.limiter.succeeded(&form.email);
+    app.limiter.succeeded(&email, ip);
     let token = auth::new_secret();
     let now = Utc::now();
     let session = roomwork_store::Session {
@@ -603,7 +645,7 @@ async fn sign_in(
     };
     app.store.session_start(&session).await.map_err(internal)?;
     let cookie = format!(
-        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
+        "{SESSION_COOKIE}={token}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age={}",
         SESSION_HOURS * 3600
     );
     Ok((
@@ -618,6 +660,12 @@ async fn sign_out(
     method: axum::http::Method,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
+    if headers.contains_key(axum::http::header::AUTHORIZATION) {
+        return Err(ApiError(
+            StatusCode::BAD_REQUEST,
+            "an API token has no session to end: revoke it instead".into(),
+        ));
+    }
     let c = caller(&app, &headers, &method, "session").await?;
     let Via::Session { token_sha256, .. } = c.via else {
         return Err(ApiError(
@@ -633,7 +681,7 @@ async fn sign_out(
         StatusCode::NO_CONTENT,
         [(
             axum::http::header::SET_COOKIE,
-            format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+            format!("{SESSION_COOKIE}=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0"),
         )],
     )
         .into_response())

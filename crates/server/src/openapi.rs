@@ -5,7 +5,9 @@
 
 use serde_json::{Value, json};
 
-/// The routes the router serves, as (method, path): the document must describe exactly these.
+/// The routes, as (method, path): the router is built from this list (a route without a
+/// handler panics when it is built) and the document must describe exactly these (a test).
+/// Routes of one path are listed together.
 pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/leads"),
     ("post", "/api/v1/session"),

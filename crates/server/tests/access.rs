@@ -261,7 +261,8 @@ async fn wrong_passwords_are_limited_and_say_nothing_about_which_part_was_wrong(
             401
         );
     }
-    // Five failures for this e-mail: the sixth attempt is refused, even with the password.
+    // Five attempts for this e-mail from this address: the sixth is refused, even with the
+    // password.
     let blocked = attempt("wes@co.example", PASSWORD).await;
     assert_eq!(blocked.status(), 429);
     assert!(blocked.headers().contains_key("retry-after"));
@@ -341,4 +342,68 @@ async fn api_tokens_carry_their_scopes_until_revoked() {
         .await
         .unwrap();
     assert_eq!(get("/api/v1/drafts", secret).await.status(), 401);
+}
+
+#[tokio::test]
+async fn a_deactivated_user_is_signed_out_everywhere_and_sign_in_wants_json() {
+    let w = world().await;
+    let c = client();
+    let (cookie, _) = sign_in(&w, "eve@co.example").await;
+    let eve = w
+        .store
+        .users()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.email.as_str() == "eve@co.example")
+        .unwrap();
+    let secret = auth::new_secret();
+    let token = ApiToken {
+        id: TokenId::new(),
+        user_id: eve.id,
+        name: "sync".into(),
+        token_sha256: auth::sha256_hex(&secret),
+        scopes: vec!["drafts:read".into()],
+        created_at: Utc::now(),
+        revoked_at: None,
+    };
+    let audit = || AuditEntry::new("test", "x", "eve", serde_json::json!({}));
+    w.store
+        .auth_write(AuthWrite::AddToken(&token), &audit())
+        .await
+        .unwrap();
+    w.store
+        .auth_write(AuthWrite::Deactivate(eve.id), &audit())
+        .await
+        .unwrap();
+    let by_cookie = c
+        .get(format!("{}/api/v1/drafts", w.url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_cookie.status(), 401);
+    let by_token = c
+        .get(format!("{}/api/v1/drafts", w.url))
+        .header("authorization", format!("Bearer {secret}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_token.status(), 401);
+    let again = c
+        .post(format!("{}/api/v1/session", w.url))
+        .json(&serde_json::json!({"email": "eve@co.example", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 401);
+    // A cross-site form cannot post JSON: anything else is refused before any check.
+    let form = c
+        .post(format!("{}/api/v1/session", w.url))
+        .header("content-type", "text/plain")
+        .body(r#"{"email": "wes@co.example", "password": "a long enough password"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 415);
 }

@@ -55,6 +55,8 @@ pub enum AuthWrite<'a> {
     },
     /// A new API token.
     AddToken(&'a ApiToken),
+    /// A user who may no longer sign in: their sessions end at once and their tokens stop.
+    Deactivate(UserId),
     /// A token revoked (it stops working at once).
     Revoke {
         /// Which.

@@ -615,6 +615,22 @@ macro_rules! impl_store {
                         .execute(&mut **tx)
                         .await?;
                     }
+                    W::Deactivate(user) => {
+                        let done = sqlx::query("UPDATE users SET active = 0 WHERE id = $1 AND active = 1")
+                            .bind(user.to_string())
+                            .execute(&mut **tx)
+                            .await?;
+                        if done.rows_affected() == 0 {
+                            return Err($crate::StoreError::NotFound {
+                                what: "active user",
+                                id: user.to_string(),
+                            });
+                        }
+                        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                            .bind(user.to_string())
+                            .execute(&mut **tx)
+                            .await?;
+                    }
                     W::Revoke { id, at } => {
                         let done = sqlx::query(
                             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
@@ -1196,18 +1212,20 @@ macro_rules! impl_store {
                 &self,
                 email: &str,
             ) -> $crate::Result<Option<(roomwork_domain::User, String)>> {
-                let row: Option<(String,)> =
-                    sqlx::query_as("SELECT password_hash FROM users WHERE email = $1")
-                        .bind(email.trim().to_lowercase())
-                        .fetch_optional(&self.pool)
-                        .await?;
-                let Some((hash,)) = row else { return Ok(None) };
-                let user: $crate::auth::UserRow = sqlx::query_as(
-                    "SELECT id, email, name, role, rep_id, team, active, created_at FROM users WHERE email = $1",
+                #[derive(sqlx::FromRow)]
+                struct WithHash {
+                    #[sqlx(flatten)]
+                    user: $crate::auth::UserRow,
+                    password_hash: String,
+                }
+                let row: Option<WithHash> = sqlx::query_as(
+                    "SELECT id, email, name, role, rep_id, team, active, created_at, password_hash \
+                     FROM users WHERE email = $1",
                 )
                 .bind(email.trim().to_lowercase())
-                .fetch_one(&self.pool)
+                .fetch_optional(&self.pool)
                 .await?;
+                let Some(WithHash { user, password_hash: hash }) = row else { return Ok(None) };
                 Ok(Some((user.into_user()?, hash)))
             }
 

@@ -61,6 +61,12 @@ pub async fn run(ctx: &Context, args: UsersArgs) -> anyhow::Result<()> {
                     ),
                     None => None,
                 };
+                if role == Role::SalesDirector && team.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                    return Err(InvalidInput(
+                        "a sales director leads a team: give --team TERRITORY (without one they would see nobody)".into(),
+                    )
+                    .into());
+                }
                 if role == Role::AccountManager && rep_id.is_none() {
                     return Err(InvalidInput(
                         "an account manager is a rep: give --rep NAME (their records are that rep's)".into(),
@@ -130,6 +136,33 @@ pub async fn run(ctx: &Context, args: UsersArgs) -> anyhow::Result<()> {
                             if u.active { "yes" } else { "no" }.into(),
                         ])
                     )
+                );
+                Ok(())
+            })
+            .await
+        }
+        UsersCommand::Deactivate { email, by } => {
+            ctx.with_store(async |store| {
+                let user = store
+                    .users()
+                    .await?
+                    .into_iter()
+                    .find(|u| u.email.as_str().eq_ignore_ascii_case(email.trim()))
+                    .ok_or_else(|| InvalidInput(format!("no user {email:?}")))?;
+                store
+                    .auth_write(
+                        AuthWrite::Deactivate(user.id),
+                        &AuditEntry::new(
+                            &by,
+                            "user.deactivated",
+                            user.email.as_str(),
+                            serde_json::json!({}),
+                        ),
+                    )
+                    .await?;
+                say!(
+                    "{} can no longer sign in; their sessions ended and their tokens stopped.",
+                    user.email.as_str()
                 );
                 Ok(())
             })
