@@ -217,6 +217,37 @@ fn http(a: &Args) -> anyhow::Result<()> {
             bail!("roomwork {} failed", args.join(" "));
         }
     }
+    // The integration's API token (the endpoint takes one with leads:write): made for the
+    // demo's sales ops user.
+    let out = Command::new(&roomwork)
+        .arg("--data-dir")
+        .arg(&data)
+        .args([
+            "--json",
+            "users",
+            "token",
+            "--email",
+            "ops@brightwater.example",
+            "--name",
+            "bench",
+            "--scope",
+            "leads:write",
+            "--by",
+            "roomwork-bench",
+        ])
+        .output()?;
+    if !out.status.success() {
+        bail!(
+            "roomwork users token failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let token: serde_json::Value =
+        serde_json::from_slice(&out.stdout).context("reading the token")?;
+    let bearer = format!(
+        "authorization: Bearer {}",
+        token["token"].as_str().unwrap_or_default()
+    );
     // Enough capacity that routing keeps placing leads during the run.
     let port = 18_000 + (std::process::id() % 1000) as u16;
     let mut server = Command::new(&roomwork)
@@ -250,7 +281,14 @@ fn http(a: &Args) -> anyhow::Result<()> {
                 method,
             ]);
             if method == "POST" {
-                cmd.args(["-H", "content-type: application/json", "-d", body]);
+                cmd.args([
+                    "-H",
+                    "content-type: application/json",
+                    "-H",
+                    &bearer,
+                    "-d",
+                    body,
+                ]);
             }
             let out = cmd
                 .arg(format!("{base}{path}"))

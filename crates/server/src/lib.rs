@@ -165,8 +165,12 @@ impl App {
 
 async fn post_lead(
     State(app): State<Arc<App>>,
+    method: axum::http::Method,
+    headers: axum::http::HeaderMap,
     body: Result<Json<NewLead>, JsonRejection>,
 ) -> Result<Json<LeadAnswer>, ApiError> {
+    // An integration's token with `leads:write`, or a signed-in person (with the CSRF token).
+    caller(&app, &headers, &method, "leads:write").await?;
     let Json(new) = body.map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e.body_text()))?;
     if new.name.trim().is_empty() {
         return Err(ApiError(

@@ -39,6 +39,7 @@ pub fn document() -> Value {
             "/api/v1/leads": {
                 "post": {
                     "summary": "Score, route and store one lead",
+                    "security": [{ "token": ["leads:write"] }, { "session": [] }],
                     "requestBody": {
                         "required": true,
                         "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NewLead" } } }
@@ -48,6 +49,8 @@ pub fn document() -> Value {
                             "description": "Stored, with the score, its explanation, the rep and the reason",
                             "content": { "application/json": { "schema": { "$ref": "#/components/schemas/LeadAnswer" } } }
                         },
+                        "401": { "description": "No API token or session" },
+                        "403": { "description": "The token lacks leads:write, or the session's X-CSRF-Token is missing" },
                         "422": { "description": "The lead was refused; nothing was stored", "content": { "application/json": { "schema": error.clone() } } },
                         "503": { "description": "No current lead model, or the store is not answering; nothing was stored", "content": { "application/json": { "schema": error } } }
                     }

@@ -63,6 +63,8 @@ fn rep(name: &str, capacity: u32) -> Rep {
 struct TestApp {
     url: String,
     store: Arc<dyn Store>,
+    /// An API token with `leads:write`, as an integration holds one.
+    token: String,
     _dir: tempfile::TempDir,
 }
 
@@ -100,6 +102,45 @@ async fn spawn(with_model: bool, reps: Vec<Rep>) -> TestApp {
             .await
             .unwrap();
     }
+    // The integration that posts leads: a user and a token with leads:write.
+    let user = roomwork_domain::User {
+        id: roomwork_domain::UserId::new(),
+        email: roomwork_domain::Email::parse("forms@co.example").unwrap(),
+        name: "Web forms".into(),
+        role: roomwork_domain::Role::SalesOps,
+        rep_id: None,
+        team: None,
+        active: true,
+        created_at: Utc::now(),
+    };
+    let hash = roomwork_server::auth::hash_password("a long enough password").unwrap();
+    let audit = || AuditEntry::new("test", "x", "forms", serde_json::json!({}));
+    store
+        .auth_write(
+            roomwork_store::AuthWrite::AddUser {
+                user: &user,
+                password_hash: &hash,
+            },
+            &audit(),
+        )
+        .await
+        .unwrap();
+    let token = roomwork_server::auth::new_secret();
+    store
+        .auth_write(
+            roomwork_store::AuthWrite::AddToken(&roomwork_store::ApiToken {
+                id: roomwork_domain::TokenId::new(),
+                user_id: user.id,
+                name: "forms".into(),
+                token_sha256: roomwork_server::auth::sha256_hex(&token),
+                scopes: vec!["leads:write".into()],
+                created_at: Utc::now(),
+                revoked_at: None,
+            }),
+            &audit(),
+        )
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = roomwork_server::router(store.clone(), RoutingConfig::default());
@@ -107,14 +148,29 @@ async fn spawn(with_model: bool, reps: Vec<Rep>) -> TestApp {
     TestApp {
         url: format!("http://{addr}"),
         store,
+        token,
         _dir: dir,
     }
 }
 
 /// A plain-HTTP client (reqwest is built without a default TLS provider: install ring's).
-fn client() -> reqwest::Client {
+fn anonymous() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::new()
+}
+
+/// A client that sends the app's API token with every request.
+fn with_token(app: &TestApp) -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {}", app.token).parse().unwrap(),
+    );
+    reqwest::Client::builder()
+        .default_headers(h)
+        .build()
+        .unwrap()
 }
 
 fn referral() -> serde_json::Value {
@@ -127,9 +183,22 @@ fn referral() -> serde_json::Value {
 }
 
 #[tokio::test]
+async fn a_lead_without_a_token_is_refused_and_nothing_is_stored() {
+    let app = spawn(true, vec![rep("Wes", 5)]).await;
+    let r = anonymous()
+        .post(format!("{}/api/v1/leads", app.url))
+        .json(&referral())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert!(app.store.leads().await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn a_posted_lead_is_scored_routed_and_stored_with_its_reason() {
     let app = spawn(true, vec![rep("Wes", 5)]).await;
-    let c = client();
+    let c = with_token(&app);
     let r = c
         .post(format!("{}/api/v1/leads", app.url))
         .json(&referral())
@@ -162,7 +231,7 @@ async fn a_posted_lead_is_scored_routed_and_stored_with_its_reason() {
 #[tokio::test]
 async fn concurrent_posts_never_push_a_rep_over_capacity() {
     let app = spawn(true, vec![rep("Wes", 3), rep("Ola", 2)]).await;
-    let c = client();
+    let c = with_token(&app);
     let posts = (0..8).map(|_| {
         c.post(format!("{}/api/v1/leads", app.url))
             .json(&referral())
@@ -194,7 +263,7 @@ where
 #[tokio::test]
 async fn bad_input_names_the_field_and_stores_nothing() {
     let app = spawn(true, vec![rep("Wes", 5)]).await;
-    let c = client();
+    let c = with_token(&app);
     for (body, field) in [
         (
             serde_json::json!({"name": "X", "company_size": "big"}),
@@ -223,7 +292,7 @@ async fn bad_input_names_the_field_and_stores_nothing() {
 #[tokio::test]
 async fn without_a_model_the_api_says_what_to_do() {
     let app = spawn(false, vec![rep("Wes", 5)]).await;
-    let r = client()
+    let r = with_token(&app)
         .post(format!("{}/api/v1/leads", app.url))
         .json(&referral())
         .send()
@@ -231,7 +300,7 @@ async fn without_a_model_the_api_says_what_to_do() {
         .unwrap();
     assert_eq!(r.status(), 503);
     assert!(r.text().await.unwrap().contains("roomwork leads train"));
-    let h = client()
+    let h = anonymous()
         .get(format!("{}/healthz", app.url))
         .send()
         .await
@@ -242,7 +311,7 @@ async fn without_a_model_the_api_says_what_to_do() {
 #[tokio::test]
 async fn readiness_asks_the_database_and_metrics_count_requests_by_route() {
     let app = spawn(true, vec![rep("Wes", 5)]).await;
-    let c = client();
+    let c = with_token(&app);
     let ready = c.get(format!("{}/readyz", app.url)).send().await.unwrap();
     assert_eq!(ready.status(), 200);
     for _ in 0..2 {
@@ -293,7 +362,7 @@ async fn readiness_asks_the_database_and_metrics_count_requests_by_route() {
 #[tokio::test]
 async fn the_openapi_document_describes_exactly_the_routes_served() {
     let app = spawn(true, vec![rep("Wes", 5)]).await;
-    let c = client();
+    let c = with_token(&app);
     let doc: serde_json::Value = c
         .get(format!("{}/api/v1/openapi.json", app.url))
         .send()
