@@ -244,10 +244,10 @@ fn http(a: &Args) -> anyhow::Result<()> {
     }
     let token: serde_json::Value =
         serde_json::from_slice(&out.stdout).context("reading the token")?;
-    let bearer = format!(
-        "authorization: Bearer {}",
-        token["token"].as_str().unwrap_or_default()
-    );
+    let Some(token) = token["token"].as_str().filter(|t| !t.is_empty()) else {
+        bail!("roomwork users token printed no token");
+    };
+    let bearer = format!("authorization: Bearer {token}");
     // Enough capacity that routing keeps placing leads during the run.
     let port = 18_000 + (std::process::id() % 1000) as u16;
     let mut server = Command::new(&roomwork)

@@ -203,7 +203,7 @@ fn config_shows_what_is_in_force_and_never_a_secret() {
     let d = dir.path();
     std::fs::write(
         d.join("llm.toml"),
-        "[[provider]]\nname = \"hosted\"\nprotocol = \"open_ai\"\nbase_url = \"https://user:pw123@api.example.com/v1\"\nmodel = \"m\"\napi_key_env = \"ROOMWORK_TEST_CONFIG_KEY\"\n",
+        "[[provider]]\nname = \"hosted\"\nprotocol = \"open_ai\"\nbase_url = \"https://user:pw123@api.example.com/v1\"\nmodel = \"m\"\napi_key_env = \"ROOMWORK_TEST_CONFIG_KEY\"\n\n[[provider]]\nname = \"careless\"\nprotocol = \"open_ai\"\nbase_url = \"https://tok-in-user@api.example.com/v1?key=qk-999\"\nmodel = \"m\"\napi_key_env = \"sk-pasted-key-1234\"\n",
     )
     .unwrap();
     std::fs::write(d.join("signals.toml"), "[stalled]\nweeks = 3\n").unwrap();
@@ -229,7 +229,14 @@ fn config_shows_what_is_in_force_and_never_a_secret() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for secret in ["sk-very-secret", "hunter2", "pw123"] {
+    for secret in [
+        "sk-very-secret",
+        "hunter2",
+        "pw123",
+        "tok-in-user",
+        "qk-999",
+        "sk-pasted-key-1234",
+    ] {
         assert!(!text.contains(secret), "{secret} shown: {text}");
     }
     let c: serde_json::Value = serde_json::from_str(&text).unwrap();

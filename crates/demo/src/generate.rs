@@ -1093,7 +1093,9 @@ impl Generator {
                 body,
             });
         }
-        self.capacity_story(i, owner_idx, deployment, batch);
+        if self.plan.activities > 0 {
+            self.capacity_story(i, owner_idx, deployment, batch);
+        }
     }
 
     /// What each account manager did with the time AI gave back (seed 000): of every three,

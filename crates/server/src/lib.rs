@@ -372,7 +372,13 @@ pub fn router(store: Arc<dyn Store>, config: RoutingConfig) -> axum::Router {
                     methods.get(move || {
                         let store = store.clone();
                         async move {
-                            match store.ping().await {
+                            let ping =
+                                tokio::time::timeout(Duration::from_secs(2), store.ping()).await;
+                            match ping.unwrap_or_else(|_| {
+                                Err(roomwork_store::StoreError::Invalid(
+                                    "no answer within 2 s".into(),
+                                ))
+                            }) {
                                 Ok(()) => (StatusCode::OK, "ready".to_string()),
                                 Err(e) => {
                                     eprintln!("roomwork serve: not ready: {e}");

@@ -58,7 +58,7 @@ pub fn document() -> Value {
             },
             "/api/v1/session": {
                 "post": {
-                    "summary": "Sign in with e-mail and password: sets the HttpOnly session cookie and answers with the user and the CSRF token",
+                    "summary": "Sign in with e-mail and password (Content-Type: application/json only): sets the HttpOnly, Secure, SameSite=Strict session cookie and answers with the user and the CSRF token",
                     "security": [],
                     "requestBody": {
                         "required": true,
@@ -72,7 +72,7 @@ pub fn document() -> Value {
                             "type": "object", "properties": { "user": { "$ref": "#/components/schemas/User" }, "csrf_token": { "type": "string" } }
                         } } } },
                         "401": { "description": "Wrong e-mail or password (the same answer for both)" },
-                        "429": { "description": "Too many failed sign-ins for this e-mail (5) or address (20) in 15 minutes; see Retry-After" }
+                        "429": { "description": "Too many sign-in attempts in 15 minutes: 5 for one e-mail from one address, 30 for one e-mail, 50 from one address; see Retry-After" }
                     }
                 },
                 "delete": {
@@ -126,7 +126,7 @@ pub fn document() -> Value {
         },
         "components": {
             "securitySchemes": {
-                "session": { "type": "apiKey", "in": "cookie", "name": "roomwork_session" },
+                "session": { "type": "apiKey", "in": "cookie", "name": "__Host-roomwork_session" },
                 "token": { "type": "http", "scheme": "bearer", "description": "An API token from `roomwork users token` (scopes: leads:write, drafts:read, me:read)" }
             },
             "schemas": {

@@ -199,6 +199,15 @@ async fn every_signed_in_route_for_every_role_and_an_account_manager_sees_only_t
             .unwrap();
         assert_eq!(me["user"]["role"], role);
         assert_eq!(subjects(&w, &cookie).await, sees, "{email}");
+        // Posting a lead from a session is a state change too: no CSRF token, no lead.
+        let lead = c
+            .post(format!("{}/api/v1/leads", w.url))
+            .header("cookie", &cookie)
+            .json(&serde_json::json!({"name": "Lee Park"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(lead.status(), 403, "{email}");
         // Signing out is a state change: refused without the CSRF token, done with it.
         let no = c
             .delete(format!("{}/api/v1/session", w.url))
@@ -321,6 +330,15 @@ async fn api_tokens_carry_their_scopes_until_revoked() {
         403,
         "no me:read scope"
     );
+    let lead = c
+        .post(format!("{}/api/v1/leads", w.url))
+        .header("authorization", format!("Bearer {secret}"))
+        .json(&serde_json::json!({"name": "Lee Park"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(lead.status(), 403, "no leads:write scope");
+    assert!(w.store.leads().await.unwrap().is_empty());
     assert_eq!(get("/api/v1/drafts", "0".repeat(64)).await.status(), 401);
     // Only its hash is stored.
     assert!(

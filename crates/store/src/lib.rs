@@ -413,8 +413,12 @@ pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
-    // The user-info ends at the last '@' (a password may contain '/', '?', '#' or '@').
-    let (userinfo, host_and_rest) = match rest.rfind('@') {
+    // The user-info ends at the last '@' before the query (a password may contain '/', '#' or
+    // '@'; a query may contain '@' too: "?password=p@ss"); a password with '?' in it is found
+    // by the last '@' of the whole URL when no '@' comes before the first '?'.
+    let before_query = rest.find('?').map_or(rest, |q| &rest[..q]);
+    let at = before_query.rfind('@').or_else(|| rest.rfind('@'));
+    let (userinfo, host_and_rest) = match at {
         Some(at) => (Some(&rest[..at]), &rest[at + 1..]),
         None => (None, rest),
     };
@@ -472,6 +476,11 @@ mod tests {
         assert_eq!(
             redact_url("postgres://bob@db/x?sslmode=require&password=secret"),
             "postgres://bob@db/x?sslmode=require&password=***"
+        );
+        // An '@' in the query does not make the query the user-info.
+        assert_eq!(
+            redact_url("postgres://bob@db/x?password=p@ss"),
+            "postgres://bob@db/x?password=***"
         );
     }
 

@@ -49,6 +49,45 @@ struct Effective {
     providers: Vec<Provider>,
 }
 
+/// True for an environment variable's name (`OPENAI_API_KEY`), not a key pasted in its place.
+fn is_variable_name(v: &str) -> bool {
+    let mut c = v.chars();
+    c.next()
+        .is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+        && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
+        && v.len() <= 64
+}
+
+/// A provider's URL with anything that could be a credential hidden: a password, a user name
+/// (a token is sometimes put there), and every query value (`?key=...`).
+fn provider_url(url: &str) -> String {
+    let red = roomwork_store::redact_url(url);
+    let (scheme, rest) = red.split_once("://").unwrap_or(("", red.as_str()));
+    let before_query = rest.find('?').map_or(rest, |q| &rest[..q]);
+    let rest = match before_query.rfind('@') {
+        Some(at) if !rest[..at].contains(":***") => format!("***@{}", &rest[at + 1..]),
+        _ => rest.to_string(),
+    };
+    let rest = match rest.split_once('?') {
+        Some((path, query)) => {
+            let q: Vec<String> = query
+                .split('&')
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, _)) => format!("{k}=***"),
+                    None => kv.to_string(),
+                })
+                .collect();
+            format!("{path}?{}", q.join("&"))
+        }
+        None => rest,
+    };
+    if scheme.is_empty() {
+        rest
+    } else {
+        format!("{scheme}://{rest}")
+    }
+}
+
 fn file<T: Serialize>(dir: &Path, name: &'static str, load: anyhow::Result<T>) -> FileState {
     let path = dir.join(name);
     let present = path.exists();
@@ -99,11 +138,18 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
                             .ok()
                             .and_then(|v| v.as_str().map(str::to_string))
                             .unwrap_or_default(),
-                        base_url: roomwork_store::redact_url(&p.base_url),
+                        base_url: provider_url(&p.base_url),
                         model: p.model.clone(),
-                        api_key_env: p.api_key_env.clone(),
+                        api_key_env: p.api_key_env.as_deref().map(|v| {
+                            if is_variable_name(v) {
+                                v.to_string()
+                            } else {
+                                "(not a variable name: llm.toml must name the variable, not hold the key)".into()
+                            }
+                        }),
                         api_key: match &p.api_key_env {
                             None => "none needed",
+                            Some(v) if !is_variable_name(v) => "not set",
                             Some(v) if std::env::var_os(v).is_some_and(|x| !x.is_empty()) => "set",
                             Some(_) => "not set",
                         },
