@@ -42,12 +42,17 @@ pub struct Args {
     /// Requests per second.
     #[arg(long, default_value_t = 1000)]
     pub rate: u32,
+    /// Only the HTTP part (no training comparison, no batch scoring).
+    #[arg(long)]
+    pub http_only: bool,
 }
 
 pub fn run(a: &Args) -> anyhow::Result<()> {
     std::fs::create_dir_all(&a.dir)?;
-    training(a)?;
-    batch()?;
+    if !a.http_only {
+        training(a)?;
+        batch()?;
+    }
     http(a)?;
     Ok(())
 }

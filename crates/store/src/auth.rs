@@ -148,6 +148,26 @@ pub(crate) struct TokenRow {
 }
 
 impl TokenRow {
+    /// An unrevoked token's row from a joined query.
+    pub(crate) fn from_parts(
+        id: String,
+        user_id: String,
+        name: String,
+        token_sha256: String,
+        scopes: String,
+        created_at: i64,
+    ) -> Self {
+        TokenRow {
+            id,
+            user_id,
+            name,
+            token_sha256,
+            scopes,
+            created_at,
+            revoked_at: None,
+        }
+    }
+
     pub(crate) fn into_token(self) -> Result<ApiToken> {
         const T: &str = "api_tokens";
         Ok(ApiToken {

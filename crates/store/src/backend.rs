@@ -1283,25 +1283,37 @@ macro_rules! impl_store {
                 &self,
                 token_sha256: &str,
             ) -> $crate::Result<Option<(roomwork_domain::User, $crate::ApiToken)>> {
-                let row: Option<$crate::auth::TokenRow> = sqlx::query_as(
-                    "SELECT id, user_id, name, token_sha256, scopes, created_at, revoked_at FROM api_tokens \
-                     WHERE token_sha256 = $1 AND revoked_at IS NULL",
+                // One round trip: every API request asks this.
+                #[derive(sqlx::FromRow)]
+                struct Joined {
+                    #[sqlx(flatten)]
+                    user: $crate::auth::UserRow,
+                    t_id: String,
+                    t_name: String,
+                    t_scopes: String,
+                    t_created_at: i64,
+                }
+                let row: Option<Joined> = sqlx::query_as(
+                    "SELECT u.id, u.email, u.name, u.role, u.rep_id, u.team, u.active, u.created_at, \
+                     t.id AS t_id, t.name AS t_name, t.scopes AS t_scopes, t.created_at AS t_created_at \
+                     FROM api_tokens t JOIN users u ON u.id = t.user_id \
+                     WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL AND u.active = 1",
                 )
                 .bind(token_sha256)
                 .fetch_optional(&self.pool)
                 .await?;
-                let Some(row) = row else { return Ok(None) };
-                let token = row.into_token()?;
-                let user: Option<$crate::auth::UserRow> = sqlx::query_as(
-                    "SELECT id, email, name, role, rep_id, team, active, created_at FROM users WHERE id = $1 AND active = 1",
+                let Some(j) = row else { return Ok(None) };
+                let user = j.user.into_user()?;
+                let token = $crate::auth::TokenRow::from_parts(
+                    j.t_id,
+                    user.id.to_string(),
+                    j.t_name,
+                    token_sha256.to_string(),
+                    j.t_scopes,
+                    j.t_created_at,
                 )
-                .bind(token.user_id.to_string())
-                .fetch_optional(&self.pool)
-                .await?;
-                match user {
-                    Some(u) => Ok(Some((u.into_user()?, token))),
-                    None => Ok(None),
-                }
+                .into_token()?;
+                Ok(Some((user, token)))
             }
 
             async fn api_tokens(&self) -> $crate::Result<Vec<$crate::ApiToken>> {
