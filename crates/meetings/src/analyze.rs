@@ -617,45 +617,36 @@ const ACTION_VERBS: &[&str] = &[
     "gather",
 ];
 
+/// How many of `words` open the sentence without saying anything ("so, um, okay"), and any of
+/// `also`.
+fn leading_fillers(words: &[String], also: &[&str]) -> usize {
+    const FILLERS: &[&str] = &[
+        "so", "and", "okay", "ok", "um", "uh", "well", "then", "right", "alright", "yeah", "great",
+        "sure", "oh", "but", "now",
+    ];
+    words
+        .iter()
+        .take_while(|w| FILLERS.contains(&w.as_str()) || also.contains(&w.as_str()))
+        .count()
+}
+
+/// True for one of the action verbs, or a form of one ("working", "sends", "designed").
+fn is_action_verb(v: &str) -> bool {
+    ACTION_VERBS
+        .iter()
+        .any(|a| v == *a || (a.len() >= 4 && v.starts_with(a)))
+}
+
 /// `(owner is the speaker, the sentence's action)` when the sentence commits someone to do
 /// something: "I'll send", "we will", "let me", "I'm going to" (the speaker); "can you send",
 /// "you'll work on", "please confirm" (the person spoken to).
 fn commitment(words: &[String]) -> Option<bool> {
-    let mut k = 0;
-    while k < words.len()
-        && matches!(
-            words[k].as_str(),
-            "so" | "and"
-                | "okay"
-                | "ok"
-                | "um"
-                | "uh"
-                | "well"
-                | "then"
-                | "right"
-                | "alright"
-                | "yeah"
-                | "great"
-                | "sure"
-                | "oh"
-                | "but"
-                | "now"
-        )
-    {
-        k += 1;
-    }
+    let k = leading_fillers(words, &[]);
     let w: Vec<&str> = words[k.min(words.len())..]
         .iter()
         .map(String::as_str)
         .collect();
-    // "working", "sends", "designed": a verb by its stem.
-    let verb_at = |i: usize| {
-        w.get(i).is_some_and(|v| {
-            ACTION_VERBS
-                .iter()
-                .any(|a| *v == *a || (a.len() >= 4 && v.starts_with(a)))
-        })
-    };
+    let verb_at = |i: usize| w.get(i).is_some_and(|v| is_action_verb(v));
     let verb_soon = |i: usize| (i..i + 3).any(verb_at);
     match w.as_slice() {
         ["i'll" | "we'll", ..] if verb_soon(1) => Some(true),
@@ -683,39 +674,10 @@ fn commitment(words: &[String]) -> Option<bool> {
 /// "will"/"'ll"/"is going to"/"needs to"/"has to"/"should", then one of the action verbs.
 /// `raw` is the sentence as written: a bare subject must be a capitalised name.
 fn assignment(words: &[String], raw: &str) -> Option<String> {
-    let mut k = 0;
-    while k < words.len()
-        && matches!(
-            words[k].as_str(),
-            "so" | "and"
-                | "okay"
-                | "ok"
-                | "um"
-                | "uh"
-                | "well"
-                | "then"
-                | "right"
-                | "alright"
-                | "yeah"
-                | "great"
-                | "sure"
-                | "oh"
-                | "but"
-                | "now"
-                | "next"
-                | "time"
-        )
-    {
-        k += 1;
-    }
+    // "Next time, Marco will ...": the sentence's opening words before its subject.
+    let k = leading_fillers(words, &["next", "time"]);
     let w: Vec<&str> = words[k..].iter().map(String::as_str).collect();
-    let verb_at = |i: usize| {
-        w.get(i).is_some_and(|v| {
-            ACTION_VERBS
-                .iter()
-                .any(|a| *v == *a || (a.len() >= 4 && v.starts_with(a)))
-        })
-    };
+    let verb_at = |i: usize| w.get(i).is_some_and(|v| is_action_verb(v));
     // The subject: "the/our/your/their X [Y [Z]]", or one or two words of a capitalised name,
     // or "he"/"she"/"they" ("he'll", "she'll").
     let (subject_len, modal_at) = {

@@ -591,6 +591,19 @@ async fn deal_people(store: &dyn Store, deal: OpportunityId) -> anyhow::Result<V
     Ok(people)
 }
 
+/// The speaker labels an analysis read as our reps, each once.
+fn rep_labels_of(a: &Analysis) -> Vec<String> {
+    let mut reps: Vec<String> = a
+        .turns
+        .iter()
+        .filter(|x| x.side == Side::Rep)
+        .map(|x| x.speaker.clone())
+        .collect();
+    reps.sort();
+    reps.dedup();
+    reps
+}
+
 /// What an earlier analysis of a call knew: its rep labels, call type and abstractive summary.
 type Known = (Vec<String>, Option<String>, Option<Vec<String>>);
 
@@ -630,15 +643,10 @@ pub async fn analyse_all(ctx: &Context, store: &dyn Store) -> anyhow::Result<Ana
         .into_iter()
         .filter_map(|c| {
             let a: Analysis = serde_json::from_str(&c.analysis).ok()?;
-            let mut reps: Vec<String> = a
-                .turns
-                .iter()
-                .filter(|x| x.side == Side::Rep)
-                .map(|x| x.speaker.clone())
-                .collect();
-            reps.sort();
-            reps.dedup();
-            Some((c.transcript_id, (reps, c.call_type, a.abstractive_summary)))
+            Some((
+                c.transcript_id,
+                (rep_labels_of(&a), c.call_type, a.abstractive_summary),
+            ))
         })
         .collect();
     let pb = output::bar(transcripts.len() as u64, "calls", false);
@@ -912,14 +920,7 @@ async fn stored_call(
         })?;
     let parsed = transcript::parse(&t.file_name, t.content.as_bytes())
         .map_err(|e| InvalidInput(e.to_string()))?;
-    let mut reps: Vec<String> = analysis
-        .turns
-        .iter()
-        .filter(|x| x.side == Side::Rep)
-        .map(|x| x.speaker.clone())
-        .collect();
-    reps.sort();
-    reps.dedup();
+    let reps = rep_labels_of(&analysis);
     Ok((c, analysis, t, parsed, reps))
 }
 

@@ -23,6 +23,7 @@ use serde::Serialize;
 
 use super::Context;
 use super::inbox::{Submission, store_submission};
+use super::meetings::clock;
 use super::policy::account_state;
 
 /// One thing the copilot prepared, or decided not to.
@@ -77,11 +78,6 @@ pub struct Call<'a> {
 /// How a draft names the call it came from (in its inputs).
 fn call_input(call: &Call<'_>) -> String {
     format!("store: call {}", call.transcript)
-}
-
-fn clock(s: f64) -> String {
-    let s = s.max(0.0) as u64;
-    format!("{:02}:{:02}", s / 60, s % 60)
 }
 
 /// The call written up as notes (what the follow-up and the CRM change are made from).
@@ -401,6 +397,43 @@ async fn briefing(
     submit(ctx, KIND, submission).await
 }
 
+/// What differs between the copilot's deal proposals.
+struct DealDraft {
+    kind: &'static str,
+    subject: String,
+    body: String,
+    extra: serde_json::Value,
+    workflow: Option<Workflow>,
+    change: CrmChange,
+}
+
+/// A deal proposal as the inbox takes it: on the built-in engine, from the call's notes, for
+/// the deal, naming the call in its inputs.
+fn deal_draft(call: &Call<'_>, deal: &Opportunity, notes: &str, d: DealDraft) -> Submission {
+    Submission {
+        kind: d.kind.into(),
+        subject: d.subject,
+        body: d.body,
+        notes: Some(notes.to_string()),
+        account: Some(call.account.id.to_string()),
+        to: None,
+        engine: "built-in".into(),
+        model: None,
+        prompt_fingerprint: None,
+        inputs: vec![
+            call.source.to_string(),
+            call_input(call),
+            format!("store: deal {}", deal.id),
+        ],
+        by: call.by.to_string(),
+        extra: d.extra,
+        workflow: d.workflow,
+        opportunity: Some(deal.id),
+        change: Some(d.change),
+        model_text: None,
+    }
+}
+
 /// The stage change, the next task and the CRM update, each its own draft: approving one
 /// applies only its fields.
 async fn deal_changes(
@@ -457,7 +490,6 @@ async fn deal_changes(
         close_date: None,
         note: String::new(),
     };
-    let source = |extra: String| vec![call.source.to_string(), call_input(call), extra];
 
     // 1. The stage, with the call's own words for it and the criterion it meets.
     match (&p.change.stage, &p.change.stage_reason) {
@@ -523,24 +555,19 @@ async fn deal_changes(
                 submit(
                     ctx,
                     "stage-change",
-                    Submission {
-                        kind: "stage-change".into(),
-                        subject: format!("Stage change: {} → {}", deal.name, stage.to),
-                        body,
-                        notes: Some(notes.to_string()),
-                        account: Some(call.account.id.to_string()),
-                        to: None,
-                        engine: "built-in".into(),
-                        model: None,
-                        prompt_fingerprint: None,
-                        inputs: source(format!("store: deal {}", deal.id)),
-                        by: call.by.to_string(),
-                        extra: serde_json::json!({"copilot": true, "stage": stage.to, "evidence": evidence.len()}),
-                        workflow: None,
-                        opportunity: Some(deal.id),
-                        change: Some(change),
-                        model_text: None,
-                    },
+                    deal_draft(
+                        call,
+                        deal,
+                        notes,
+                        DealDraft {
+                            kind: "stage-change",
+                            subject: format!("Stage change: {} → {}", deal.name, stage.to),
+                            body,
+                            extra: serde_json::json!({"copilot": true, "stage": stage.to, "evidence": evidence.len()}),
+                            workflow: None,
+                            change,
+                        },
+                    ),
                 )
                 .await?,
             );
@@ -631,24 +658,19 @@ async fn deal_changes(
             submit(
                 ctx,
                 "next-task",
-                Submission {
-                    kind: "next-task".into(),
-                    subject: format!("Next task: {task}"),
-                    body,
-                    notes: Some(notes.to_string()),
-                    account: Some(call.account.id.to_string()),
-                    to: None,
-                    engine: "built-in".into(),
-                    model: None,
-                    prompt_fingerprint: None,
-                    inputs: source(format!("store: deal {}", deal.id)),
-                    by: call.by.to_string(),
-                    extra: serde_json::json!({"copilot": true, "due": due}),
-                    workflow: None,
-                    opportunity: Some(deal.id),
-                    change: Some(change),
-                    model_text: None,
-                },
+                deal_draft(
+                    call,
+                    deal,
+                    notes,
+                    DealDraft {
+                        kind: "next-task",
+                        subject: format!("Next task: {task}"),
+                        body,
+                        extra: serde_json::json!({"copilot": true, "due": due}),
+                        workflow: None,
+                        change,
+                    },
+                ),
             )
             .await?,
         );
@@ -719,24 +741,19 @@ async fn deal_changes(
         submit(
             ctx,
             "crm-update",
-            Submission {
-                kind: "crm-update".into(),
-                subject: format!("CRM update: {}", deal.name),
-                body,
-                notes: Some(notes.to_string()),
-                account: Some(call.account.id.to_string()),
-                to: None,
-                engine: "built-in".into(),
-                model: None,
-                prompt_fingerprint: None,
-                inputs: source(format!("store: deal {}", deal.id)),
-                by: call.by.to_string(),
-                extra: serde_json::json!({"workflow": "crm-update", "copilot": true}),
-                workflow: Some(Workflow::CrmUpdate),
-                opportunity: Some(deal.id),
-                change: Some(change),
-                model_text: None,
-            },
+            deal_draft(
+                call,
+                deal,
+                notes,
+                DealDraft {
+                    kind: "crm-update",
+                    subject: format!("CRM update: {}", deal.name),
+                    body,
+                    extra: serde_json::json!({"workflow": "crm-update", "copilot": true}),
+                    workflow: Some(Workflow::CrmUpdate),
+                    change,
+                },
+            ),
         )
         .await?,
     );
