@@ -271,7 +271,8 @@ pub enum UsersCommand {
         /// What it is for ("CRM sync").
         #[arg(long)]
         name: String,
-        /// What it may do (repeatable): leads:write, drafts:read, me:read.
+        /// What it may do (repeatable): leads:write, leads:read, drafts:read, drafts:write,
+        /// accounts:read, deals:read, calls:read, audit:read, me:read.
         #[arg(long = "scope", required = true)]
         scopes: Vec<String>,
         /// Who makes it (audited).

@@ -53,6 +53,19 @@ pub fn new_secret() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// The scopes an API token may carry.
+pub const SCOPES: &[&str] = &[
+    "leads:write",
+    "leads:read",
+    "drafts:read",
+    "drafts:write",
+    "accounts:read",
+    "deals:read",
+    "calls:read",
+    "audit:read",
+    "me:read",
+];
+
 /// SHA-256 of `s`, hex: how tokens are stored and looked up.
 pub fn sha256_hex(s: &str) -> String {
     Sha256::digest(s.as_bytes())

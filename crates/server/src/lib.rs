@@ -14,14 +14,19 @@
 //! # async fn run(store: std::sync::Arc<dyn roomwork_store::Store>) -> anyhow::Result<()> {
 //! let config = roomwork_scoring::routing::RoutingConfig::default();
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-//! roomwork_server::serve(listener, store, config).await
+//! roomwork_server::serve(listener, store, config, roomwork_server::Site::default()).await
 //! # }
 //! ```
 #![warn(missing_docs)]
 
+mod api;
 pub mod auth;
 pub mod intake;
 pub mod openapi;
+pub mod records;
+pub mod review;
+pub mod scope;
+pub mod web;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -110,8 +115,53 @@ struct Live {
     load: HashMap<RepId, u32>,
 }
 
+/// What the server does after a change that the pipeline's evaluation depends on: the CLI
+/// supplies its refresh (`roomwork pipeline refresh` for the deals), tests may supply nothing.
+#[async_trait::async_trait]
+pub trait Hooks: Send + Sync {
+    /// Deals changed (an approved CRM update was applied to them).
+    async fn deals_changed(
+        &self,
+        store: &dyn Store,
+        deals: std::collections::HashSet<roomwork_domain::OpportunityId>,
+    );
+}
+
+/// Hooks that do nothing.
+pub struct NoHooks;
+
+#[async_trait::async_trait]
+impl Hooks for NoHooks {
+    async fn deals_changed(
+        &self,
+        _: &dyn Store,
+        _: std::collections::HashSet<roomwork_domain::OpportunityId>,
+    ) {
+    }
+}
+
+/// Where the web app finds the company's configuration, and what it calls after changes.
+#[derive(Clone)]
+pub struct Site {
+    /// The data directory (the Foundation, `policy.toml`, `capacity.toml`, `signals.toml`).
+    /// Without one, the built-in defaults.
+    pub data_dir: Option<std::path::PathBuf>,
+    /// Called after changes.
+    pub hooks: Arc<dyn Hooks>,
+}
+
+impl Default for Site {
+    fn default() -> Self {
+        Self {
+            data_dir: None,
+            hooks: Arc::new(NoHooks),
+        }
+    }
+}
+
 struct App {
     store: Arc<dyn Store>,
+    site: Site,
     config: RoutingConfig,
     live: Mutex<Live>,
     limiter: auth::Limiter,
@@ -323,8 +373,13 @@ async fn count(
     res
 }
 
-/// The router, for tests and for [`serve`].
+/// The router with the built-in defaults and no hooks (tests).
 pub fn router(store: Arc<dyn Store>, config: RoutingConfig) -> axum::Router {
+    router_with(store, config, Site::default())
+}
+
+/// The router: the JSON API, the operations endpoints and the web app's pages.
+pub fn router_with(store: Arc<dyn Store>, config: RoutingConfig, site: Site) -> axum::Router {
     let metrics = Arc::new(Metrics {
         started: Some(Instant::now()),
         ..Metrics::default()
@@ -332,6 +387,7 @@ pub fn router(store: Arc<dyn Store>, config: RoutingConfig) -> axum::Router {
     let ready_store = store.clone();
     let app = Arc::new(App {
         store,
+        site,
         config,
         live: Mutex::new(Live {
             current: None,
@@ -363,6 +419,16 @@ pub fn router(store: Arc<dyn Store>, config: RoutingConfig) -> axum::Router {
                 ("delete", "/api/v1/session") => methods.delete(sign_out),
                 ("get", "/api/v1/me") => methods.get(me),
                 ("get", "/api/v1/drafts") => methods.get(drafts),
+                ("get", "/api/v1/drafts/{id}") => methods.get(api::draft),
+                ("post", "/api/v1/drafts/{id}/approve") => methods.post(api::approve),
+                ("post", "/api/v1/drafts/{id}/reject") => methods.post(api::reject),
+                ("post", "/api/v1/drafts/{id}/revisions") => methods.post(api::revise),
+                ("get", "/api/v1/accounts") => methods.get(api::accounts),
+                ("get", "/api/v1/accounts/{id}") => methods.get(api::account),
+                ("get", "/api/v1/deals") => methods.get(api::deals),
+                ("get", "/api/v1/leads") => methods.get(api::leads),
+                ("get", "/api/v1/calls") => methods.get(api::calls),
+                ("get", "/api/v1/audit") => methods.get(api::audit),
                 ("get", "/api/v1/openapi.json") => {
                     methods.get(|| async { Json(openapi::document()) })
                 }
@@ -412,6 +478,7 @@ pub fn router(store: Arc<dyn Store>, config: RoutingConfig) -> axum::Router {
         router = router.route(path, methods);
     }
     router
+        .merge(web::routes())
         .with_state(app)
         .layer(axum::middleware::from_fn_with_state(metrics, count))
 }
@@ -444,10 +511,12 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Arc<dyn Store>,
     config: RoutingConfig,
+    site: Site,
 ) -> anyhow::Result<()> {
     axum::serve(
         listener,
-        router(store, config).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        router_with(store, config, site)
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(stopped())
     .await?;
@@ -608,26 +677,69 @@ async fn sign_in(
             format!("expected {{\"email\": ..., \"password\": ...}}: {e}"),
         )
     })?;
-    // Not an e-mail address: no attempt to count, nothing to remember.
-    let email = roomwork_domain::Email::parse(&form.email)
-        .map_err(|_| ApiError(StatusCode::UNAUTHORIZED, "wrong e-mail or password".into()))?;
-    let email = email.as_str().to_lowercase();
-    if let Err(wait) = app.limiter.attempt(&email, ip) {
-        return Ok((
+    match start_session(&app, &form.email, &form.password, ip).await {
+        Ok(started) => Ok((
+            [(axum::http::header::SET_COOKIE, started.cookie)],
+            Json(serde_json::json!({ "user": started.user, "csrf_token": started.csrf })),
+        )
+            .into_response()),
+        Err(SignInRefused::Limited(wait)) => Ok((
             StatusCode::TOO_MANY_REQUESTS,
             [(axum::http::header::RETRY_AFTER, wait.to_string())],
             Json(serde_json::json!({"error": format!("too many sign-in attempts: try again in {wait} s")})),
         )
-            .into_response());
+            .into_response()),
+        Err(SignInRefused::Wrong) => Err(ApiError(
+            StatusCode::UNAUTHORIZED,
+            "wrong e-mail or password".into(),
+        )),
+        Err(SignInRefused::Internal(e)) => Err(e),
     }
-    let found = app.store.credentials(&email).await.map_err(internal)?;
-    let password = form.password.clone();
+}
+
+/// A started session: who, the cookie to set, and the CSRF token.
+struct Started {
+    user: roomwork_domain::User,
+    cookie: String,
+    csrf: String,
+}
+
+/// Why a sign-in did not start a session.
+enum SignInRefused {
+    /// Wrong e-mail or password (or a deactivated user): never says which.
+    Wrong,
+    /// Too many attempts: seconds to wait.
+    Limited(u64),
+    /// The store failed.
+    Internal(ApiError),
+}
+
+/// Checks an e-mail and password (counted by the limiter as the attempt starts) and starts a
+/// session: shared by the JSON sign-in and the sign-in page.
+async fn start_session(
+    app: &App,
+    email: &str,
+    password: &str,
+    ip: Option<std::net::IpAddr>,
+) -> Result<Started, SignInRefused> {
+    // Not an e-mail address: no attempt to count, nothing to remember.
+    let email = roomwork_domain::Email::parse(email).map_err(|_| SignInRefused::Wrong)?;
+    let email = email.as_str().to_lowercase();
+    app.limiter
+        .attempt(&email, ip)
+        .map_err(SignInRefused::Limited)?;
+    let found = app
+        .store
+        .credentials(&email)
+        .await
+        .map_err(|e| SignInRefused::Internal(internal(e)))?;
+    let password = password.to_string();
     // At most one password check per core at a time (each takes ~19 MiB and a core).
     let _permit = app
         .checks
         .acquire()
         .await
-        .map_err(|_| internal("the password checks are closed"))?;
+        .map_err(|_| SignInRefused::Internal(internal("the password checks are closed")))?;
     let hash = match &found {
         Some((_, hash)) => hash.clone(),
         // The same work for an unknown e-mail as for a wrong password.
@@ -638,10 +750,7 @@ async fn sign_in(
         .unwrap_or(false);
     let user = found.map(|(u, _)| u);
     let Some(user) = user.filter(|u| ok && u.active) else {
-        return Err(ApiError(
-            StatusCode::UNAUTHORIZED,
-            "wrong e-mail or password".into(),
-        ));
+        return Err(SignInRefused::Wrong);
     };
     app.limiter.succeeded(&email, ip);
     let token = auth::new_secret();
@@ -653,16 +762,24 @@ async fn sign_in(
         created_at: now,
         expires_at: now + chrono::Duration::hours(SESSION_HOURS),
     };
-    app.store.session_start(&session).await.map_err(internal)?;
+    app.store
+        .session_start(&session)
+        .await
+        .map_err(|e| SignInRefused::Internal(internal(e)))?;
     let cookie = format!(
         "{SESSION_COOKIE}={token}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age={}",
         SESSION_HOURS * 3600
     );
-    Ok((
-        [(axum::http::header::SET_COOKIE, cookie)],
-        Json(serde_json::json!({ "user": user, "csrf_token": session.csrf_token })),
-    )
-        .into_response())
+    Ok(Started {
+        user,
+        cookie,
+        csrf: session.csrf_token,
+    })
+}
+
+/// The header value that removes the session cookie.
+fn cleared_cookie() -> String {
+    format!("{SESSION_COOKIE}=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0")
 }
 
 async fn sign_out(
@@ -689,10 +806,7 @@ async fn sign_out(
         .map_err(internal)?;
     Ok((
         StatusCode::NO_CONTENT,
-        [(
-            axum::http::header::SET_COOKIE,
-            format!("{SESSION_COOKIE}=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0"),
-        )],
+        [(axum::http::header::SET_COOKIE, cleared_cookie())],
     )
         .into_response())
 }

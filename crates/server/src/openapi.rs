@@ -10,18 +10,102 @@ use serde_json::{Value, json};
 /// Routes of one path are listed together.
 pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/leads"),
+    ("get", "/api/v1/leads"),
     ("post", "/api/v1/session"),
     ("delete", "/api/v1/session"),
     ("get", "/api/v1/me"),
     ("get", "/api/v1/drafts"),
+    ("get", "/api/v1/drafts/{id}"),
+    ("post", "/api/v1/drafts/{id}/approve"),
+    ("post", "/api/v1/drafts/{id}/reject"),
+    ("post", "/api/v1/drafts/{id}/revisions"),
+    ("get", "/api/v1/accounts"),
+    ("get", "/api/v1/accounts/{id}"),
+    ("get", "/api/v1/deals"),
+    ("get", "/api/v1/calls"),
+    ("get", "/api/v1/audit"),
     ("get", "/api/v1/openapi.json"),
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),
 ];
 
+/// The reading and reviewing routes (`api.rs`).
+fn reviewing_paths() -> Value {
+    let id =
+        json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }]);
+    let read = |summary: &str, scope: &str| {
+        json!({
+            "summary": summary,
+            "security": [{ "session": [] }, { "token": [scope] }],
+            "responses": {
+                "200": { "description": "JSON", "content": { "application/json": { "schema": { "type": ["object", "array"] } } } },
+                "401": { "description": "Not signed in" },
+                "403": { "description": format!("The token lacks {scope}") }
+            }
+        })
+    };
+    let read_one = |summary: &str, scope: &str| {
+        let mut r = read(summary, scope);
+        r["parameters"] = id.clone();
+        r["responses"]["404"] =
+            json!({ "description": "No such record, or not the caller's to see" });
+        r
+    };
+    let change = |summary: &str, body: Value| {
+        json!({
+            "summary": summary,
+            "security": [{ "session": [] }, { "token": ["drafts:write"] }],
+            "parameters": id.clone(),
+            "requestBody": { "required": true, "content": { "application/json": { "schema": body } } },
+            "responses": {
+                "200": { "description": "Done: { outcome, draft }" },
+                "401": { "description": "Not signed in" },
+                "403": { "description": "The token lacks drafts:write, the session's X-CSRF-Token is missing, or the caller may not do this to the draft" },
+                "404": { "description": "No such draft, or not the caller's to see" },
+                "409": { "description": "Not possible in the draft's status (approved, rejected, sent), or nothing changed" },
+                "422": { "description": "Refused by the relationship-test gate (open marked passage, personal sentence missing, the deal moved), or a malformed body" }
+            }
+        })
+    };
+    json!({
+        "/api/v1/drafts/{id}": { "get": read_one("One draft with what stands before its approval, its revisions, the relationship test's questions and whether the caller may approve it", "drafts:read") },
+        "/api/v1/drafts/{id}/approve": { "post": change(
+            "The relationship test: two yes answers approve (a CRM update is applied to its deal in the same transaction), a no returns the draft for rewriting. Only the account's own account manager; for a draft of no rep's account, sales ops and admins",
+            json!({ "type": "object", "additionalProperties": false, "required": ["sounds_like_me", "reflects_what_mattered"], "properties": {
+                "sounds_like_me": { "type": "boolean" }, "reflects_what_mattered": { "type": "boolean" },
+                "body": { "type": ["string", "null"], "description": "The final text, when the reviewer edited it" },
+                "note": { "type": "string" }
+            } })) },
+        "/api/v1/drafts/{id}/reject": { "post": change("Reject with a reason (anyone who may see the draft)", json!({ "type": "object", "additionalProperties": false, "required": ["reason"], "properties": { "reason": { "type": "string", "minLength": 1 } } })) },
+        "/api/v1/drafts/{id}/revisions": { "post": change("A new revision of the text (not for CRM updates)", json!({ "type": "object", "additionalProperties": false, "required": ["body"], "properties": { "subject": { "type": ["string", "null"] }, "body": { "type": "string" } } })) },
+        "/api/v1/accounts": { "get": read("The accounts the caller may see, with tier, health and owner", "accounts:read") },
+        "/api/v1/accounts/{id}": { "get": read_one("One account with its deals and customer issues", "accounts:read") },
+        "/api/v1/deals": { "get": read("The deals the caller may see (by the deal's owner)", "deals:read") },
+        "/api/v1/calls": { "get": read("The analysed calls the caller may see, with coaching metrics", "calls:read") },
+        "/api/v1/audit": { "get": {
+            "summary": "The audit trail: whether the hash chain is intact, and the latest 500 records (sales ops and admins)",
+            "security": [{ "session": [] }, { "token": ["audit:read"] }],
+            "responses": { "200": { "description": "JSON" }, "401": { "description": "Not signed in" }, "403": { "description": "Not sales ops or admin, or the token lacks audit:read" } }
+        } }
+    })
+}
+
 /// The document.
 pub fn document() -> Value {
+    let mut doc = document_base();
+    if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), reviewing_paths()) {
+        paths.extend(more);
+    }
+    doc["paths"]["/api/v1/leads"]["get"] = json!({
+        "summary": "The leads the caller may see (by owner), each with its latest score, explanation factors, queue and routing reason",
+        "security": [{ "session": [] }, { "token": ["leads:read"] }],
+        "responses": { "200": { "description": "JSON" }, "401": { "description": "Not signed in" }, "403": { "description": "The token lacks leads:read" } }
+    });
+    doc
+}
+
+fn document_base() -> Value {
     let error = json!({
         "type": "object",
         "required": ["error"],
@@ -127,7 +211,7 @@ pub fn document() -> Value {
         "components": {
             "securitySchemes": {
                 "session": { "type": "apiKey", "in": "cookie", "name": "__Host-roomwork_session" },
-                "token": { "type": "http", "scheme": "bearer", "description": "An API token from `roomwork users token` (scopes: leads:write, drafts:read, me:read)" }
+                "token": { "type": "http", "scheme": "bearer", "description": "An API token from `roomwork users token` (scopes: leads:write, leads:read, drafts:read, drafts:write, accounts:read, deals:read, calls:read, audit:read, me:read)" }
             },
             "schemas": {
                 "User": {

@@ -926,6 +926,20 @@ async fn stored_call(
 
 /// `meetings propose`: the copilot on a stored call.
 pub async fn propose(ctx: &Context, key: &str, by: &str) -> anyhow::Result<()> {
+    let proposals = proposals(ctx, key, by).await?;
+    if ctx.json {
+        return output::json(&proposals);
+    }
+    say_proposals(&proposals);
+    Ok(())
+}
+
+/// The copilot's proposals for a stored call (drafts into the inbox), without printing.
+pub async fn proposals(
+    ctx: &Context,
+    key: &str,
+    by: &str,
+) -> anyhow::Result<Vec<copilot::Proposed>> {
     let foundation = ctx.foundation()?;
     let benchmarks = benchmarks(ctx)?;
     let (c, analysis, t, parsed, reps_used, account, deal, reps, contacts) = ctx
@@ -975,7 +989,7 @@ pub async fn propose(ctx: &Context, key: &str, by: &str) -> anyhow::Result<()> {
     );
     let catalog = foundation.stage_catalog();
     let deal = deal.filter(|d| !catalog.is_closed(&d.stage));
-    let proposals = copilot::propose(
+    copilot::propose(
         ctx,
         &copilot::Call {
             // The stored analysis (with any abstractive summary), the speakers matched anew.
@@ -991,12 +1005,7 @@ pub async fn propose(ctx: &Context, key: &str, by: &str) -> anyhow::Result<()> {
             source: &t.file_name,
         },
     )
-    .await?;
-    if ctx.json {
-        return output::json(&proposals);
-    }
-    say_proposals(&proposals);
-    Ok(())
+    .await
 }
 
 fn say_proposals(proposals: &[copilot::Proposed]) {

@@ -1,15 +1,14 @@
 //! `roomwork capacity`: screen work versus room work per account manager (crate
 //! `roomwork_capacity`), with the settings of `DATA_DIR/capacity.toml`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use anyhow::Context as _;
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use roomwork_capacity::{Assessment, Progress, Recovered, Settings, Week};
-use roomwork_domain::{DraftStatus, RepId};
-use roomwork_store::{ActivityFilter, DraftFilter};
-use serde::Serialize;
+use roomwork_domain::RepId;
+use roomwork_server::records::Ledger;
 
 use super::Context;
 use crate::args::{CapacityArgs, CapacityCommand};
@@ -18,113 +17,14 @@ use crate::output::{self, say};
 
 /// `DATA_DIR/capacity.toml` (every key optional), checked; the error names the file and key.
 pub fn settings(ctx: &Context) -> anyhow::Result<Settings> {
-    let path = ctx.data_dir.join("capacity.toml");
-    let s = match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let bad = |e: String| {
-                InvalidInput(format!(
-                    "{}: {}",
-                    path.display(),
-                    e.trim().replace('\n', " ")
-                ))
-            };
-            let mut table: toml::Table = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
-            // `deployed_on = 2026-10-07` is a TOML date: read as its text.
-            if let Some(toml::Value::Datetime(d)) = table.get("deployed_on") {
-                // A date with a time of day: its date.
-                let text = d.date.map_or_else(|| d.to_string(), |x| x.to_string());
-                table.insert("deployed_on".into(), toml::Value::String(text));
-            }
-            table
-                .try_into::<Settings>()
-                .map_err(|e| bad(e.to_string()))?
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
-        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
-    };
-    s.check()
-        .map_err(|e| InvalidInput(format!("{}: {e}", path.display())))?;
-    Ok(s)
-}
-
-/// Everything the commands show.
-#[derive(Serialize)]
-struct Ledger {
-    today: NaiveDate,
-    deployed_on: NaiveDate,
-    /// Where the deployment day came from.
-    deployed_from: &'static str,
-    target_by: NaiveDate,
-    settings: Settings,
-    reps: BTreeMap<RepId, String>,
-    weeks: Vec<Week>,
-    assessments: Vec<Assessment>,
-    recovered: Vec<Recovered>,
-    /// The activities the measures come from (for a month's own days).
-    #[serde(skip)]
-    activities: Vec<roomwork_domain::Activity>,
+    roomwork_server::records::capacity_settings(&ctx.data_dir).map_err(super::policy::invalid)
 }
 
 async fn ledger(ctx: &Context, today: NaiveDate) -> anyhow::Result<Ledger> {
     let s = settings(ctx)?;
-    ctx.with_store(async |store| {
-        let reps: BTreeMap<RepId, String> = store
-            .reps()
-            .await?
-            .into_iter()
-            .filter(|r| r.active)
-            .map(|r| (r.id, r.name))
-            .collect();
-        let mut owned: HashMap<RepId, u32> = reps.keys().map(|r| (*r, 0)).collect();
-        for a in store.accounts().await? {
-            if let Some(o) = a.owner.and_then(|o| owned.get_mut(&o)) {
-                *o += 1;
-            }
-        }
-        let uses = store.workflow_uses().await?;
-        let (deployed_on, deployed_from) = match (s.deployed_on, uses.first()) {
-            (Some(d), _) => (d, "capacity.toml"),
-            (None, Some(u)) => (u.at.date_naive(), "the first AI draft in the ledger"),
-            (None, None) => {
-                return Err(InvalidInput(
-                    "no AI draft yet and no deployed_on in capacity.toml: there is nothing to compare with the baseline"
-                        .into(),
-                )
-                .into());
-            }
-        };
-        let from = deployed_on - Duration::days(7 * i64::from(s.baseline_weeks));
-        let activities = store
-            .activities(ActivityFilter {
-                skip_text: true,
-                ..Default::default()
-            })
-            .await?;
-        let weeks = roomwork_capacity::weeks(&activities, &owned, from, today);
-        let assessments = roomwork_capacity::assess(&weeks, deployed_on, today, &s);
-        // Only drafts a person approved (or sent) recovered time.
-        let done: HashSet<_> = store
-            .drafts(DraftFilter::default())
-            .await?
-            .into_iter()
-            .filter(|d| matches!(d.status, DraftStatus::Approved | DraftStatus::Sent))
-            .map(|d| d.id)
-            .collect();
-        let recovered = roomwork_capacity::recovered(&uses, &|u| done.contains(&u.draft_id));
-        Ok(Ledger {
-            today,
-            deployed_on,
-            deployed_from,
-            target_by: deployed_on + Duration::days(i64::from(s.within_days)),
-            settings: s,
-            reps,
-            weeks,
-            assessments,
-            recovered,
-            activities,
-        })
-    })
-    .await
+    ctx.with_store(async |store| roomwork_server::records::ledger(store, s, today).await)
+        .await
+        .map_err(super::policy::invalid)
 }
 
 /// Minor units in `code`'s currency, as money is written ("$1,250.00", "¥1,250").

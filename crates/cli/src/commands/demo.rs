@@ -104,7 +104,29 @@ async fn demo_users(store: &dyn roomwork_store::Store) -> anyhow::Result<(Vec<De
             ),
         ),
     ];
-    for r in reps.iter().filter(|r| r.active).take(2) {
+    // The two account managers with the most waiting drafts (the copilot's, from their
+    // calls), an at-risk account breaking ties: the web app has something to show them.
+    let accounts = store.accounts().await?;
+    let drafts = store.drafts(roomwork_store::DraftFilter::default()).await?;
+    let weight = |r: &roomwork_domain::Rep| {
+        let owned: std::collections::HashSet<_> = accounts
+            .iter()
+            .filter(|a| a.owner == Some(r.id))
+            .map(|a| a.id)
+            .collect();
+        let waiting = drafts
+            .iter()
+            .filter(|d| d.account_id.is_some_and(|a| owned.contains(&a)))
+            .count();
+        let at_risk = accounts
+            .iter()
+            .any(|a| a.owner == Some(r.id) && a.health == roomwork_domain::Health::AtRisk);
+        (waiting, at_risk)
+    };
+    let mut ranked: Vec<&roomwork_domain::Rep> = reps.iter().filter(|r| r.active).collect();
+    // Stable: equal weights keep the store's order.
+    ranked.sort_by_key(|r| std::cmp::Reverse(weight(r)));
+    for r in ranked.into_iter().take(2) {
         people.push((
             r.email
                 .as_ref()
@@ -165,6 +187,7 @@ struct PipelineSummary {
     calls_analysed: usize,
     calls_with_complaints: usize,
     accounts_raised_by_calls: usize,
+    drafts_proposed: usize,
 }
 
 #[derive(Serialize)]
@@ -358,6 +381,26 @@ async fn run_with(
         // Every call analysed first: what the calls raised feeds the accounts' health and
         // the deals' signals.
         let calls = super::calls::analyse_all(ctx, store).await?;
+        // The copilot on every call: follow-ups, stage changes, next tasks and CRM updates
+        // wait in the inbox (a complaint call gets a briefing instead).
+        let mut drafts_proposed = 0;
+        let reps = store.reps().await?;
+        let owners: std::collections::HashMap<_, _> = store
+            .accounts()
+            .await?
+            .into_iter()
+            .filter_map(|a| Some((a.id, a.owner?)))
+            .collect();
+        for c in store.calls(false).await? {
+            // Asked for by the account manager on the call (their name signs the follow-up).
+            let by = c
+                .rep_id
+                .or_else(|| c.account_id.and_then(|a| owners.get(&a).copied()))
+                .and_then(|id| reps.iter().find(|r| r.id == id))
+                .map_or("roomwork copilot", |r| r.name.as_str());
+            let proposed = super::calls::proposals(ctx, &c.transcript_id.to_string(), by).await?;
+            drafts_proposed += proposed.iter().filter(|p| p.draft.is_some()).count();
+        }
         let trained = super::pipeline::train_model(ctx, store, by, true).await?;
         let rebuilt = super::pipeline::backfill(ctx, store, today, 52, by).await?;
         let refreshed = super::pipeline::refresh(ctx, store, today, None).await?;
@@ -372,6 +415,7 @@ async fn run_with(
             calls_analysed: calls.analysed,
             calls_with_complaints: calls.trust_repair,
             accounts_raised_by_calls: calls.health.len(),
+            drafts_proposed,
         })
     };
     let (users, password) = if size == Size::Large {
@@ -487,10 +531,11 @@ fn print(r: &DemoReport, ctx: &Context) {
             p.snapshots_rebuilt
         );
         say!(
-            "Calls: {} transcripts analysed, {} raised a complaint; {} accounts' health raised by what was said.",
+            "Calls: {} transcripts analysed, {} raised a complaint; {} accounts' health raised by what was said; the copilot put {} drafts in the inbox.",
             p.calls_analysed,
             p.calls_with_complaints,
-            p.accounts_raised_by_calls
+            p.accounts_raised_by_calls,
+            p.drafts_proposed
         );
     }
     say!("\nWhere to look:");
@@ -561,10 +606,10 @@ fn print(r: &DemoReport, ctx: &Context) {
     say!("  roomwork {dd} capacity");
     say!("  roomwork {dd} config");
     if !r.users.is_empty() {
-        say!("\nServe the demo company (the JSON API; the web pages are not built yet):");
+        say!("\nServe the demo company (the web app and the JSON API):");
         say!("  roomwork {dd} serve --bind 127.0.0.1:8080");
         say!(
-            "Sign in with POST /api/v1/session {{\"email\": ..., \"password\": \"{}\"}} (the same password for every demo user, made for this demo):",
+            "then open http://localhost:8080 and sign in with password {} (the same for every demo user, made for this demo):",
             r.password
         );
         for u in &r.users {

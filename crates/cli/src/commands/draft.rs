@@ -364,73 +364,7 @@ async fn briefing(
     Ok(())
 }
 
-/// The pre-call briefing for `account` from its stored records, in the Foundation's format for
-/// `call` (the built-in engine).
-pub(super) async fn compose_briefing(
-    store: &dyn Store,
-    foundation: &roomwork_foundation::Foundation,
-    call: &roomwork_foundation::CallType,
-    account: &Account,
-    today: chrono::NaiveDate,
-) -> anyhow::Result<(roomwork_drafting::briefing::Briefing, Option<String>)> {
-    use roomwork_drafting::briefing as engine;
-    let stages = foundation.stage_catalog();
-    let competitors = foundation.competitors().to_vec();
-    let id = account.id;
-    let owner = match account.owner {
-        Some(rep) => store
-            .reps()
-            .await?
-            .into_iter()
-            .find(|r| r.id == rep)
-            .map(|r| r.name),
-        None => None,
-    };
-    let contacts: Vec<Contact> = store
-        .contacts()
-        .await?
-        .into_iter()
-        .filter(|c| c.account_id == Some(id))
-        .collect();
-    let orders: Vec<_> = store
-        .orders()
-        .await?
-        .into_iter()
-        .filter(|o| o.account_id == id)
-        .collect();
-    let issues: Vec<_> = store
-        .issues()
-        .await?
-        .into_iter()
-        .filter(|i| i.account_id == id)
-        .collect();
-    let opportunities: Vec<_> = store
-        .opportunities(true)
-        .await?
-        .into_iter()
-        .filter(|o| o.account_id == Some(id))
-        .collect();
-    let activities = store
-        .activities(roomwork_store::ActivityFilter {
-            account_id: Some(id),
-            ..Default::default()
-        })
-        .await?;
-    let inputs = engine::Inputs {
-        account,
-        owner: owner.as_deref(),
-        contacts: &contacts,
-        orders: &orders,
-        issues: &issues,
-        opportunities: &opportunities,
-        activities: &activities,
-        stages: &stages,
-        stalled_after_days: foundation.stalled_after_days(),
-        competitors: &competitors,
-        today,
-    };
-    Ok((engine::compose(call, &inputs), owner))
-}
+pub(super) use roomwork_server::records::compose_briefing;
 
 /// Workflow 5: the RFQ response and quotation narrative, into the inbox.
 async fn quotation(

@@ -16,10 +16,10 @@ use crate::output::{self, say};
 use anyhow::Context as _;
 use chrono::Utc;
 use roomwork_domain::{
-    Activity, ActivityId, ActivityKind, Decision, Direction, Draft, DraftError, DraftId,
-    DraftState, DraftStatus, Email, PendingApproval, RelationshipTest, SendVia, Workflow,
-    WorkflowUse, approve_with_note,
+    Activity, ActivityId, ActivityKind, Direction, Draft, DraftError, DraftId, DraftState,
+    DraftStatus, Email, PendingApproval, RelationshipTest, SendVia, Workflow, WorkflowUse,
 };
+use roomwork_server::review::{ReviewError, Reviewed};
 use roomwork_store::{AuditEntry, DraftFilter, InboxWrite, Store};
 use serde::Serialize;
 
@@ -662,36 +662,9 @@ async fn edit(
     let d = ctx
         .with_store(async |store| {
             let d = find_draft(store, key).await?;
-            if d.change.is_some() {
-                return Err(InvalidInput(
-                    "a CRM update's text shows the change it carries and is not edited: reject it and draft it again from corrected notes".into(),
-                )
-                .into());
-            }
-            let DraftState::Pending(mut pending) = restore(d.clone())? else {
-                return Err(wrong_status(
-                    &d,
-                    "only a pending or returned draft can be edited",
-                ));
-            };
-            let rev = pending
-                .edit(by, subject, body, Utc::now())
-                .map_err(refusal)?;
-            let detail = serde_json::json!({
-                "revision": rev.number,
-                "text_sha256": sha256(&rev.body),
-                "subject": rev.subject,
-            });
-            store
-                .inbox_write(
-                    InboxWrite::Edit {
-                        pending: &pending,
-                        revision: &rev,
-                    },
-                    &entry(by, "draft.edited", pending.draft(), detail),
-                )
-                .await?;
-            Ok(pending.draft().clone())
+            roomwork_server::review::edit(store, &d, by, subject, body)
+                .await
+                .map_err(reviewed_error)
         })
         .await?;
     if ctx.json {
@@ -817,130 +790,74 @@ async fn approve_in(
             "--reflects-what-mattered",
         )?,
     };
-    let decision = match approve_with_note(pending, by, answers, body.as_deref(), &note, Utc::now())
-    {
-        Ok(d) => d,
-        Err(e) => {
-            store
-                .audit_append(&entry(
-                    by,
-                    "draft.approval_refused",
-                    &d,
-                    serde_json::json!({"answers": answers, "refused": e.to_string()}),
-                ))
-                .await?;
-            return Err(refusal(e));
-        }
-    };
-    match decision {
-        Decision::Approved(approved, edit) => {
-            let a = approved.approval();
-            // A CRM update is applied to the deal in the transaction that approves it, and
-            // only there.
-            let applied = match &approved.draft().change {
-                Some(c) => {
-                    let current = store.opportunity(c.opportunity_id).await?;
-                    approved.apply_to(&current, Utc::now()).map_err(refusal)?
-                }
-                None => None,
-            };
-            let detail = serde_json::json!({
-                "answers": a.answers,
-                "note": note,
-                "revision": approved.draft().revision,
-                "edited_in_approval": edit.is_some(),
-                "text_sha256": sha256(&approved.draft().body),
-                "personally_edited": approved.draft().personally_edited(),
-                "applied_to": applied.as_ref().map(|x| x.opportunity().id),
-            });
-            store
-                .inbox_write(
-                    InboxWrite::Approve {
-                        approved: &approved,
-                        revision: edit.as_ref(),
-                        applied: applied.as_ref(),
-                    },
-                    &entry(by, "draft.approved", approved.draft(), detail),
-                )
-                .await?;
+    drop(pending);
+    let reviewed = roomwork_server::review::approve(store, &d, by, answers, body.as_deref(), &note)
+        .await
+        .map_err(reviewed_error)?;
+    match reviewed {
+        Reviewed::Approved { draft, applied } => {
             if let Some(x) = &applied {
                 let deal = std::iter::once(x.opportunity().id).collect();
                 super::pipeline::refresh_after(ctx, store, deal).await;
             }
             if ctx.json {
-                return output::json(approved.draft());
+                return output::json(&draft);
             }
+            let reviewer = draft
+                .approval
+                .as_ref()
+                .map(|a| a.reviewer.clone())
+                .unwrap_or_default();
             match &applied {
                 Some(x) => say!(
                     "Approved by {}, and applied: {} is now at stage {}, next step {:?}.",
-                    a.reviewer,
+                    reviewer,
                     x.opportunity().name,
                     x.opportunity().stage.as_str(),
                     x.opportunity().next_step.as_deref().unwrap_or("(none)")
                 ),
                 None => say!(
                     "Approved by {}. Send it with `roomwork inbox send {} --eml FILE` or `--mark-sent`.",
-                    a.reviewer,
-                    short(approved.draft().id)
+                    reviewer,
+                    short(draft.id)
                 ),
             }
         }
-        Decision::Returned(pending, edit) => {
-            let detail = serde_json::json!({
-                "answers": answers,
-                "note": pending.draft().review.as_ref().map(|r| r.note.clone()),
-                "revision": pending.draft().revision,
-            });
-            store
-                .inbox_write(
-                    InboxWrite::Return {
-                        pending: &pending,
-                        revision: edit.as_ref(),
-                    },
-                    &entry(by, "draft.returned", pending.draft(), detail),
-                )
-                .await?;
+        Reviewed::Returned(draft) => {
             if ctx.json {
-                return output::json(pending.draft());
+                return output::json(&draft);
             }
             say!(
                 "Returned for rewriting: {}. Rewrite it with `roomwork inbox edit {} --text FILE`.",
-                pending
-                    .draft()
+                draft
                     .review
                     .as_ref()
                     .map(|r| r.note.as_str())
                     .unwrap_or_default(),
-                short(pending.draft().id)
+                short(draft.id)
             );
         }
     }
     Ok(())
 }
 
+/// A review error as the CLI's exit codes see it: a status problem or an empty text is invalid
+/// input (exit 2), a refusal by the gate is refused (exit 5).
+fn reviewed_error(e: ReviewError) -> anyhow::Error {
+    match e {
+        ReviewError::Invalid(m) => InvalidInput(m).into(),
+        ReviewError::Refused(m) => Refused(m).into(),
+        ReviewError::Store(e) => e,
+    }
+}
+
 async fn reject(ctx: &Context, key: &str, reason: &str, by: &str) -> anyhow::Result<()> {
     let d = ctx
         .with_store(async |store| {
             let d = find_draft(store, key).await?;
-            let DraftState::Pending(pending) = restore(d.clone())? else {
-                return Err(wrong_status(
-                    &d,
-                    "only a pending or returned draft can be rejected",
-                ));
-            };
-            let rejected = pending.reject(by, reason, Utc::now()).map_err(refusal)?;
-            store
-                .inbox_write(
-                    InboxWrite::Reject(&rejected),
-                    &entry(
-                        by,
-                        "draft.rejected",
-                        rejected.draft(),
-                        serde_json::json!({"reason": reason}),
-                    ),
-                )
-                .await?;
-            Ok(rejected.draft().clone())
+            roomwork_server::review::reject(store, &d, by, reason)
+                .await
+                .map_err(reviewed_error)
         })
         .await?;
     if ctx.json {

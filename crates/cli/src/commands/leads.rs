@@ -962,6 +962,29 @@ async fn recalibrate(
     Ok(())
 }
 
+/// What the server calls after an approval in the web app applies a CRM update: the same
+/// pipeline refresh the CLI runs after `roomwork inbox approve`.
+struct RefreshPipeline {
+    data_dir: std::path::PathBuf,
+    url: String,
+}
+
+#[async_trait::async_trait]
+impl roomwork_server::Hooks for RefreshPipeline {
+    async fn deals_changed(
+        &self,
+        store: &dyn Store,
+        deals: std::collections::HashSet<roomwork_domain::OpportunityId>,
+    ) {
+        let ctx = Context {
+            data_dir: self.data_dir.clone(),
+            url: self.url.clone(),
+            json: false,
+        };
+        super::pipeline::refresh_after(&ctx, store, deals).await;
+    }
+}
+
 pub async fn serve(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let config = config(ctx)?;
     let store: Arc<dyn Store> = Arc::from(ctx.store().await?);
@@ -969,10 +992,17 @@ pub async fn serve(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     eprintln!(
-        "roomwork serving on http://{} (POST /api/v1/leads, GET /healthz); Ctrl-C stops",
+        "roomwork serving on http://{} (the web app; the API under /api/v1, its document at /api/v1/openapi.json); Ctrl-C stops",
         listener.local_addr()?
     );
-    let served = roomwork_server::serve(listener, store.clone(), config).await;
+    let site = roomwork_server::Site {
+        data_dir: Some(ctx.data_dir.clone()),
+        hooks: Arc::new(RefreshPipeline {
+            data_dir: ctx.data_dir.clone(),
+            url: ctx.url.clone(),
+        }),
+    };
+    let served = roomwork_server::serve(listener, store.clone(), config, site).await;
     store.close().await;
     served
 }

@@ -2,16 +2,14 @@
 
 use anyhow::Context as _;
 use roomwork_domain::{Account, AccountId};
-use roomwork_policy::{
-    AccountState, IssueFact, Matrix, Outcome, Request, decide, override_verdict,
-};
+use roomwork_policy::{Matrix, Outcome, Request, decide, override_verdict};
 
 use super::Context;
 use crate::args::{PolicyArgs, PolicyCommand};
 use crate::exit::{InvalidInput, Refused};
 use crate::output::{self, say};
 
-pub const FILE: &str = "policy.toml";
+pub const FILE: &str = roomwork_server::records::MATRIX_FILE;
 
 pub async fn run(ctx: &Context, args: PolicyArgs) -> anyhow::Result<()> {
     match args.command {
@@ -30,12 +28,14 @@ pub async fn run(ctx: &Context, args: PolicyArgs) -> anyhow::Result<()> {
 
 /// The matrix in force: the data directory's policy.toml, or the built-in default.
 pub fn load_matrix(ctx: &Context) -> anyhow::Result<Matrix> {
-    let path = ctx.data_dir.join(FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(Matrix::parse(&path.display().to_string(), &text)
-            .map_err(|e| InvalidInput(e.to_string()))?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Matrix::default()),
-        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    roomwork_server::records::load_matrix(&ctx.data_dir).map_err(invalid)
+}
+
+/// A configuration problem from the shared readers, as the CLI's invalid-input error.
+pub fn invalid(e: anyhow::Error) -> anyhow::Error {
+    match e.downcast::<roomwork_server::records::Invalid>() {
+        Ok(i) => InvalidInput(i.0).into(),
+        Err(e) => e,
     }
 }
 
@@ -88,40 +88,7 @@ fn matrix(ctx: &Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The account's state as the policy needs it: open issues and whether each repeats an
-/// earlier one (`roomwork_policy::repeats`), and whether the account is in the Foundation's
-/// top tier.
-pub async fn account_state(
-    store: &dyn roomwork_store::Store,
-    account: &Account,
-    foundation: &roomwork_foundation::Foundation,
-) -> anyhow::Result<AccountState> {
-    let mut issues: Vec<_> = store
-        .issues()
-        .await?
-        .into_iter()
-        .filter(|i| i.account_id == account.id)
-        .collect();
-    issues.sort_by_key(|i| i.opened_on);
-    let open_issues = issues
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| i.closed_on.is_none())
-        .map(|(n, i)| IssueFact {
-            kind: i.kind,
-            severity: i.severity,
-            summary: i.summary.clone(),
-            repeat: issues[..n].iter().any(|e| roomwork_policy::repeats(e, i)),
-        })
-        .collect();
-    Ok(AccountState {
-        tier: account.tier.clone(),
-        health: account.health,
-        health_reason: account.health_reason.clone(),
-        open_issues,
-        top_tier: account.tier.is_some() && account.tier == foundation.top_tier(),
-    })
-}
+pub use roomwork_server::records::account_state;
 
 /// Finds an account by id or by exact name (case-insensitive).
 pub async fn find_account(store: &dyn roomwork_store::Store, key: &str) -> anyhow::Result<Account> {

@@ -13,7 +13,7 @@ use crate::exit::InvalidInput;
 use crate::output::{self, say};
 
 /// Scopes a token may carry.
-pub const SCOPES: &[&str] = &["leads:write", "drafts:read", "me:read"];
+pub use roomwork_server::auth::SCOPES;
 
 fn new_password() -> anyhow::Result<String> {
     let p = match std::env::var("ROOMWORK_NEW_PASSWORD") {
