@@ -85,6 +85,29 @@ fn body_error(e: JsonRejection) -> ApiError {
     ApiError(StatusCode::UNPROCESSABLE_ENTITY, e.body_text())
 }
 
+/// A CRM update changes a deal: only one the approver may see (a deal on their account may
+/// belong to another rep).
+pub(crate) async fn may_apply(
+    app: &App,
+    s: &Scope,
+    d: &roomwork_domain::Draft,
+) -> Result<(), ApiError> {
+    if let Some(c) = &d.change {
+        let deal = app
+            .store
+            .opportunity(c.opportunity_id)
+            .await
+            .map_err(internal)?;
+        if !s.owner(deal.owner) {
+            return Err(ApiError(
+                StatusCode::FORBIDDEN,
+                "the deal this CRM update changes belongs to another rep".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Re-evaluates the pipeline for a deal an approval changed.
 pub(crate) async fn after_applied(app: &App, reviewed: &Reviewed) {
     if let Reviewed::Approved {
@@ -111,6 +134,7 @@ pub(crate) async fn approve(
             "only the account's own account manager puts a draft to the relationship test".into(),
         ));
     }
+    may_apply(&app, &s, &d).await?;
     let Json(a) = body.map_err(body_error)?;
     let answers = RelationshipTest {
         sounds_like_me: a.sounds_like_me,
@@ -174,6 +198,14 @@ pub(crate) async fn revise(
 ) -> Result<Json<Value>, ApiError> {
     let s = scope(&app, &headers, &method, "drafts:write").await?;
     let d = visible_draft(&app, &s, &id).await?;
+    // The text is the account manager's to rewrite: a revision counts toward "rewritten after
+    // a return" and "a sentence only you could write".
+    if !s.may_approve(&d) {
+        return Err(ApiError(
+            StatusCode::FORBIDDEN,
+            "only the account's own account manager revises a draft's text".into(),
+        ));
+    }
     let Json(r) = body.map_err(body_error)?;
     let d = review::edit(
         &*app.store,
@@ -240,7 +272,7 @@ pub(crate) async fn account(
         .await
         .map_err(internal)?
         .into_iter()
-        .filter(|o| o.account_id == Some(id))
+        .filter(|o| o.account_id == Some(id) && s.owner(o.owner))
         .collect();
     let issues: Vec<_> = app
         .store

@@ -125,6 +125,52 @@ pub trait Hooks: Send + Sync {
         store: &dyn Store,
         deals: std::collections::HashSet<roomwork_domain::OpportunityId>,
     );
+
+    /// The forecast for a period (`2026-Q4`, `2026-11`; this quarter without one), the basis
+    /// of its win probabilities, and the reps' names.
+    async fn forecast(
+        &self,
+        _store: &dyn Store,
+        _period: Option<&str>,
+    ) -> anyhow::Result<ForecastView> {
+        Err(records::Invalid(NO_PIPELINE_READER.into()).into())
+    }
+
+    /// Records a forecast override for a rep (by name) or the team (`None`), audited.
+    async fn forecast_override(
+        &self,
+        _store: &dyn Store,
+        _change: OverrideRequest<'_>,
+    ) -> anyhow::Result<()> {
+        Err(records::Invalid(NO_PIPELINE_READER.into()).into())
+    }
+}
+
+const NO_PIPELINE_READER: &str =
+    "this server was started without the pipeline reader (roomwork serve has it)";
+
+/// A forecast as the web app shows it.
+pub struct ForecastView {
+    /// The forecast.
+    pub forecast: roomwork_pipeline::forecast::Forecast,
+    /// Where its win probabilities come from.
+    pub basis: String,
+    /// The reps' names.
+    pub names: HashMap<RepId, String>,
+}
+
+/// A forecast override someone asks for.
+pub struct OverrideRequest<'a> {
+    /// `2026-Q4`, `2026-11`.
+    pub period: &'a str,
+    /// The rep's name, or `None` for the team.
+    pub rep: Option<&'a str>,
+    /// The amount as typed ("1,250,000").
+    pub amount: &'a str,
+    /// Who.
+    pub by: &'a str,
+    /// Why.
+    pub reason: &'a str,
 }
 
 /// Hooks that do nothing.

@@ -3,6 +3,8 @@
 //! typed states of `roomwork_domain::draft` (only `approve` makes an `Approved`) and is
 //! written with its audit record in one transaction; a refused approval is audited too.
 
+use std::ops::Not as _;
+
 use chrono::Utc;
 use roomwork_domain::{
     AppliedChange, Decision, Draft, DraftError, DraftId, DraftState, RelationshipTest,
@@ -68,6 +70,12 @@ fn pending(d: &Draft, wanted: &str) -> Result<roomwork_domain::PendingApproval, 
     }
 }
 
+/// Two texts that differ only in line ends (CRLF, CR, LF) and in a leading newline.
+pub fn same_text(a: &str, b: &str) -> bool {
+    let norm = |t: &str| t.replace("\r\n", "\n").replace('\r', "\n");
+    norm(a).trim_start_matches('\n') == norm(b).trim_start_matches('\n')
+}
+
 /// What an approval did.
 pub enum Reviewed {
     /// Approved (and, for a CRM update, applied to its deal in the same transaction).
@@ -94,8 +102,9 @@ pub async fn approve(
     note: &str,
 ) -> Result<Reviewed, ReviewError> {
     let p = pending(d, "only a pending or returned draft can be approved")?;
-    // A text box that comes back unchanged is not an edit.
-    let body = body.filter(|b| *b != d.body);
+    // A text box that comes back unchanged is not an edit (a browser sends CRLF line ends,
+    // and drops a newline right after `<textarea>`).
+    let body = body.filter(|b| same_text(b, &d.body).not());
     if d.change.is_some() && body.is_some() {
         return Err(ReviewError::Invalid(
             "a CRM update is approved as drafted (its text shows the change it applies): reject it and draft it again from corrected notes".into(),

@@ -47,10 +47,31 @@ async fn world() -> World {
     let store: Arc<dyn Store> = Arc::from(roomwork_store::open(&url).await.unwrap());
     let (west, east) = (rep("Wes West", "West"), rep("Eve East", "East"));
     let (wa, ea) = (account("Westco", west.id), account("Eastco", east.id));
+    let deal = |name: &str, a: &Account, owner: RepId| roomwork_domain::Opportunity {
+        id: roomwork_domain::OpportunityId::new(),
+        ext_key: None,
+        name: name.into(),
+        account_id: Some(a.id),
+        owner: Some(owner),
+        stage: roomwork_domain::Stage::parse("Proposal").unwrap(),
+        amount: None,
+        close_date: None,
+        next_step: None,
+        next_step_date: None,
+        created_on: Utc::now().date_naive(),
+        forecast_category: None,
+        stage_history: Vec::new(),
+    };
     store
         .save_batch(&Batch {
             reps: vec![west.clone(), east.clone()],
             accounts: vec![wa.clone(), ea.clone()],
+            opportunities: vec![
+                deal("Westco pumps", &wa, west.id),
+                deal("Eastco valves", &ea, east.id),
+                // Another rep's deal on Westco: Wes sees the account, not this deal.
+                deal("Westco spares (Eve's)", &wa, east.id),
+            ],
             ..Batch::default()
         })
         .await
@@ -424,4 +445,298 @@ async fn a_deactivated_user_is_signed_out_everywhere_and_sign_in_wants_json() {
         .await
         .unwrap();
     assert_eq!(form.status(), 415);
+}
+
+/// GET with the session cookie: the status and the JSON (or text) answer.
+async fn get(w: &World, cookie: &str, path: &str) -> (u16, String) {
+    let r = client()
+        .get(format!("{}{path}", w.url))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+fn names(json: &str, field: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let mut out: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x[field].as_str().unwrap().to_string())
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn every_reading_and_reviewing_route_for_every_role_and_no_one_changes_anothers_records() {
+    let w = world().await;
+    let c = client();
+    let drafts = w
+        .store
+        .drafts(roomwork_store::DraftFilter::default())
+        .await
+        .unwrap();
+    let west_draft = drafts
+        .iter()
+        .find(|d| d.subject == "For Westco")
+        .unwrap()
+        .id;
+    let westco = w
+        .store
+        .accounts()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.name == "Westco")
+        .unwrap()
+        .id;
+    // Nobody signed in: every API route refuses, every page sends to the sign-in page.
+    for path in [
+        "/api/v1/accounts",
+        "/api/v1/deals",
+        "/api/v1/leads",
+        "/api/v1/calls",
+        "/api/v1/audit",
+        &format!("/api/v1/drafts/{west_draft}"),
+        &format!("/api/v1/accounts/{westco}"),
+    ] {
+        assert_eq!(get(&w, "", path).await.0, 401, "{path}");
+    }
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for path in [
+        "/inbox",
+        "/accounts",
+        "/pipeline",
+        "/capacity",
+        "/meetings",
+        "/leads",
+        "/forecast",
+        "/governance",
+        "/foundation",
+    ] {
+        let r = no_redirects
+            .get(format!("{}{path}", w.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{path}");
+        assert!(
+            r.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/signin?next="),
+            "{path}"
+        );
+    }
+    // (email, accounts seen, deals seen, may read the west draft, audit and ops pages)
+    let expected: [(&str, &[&str], &[&str], bool, bool); 5] = [
+        (
+            "wes@co.example",
+            &["Westco"],
+            &["Westco pumps"],
+            true,
+            false,
+        ),
+        (
+            "eve@co.example",
+            &["Eastco"],
+            &["Eastco valves", "Westco spares (Eve's)"],
+            false,
+            false,
+        ),
+        (
+            "dir@co.example",
+            &["Westco"],
+            &["Westco pumps"],
+            true,
+            false,
+        ),
+        (
+            "ops@co.example",
+            &["Eastco", "Westco"],
+            &["Eastco valves", "Westco pumps", "Westco spares (Eve's)"],
+            true,
+            true,
+        ),
+        (
+            "admin@co.example",
+            &["Eastco", "Westco"],
+            &["Eastco valves", "Westco pumps", "Westco spares (Eve's)"],
+            true,
+            true,
+        ),
+    ];
+    for (email, accounts, deals, reads_west, ops) in expected {
+        let (cookie, _) = sign_in(&w, email).await;
+        let (st, body) = get(&w, &cookie, "/api/v1/accounts").await;
+        assert_eq!(
+            (st, names(&body, "name")),
+            (200, accounts.iter().map(|s| s.to_string()).collect()),
+            "{email}"
+        );
+        let (st, body) = get(&w, &cookie, "/api/v1/deals").await;
+        assert_eq!(
+            (st, names(&body, "name")),
+            (200, deals.iter().map(|s| s.to_string()).collect()),
+            "{email}"
+        );
+        let west_status = if reads_west { 200 } else { 404 };
+        assert_eq!(
+            get(&w, &cookie, &format!("/api/v1/drafts/{west_draft}"))
+                .await
+                .0,
+            west_status,
+            "{email}"
+        );
+        let (st, body) = get(&w, &cookie, &format!("/api/v1/accounts/{westco}")).await;
+        assert_eq!(st, west_status, "{email}");
+        if st == 200 {
+            // The account's deals are only those the caller may see.
+            let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+            let on: Vec<&str> = v["deals"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                on.contains(&"Westco spares (Eve's)"),
+                ops,
+                "{email}: {on:?}"
+            );
+        }
+        assert_eq!(get(&w, &cookie, "/api/v1/leads").await.0, 200, "{email}");
+        assert_eq!(get(&w, &cookie, "/api/v1/calls").await.0, 200, "{email}");
+        assert_eq!(
+            get(&w, &cookie, "/api/v1/audit").await.0,
+            if ops { 200 } else { 403 },
+            "{email}"
+        );
+        // Pages: the draft and the account are 404 where the API says so; ops pages 403.
+        assert_eq!(
+            get(&w, &cookie, &format!("/inbox/{west_draft}")).await.0,
+            west_status,
+            "{email}"
+        );
+        assert_eq!(
+            get(&w, &cookie, &format!("/accounts/{westco}")).await.0,
+            west_status,
+            "{email}"
+        );
+        for page in ["/inbox", "/accounts", "/pipeline", "/meetings", "/leads"] {
+            assert_eq!(get(&w, &cookie, page).await.0, 200, "{email} {page}");
+        }
+        assert_eq!(
+            get(&w, &cookie, "/governance").await.0,
+            if ops { 200 } else { 403 },
+            "{email}"
+        );
+    }
+
+    // Changes. Eve (another account manager) cannot approve, reject or revise Wes's draft,
+    // with a valid CSRF token of her own: 404, as if it did not exist.
+    let (eve, eve_csrf) = sign_in(&w, "eve@co.example").await;
+    let yes = serde_json::json!({"sounds_like_me": true, "reflects_what_mattered": true});
+    for (path, body) in [
+        ("approve", yes.clone()),
+        ("reject", serde_json::json!({"reason": "not mine"})),
+        (
+            "revisions",
+            serde_json::json!({"body": "Hi,\n\nChanged by Eve."}),
+        ),
+    ] {
+        let r = c
+            .post(format!("{}/api/v1/drafts/{west_draft}/{path}", w.url))
+            .header("cookie", &eve)
+            .header("x-csrf-token", &eve_csrf)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "eve {path}");
+    }
+    // Nor through the page's forms.
+    let r = c
+        .post(format!("{}/inbox/{west_draft}/approve", w.url))
+        .header("cookie", &eve)
+        .form(&[
+            ("csrf", eve_csrf.as_str()),
+            ("sounds_like_me", "yes"),
+            ("reflects_what_mattered", "yes"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    // The director reads it but does not answer "does this sound like me?" for Wes.
+    let (dir, dir_csrf) = sign_in(&w, "dir@co.example").await;
+    let r = c
+        .post(format!("{}/api/v1/drafts/{west_draft}/approve", w.url))
+        .header("cookie", &dir)
+        .header("x-csrf-token", &dir_csrf)
+        .json(&yes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let unchanged = w.store.draft(west_draft).await.unwrap();
+    assert_eq!(unchanged.status, roomwork_domain::DraftStatus::Pending);
+    assert_eq!(unchanged.revision, 0);
+
+    // Wes: without the CSRF token, refused; with it, the relationship test approves.
+    let (wes, wes_csrf) = sign_in(&w, "wes@co.example").await;
+    let r = c
+        .post(format!("{}/api/v1/drafts/{west_draft}/approve", w.url))
+        .header("cookie", &wes)
+        .json(&yes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = c
+        .post(format!("{}/inbox/{west_draft}/approve", w.url))
+        .header("cookie", &wes)
+        .form(&[("sounds_like_me", "yes"), ("reflects_what_mattered", "yes")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "a form without the CSRF field");
+    // A browser's text box comes back with CRLF line ends: not an edit.
+    let r = c
+        .post(format!("{}/api/v1/drafts/{west_draft}/approve", w.url))
+        .header("cookie", &wes)
+        .header("x-csrf-token", &wes_csrf)
+        .json(&serde_json::json!({"sounds_like_me": true, "reflects_what_mattered": true, "body": "Hi,\r\n\r\nThanks."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["outcome"], "approved");
+    let approved = w.store.draft(west_draft).await.unwrap();
+    assert_eq!(approved.status, roomwork_domain::DraftStatus::Approved);
+    assert_eq!(approved.revision, 0, "an unchanged text is not a revision");
+    assert_eq!(approved.approval.unwrap().reviewer, "wes@co.example");
+    let audit = w.store.audit_records().await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|r| r.action == "draft.approved" && r.actor == "wes@co.example")
+    );
+    // Approved once: a second approval is a conflict, not a second record.
+    let r = c
+        .post(format!("{}/api/v1/drafts/{west_draft}/approve", w.url))
+        .header("cookie", &wes)
+        .header("x-csrf-token", &wes_csrf)
+        .json(&yes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
 }

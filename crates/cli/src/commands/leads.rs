@@ -976,12 +976,50 @@ impl roomwork_server::Hooks for RefreshPipeline {
         store: &dyn Store,
         deals: std::collections::HashSet<roomwork_domain::OpportunityId>,
     ) {
-        let ctx = Context {
+        super::pipeline::refresh_after(&self.ctx(), store, deals).await;
+    }
+
+    async fn forecast(
+        &self,
+        store: &dyn Store,
+        period: Option<&str>,
+    ) -> anyhow::Result<roomwork_server::ForecastView> {
+        let today = chrono::Utc::now().date_naive();
+        let (forecast, basis, names) =
+            super::pipeline::compute_forecast(&self.ctx(), store, period, today).await?;
+        Ok(roomwork_server::ForecastView {
+            forecast,
+            basis,
+            names,
+        })
+    }
+
+    async fn forecast_override(
+        &self,
+        store: &dyn Store,
+        o: roomwork_server::OverrideRequest<'_>,
+    ) -> anyhow::Result<()> {
+        super::pipeline::record_override(
+            &self.ctx(),
+            store,
+            o.period,
+            o.rep,
+            o.amount,
+            o.by,
+            o.reason,
+        )
+        .await
+        .map(|_| ())
+    }
+}
+
+impl RefreshPipeline {
+    fn ctx(&self) -> Context {
+        Context {
             data_dir: self.data_dir.clone(),
             url: self.url.clone(),
             json: false,
-        };
-        super::pipeline::refresh_after(&ctx, store, deals).await;
+        }
     }
 }
 

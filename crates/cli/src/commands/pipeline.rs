@@ -1022,6 +1022,18 @@ async fn forecast_cmd(
     period: Option<&str>,
     today: NaiveDate,
 ) -> anyhow::Result<()> {
+    let (fc, basis, names) = compute_forecast(ctx, store, period, today).await?;
+    forecast_out(ctx, fc, &basis, &names)
+}
+
+/// The forecast for a period (this quarter without one), the basis of its win probabilities,
+/// and the reps' names: what `pipeline forecast` prints and the web app's forecast page shows.
+pub async fn compute_forecast(
+    ctx: &Context,
+    store: &dyn Store,
+    period: Option<&str>,
+    today: NaiveDate,
+) -> anyhow::Result<(forecast::Forecast, String, HashMap<RepId, String>)> {
     let period = parse_period(period, today)?;
     let loaded = Loaded::read(ctx, store).await?;
     let f = loaded.frame();
@@ -1047,7 +1059,15 @@ async fn forecast_cmd(
         })
         .collect();
     let fc = forecast::build(&f, &open, period, today, &snaps, &overrides);
-    let names = loaded.rep_names();
+    Ok((fc, m.basis().to_string(), loaded.rep_names()))
+}
+
+fn forecast_out(
+    ctx: &Context,
+    fc: forecast::Forecast,
+    basis: &str,
+    names: &HashMap<RepId, String>,
+) -> anyhow::Result<()> {
     if ctx.json {
         #[derive(Serialize)]
         struct Named<'a> {
@@ -1070,7 +1090,7 @@ async fn forecast_cmd(
             "period": fc.period.to_string(),
             "today": fc.today,
             "currency": fc.currency.code(),
-            "basis": m.basis(),
+            "basis": basis,
             "team": fc.team,
             "reps": reps,
             "other_currency": fc.other_currency,
@@ -1085,7 +1105,7 @@ async fn forecast_cmd(
         fc.period.start(),
         fc.period.end(),
         fc.today,
-        m.basis()
+        basis
     );
     let line = |name: String, l: &forecast::Line| {
         vec![
@@ -1190,6 +1210,29 @@ async fn override_cmd(
     by: &str,
     reason: &str,
 ) -> anyhow::Result<()> {
+    let (o, period) = record_override(ctx, store, period, rep, amount, by, reason).await?;
+    let amount = o.amount;
+    if ctx.json {
+        return output::json(&o);
+    }
+    say!(
+        "Recorded {}'s forecast of {amount} for {} in {period}: {reason}",
+        by,
+        rep.unwrap_or("the team")
+    );
+    Ok(())
+}
+
+/// Records a person's forecast override for a rep (by name) or the team, audited.
+pub async fn record_override(
+    ctx: &Context,
+    store: &dyn Store,
+    period: &str,
+    rep: Option<&str>,
+    amount: &str,
+    by: &str,
+    reason: &str,
+) -> anyhow::Result<(ForecastOverride, Period)> {
     let period = Period::parse(period).map_err(InvalidInput)?;
     if by.trim().is_empty() || reason.trim().is_empty() {
         return Err(InvalidInput(
@@ -1226,15 +1269,7 @@ async fn override_cmd(
     store
         .pipeline_write(PipelineWrite::Override(&o), &audit)
         .await?;
-    if ctx.json {
-        return output::json(&o);
-    }
-    say!(
-        "Recorded {}'s forecast of {amount} for {} in {period}: {reason}",
-        by,
-        rep.unwrap_or("the team")
-    );
-    Ok(())
+    Ok((o, period))
 }
 
 async fn accuracy_cmd(

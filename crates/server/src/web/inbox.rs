@@ -77,18 +77,19 @@ async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(q): Query<D
     decided.sort_by_key(|d| std::cmp::Reverse(d.updated_at));
     decided.truncate(15);
     // Refusals: the audit records of requests the policy refused, for accounts the person sees.
-    let by_name: HashMap<&str, _> = s
-        .accounts
-        .values()
-        .map(|a| (a.name.as_str(), a.id))
-        .collect();
+    let mut by_name: HashMap<&str, Vec<_>> = HashMap::new();
+    for a in s.accounts.values() {
+        by_name.entry(a.name.as_str()).or_default().push(a.id);
+    }
     let records = app.store.audit_records().await?;
     let refused: Vec<_> = records
         .iter()
         .rev()
         .filter(|r| r.action == "draft.refused")
+        // Names are not unique: a refusal shows only when every account of its name is the
+        // person's to see.
         .filter(|r| match by_name.get(r.subject.as_str()) {
-            Some(id) => s.account(Some(*id)),
+            Some(ids) => ids.iter().all(|id| s.account(Some(*id))),
             None => super::is_ops(&s.user),
         })
         .take(15)
@@ -171,6 +172,7 @@ async fn render(
     d: &Draft,
     done: Option<&str>,
     error: Option<&str>,
+    typed: Option<&str>,
 ) -> Page {
     let revisions = app.store.draft_revisions(d.id).await?;
     let outstanding = match DraftState::restore(d.clone()) {
@@ -269,7 +271,9 @@ async fn render(
                     @if d.change.is_none() {
                         p {
                             label for="body" { "Final text (edit it here; your edit is kept as a revision)" }
-                            textarea #body name="body" rows="16" { (d.body) }
+                            // The browser drops a newline right after <textarea>: one is added
+                            // so that a body starting with a newline comes back whole.
+                            textarea #body name="body" rows="16" { "\n" (typed.unwrap_or(&d.body)) }
                         }
                     }
                     (yes_no("sounds_like_me", RelationshipTest::QUESTIONS[0], 0))
@@ -328,7 +332,7 @@ async fn show(
     let v = viewer(&app, &headers, &format!("/inbox/{id}")).await?;
     let s = Scope::load(&*app.store, v.user.clone()).await?;
     let d = visible(&app, &s, &id).await?;
-    render(&app, &v, &s, &d, q.done.as_deref(), None).await
+    render(&app, &v, &s, &d, q.done.as_deref(), None, None).await
 }
 
 #[derive(Deserialize)]
@@ -359,13 +363,14 @@ async fn after(
     s: &Scope,
     d: &Draft,
     result: Result<&'static str, ReviewError>,
+    typed: Option<&str>,
 ) -> Page {
     match result {
         Ok(done) => Ok(Redirect::to(&format!("/inbox/{}?done={done}", d.id)).into_response()),
         Err(ReviewError::Store(e)) => Err(e.into()),
         Err(e) => {
             let fresh = app.store.draft(d.id).await?;
-            render(app, v, s, &fresh, None, Some(&e.to_string())).await
+            render(app, v, s, &fresh, None, Some(&e.to_string()), typed).await
         }
     }
 }
@@ -387,6 +392,9 @@ async fn approve(
                 .into(),
         ));
     }
+    if let Err(e) = crate::api::may_apply(&app, &s, &d).await {
+        return Err(PageError::Status(e.0, e.1));
+    }
     let (Some(a), Some(b)) = (
         yes(f.sounds_like_me.as_deref()),
         yes(f.reflects_what_mattered.as_deref()),
@@ -398,6 +406,7 @@ async fn approve(
             &d,
             None,
             Some("Answer both questions of the relationship test."),
+            f.body.as_deref(),
         )
         .await;
     };
@@ -425,7 +434,7 @@ async fn approve(
         Reviewed::Approved { .. } => "approved",
         Reviewed::Returned(_) => "returned",
     });
-    after(&app, &v, &s, &d, result).await
+    after(&app, &v, &s, &d, result, body.as_deref()).await
 }
 
 #[derive(Deserialize)]
@@ -449,7 +458,7 @@ async fn reject(
     let result = review::reject(&*app.store, &d, v.user.email.as_str(), &f.reason)
         .await
         .map(|_| "rejected");
-    after(&app, &v, &s, &d, result).await
+    after(&app, &v, &s, &d, result, None).await
 }
 
 pub(crate) fn routes() -> axum::Router<Arc<App>> {

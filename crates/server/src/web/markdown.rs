@@ -71,8 +71,8 @@ pub fn render(md: &str, level: u8) -> Markup {
             }
             continue;
         }
-        if t.starts_with('|') && t.ends_with('|') {
-            let cells: Vec<&str> = t[1..t.len() - 1].split('|').map(str::trim).collect();
+        if let Some(inner) = t.strip_prefix('|').and_then(|x| x.strip_suffix('|')) {
+            let cells: Vec<&str> = inner.split('|').map(str::trim).collect();
             if cells
                 .iter()
                 .all(|c| !c.is_empty() && c.chars().all(|x| matches!(x, '-' | ':')))
@@ -136,5 +136,7 @@ mod tests {
     fn unclosed_markers_stay_text() {
         let h = render("é ** b [[AM: c", 1).into_string();
         assert_eq!(h, "<p>é ** b [[AM: c</p>");
+        // A lone pipe is a paragraph, not a table (and no panic).
+        assert_eq!(render("|", 1).into_string(), "<p>|</p>");
     }
 }

@@ -9,6 +9,7 @@
 pub mod charts;
 mod inbox;
 pub mod markdown;
+mod more;
 mod pages;
 
 use std::sync::Arc;
@@ -53,7 +54,7 @@ impl From<anyhow::Error> for PageError {
         eprintln!("roomwork serve: {e:#}");
         Self::Status(
             StatusCode::SERVICE_UNAVAILABLE,
-            format!("This page could not be built: {e}"),
+            "This page could not be built; the server's log says why.".into(),
         )
     }
 }
@@ -103,7 +104,16 @@ fn encode(s: &str) -> String {
 /// (`//evil.example`, `/\evil`).
 fn local_path(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        // Visible ASCII only: a browser drops tabs and newlines from a URL, so "/\t/evil"
+        // would become "//evil".
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && n.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            n.to_string()
+        }
         _ => "/inbox".into(),
     }
 }
@@ -387,6 +397,7 @@ pub(crate) fn routes() -> axum::Router<Arc<App>> {
         )
         .merge(inbox::routes())
         .merge(pages::routes())
+        .merge(more::routes())
 }
 
 #[cfg(test)]
@@ -437,6 +448,8 @@ mod tests {
         assert_eq!(local_path(Some("//evil.example")), "/inbox");
         assert_eq!(local_path(Some("/\\evil.example")), "/inbox");
         assert_eq!(local_path(Some("https://evil.example")), "/inbox");
+        assert_eq!(local_path(Some("/\t/evil.example")), "/inbox");
+        assert_eq!(local_path(Some("/\n/evil.example")), "/inbox");
         assert_eq!(local_path(None), "/inbox");
         assert_eq!(encode("/inbox?a=b c"), "/inbox%3Fa%3Db%20c");
     }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse as _;
 use chrono::Utc;
 use maud::{Markup, html};
 use roomwork_domain::{Money, Opportunity, StageOutcome, Workflow};
@@ -120,7 +121,7 @@ async fn account(
         .opportunities(false)
         .await?
         .into_iter()
-        .filter(|o| o.account_id == Some(id))
+        .filter(|o| o.account_id == Some(id) && s.owner(o.owner))
         .collect();
     let mut activities = app
         .store
@@ -300,7 +301,7 @@ async fn pipeline(State(app): State<Arc<App>>, headers: HeaderMap) -> Page {
                                 article.card {
                                     h4 { (o.name) }
                                     p {
-                                        @if let Some(a) = o.account_id { a href={"/accounts/" (a)} { (s.account_name(Some(a)).unwrap_or("?")) } " · " }
+                                        @if let Some(a) = o.account_id.filter(|a| s.account(Some(*a))) { a href={"/accounts/" (a)} { (s.account_name(Some(a)).unwrap_or("?")) } " · " }
                                         (o.amount.as_ref().map_or("—".into(), money))
                                     }
                                     p.hint {
@@ -447,9 +448,187 @@ async fn capacity(State(app): State<Arc<App>>, headers: HeaderMap) -> Page {
     ))
 }
 
+#[derive(Deserialize)]
+pub(crate) struct PeriodQuery {
+    period: Option<String>,
+    done: Option<String>,
+}
+
+/// The reps (by name) a person may record a forecast for, and whether the team's.
+fn override_targets(
+    s: &Scope,
+    names: &HashMap<roomwork_domain::RepId, String>,
+) -> (Vec<String>, bool) {
+    let mut reps: Vec<String> = names
+        .iter()
+        .filter(|(id, _)| s.owner(Some(**id)))
+        .map(|(_, n)| n.clone())
+        .collect();
+    reps.sort();
+    (reps, super::is_ops(&s.user))
+}
+
+async fn forecast(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<PeriodQuery>,
+) -> Page {
+    let v = viewer(&app, &headers, "/forecast").await?;
+    let s = Scope::load(&*app.store, v.user.clone()).await?;
+    let fv = match app
+        .site
+        .hooks
+        .forecast(&*app.store, q.period.as_deref())
+        .await
+    {
+        Ok(f) => f,
+        Err(e) => {
+            return Ok(page(
+                &v,
+                "Forecast",
+                "/forecast",
+                html! { p.error role="alert" { (e.to_string()) } },
+            ));
+        }
+    };
+    let fc = &fv.forecast;
+    let m = |x: i64| Money::from_minor(x, fc.currency).to_string();
+    let cur = fc.currency.code().to_string();
+    let maj = |x: i64| x as f64 / 10f64.powi(fc.currency.exponent() as i32);
+    let lines: Vec<&roomwork_pipeline::forecast::Line> =
+        fc.reps.iter().filter(|l| s.owner(l.rep)).collect();
+    let name = |l: &roomwork_pipeline::forecast::Line| {
+        l.rep
+            .and_then(|r| fv.names.get(&r).cloned())
+            .unwrap_or_else(|| "(no owner)".into())
+    };
+    let (targets, team) = override_targets(&s, &fv.names);
+    let row = |label: String, l: &roomwork_pipeline::forecast::Line| {
+        html! {
+            tr {
+                th scope="row" { (label) }
+                td.num { (m(l.closed)) } td.num { (m(l.commit)) } td.num { (m(l.best_case)) } td.num { (m(l.pipeline)) }
+                td.num { strong { (m(l.call())) } }
+                td.num { (m(l.ai.expected)) br; span.hint { (m(l.ai.p10)) "–" (m(l.ai.p90)) } }
+                td.num { (l.adjusted_call.map_or("—".into(), m)) @if let Some(b) = &l.bias { br; span.hint { "×" (format!("{:.2}", b.factor)) " over " (b.periods) " periods" } } }
+                td { @if let Some(o) = &l.overridden { (m(o.amount)) " by " (o.by) ": " (o.reason) } @else { "—" } }
+            }
+        }
+    };
+    Ok(page(
+        &v,
+        &format!("Forecast {}", fc.period),
+        "/forecast",
+        html! {
+            (super::notice(q.done.as_deref()))
+            form.inline method="get" {
+                label for="period" { "Period " }
+                input #period type="text" name="period" value=(fc.period.to_string()) size="8";
+                button type="submit" { "Show" }
+            }
+            p.hint { (fc.period.start()) " to " (fc.period.end()) ", made " (fc.today) "; win probabilities from " (fv.basis) "." }
+            (charts::bars("forecast-chart", &format!("AI expected this period, per account manager ({cur})"),
+                "The simulated expected amount each account manager closes in the period", &cur,
+                &lines.iter().map(|l| (name(l), maj(l.ai.expected))).collect::<Vec<_>>()))
+            table {
+                thead { tr {
+                    th scope="col" { "" } th scope="col" { "Closed" } th scope="col" { "Commit" } th scope="col" { "Best case" } th scope="col" { "Pipeline" }
+                    th scope="col" { "Call" } th scope="col" { "AI expected (P10–P90)" } th scope="col" { "Bias-adjusted" } th scope="col" { "Override" }
+                } }
+                tbody {
+                    @if super::is_ops(&s.user) { (row("Team".into(), &fc.team)) }
+                    @for l in &lines { (row(name(l), l)) }
+                }
+            }
+            @if fc.other_currency > 0 { p.hint { (fc.other_currency) " deals in other currencies are not added in." } }
+            @if fc.overdue_not_counted > 0 { p.hint { (fc.overdue_not_counted) " overdue deals are not counted." } }
+            @if !targets.is_empty() || team {
+                section aria-labelledby="override" {
+                    h2 #override { "Record your forecast" }
+                    form method="post" action="/forecast/override" {
+                        input type="hidden" name="csrf" value=(v.csrf);
+                        input type="hidden" name="period" value=(fc.period.to_string());
+                        p {
+                            label for="target" { "For" }
+                            select #target name="target" {
+                                @if team { option value="" { "The team" } }
+                                @for t in &targets { option value=(t) { (t) } }
+                            }
+                        }
+                        p { label for="amount" { "Amount (" (cur) ")" } input #amount type="text" name="amount" required; }
+                        p { label for="reason" { "Why" } input #reason type="text" name="reason" required; }
+                        p { button type="submit" { "Record" } }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct OverrideForm {
+    #[serde(default)]
+    csrf: String,
+    period: String,
+    #[serde(default)]
+    target: String,
+    amount: String,
+    reason: String,
+}
+
+async fn forecast_override(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    axum::extract::Form(f): axum::extract::Form<OverrideForm>,
+) -> Page {
+    let v = viewer(&app, &headers, "/forecast").await?;
+    super::check_form(&v, &headers, &f.csrf)?;
+    let s = Scope::load(&*app.store, v.user.clone()).await?;
+    let names: HashMap<_, _> = s.reps.iter().map(|(id, r)| (*id, r.name.clone())).collect();
+    let (targets, team) = override_targets(&s, &names);
+    let rep = (!f.target.is_empty()).then_some(f.target.as_str());
+    let allowed = match rep {
+        Some(r) => targets.iter().any(|t| t == r),
+        None => team,
+    };
+    if !allowed {
+        return Err(PageError::Status(
+            StatusCode::FORBIDDEN,
+            "You may record a forecast only for yourself or the reps you lead.".into(),
+        ));
+    }
+    let done = app
+        .site
+        .hooks
+        .forecast_override(
+            &*app.store,
+            crate::OverrideRequest {
+                period: &f.period,
+                rep,
+                amount: &f.amount,
+                by: v.user.email.as_str(),
+                reason: &f.reason,
+            },
+        )
+        .await;
+    match done {
+        Ok(()) => Ok(axum::response::Redirect::to(&format!(
+            "/forecast?period={}&done=override",
+            super::encode(&f.period)
+        ))
+        .into_response()),
+        Err(e) => Err(PageError::Status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("Not recorded: {e}"),
+        )),
+    }
+}
+
 pub(crate) fn routes() -> axum::Router<Arc<App>> {
     use axum::routing::get;
     axum::Router::new()
+        .route("/forecast", get(forecast))
+        .route("/forecast/override", axum::routing::post(forecast_override))
         .route("/accounts", get(accounts))
         .route("/accounts/{id}", get(account))
         .route("/pipeline", get(pipeline))
