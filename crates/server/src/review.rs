@@ -83,7 +83,7 @@ pub enum Reviewed {
         /// The approved draft.
         draft: Draft,
         /// The deal change written with it.
-        applied: Option<AppliedChange>,
+        applied: Option<Box<AppliedChange>>,
     },
     /// A "no" to a question: returned for rewriting.
     Returned(Draft),
@@ -155,7 +155,7 @@ pub async fn approve(
                 .await?;
             Ok(Reviewed::Approved {
                 draft: approved.draft().clone(),
-                applied,
+                applied: applied.map(Box::new),
             })
         }
         Decision::Returned(pending, edit) => {

@@ -535,7 +535,8 @@ async fn every_reading_and_reviewing_route_for_every_role_and_no_one_changes_ano
         );
     }
     // (email, accounts seen, deals seen, may read the west draft, audit and ops pages)
-    let expected: [(&str, &[&str], &[&str], bool, bool); 5] = [
+    type Row<'a> = (&'a str, &'a [&'a str], &'a [&'a str], bool, bool);
+    let expected: [Row; 5] = [
         (
             "wes@co.example",
             &["Westco"],

@@ -65,7 +65,7 @@ async fn meetings(State(app): State<Arc<App>>, headers: HeaderMap) -> Page {
                 p { "No analysed calls yet: roomwork meetings import FILE --account NAME." }
             } @else {
                 (charts::bars("talk-chart", "Reps' share of the talk, per call (%)",
-                    "The percentage of each call's talk time that was the rep's; 43% to 65% is the usual range for a good call",
+                    "The percentage of each call's talk time that was the rep's (the benchmark range is in meetings.toml and on each call's page)",
                     "% rep talk", &bars))
                 table {
                     thead { tr {
