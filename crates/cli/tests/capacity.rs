@@ -190,9 +190,10 @@ fn a_bad_capacity_file_names_the_key_and_no_deployment_is_explained() {
     let out = roomwork(d, &["capacity"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("deploy_day"));
-    // Without a deployment day and without any AI draft there is nothing to compare.
-    std::fs::remove_file(d.join("capacity.toml")).unwrap();
-    let out = roomwork(d, &["capacity"]);
+    // Without a deployment day and without any AI draft (a fresh data directory) there is
+    // nothing to compare.
+    let empty = tempfile::tempdir().unwrap();
+    let out = roomwork(empty.path(), &["capacity"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("deployed_on"));
 }

@@ -75,7 +75,8 @@ pub(crate) struct Approval {
 
 fn review_error(e: ReviewError) -> ApiError {
     match e {
-        ReviewError::Invalid(m) => ApiError(StatusCode::CONFLICT, m),
+        ReviewError::WrongStatus(m) => ApiError(StatusCode::CONFLICT, m),
+        ReviewError::Invalid(m) => ApiError(StatusCode::UNPROCESSABLE_ENTITY, m),
         ReviewError::Refused(m) => ApiError(StatusCode::UNPROCESSABLE_ENTITY, m),
         ReviewError::Store(e) => internal(format!("{e:#}")),
     }
@@ -134,12 +135,15 @@ pub(crate) async fn approve(
             "only the account's own account manager puts a draft to the relationship test".into(),
         ));
     }
-    may_apply(&app, &s, &d).await?;
     let Json(a) = body.map_err(body_error)?;
     let answers = RelationshipTest {
         sounds_like_me: a.sounds_like_me,
         reflects_what_mattered: a.reflects_what_mattered,
     };
+    // Approving a CRM update changes its deal; returning it changes nothing.
+    if answers.passed() {
+        may_apply(&app, &s, &d).await?;
+    }
     let reviewed = review::approve(
         &*app.store,
         &d,

@@ -126,7 +126,7 @@ pub trait Hooks: Send + Sync {
         deals: std::collections::HashSet<roomwork_domain::OpportunityId>,
     );
 
-    /// The forecast for a period (`2026-Q4`, `2026-11`; this quarter without one), the basis
+    /// The forecast for a period (`2026-Q4`, `2026-11`; this month without one), the basis
     /// of its win probabilities, and the reps' names.
     async fn forecast(
         &self,

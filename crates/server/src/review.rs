@@ -15,10 +15,13 @@ use roomwork_store::{AuditEntry, InboxWrite, Store};
 /// What went wrong with a review action.
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {
-    /// The action does not apply to the draft as it is (its status, an empty text, an edit
-    /// that changes nothing).
+    /// The action does not apply to the draft as it is (an empty text, an edit that changes
+    /// nothing).
     #[error("{0}")]
     Invalid(String),
+    /// Not in this status (approved, rejected, sent).
+    #[error("{0}")]
+    WrongStatus(String),
     /// The relationship-test gate (or the deal having moved) refused it; audited.
     #[error("{0}")]
     Refused(String),
@@ -35,10 +38,10 @@ impl From<roomwork_store::StoreError> for ReviewError {
 
 fn refusal(e: DraftError) -> ReviewError {
     match e {
-        DraftError::Empty(_)
-        | DraftError::Unchanged
-        | DraftError::NoMarkedPassage
-        | DraftError::WrongStatus { .. } => ReviewError::Invalid(e.to_string()),
+        DraftError::Empty(_) | DraftError::Unchanged | DraftError::NoMarkedPassage => {
+            ReviewError::Invalid(e.to_string())
+        }
+        DraftError::WrongStatus { .. } => ReviewError::WrongStatus(e.to_string()),
         _ => ReviewError::Refused(e.to_string()),
     }
 }
@@ -62,7 +65,7 @@ pub fn short(id: DraftId) -> String {
 fn pending(d: &Draft, wanted: &str) -> Result<roomwork_domain::PendingApproval, ReviewError> {
     match DraftState::restore(d.clone()).map_err(|e| ReviewError::Store(anyhow::anyhow!(e)))? {
         DraftState::Pending(p) => Ok(p),
-        _ => Err(ReviewError::Invalid(format!(
+        _ => Err(ReviewError::WrongStatus(format!(
             "draft {} is {}; {wanted}",
             short(d.id),
             d.status

@@ -124,7 +124,11 @@ async fn world() -> World {
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = roomwork_server::router(store.clone(), RoutingConfig::default());
+    let site = roomwork_server::Site {
+        data_dir: Some(dir.path().to_path_buf()),
+        hooks: Arc::new(roomwork_server::NoHooks),
+    };
+    let app = roomwork_server::router_with(store.clone(), RoutingConfig::default(), site);
     tokio::spawn(async move {
         axum::serve(
             listener,
@@ -630,14 +634,25 @@ async fn every_reading_and_reviewing_route_for_every_role_and_no_one_changes_ano
             west_status,
             "{email}"
         );
-        for page in ["/inbox", "/accounts", "/pipeline", "/meetings", "/leads"] {
+        for page in [
+            "/inbox",
+            "/accounts",
+            "/pipeline",
+            "/meetings",
+            "/leads",
+            "/forecast",
+            "/capacity",
+        ] {
             assert_eq!(get(&w, &cookie, page).await.0, 200, "{email} {page}");
         }
-        assert_eq!(
-            get(&w, &cookie, "/governance").await.0,
-            if ops { 200 } else { 403 },
-            "{email}"
-        );
+        assert_eq!(get(&w, &cookie, "/meetings/nope").await.0, 404, "{email}");
+        for page in ["/governance", "/foundation"] {
+            assert_eq!(
+                get(&w, &cookie, page).await.0,
+                if ops { 200 } else { 403 },
+                "{email} {page}"
+            );
+        }
     }
 
     // Changes. Eve (another account manager) cannot approve, reject or revise Wes's draft,
@@ -675,6 +690,38 @@ async fn every_reading_and_reviewing_route_for_every_role_and_no_one_changes_ano
         .await
         .unwrap();
     assert_eq!(r.status(), 404);
+    // Nor reject it through the page, nor record a forecast for Wes, nor edit the Foundation.
+    let r = c
+        .post(format!("{}/inbox/{west_draft}/reject", w.url))
+        .header("cookie", &eve)
+        .form(&[("csrf", eve_csrf.as_str()), ("reason", "not mine")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = c
+        .post(format!("{}/forecast/override", w.url))
+        .header("cookie", &eve)
+        .form(&[
+            ("csrf", eve_csrf.as_str()),
+            ("period", "2026-12"),
+            ("target", "Wes West"),
+            ("amount", "1000"),
+            ("reason", "mine now"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = c
+        .post(format!("{}/foundation/tiers.toml", w.url))
+        .header("cookie", &eve)
+        .form(&[("csrf", eve_csrf.as_str()), ("text", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(!w._dir.path().join("foundation").join("tiers.toml").exists());
     // The director reads it but does not answer "does this sound like me?" for Wes.
     let (dir, dir_csrf) = sign_in(&w, "dir@co.example").await;
     let r = c

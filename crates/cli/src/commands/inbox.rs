@@ -841,12 +841,12 @@ async fn approve_in(
     Ok(())
 }
 
-/// A review error as the CLI's exit codes see it: a status problem or an empty text is invalid
-/// input (exit 2), a refusal by the gate is refused (exit 5).
+/// A review error as the CLI's exit codes see it: an empty or unchanged text is invalid input
+/// (exit 3); the wrong status or a refusal by the gate is refused (exit 5).
 fn reviewed_error(e: ReviewError) -> anyhow::Error {
     match e {
         ReviewError::Invalid(m) => InvalidInput(m).into(),
-        ReviewError::Refused(m) => Refused(m).into(),
+        ReviewError::Refused(m) | ReviewError::WrongStatus(m) => Refused(m).into(),
         ReviewError::Store(e) => e,
     }
 }

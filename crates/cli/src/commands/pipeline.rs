@@ -1026,7 +1026,7 @@ async fn forecast_cmd(
     forecast_out(ctx, fc, &basis, &names)
 }
 
-/// The forecast for a period (this quarter without one), the basis of its win probabilities,
+/// The forecast for a period (this month without one), the basis of its win probabilities,
 /// and the reps' names: what `pipeline forecast` prints and the web app's forecast page shows.
 pub async fn compute_forecast(
     ctx: &Context,

@@ -392,9 +392,6 @@ async fn approve(
                 .into(),
         ));
     }
-    if let Err(e) = crate::api::may_apply(&app, &s, &d).await {
-        return Err(PageError::Status(e.0, e.1));
-    }
     let (Some(a), Some(b)) = (
         yes(f.sounds_like_me.as_deref()),
         yes(f.reflects_what_mattered.as_deref()),
@@ -410,6 +407,11 @@ async fn approve(
         )
         .await;
     };
+    if a && b
+        && let Err(e) = crate::api::may_apply(&app, &s, &d).await
+    {
+        return Err(PageError::Status(e.0, e.1));
+    }
     // A browser sends CRLF line ends; the text is kept as the draft writes it.
     let body = f.body.map(|b| b.replace("\r\n", "\n"));
     let result = review::approve(

@@ -420,7 +420,7 @@ async fn editor(
             @let (text, problems) = match &failed {
                 Some((f, t, p)) if f == file => (t.clone(), p.clone()),
                 _ => (std::fs::read_to_string(folder.join(file)).unwrap_or_default(),
-                      check.problems_in(*kind).iter().map(|p| p.to_string()).collect()),
+                      check.problems_in(*kind).iter().map(|p| shown(&p.to_string(), &folder)).collect()),
             };
             section aria-labelledby={"doc-" (file)} {
                 h2 id={"doc-" (file)} { (kind.title()) " (" (file) ")" }
@@ -462,7 +462,7 @@ async fn save_doc(
         ));
     };
     let check = roomwork_foundation::load(&dir).map_err(anyhow::Error::from)?;
-    let Some((kind, _)) = check.states().iter().find(|(k, _)| k.file_name() == file) else {
+    let Some(_) = check.states().iter().find(|(k, _)| k.file_name() == file) else {
         return Err(PageError::Status(
             StatusCode::NOT_FOUND,
             "No such Foundation document.".into(),
@@ -484,10 +484,18 @@ async fn save_doc(
         }
         std::fs::write(scratch.join(&file), &text)?;
         let checked = roomwork_foundation::load_folder(&scratch)?;
-        Ok(checked
-            .problems_in(*kind)
+        // The whole folder: a change to one document can break another (a tier removed that
+        // the communication standards name). Problems the folder already had do not block.
+        let before: std::collections::HashSet<String> = check
+            .problems()
             .iter()
-            .map(|p| p.to_string())
+            .map(|p| shown(&p.to_string(), &folder))
+            .collect();
+        Ok(checked
+            .problems()
+            .iter()
+            .map(|p| shown(&p.to_string(), &scratch))
+            .filter(|p| !before.contains(p))
             .collect())
     })();
     let _ = std::fs::remove_dir_all(&scratch);
@@ -496,18 +504,28 @@ async fn save_doc(
         return editor(&app, &v, None, Some((file, text, problems))).await;
     }
     let path = folder.join(&file);
-    let tmp = folder.join(format!(".{file}.saving"));
+    // A name of its own: two people saving at once never write into each other's file.
+    let tmp = folder.join(format!(".{file}.{}.saving", crate::auth::new_secret()));
     std::fs::create_dir_all(&folder).map_err(anyhow::Error::from)?;
     std::fs::write(&tmp, &text).map_err(anyhow::Error::from)?;
-    std::fs::rename(&tmp, &path).map_err(anyhow::Error::from)?;
-    app.store
+    // Audited before it takes effect: no change without its record.
+    let audited = app
+        .store
         .audit_append(&roomwork_store::AuditEntry::new(
             v.user.email.as_str(),
             "foundation.saved",
             file.clone(),
             serde_json::json!({ "text_sha256": crate::auth::sha256_hex(&text), "via": "web" }),
         ))
-        .await?;
+        .await;
+    if let Err(e) = audited {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e.into());
+    }
+    if let Err(e) = std::fs::rename(&tmp, &path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(anyhow::Error::from(e).into());
+    }
     Ok(Redirect::to("/foundation?done=saved").into_response())
 }
 
@@ -532,4 +550,10 @@ fn find_auc(v: &serde_json::Value) -> Option<f64> {
         serde_json::Value::Array(a) => a.iter().find_map(find_auc),
         _ => None,
     }
+}
+
+/// A problem as the page shows it: the document's name, not where the server keeps it.
+fn shown(problem: &str, dir: &std::path::Path) -> String {
+    let prefix = format!("{}/", dir.display());
+    problem.replace(&prefix, "")
 }
