@@ -1050,4 +1050,8 @@ pub struct DemoArgs {
     /// Seed of the generator: the same seed and day give the same company.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+
+    /// Leave the inbox empty: do not run the copilot on the demo's calls.
+    #[arg(long)]
+    pub no_copilot: bool,
 }

@@ -426,7 +426,7 @@ fn inbox(dir: &Path, args: &[&str]) -> Output {
 fn a_top_tier_draft_goes_from_submitted_to_sent_only_through_the_relationship_test() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    assert!(roomwork(d, &["demo"]).status.success());
+    assert!(roomwork(d, &["demo", "--no-copilot"]).status.success());
     // A healthy top-tier (strategic) account with no open issue, and one of its contacts.
     let pick = "FROM accounts a JOIN contacts c ON c.account_id = a.id WHERE a.tier = 'strategic' \
                 AND a.health = 'healthy' AND c.email IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \
@@ -871,7 +871,7 @@ fn review_critiques_the_persons_text_and_refuses_human_only_tasks() {
 /// The demo company in `d`, and a healthy key-tier account with no issues with the first name
 /// of one of its contacts who has an address.
 fn demo_with_a_quiet_key_account(d: &std::path::Path) -> (String, String) {
-    assert!(roomwork(d, &["demo"]).status.success());
+    assert!(roomwork(d, &["demo", "--no-copilot"]).status.success());
     let pick = query(
         d,
         "SELECT a.name || '|' || c.name FROM accounts a JOIN contacts c ON c.account_id = a.id \
@@ -991,7 +991,7 @@ fn draft_follow_up_turns_notes_into_a_pending_draft_and_keeps_internal_lines_out
 fn draft_briefing_builds_the_call_briefing_from_the_store_into_the_inbox() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    assert!(roomwork(d, &["demo"]).status.success());
+    assert!(roomwork(d, &["demo", "--no-copilot"]).status.success());
     // An account with a back-order (every at-risk demo account has one).
     let account = query(
         d,
@@ -1218,7 +1218,7 @@ fn draft_follow_up_with_a_provider_fences_masks_and_falls_back() {
 fn draft_crm_update_is_a_diff_that_only_approval_applies() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    assert!(roomwork(d, &["demo"]).status.success());
+    assert!(roomwork(d, &["demo", "--no-copilot"]).status.success());
     // A healthy account with exactly one open deal, early in the funnel.
     let pick = query(
         d,
@@ -1351,7 +1351,7 @@ fn draft_crm_update_is_a_diff_that_only_approval_applies() {
 fn draft_pipeline_report_follows_the_foundation_and_writes_csv_and_html() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    assert!(roomwork(d, &["demo"]).status.success());
+    assert!(roomwork(d, &["demo", "--no-copilot"]).status.success());
     let csv_path = d.join("report.csv");
     let out = roomwork(
         d,
@@ -1487,7 +1487,7 @@ fn draft_prospect_cites_every_statement_to_a_given_source() {
 fn draft_quotation_cites_relevant_projects_and_only_the_estimators_prices() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    assert!(roomwork(d, &["demo"]).status.success());
+    assert!(roomwork(d, &["demo", "--no-copilot"]).status.success());
     let account = query(
         d,
         "SELECT name FROM accounts WHERE health = 'healthy' AND tier = 'standard' ORDER BY name LIMIT 1",

@@ -22,7 +22,7 @@ struct Demo {
 }
 
 fn demo(d: &Path) -> Demo {
-    assert!(roomwork(d, &["demo"]).status.success());
+    assert!(roomwork(d, &["demo", "--no-copilot"]).status.success());
     let pick = query(
         d,
         "SELECT a.name || '|' || c.name FROM accounts a JOIN contacts c ON c.account_id = a.id \

@@ -391,7 +391,12 @@ async fn run_with(
             .into_iter()
             .filter_map(|a| Some((a.id, a.owner?)))
             .collect();
-        for c in store.calls(false).await? {
+        let calls_to_propose = if args.no_copilot {
+            Vec::new()
+        } else {
+            store.calls(false).await?
+        };
+        for c in calls_to_propose {
             // Asked for by the account manager on the call (their name signs the follow-up).
             let by = c
                 .rep_id
