@@ -15,24 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::{json as parse_json, roomwork};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use support::{Running, free_port, json as parse_json, roomwork, serve};
 
 fn wait_for_port(port: u16, what: &str, child: &mut Child) {
     let start = Instant::now();
@@ -264,21 +247,7 @@ fn a_person_signs_in_approves_through_the_relationship_test_and_sees_a_refusal_a
         .to_string();
 
     let port = free_port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_roomwork"))
-        .args([
-            "--data-dir",
-            d.to_str().unwrap(),
-            "serve",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .env_remove("ROOMWORK_DATABASE_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_for_port(port, "roomwork serve", &mut server);
-    let _server = Process(server);
+    let _server = serve(d, port);
     let wd_port = free_port();
     let mut driver = Command::new(driver)
         .arg(format!("--port={wd_port}"))
@@ -287,7 +256,7 @@ fn a_person_signs_in_approves_through_the_relationship_test_and_sees_a_refusal_a
         .spawn()
         .unwrap();
     wait_for_port(wd_port, "chromedriver", &mut driver);
-    let _driver = Process(driver);
+    let _driver = Running(driver);
     let mut args = vec![
         "--headless=new",
         "--no-sandbox",

@@ -7,15 +7,7 @@ mod support;
 use std::io::Read as _;
 use std::process::{Command, Stdio};
 
-use support::{json, query, roomwork};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use support::{free_port, json, query, roomwork, serve};
 
 /// A blocking HTTP/1.1 request; the status and the body.
 fn http(
@@ -45,40 +37,6 @@ fn http(
     let (head, rest) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
     let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
     (status, head.to_string(), rest.to_string())
-}
-
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(d: &std::path::Path, port: u16) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_roomwork"))
-        .args([
-            "--data-dir",
-            d.to_str().unwrap(),
-            "serve",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .env_remove("ROOMWORK_DATABASE_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Server(child);
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("roomwork serve did not start");
 }
 
 #[test]

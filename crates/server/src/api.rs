@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Json, Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
-use roomwork_domain::{AccountId, DraftId, DraftState, RelationshipTest, Role};
+use roomwork_domain::{AccountId, DraftState, RelationshipTest, Role};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -32,12 +32,10 @@ async fn scope(
 
 /// The draft with that id, if the caller may see it.
 async fn visible_draft(app: &App, s: &Scope, id: &str) -> Result<roomwork_domain::Draft, ApiError> {
-    let id: DraftId = id.parse().map_err(|_| not_found("draft"))?;
-    match app.store.draft(id).await {
-        Ok(d) if s.draft(&d) => Ok(d),
-        Ok(_) | Err(roomwork_store::StoreError::NotFound { .. }) => Err(not_found("draft")),
-        Err(e) => Err(internal(e)),
-    }
+    s.find_draft(&*app.store, id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| not_found("draft"))
 }
 
 pub(crate) async fn draft(
@@ -76,6 +74,7 @@ pub(crate) struct Approval {
 fn review_error(e: ReviewError) -> ApiError {
     match e {
         ReviewError::WrongStatus(m) => ApiError(StatusCode::CONFLICT, m),
+        ReviewError::Forbidden(m) => ApiError(StatusCode::FORBIDDEN, m),
         ReviewError::Invalid(m) => ApiError(StatusCode::UNPROCESSABLE_ENTITY, m),
         ReviewError::Refused(m) => ApiError(StatusCode::UNPROCESSABLE_ENTITY, m),
         ReviewError::Store(e) => internal(format!("{e:#}")),
@@ -86,38 +85,43 @@ fn body_error(e: JsonRejection) -> ApiError {
     ApiError(StatusCode::UNPROCESSABLE_ENTITY, e.body_text())
 }
 
-/// A CRM update changes a deal: only one the approver may see (a deal on their account may
-/// belong to another rep).
-pub(crate) async fn may_apply(
+/// The relationship test as a signed-in person puts it: only the draft's approver
+/// ([`Scope::may_approve`]); approving a CRM update changes its deal, so only a deal the person
+/// may see (a deal on their account may be another rep's; returning it changes nothing); the
+/// pipeline re-evaluated for an applied change. The API and the inbox page both approve here.
+pub(crate) async fn approve_as(
     app: &App,
     s: &Scope,
     d: &roomwork_domain::Draft,
-) -> Result<(), ApiError> {
-    if let Some(c) = &d.change {
-        let deal = app
-            .store
-            .opportunity(c.opportunity_id)
-            .await
-            .map_err(internal)?;
+    answers: RelationshipTest,
+    body: Option<&str>,
+    note: &str,
+) -> Result<Reviewed, ReviewError> {
+    if !s.may_approve(d) {
+        return Err(ReviewError::Forbidden(
+            "only the account's own account manager puts a draft to the relationship test".into(),
+        ));
+    }
+    if answers.passed()
+        && let Some(c) = &d.change
+    {
+        let deal = app.store.opportunity(c.opportunity_id).await?;
         if !s.owner(deal.owner) {
-            return Err(ApiError(
-                StatusCode::FORBIDDEN,
+            return Err(ReviewError::Forbidden(
                 "the deal this CRM update changes belongs to another rep".into(),
             ));
         }
     }
-    Ok(())
-}
-
-/// Re-evaluates the pipeline for a deal an approval changed.
-pub(crate) async fn after_applied(app: &App, reviewed: &Reviewed) {
+    let reviewed =
+        review::approve(&*app.store, d, s.user.email.as_str(), answers, body, note).await?;
     if let Reviewed::Approved {
         applied: Some(x), ..
-    } = reviewed
+    } = &reviewed
     {
         let deals: HashSet<_> = std::iter::once(x.opportunity().id).collect();
         app.site.hooks.deals_changed(&*app.store, deals).await;
     }
+    Ok(reviewed)
 }
 
 pub(crate) async fn approve(
@@ -129,39 +133,19 @@ pub(crate) async fn approve(
 ) -> Result<Json<Value>, ApiError> {
     let s = scope(&app, &headers, &method, "drafts:write").await?;
     let d = visible_draft(&app, &s, &id).await?;
-    if !s.may_approve(&d) {
-        return Err(ApiError(
-            StatusCode::FORBIDDEN,
-            "only the account's own account manager puts a draft to the relationship test".into(),
-        ));
-    }
     let Json(a) = body.map_err(body_error)?;
     let answers = RelationshipTest {
         sounds_like_me: a.sounds_like_me,
         reflects_what_mattered: a.reflects_what_mattered,
     };
-    // Approving a CRM update changes its deal; returning it changes nothing.
-    if answers.passed() {
-        may_apply(&app, &s, &d).await?;
-    }
-    let reviewed = review::approve(
-        &*app.store,
-        &d,
-        s.user.email.as_str(),
-        answers,
-        a.body.as_deref(),
-        &a.note,
-    )
-    .await
-    .map_err(review_error)?;
-    after_applied(&app, &reviewed).await;
-    Ok(Json(match reviewed {
-        Reviewed::Approved { draft, applied } => json!({
-            "outcome": if applied.is_some() { "applied" } else { "approved" },
-            "draft": draft,
-        }),
-        Reviewed::Returned(draft) => json!({ "outcome": "returned", "draft": draft }),
-    }))
+    let reviewed = approve_as(&app, &s, &d, answers, a.body.as_deref(), &a.note)
+        .await
+        .map_err(review_error)?;
+    let outcome = reviewed.outcome();
+    let draft = match reviewed {
+        Reviewed::Approved { draft, .. } | Reviewed::Returned(draft) => draft,
+    };
+    Ok(Json(json!({ "outcome": outcome, "draft": draft })))
 }
 
 #[derive(Deserialize)]

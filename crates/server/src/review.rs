@@ -22,6 +22,9 @@ pub enum ReviewError {
     /// Not in this status (approved, rejected, sent).
     #[error("{0}")]
     WrongStatus(String),
+    /// Not the person's to do (the web app and the API check who asks; the CLI does not).
+    #[error("{0}")]
+    Forbidden(String),
     /// The relationship-test gate (or the deal having moved) refused it; audited.
     #[error("{0}")]
     Refused(String),
@@ -90,6 +93,19 @@ pub enum Reviewed {
     },
     /// A "no" to a question: returned for rewriting.
     Returned(Draft),
+}
+
+impl Reviewed {
+    /// `applied`, `approved` or `returned`.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Reviewed::Approved {
+                applied: Some(_), ..
+            } => "applied",
+            Reviewed::Approved { .. } => "approved",
+            Reviewed::Returned(_) => "returned",
+        }
+    }
 }
 
 /// Puts the relationship test to a waiting draft: two "yes" answers (and nothing

@@ -47,6 +47,22 @@ impl Scope {
         self.owner(id.and_then(|a| self.accounts.get(&a)).and_then(|a| a.owner))
     }
 
+    /// The draft with id `id` (as typed in a path), if there is one the person may see.
+    pub async fn find_draft(
+        &self,
+        store: &dyn Store,
+        id: &str,
+    ) -> Result<Option<Draft>, roomwork_store::StoreError> {
+        let Ok(id) = id.parse::<roomwork_domain::DraftId>() else {
+            return Ok(None);
+        };
+        match store.draft(id).await {
+            Ok(d) if self.draft(&d) => Ok(Some(d)),
+            Ok(_) | Err(roomwork_store::StoreError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Whether the person may see a draft: by its account's owner.
     pub fn draft(&self, d: &Draft) -> bool {
         self.account(d.account_id)

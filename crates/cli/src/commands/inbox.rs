@@ -846,7 +846,9 @@ async fn approve_in(
 fn reviewed_error(e: ReviewError) -> anyhow::Error {
     match e {
         ReviewError::Invalid(m) => InvalidInput(m).into(),
-        ReviewError::Refused(m) | ReviewError::WrongStatus(m) => Refused(m).into(),
+        ReviewError::Refused(m) | ReviewError::WrongStatus(m) | ReviewError::Forbidden(m) => {
+            Refused(m).into()
+        }
         ReviewError::Store(e) => e,
     }
 }

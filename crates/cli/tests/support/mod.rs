@@ -198,3 +198,51 @@ pub fn prompt_of(body: &str) -> (String, String) {
         ),
     }
 }
+
+/// A free port on 127.0.0.1 (free when asked; taken by whoever binds it first).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A child process that is killed when the test ends, however it ends.
+pub struct Running(pub std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `roomwork serve` on the data directory, once it listens on `port`.
+pub fn serve(d: &Path, port: u16) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_roomwork"))
+        .args([
+            "--data-dir",
+            d.to_str().unwrap(),
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env_remove("ROOMWORK_DATABASE_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Running(child);
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("roomwork serve exited before it listened: {status}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("roomwork serve did not listen on {port} within 10 s");
+}

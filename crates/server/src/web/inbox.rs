@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::{Page, PageError, Viewer, check_form, markdown, notice, page, viewer};
 use crate::App;
-use crate::review::{self, ReviewError, Reviewed};
+use crate::review::{self, ReviewError};
 use crate::scope::Scope;
 
 #[derive(Deserialize)]
@@ -145,13 +145,9 @@ async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(q): Query<D
 
 /// The draft `id`, if the person may see it.
 async fn visible(app: &App, s: &Scope, id: &str) -> Result<Draft, PageError> {
-    let missing = || PageError::Status(StatusCode::NOT_FOUND, "No such draft.".into());
-    let id = id.parse().map_err(|_| missing())?;
-    match app.store.draft(id).await {
-        Ok(d) if s.draft(&d) => Ok(d),
-        Ok(_) | Err(roomwork_store::StoreError::NotFound { .. }) => Err(missing()),
-        Err(e) => Err(e.into()),
-    }
+    s.find_draft(&*app.store, id)
+        .await?
+        .ok_or_else(|| PageError::Status(StatusCode::NOT_FOUND, "No such draft.".into()))
 }
 
 fn yes_no(name: &str, question: &str, n: usize) -> Markup {
@@ -368,6 +364,7 @@ async fn after(
     match result {
         Ok(done) => Ok(Redirect::to(&format!("/inbox/{}?done={done}", d.id)).into_response()),
         Err(ReviewError::Store(e)) => Err(e.into()),
+        Err(ReviewError::Forbidden(m)) => Err(PageError::Status(StatusCode::FORBIDDEN, m)),
         Err(e) => {
             let fresh = app.store.draft(d.id).await?;
             render(app, v, s, &fresh, None, Some(&e.to_string()), typed).await
@@ -407,35 +404,15 @@ async fn approve(
         )
         .await;
     };
-    if a && b
-        && let Err(e) = crate::api::may_apply(&app, &s, &d).await
-    {
-        return Err(PageError::Status(e.0, e.1));
-    }
     // A browser sends CRLF line ends; the text is kept as the draft writes it.
     let body = f.body.map(|b| b.replace("\r\n", "\n"));
-    let result = review::approve(
-        &*app.store,
-        &d,
-        v.user.email.as_str(),
-        RelationshipTest {
-            sounds_like_me: a,
-            reflects_what_mattered: b,
-        },
-        body.as_deref(),
-        &f.note,
-    )
-    .await;
-    if let Ok(r) = &result {
-        crate::api::after_applied(&app, r).await;
-    }
-    let result = result.map(|r| match r {
-        Reviewed::Approved {
-            applied: Some(_), ..
-        } => "applied",
-        Reviewed::Approved { .. } => "approved",
-        Reviewed::Returned(_) => "returned",
-    });
+    let answers = RelationshipTest {
+        sounds_like_me: a,
+        reflects_what_mattered: b,
+    };
+    let result = crate::api::approve_as(&app, &s, &d, answers, body.as_deref(), &f.note)
+        .await
+        .map(|r| r.outcome());
     after(&app, &v, &s, &d, result, body.as_deref()).await
 }
 
