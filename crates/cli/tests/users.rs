@@ -5,7 +5,7 @@
 mod support;
 
 use std::io::Read as _;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use support::{free_port, json, query, roomwork, serve};
 
