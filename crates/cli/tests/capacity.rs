@@ -6,7 +6,7 @@
 mod support;
 
 use chrono::Datelike as _;
-use support::{demo, json, query, roomwork, stdout};
+use support::{demo, free_port, http, json, query, roomwork, serve, stdout};
 
 #[test]
 fn each_account_manager_is_measured_against_the_baseline_and_approved_drafts_recover_time() {
@@ -167,6 +167,84 @@ fn each_account_manager_is_measured_against_the_baseline_and_approved_drafts_rec
     assert_eq!(
         std::fs::read_to_string(&file).unwrap().trim_end(),
         md.trim_end()
+    );
+
+    // The same report in the web app: the whole of it for sales ops, only their own row for
+    // an account manager.
+    let add = |email: &str, role: &str, rep: Option<&str>| {
+        let mut args = vec![
+            "--data-dir",
+            d.to_str().unwrap(),
+            "users",
+            "add",
+            "--email",
+            email,
+            "--name",
+            email,
+            "--role",
+            role,
+            "--by",
+            "test",
+        ];
+        if let Some(r) = rep {
+            args.extend(["--rep", r]);
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_roomwork"))
+            .args(&args)
+            .env("ROOMWORK_NEW_PASSWORD", "a long enough password")
+            .env_remove("ROOMWORK_DATABASE_URL")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    add("ops2@brightwater.example", "sales_ops", None);
+    add("am2@brightwater.example", "account_manager", Some(&name));
+    let port = free_port();
+    let _server = serve(d, port);
+    let report_of = |email: &str| {
+        let body = format!(r#"{{"email": "{email}", "password": "a long enough password"}}"#);
+        let (status, head, _) = http(port, "POST", "/api/v1/session", &[], &body);
+        assert_eq!(status, 200);
+        let cookie = head
+            .lines()
+            .find_map(|l| l.strip_prefix("set-cookie: "))
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let path = format!("/capacity/report.md?month={}", &month[..7]);
+        let (status, _, file) = http(port, "GET", &path, &[("cookie", &cookie)], "");
+        assert_eq!(status, 200, "{file}");
+        let (status, _, page) = http(
+            port,
+            "GET",
+            &path.replace(".md", ""),
+            &[("cookie", &cookie)],
+            "",
+        );
+        assert_eq!(status, 200);
+        assert!(page.contains("Capacity allocation"), "{page}");
+        file
+    };
+    assert_eq!(
+        report_of("ops2@brightwater.example").trim_end(),
+        md.trim_end()
+    );
+    let own = report_of("am2@brightwater.example");
+    let rows: Vec<&str> = own
+        .lines()
+        .filter(|l| {
+            l.starts_with("| ") && !l.starts_with("| account manager") && !l.starts_with("| person")
+        })
+        .collect();
+    assert!(
+        !rows.is_empty() && rows.iter().all(|l| l.starts_with(&format!("| {name} |"))),
+        "{rows:?}"
     );
 }
 

@@ -5,8 +5,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-use chrono::{Duration, NaiveDate};
-use roomwork_capacity::{Assessment, Recovered, Settings, Week};
+use std::fmt::Write as _;
+
+use chrono::{Datelike as _, Duration, NaiveDate};
+use roomwork_capacity::{Assessment, Progress, Recovered, Settings, Week};
 use roomwork_domain::{Account, Contact, DraftStatus, RepId};
 use roomwork_policy::{AccountState, IssueFact, Matrix};
 use roomwork_store::{ActivityFilter, DraftFilter, Store};
@@ -262,4 +264,126 @@ pub async fn ledger(store: &dyn Store, s: Settings, today: NaiveDate) -> anyhow:
         recovered,
         activities,
     })
+}
+
+/// Minor units in `code`'s currency, as money is written ("$1,250.00", "¥1,250").
+pub fn money(minor: i64, code: &str) -> String {
+    match roomwork_domain::Currency::parse(code) {
+        Ok(c) => roomwork_domain::Money::from_minor(minor, c).to_string(),
+        Err(_) => format!("{minor} (minor units of {code})"),
+    }
+}
+
+/// Progress against the touchpoint target, in words.
+pub fn progress(p: Progress) -> &'static str {
+    match p {
+        Progress::OnTarget => "on target",
+        Progress::Behind => "behind",
+        Progress::Missed => "missed",
+        Progress::NotMeasurable => "no baseline",
+    }
+}
+
+/// A change as a signed percentage, "-" without one.
+pub fn change(c: Option<f64>) -> String {
+    c.map_or("-".into(), |c| format!("{:+.0}%", c * 100.0))
+}
+
+/// The monthly capacity report for the sales director (seed 000, "capacity allocation") as
+/// Markdown: per account manager the month's touchpoints and AI-assisted messages, progress
+/// against the target, who is flagged and why, the hours recovered, and a marked place for the
+/// director's review. `show` and `show_person` narrow it to the reps and people the reader may
+/// see. The month starts on `start`; it is assessed as of the day after its end, or `today`
+/// for the month under way.
+pub async fn monthly_report(
+    store: &dyn Store,
+    settings: Settings,
+    start: NaiveDate,
+    today: NaiveDate,
+    show: &(dyn Fn(&RepId) -> bool + Sync),
+    show_person: &(dyn Fn(&str) -> bool + Sync),
+) -> anyhow::Result<(String, Ledger)> {
+    let end = (start + Duration::days(32)).with_day(1).expect("day 1") - Duration::days(1);
+    let l = ledger(store, settings, (end + Duration::days(1)).min(today)).await?;
+    let month_totals = roomwork_capacity::totals(&l.activities, start, end);
+    let name = |r: &RepId| l.reps.get(r).cloned().unwrap_or_default();
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "# Capacity allocation: {}\n\nAI deployed {} ({}). The allocation decision: recovered time goes to room work, measured as outbound touchpoints per account (calls, visits, meetings, formal check-ins), expected to rise {:.0}% to {:.0}% above the {} weeks before deployment by {}.\n",
+        start.format("%B %Y"),
+        l.deployed_on,
+        l.deployed_from,
+        l.settings.target.0 * 100.0,
+        l.settings.target.1 * 100.0,
+        l.settings.baseline_weeks,
+        l.target_by
+    );
+    let _ = writeln!(md, "## Per account manager\n");
+    let _ = writeln!(
+        md,
+        "| account manager | touchpoints this month | AI-assisted sent this month | per account per week (baseline → now) | change | progress |\n|---|---:|---:|---|---:|---|"
+    );
+    for a in l.assessments.iter().filter(|a| show(&a.rep)) {
+        let (t, ai) = month_totals.get(&a.rep).copied().unwrap_or_default();
+        let _ = writeln!(
+            md,
+            "| {} | {t} | {ai} | {} → {:.2} | {} | {} |",
+            name(&a.rep),
+            a.baseline.map_or("-".into(), |b| format!("{b:.2}")),
+            a.current,
+            change(a.change),
+            progress(a.progress)
+        );
+    }
+    let theater: Vec<&Assessment> = l
+        .assessments
+        .iter()
+        .filter(|a| a.efficiency_theater && show(&a.rep))
+        .collect();
+    let _ = writeln!(md, "\n## Efficiency theater\n");
+    if theater.is_empty() {
+        let _ = writeln!(
+            md,
+            "Nobody: where AI-assisted messages grew, touchpoints grew too."
+        );
+    }
+    for a in theater {
+        let _ = writeln!(md, "- **{}**: {}.", name(&a.rep), a.reason);
+    }
+    let _ = writeln!(md, "\n## Time recovered this month\n");
+    let month_rows: Vec<&Recovered> = l
+        .recovered
+        .iter()
+        .filter(|r| r.month == start && show_person(&r.used_by))
+        .collect();
+    if month_rows.is_empty() {
+        let _ = writeln!(md, "No approved or sent AI drafts this month.");
+    } else {
+        let _ = writeln!(
+            md,
+            "| person | workflow | drafts | hours | worth |\n|---|---|---:|---:|---:|"
+        );
+        for r in &month_rows {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {:.1} | {} |",
+                r.used_by,
+                r.workflow.label(),
+                r.drafts,
+                r.hours,
+                money(r.value_minor, &r.currency)
+            );
+        }
+        let hours: f64 = month_rows.iter().map(|r| r.hours).sum();
+        let _ = writeln!(
+            md,
+            "\nIn all {hours:.1} hours: the question for this review is where they went."
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\n## Sales director's review\n\n[[AM: what you see, and what you ask of each account manager for next month]]"
+    );
+    Ok((md, l))
 }

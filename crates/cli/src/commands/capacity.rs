@@ -2,11 +2,10 @@
 //! `roomwork_capacity`), with the settings of `DATA_DIR/capacity.toml`.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use anyhow::Context as _;
 use chrono::{Datelike, Duration, NaiveDate, Utc};
-use roomwork_capacity::{Assessment, Progress, Recovered, Settings, Week};
+use roomwork_capacity::{Settings, Week};
 use roomwork_domain::RepId;
 use roomwork_server::records::Ledger;
 
@@ -27,26 +26,7 @@ async fn ledger(ctx: &Context, today: NaiveDate) -> anyhow::Result<Ledger> {
         .map_err(super::policy::invalid)
 }
 
-/// Minor units in `code`'s currency, as money is written ("$1,250.00", "¥1,250").
-fn money(minor: i64, code: &str) -> String {
-    match roomwork_domain::Currency::parse(code) {
-        Ok(c) => roomwork_domain::Money::from_minor(minor, c).to_string(),
-        Err(_) => format!("{minor} (minor units of {code})"),
-    }
-}
-
-fn progress(p: Progress) -> &'static str {
-    match p {
-        Progress::OnTarget => "on target",
-        Progress::Behind => "behind",
-        Progress::Missed => "missed",
-        Progress::NotMeasurable => "no baseline",
-    }
-}
-
-fn change(c: Option<f64>) -> String {
-    c.map_or("-".into(), |c| format!("{:+.0}%", c * 100.0))
-}
+use roomwork_server::records::{change, money, progress};
 
 pub async fn run(ctx: &Context, args: CapacityArgs) -> anyhow::Result<()> {
     let today = args.today.unwrap_or_else(|| Utc::now().date_naive());
@@ -212,86 +192,14 @@ async fn report(
     out: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
     let start = month_of(month, today)?;
-    let end = (start + Duration::days(32)).with_day(1).expect("day 1") - Duration::days(1);
-    // Assessed as of the day after the month's end (so that its last full week counts), or
-    // today, for the month under way.
-    let l = ledger(ctx, (end + Duration::days(1)).min(today)).await?;
-    let month_totals = roomwork_capacity::totals(&l.activities, start, end);
-    let name = |r: &RepId| l.reps.get(r).cloned().unwrap_or_default();
-    let mut md = String::new();
-    let _ = writeln!(
-        md,
-        "# Capacity allocation: {}\n\nAI deployed {} ({}). The allocation decision: recovered time goes to room work, measured as outbound touchpoints per account (calls, visits, meetings, formal check-ins), expected to rise {:.0}% to {:.0}% above the {} weeks before deployment by {}.\n",
-        start.format("%B %Y"),
-        l.deployed_on,
-        l.deployed_from,
-        l.settings.target.0 * 100.0,
-        l.settings.target.1 * 100.0,
-        l.settings.baseline_weeks,
-        l.target_by
-    );
-    let _ = writeln!(md, "## Per account manager\n");
-    let _ = writeln!(
-        md,
-        "| account manager | touchpoints this month | AI-assisted sent this month | per account per week (baseline → now) | change | progress |\n|---|---:|---:|---|---:|---|"
-    );
-    for a in &l.assessments {
-        let (t, ai) = month_totals.get(&a.rep).copied().unwrap_or_default();
-        let _ = writeln!(
-            md,
-            "| {} | {t} | {ai} | {} → {:.2} | {} | {} |",
-            name(&a.rep),
-            a.baseline.map_or("-".into(), |b| format!("{b:.2}")),
-            a.current,
-            change(a.change),
-            progress(a.progress)
-        );
-    }
-    let theater: Vec<&Assessment> = l
-        .assessments
-        .iter()
-        .filter(|a| a.efficiency_theater)
-        .collect();
-    let _ = writeln!(md, "\n## Efficiency theater\n");
-    if theater.is_empty() {
-        let _ = writeln!(
-            md,
-            "Nobody: where AI-assisted messages grew, touchpoints grew too."
-        );
-    }
-    for a in theater {
-        let _ = writeln!(md, "- **{}**: {}.", name(&a.rep), a.reason);
-    }
-    let _ = writeln!(md, "\n## Time recovered this month\n");
-    let month_rows: Vec<&Recovered> = l.recovered.iter().filter(|r| r.month == start).collect();
-    if month_rows.is_empty() {
-        let _ = writeln!(md, "No approved or sent AI drafts this month.");
-    } else {
-        let _ = writeln!(
-            md,
-            "| person | workflow | drafts | hours | worth |\n|---|---|---:|---:|---:|"
-        );
-        for r in &month_rows {
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {:.1} | {} |",
-                r.used_by,
-                r.workflow.label(),
-                r.drafts,
-                r.hours,
-                money(r.value_minor, &r.currency)
-            );
-        }
-        let hours: f64 = month_rows.iter().map(|r| r.hours).sum();
-        let _ = writeln!(
-            md,
-            "\nIn all {hours:.1} hours: the question for this review is where they went."
-        );
-    }
-    let _ = writeln!(
-        md,
-        "\n## Sales director's review\n\n[[AM: what you see, and what you ask of each account manager for next month]]"
-    );
+    let s = settings(ctx)?;
+    let (md, l) = ctx
+        .with_store(async |store| {
+            roomwork_server::records::monthly_report(store, s, start, today, &|_| true, &|_| true)
+                .await
+        })
+        .await
+        .map_err(super::policy::invalid)?;
     if ctx.json {
         return output::json(&serde_json::json!({"month": start, "markdown": md, "ledger": l}));
     }

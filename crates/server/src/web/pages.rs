@@ -442,10 +442,112 @@ async fn capacity(State(app): State<Arc<App>>, headers: HeaderMap) -> Page {
                         tbody { @for ((w, c), (n, h, m)) in &totals { tr { th scope="row" { (w) } td.num { (n) } td.num { (format!("{h:.1}")) } td.num { (roomwork_domain::Currency::parse(c).map_or(format!("{m}"), |cur| Money::from_minor(*m, cur).to_string())) } } } }
                     }
                 }
-                p.hint { "The monthly report for the sales director: roomwork capacity report --month YYYY-MM --out FILE." }
+                p { a href="/capacity/report" { "The monthly report for the sales director" } " (also as a file: roomwork capacity report --month YYYY-MM --out FILE)." }
             }
         },
     ))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct MonthQuery {
+    month: Option<String>,
+}
+
+/// The monthly report's month: `YYYY-MM`, or last month.
+fn report_month(
+    given: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Result<chrono::NaiveDate, PageError> {
+    use chrono::Datelike as _;
+    match given.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(m) => {
+            chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").map_err(|_| {
+                PageError::Status(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "The month is written YYYY-MM, as in 2026-11.".into(),
+                )
+            })
+        }
+        None => {
+            let first = today.with_day(1).expect("day 1");
+            Ok((first - chrono::Duration::days(1))
+                .with_day(1)
+                .expect("day 1"))
+        }
+    }
+}
+
+/// The monthly capacity report as the reader may see it (their own rows, their team's, or all).
+async fn monthly(
+    app: &App,
+    s: &Scope,
+    month: Option<&str>,
+) -> Result<(chrono::NaiveDate, String), PageError> {
+    let today = Utc::now().date_naive();
+    let start = report_month(month, today)?;
+    let settings = records::capacity_settings(&data_dir(app))?;
+    let (md, _) = records::monthly_report(
+        &*app.store,
+        settings,
+        start,
+        today,
+        &|r| s.owner(Some(*r)),
+        &|person| visible_user(s, person),
+    )
+    .await?;
+    Ok((start, md))
+}
+
+async fn capacity_report(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<MonthQuery>,
+) -> Page {
+    let v = viewer(&app, &headers, "/capacity/report").await?;
+    let s = Scope::load(&*app.store, v.user.clone()).await?;
+    let (start, md) = monthly(&app, &s, q.month.as_deref()).await?;
+    let m = start.format("%Y-%m").to_string();
+    Ok(page(
+        &v,
+        &format!("Capacity report, {}", start.format("%B %Y")),
+        "/capacity",
+        html! {
+            form.inline method="get" {
+                label for="month" { "Month " }
+                input #month type="month" name="month" value=(m);
+                button type="submit" { "Show" }
+                " " a href={"/capacity/report.md?month=" (m)} download={"capacity-" (m) ".md"} { "Download as Markdown" }
+            }
+            article.draft { (markdown::render(&md, 2)) }
+        },
+    ))
+}
+
+async fn capacity_report_file(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<MonthQuery>,
+) -> Page {
+    let v = viewer(&app, &headers, "/capacity/report").await?;
+    let s = Scope::load(&*app.store, v.user.clone()).await?;
+    let (start, md) = monthly(&app, &s, q.month.as_deref()).await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/markdown; charset=utf-8".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"capacity-{}.md\"",
+                    start.format("%Y-%m")
+                ),
+            ),
+        ],
+        md,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -633,6 +735,8 @@ pub(crate) fn routes() -> axum::Router<Arc<App>> {
         .route("/accounts/{id}", get(account))
         .route("/pipeline", get(pipeline))
         .route("/capacity", get(capacity))
+        .route("/capacity/report", get(capacity_report))
+        .route("/capacity/report.md", get(capacity_report_file))
 }
 
 /// Whether time recovered by `used_by` (the ledger names people as they asked) is the
