@@ -117,6 +117,16 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: std::net::SocketAddr,
+
+    /// A reverse proxy in front of roomwork (repeatable, or comma-separated in the
+    /// variable): for its requests the client is the address it forwards in
+    /// X-Forwarded-For, for the sign-in limits and the request log.
+    #[arg(
+        long = "trusted-proxy",
+        env = "ROOMWORK_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Args)]

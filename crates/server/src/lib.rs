@@ -22,6 +22,7 @@
 mod api;
 pub mod auth;
 pub mod intake;
+pub mod log;
 pub mod openapi;
 pub mod records;
 pub mod review;
@@ -194,6 +195,12 @@ pub struct Site {
     pub data_dir: Option<std::path::PathBuf>,
     /// Called after changes.
     pub hooks: Arc<dyn Hooks>,
+    /// Reverse proxies in front of the server: for a request from one of them, the client is
+    /// the last address in `X-Forwarded-For` that is not itself a trusted proxy (for the
+    /// sign-in limits and the request log). Empty: the peer address is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// One JSON log line per request (on by default).
+    pub log_requests: bool,
 }
 
 impl Default for Site {
@@ -201,6 +208,8 @@ impl Default for Site {
         Self {
             data_dir: None,
             hooks: Arc::new(NoHooks),
+            trusted_proxies: Vec::new(),
+            log_requests: true,
         }
     }
 }
@@ -230,7 +239,7 @@ impl App {
     /// The model and reps (re-read when stale) and the load of this week.
     async fn refresh(&self, live: &mut Live, now: DateTime<Utc>) -> Result<(), ApiError> {
         let internal = |e: anyhow::Error| {
-            eprintln!("roomwork serve: {e:#}");
+            log::error("the store is not answering", format!("{e:#}"));
             ApiError(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the store is not answering".into(),
@@ -327,7 +336,7 @@ async fn post_lead(
                 *n = n.saturating_sub(1);
             }
         }
-        eprintln!("roomwork serve: storing a lead failed: {e:#}");
+        log::error("storing a lead failed", format!("{e:#}"));
         return Err(ApiError(
             StatusCode::SERVICE_UNAVAILABLE,
             "the lead could not be stored; nothing was kept".into(),
@@ -397,25 +406,105 @@ impl Metrics {
     }
 }
 
-/// Counts every request by its route pattern (never the raw path: ids would explode the
-/// series), method and status.
+/// The client's address as the request log and the sign-in limits see it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ClientIp(pub Option<std::net::IpAddr>);
+
+/// The client of a request from `peer`: the peer itself, unless it is a trusted proxy, in
+/// which case the last address in `X-Forwarded-For` that is not a trusted proxy (a client
+/// can put anything at the front of the header; only what the proxies appended counts).
+pub fn client_ip(
+    peer: Option<std::net::IpAddr>,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|a| !trusted.contains(a))
+            .unwrap_or(peer),
+    )
+}
+
+/// What the request middleware needs.
+struct Ops {
+    metrics: Arc<Metrics>,
+    trusted: Vec<std::net::IpAddr>,
+    log_requests: bool,
+}
+
+/// A request id: the caller's `X-Request-Id` when it is a plain token (letters, digits, '-',
+/// '_', at most 64), else a new one.
+fn request_id(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map_or_else(|| auth::new_secret()[..16].to_string(), str::to_string)
+}
+
+/// Every request: counted by its route pattern (never the raw path: ids would explode the
+/// series), method and status; its client address resolved (trusted proxies); a request id
+/// (echoed in `X-Request-Id`); and one JSON log line with route, status and latency.
 async fn count(
-    State(metrics): State<Arc<Metrics>>,
+    State(ops): State<Arc<Ops>>,
     matched: Option<axum::extract::MatchedPath>,
-    req: axum::extract::Request,
+    mut req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    let started = Instant::now();
     let route = matched.map_or_else(|| "(unmatched)".to_string(), |m| m.as_str().to_string());
     // Standard methods by name, anything else as one series (no client-chosen labels).
     let method = match req.method().as_str() {
         m @ ("GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS") => m.to_string(),
         _ => "OTHER".to_string(),
     };
-    let res = next.run(req).await;
-    let mut requests = metrics.requests.lock().expect("metrics lock");
-    *requests
-        .entry((route, method, res.status().as_u16()))
-        .or_default() += 1;
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let client = client_ip(peer, req.headers(), &ops.trusted);
+    req.extensions_mut().insert(ClientIp(client));
+    let id = request_id(req.headers());
+    let mut res = next.run(req).await;
+    let status = res.status().as_u16();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&id) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    if ops.log_requests {
+        log::event(
+            if status >= 500 { "error" } else { "info" },
+            "request",
+            serde_json::json!({
+                "request_id": id,
+                "method": method,
+                "route": route,
+                "status": status,
+                "ms": (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
+                "client": client.map(|c| c.to_string()),
+            }),
+        );
+    }
+    let mut requests = ops.metrics.requests.lock().expect("metrics lock");
+    *requests.entry((route, method, status)).or_default() += 1;
+    drop(requests);
     res
 }
 
@@ -431,6 +520,11 @@ pub fn router_with(store: Arc<dyn Store>, config: RoutingConfig, site: Site) -> 
         ..Metrics::default()
     });
     let ready_store = store.clone();
+    let ops = Arc::new(Ops {
+        metrics: metrics.clone(),
+        trusted: site.trusted_proxies.clone(),
+        log_requests: site.log_requests,
+    });
     let app = Arc::new(App {
         store,
         site,
@@ -493,7 +587,11 @@ pub fn router_with(store: Arc<dyn Store>, config: RoutingConfig, site: Site) -> 
                             }) {
                                 Ok(()) => (StatusCode::OK, "ready".to_string()),
                                 Err(e) => {
-                                    eprintln!("roomwork serve: not ready: {e}");
+                                    log::event(
+                                        "warn",
+                                        "not ready",
+                                        serde_json::json!({ "error": e.to_string() }),
+                                    );
                                     (
                                         StatusCode::SERVICE_UNAVAILABLE,
                                         "the database does not answer".to_string(),
@@ -526,7 +624,7 @@ pub fn router_with(store: Arc<dyn Store>, config: RoutingConfig, site: Site) -> 
     router
         .merge(web::routes())
         .with_state(app)
-        .layer(axum::middleware::from_fn_with_state(metrics, count))
+        .layer(axum::middleware::from_fn_with_state(ops, count))
 }
 
 /// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM (what service managers send).
@@ -609,7 +707,7 @@ fn unauthorized() -> ApiError {
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
-    eprintln!("roomwork serve: {e}");
+    log::error("the store is not answering", &e);
     ApiError(
         StatusCode::SERVICE_UNAVAILABLE,
         "the store is not answering".into(),
@@ -705,10 +803,7 @@ async fn sign_in(
             "sign in with Content-Type: application/json".into(),
         ));
     }
-    let ip = req
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip());
+    let ip = req.extensions().get::<ClientIp>().and_then(|c| c.0);
     let body = axum::body::to_bytes(req.into_body(), 16 * 1024)
         .await
         .map_err(|_| {

@@ -42,6 +42,11 @@ fn account(name: &str, owner: RepId) -> Account {
 }
 
 async fn world() -> World {
+    world_trusting(Vec::new()).await
+}
+
+/// The world behind trusted reverse proxies at these addresses.
+async fn world_trusting(trusted_proxies: Vec<std::net::IpAddr>) -> World {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("access.db").display());
     let store: Arc<dyn Store> = Arc::from(roomwork_store::open(&url).await.unwrap());
@@ -127,6 +132,8 @@ async fn world() -> World {
     let site = roomwork_server::Site {
         data_dir: Some(dir.path().to_path_buf()),
         hooks: Arc::new(roomwork_server::NoHooks),
+        trusted_proxies,
+        log_requests: false,
     };
     let app = roomwork_server::router_with(store.clone(), RoutingConfig::default(), site);
     tokio::spawn(async move {
@@ -787,4 +794,69 @@ async fn every_reading_and_reviewing_route_for_every_role_and_no_one_changes_ano
         .await
         .unwrap();
     assert_eq!(r.status(), 409);
+}
+
+#[test]
+fn behind_a_trusted_proxy_the_client_is_the_address_it_forwarded() {
+    use roomwork_server::client_ip;
+    let proxy: std::net::IpAddr = "10.0.0.2".parse().unwrap();
+    let mut h = axum::http::HeaderMap::new();
+    h.insert("x-forwarded-for", "6.6.6.6, 203.0.113.7".parse().unwrap());
+    // From the proxy: the last forwarded address (what the proxy appended), not what the
+    // client wrote at the front.
+    assert_eq!(
+        client_ip(Some(proxy), &h, &[proxy]),
+        Some("203.0.113.7".parse().unwrap())
+    );
+    // From anyone else the header is the client's own words: the peer counts.
+    let other: std::net::IpAddr = "198.51.100.1".parse().unwrap();
+    assert_eq!(client_ip(Some(other), &h, &[proxy]), Some(other));
+    // Two proxies in a row: past both.
+    let inner: std::net::IpAddr = "10.0.0.3".parse().unwrap();
+    h.insert("x-forwarded-for", "203.0.113.7, 10.0.0.3".parse().unwrap());
+    assert_eq!(
+        client_ip(Some(proxy), &h, &[proxy, inner]),
+        Some("203.0.113.7".parse().unwrap())
+    );
+    // A proxy that forwarded nothing usable: the proxy itself.
+    assert_eq!(
+        client_ip(Some(proxy), &axum::http::HeaderMap::new(), &[proxy]),
+        Some(proxy)
+    );
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_sign_in_limits_count_each_client_and_requests_carry_an_id() {
+    let w = world_trusting(vec!["127.0.0.1".parse().unwrap()]).await;
+    let c = client();
+    let attempt = |from: &'static str| {
+        c.post(format!("{}/api/v1/session", w.url))
+            .header("x-forwarded-for", from)
+            .json(&serde_json::json!({"email": "wes@co.example", "password": "wrong password!"}))
+            .send()
+    };
+    for _ in 0..5 {
+        assert_eq!(attempt("203.0.113.7").await.unwrap().status(), 401);
+    }
+    // The sixth from that client is refused...
+    assert_eq!(attempt("203.0.113.7").await.unwrap().status(), 429);
+    // ...while another client behind the same proxy still gets an answer.
+    assert_eq!(attempt("203.0.113.8").await.unwrap().status(), 401);
+    // Every answer carries a request id; a plain one the caller sent comes back.
+    let r = c
+        .get(format!("{}/healthz", w.url))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"], "abc-123");
+    let r = c
+        .get(format!("{}/healthz", w.url))
+        .header("x-request-id", "no spaces allowed")
+        .send()
+        .await
+        .unwrap();
+    let id = r.headers()["x-request-id"].to_str().unwrap();
+    assert_eq!(id.len(), 16);
+    assert_ne!(id, "no spaces allowed");
 }

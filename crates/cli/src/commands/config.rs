@@ -47,6 +47,9 @@ struct Effective {
     foundation_documents: usize,
     files: Vec<FileState>,
     providers: Vec<Provider>,
+    /// `roomwork serve`'s trusted reverse proxies from `ROOMWORK_TRUSTED_PROXIES` (and
+    /// `--trusted-proxy`, which this command does not see).
+    trusted_proxies: Vec<String>,
 }
 
 /// True for an environment variable's name (`OPENAI_API_KEY`), not a key pasted in its place.
@@ -202,6 +205,13 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
         foundation_documents: documents,
         files,
         providers,
+        trusted_proxies: std::env::var("ROOMWORK_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect(),
     };
     if ctx.json {
         return output::json(&e);
@@ -242,6 +252,14 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
             )
         );
     }
+    say!(
+        "trusted proxies  {} (ROOMWORK_TRUSTED_PROXIES, or `serve --trusted-proxy`)",
+        if e.trusted_proxies.is_empty() {
+            "none: the peer address is the client".to_string()
+        } else {
+            e.trusted_proxies.join(", ")
+        }
+    );
     say!("The values in force are in `roomwork config --json`; secrets are never shown.");
     Ok(())
 }

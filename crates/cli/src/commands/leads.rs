@@ -1029,9 +1029,14 @@ pub async fn serve(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
-    eprintln!(
-        "roomwork serving on http://{} (the web app; the API under /api/v1, its document at /api/v1/openapi.json); Ctrl-C stops",
-        listener.local_addr()?
+    // The server logs JSON lines on standard error; this is the first.
+    roomwork_server::log::event(
+        "info",
+        "roomwork serving: the web app at the address, the API under /api/v1 (its document at /api/v1/openapi.json); Ctrl-C stops",
+        serde_json::json!({
+            "url": format!("http://{}", listener.local_addr()?),
+            "trusted_proxies": args.trusted_proxies.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        }),
     );
     let site = roomwork_server::Site {
         data_dir: Some(ctx.data_dir.clone()),
@@ -1039,6 +1044,8 @@ pub async fn serve(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             data_dir: ctx.data_dir.clone(),
             url: ctx.url.clone(),
         }),
+        trusted_proxies: args.trusted_proxies.clone(),
+        log_requests: true,
     };
     let served = roomwork_server::serve(listener, store.clone(), config, site).await;
     store.close().await;

@@ -38,7 +38,7 @@ pub(crate) enum PageError {
 
 impl From<roomwork_store::StoreError> for PageError {
     fn from(e: roomwork_store::StoreError) -> Self {
-        eprintln!("roomwork serve: {e}");
+        crate::log::error("the store is not answering", &e);
         Self::Status(
             StatusCode::SERVICE_UNAVAILABLE,
             "The database is not answering; try again in a moment.".into(),
@@ -51,7 +51,7 @@ impl From<anyhow::Error> for PageError {
         if let Some(invalid) = e.downcast_ref::<crate::records::Invalid>() {
             return Self::Status(StatusCode::UNPROCESSABLE_ENTITY, invalid.to_string());
         }
-        eprintln!("roomwork serve: {e:#}");
+        crate::log::error("a page could not be built", format!("{e:#}"));
         Self::Status(
             StatusCode::SERVICE_UNAVAILABLE,
             "This page could not be built; the server's log says why.".into(),
@@ -322,10 +322,7 @@ async fn sign_in_form(
     req: axum::extract::Request,
 ) -> Response {
     use axum::extract::FromRequest as _;
-    let ip = req
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip());
+    let ip = req.extensions().get::<crate::ClientIp>().and_then(|c| c.0);
     let headers = req.headers().clone();
     let form = match axum::extract::Form::<SignInForm>::from_request(req, &()).await {
         Ok(axum::extract::Form(f)) => f,
