@@ -1035,6 +1035,11 @@ pub struct ImportArgs {
     #[arg(long)]
     pub dry_run: bool,
 
+    /// Store only: do not re-evaluate the deals the files touched (risk signals and deal
+    /// scores). For a series of imports; run `roomwork pipeline refresh` after the last one.
+    #[arg(long)]
+    pub no_refresh: bool,
+
     /// Currency of amounts written without a symbol or code.
     #[arg(long, env = "ROOMWORK_CURRENCY", default_value = "USD")]
     pub currency: String,

@@ -24,7 +24,7 @@ mod stage;
 mod users;
 mod values;
 
-pub use clock::{Clock, FixedClock, SystemClock};
+pub use clock::{Clock, FixedClock, SystemClock, iso_day, parse_iso_day};
 pub use draft::*;
 pub use entities::*;
 pub use error::ParseError;

@@ -77,7 +77,13 @@ fn split_time(s: &str) -> (&str, Option<&str>) {
 /// Parses a date in `order`; ISO `YYYY-MM-DD` is always accepted.
 pub fn parse_date(s: &str, order: DateOrder) -> Option<NaiveDate> {
     let (d, _) = split_time(s);
-    if let Ok(date) = NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+    if let Some(date) = roomwork_domain::parse_iso_day(d) {
+        return Some(date);
+    }
+    // chrono's reading also takes unpadded and signed forms; it needs a '-' to succeed.
+    if d.contains('-')
+        && let Ok(date) = NaiveDate::parse_from_str(d, "%Y-%m-%d")
+    {
         return Some(date);
     }
     let parts: Vec<&str> = d.split(['/', '.', '-']).collect();

@@ -29,9 +29,9 @@ pub(crate) enum Work<'a> {
 pub(crate) const WAITING: [&str; 2] = ["pending", "returned"];
 
 macro_rules! impl_store {
-    ($store:ident, $db:ty, $backend:expr, $placeholders:expr) => {
+    ($store:ident, $db:ty, $backend:expr, $placeholders:expr, $m:ident) => {
         impl $store {
-            /// Upserts `records` into `table`, many rows per statement.
+            /// Upserts `records` into `table` (see the backend's `bulk`).
             async fn write_rows<T: Sync>(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 table: &$crate::columns::Table,
@@ -39,29 +39,15 @@ macro_rules! impl_store {
                 values: fn(&T) -> Vec<$crate::columns::Value>,
                 progress: &(dyn Fn(u64) + Sync),
             ) -> $crate::Result<()> {
-                let per = $crate::columns::rows_per_statement(table.columns.len());
-                let build = |chunk: &[T]| {
-                    let sql = $crate::columns::upsert_sql(table, chunk.len(), $placeholders);
-                    let mut query = sqlx::query::<$db>(sqlx::AssertSqlSafe(sql));
-                    for record in chunk {
-                        for value in values(record) {
-                            query = match value {
-                                $crate::columns::Value::Int(v) => query.bind(v),
-                                $crate::columns::Value::Text(v) => query.bind(v),
-                                $crate::columns::Value::Bool(v) => query.bind(v),
-                            };
-                        }
-                    }
-                    (query, chunk.len() as u64)
-                };
-                // Building the next statement while the driver runs this one was measured
-                // slower (cross-thread allocation), so statements run one after another.
-                for chunk in records.chunks(per) {
-                    let (query, rows) = build(chunk);
-                    query.execute(&mut **tx).await?;
-                    progress(rows);
-                }
-                Ok(())
+                $crate::$m::bulk(
+                    tx,
+                    &|n| $crate::columns::upsert_sql(table, n, $placeholders),
+                    table.columns.len(),
+                    records,
+                    &values,
+                    progress,
+                )
+                .await
             }
 
             /// A transaction that may write the audit trail. SQLite: take the write lock
@@ -236,7 +222,7 @@ macro_rules! impl_store {
                     ));
                 }
                 let id = c.opportunity_id.to_string();
-                let day = |d: &Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+                let day = |d: &Option<chrono::NaiveDate>| d.map(roomwork_domain::iso_day);
                 let mut sets: Vec<(&str, Option<String>, Option<String>)> = Vec::new();
                 if let Some(f) = &c.stage {
                     sets.push(("stage", Some(f.to.clone()), Some(f.from.clone())));
@@ -533,22 +519,20 @@ macro_rules! impl_store {
                 tx: &mut sqlx::Transaction<'static, $db>,
                 opportunities: &[roomwork_domain::Opportunity],
             ) -> $crate::Result<()> {
+                use $crate::columns::{date, text};
                 let changes: Vec<(String, &roomwork_domain::StageChange)> = opportunities
                     .iter()
                     .flat_map(|o| o.stage_history.iter().map(move |c| (o.id.to_string(), c)))
                     .collect();
-                for chunk in changes.chunks($crate::columns::rows_per_statement(3)) {
-                    let mut query =
-                        sqlx::query::<$db>(sqlx::AssertSqlSafe($crate::columns::stage_change_sql(chunk.len(), $placeholders)));
-                    for (id, change) in chunk {
-                        query = query
-                            .bind(id.clone())
-                            .bind(change.stage.as_str().to_string())
-                            .bind(change.entered_on.format("%Y-%m-%d").to_string());
-                    }
-                    query.execute(&mut **tx).await?;
-                }
-                Ok(())
+                $crate::$m::bulk(
+                    tx,
+                    &|n| $crate::columns::stage_change_sql(n, $placeholders),
+                    3,
+                    &changes,
+                    &|(id, c)| vec![text(id.as_str()), text(c.stage.as_str()), date(c.entered_on)],
+                    &|_| {},
+                )
+                .await
             }
 
             /// Field changes are appended; an identical change on the same day is kept once.
@@ -557,23 +541,25 @@ macro_rules! impl_store {
                 changes: &[roomwork_domain::FieldEdit],
                 progress: &(dyn Fn(u64) + Sync),
             ) -> $crate::Result<()> {
-                for chunk in changes.chunks($crate::columns::rows_per_statement(5)) {
-                    let mut query = sqlx::query::<$db>(sqlx::AssertSqlSafe(
-                        $crate::columns::field_change_sql(chunk.len(), $placeholders),
-                    ));
-                    for c in chunk {
+                use $crate::columns::{date, text};
+                $crate::$m::bulk(
+                    tx,
+                    &|n| $crate::columns::field_change_sql(n, $placeholders),
+                    5,
+                    changes,
+                    &|c| {
                         let (from, to) = c.change.values();
-                        query = query
-                            .bind(c.opportunity_id.to_string())
-                            .bind(c.change.field())
-                            .bind(from)
-                            .bind(to)
-                            .bind(c.changed_on.format("%Y-%m-%d").to_string());
-                    }
-                    query.execute(&mut **tx).await?;
-                    progress(chunk.len() as u64);
-                }
-                Ok(())
+                        vec![
+                            text(c.opportunity_id.to_string()),
+                            text(c.change.field()),
+                            text(from),
+                            text(to),
+                            date(c.changed_on),
+                        ]
+                    },
+                    progress,
+                )
+                .await
             }
 
             /// Writes one pipeline record inside `tx`.
@@ -742,7 +728,7 @@ macro_rules! impl_store {
                 write: $crate::PipelineWrite<'_>,
             ) -> $crate::Result<()> {
                 use $crate::PipelineWrite;
-                let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+                let day = roomwork_domain::iso_day;
                 let snaps: &[$crate::Snapshot] = match &write {
                     PipelineWrite::Snapshot(snap) => std::slice::from_ref(*snap),
                     PipelineWrite::Snapshots(list) => list,
@@ -772,25 +758,28 @@ macro_rules! impl_store {
                     .bind(snap.deals.len() as i64)
                     .execute(&mut **tx)
                     .await?;
-                    let per = $crate::columns::rows_per_statement(9);
-                    for chunk in snap.deals.chunks(per) {
-                        let mut query = sqlx::query::<$db>(sqlx::AssertSqlSafe(
-                            $crate::columns::snapshot_deal_sql(chunk.len(), $placeholders),
-                        ));
-                        for d in chunk {
-                            query = query
-                                .bind(taken_on.clone())
-                                .bind(d.opportunity_id.to_string())
-                                .bind(d.owner.map(|o| o.to_string()))
-                                .bind(d.stage.as_str().to_string())
-                                .bind(d.amount.map(|m| m.minor()))
-                                .bind(d.amount.map(|m| m.currency().code().to_string()))
-                                .bind(d.close_date.map(day))
-                                .bind(d.forecast_category.map(|c| c.as_str().to_string()))
-                                .bind(d.probability);
-                        }
-                        query.execute(&mut **tx).await?;
-                    }
+                    use $crate::columns::{opt_int, opt_text, text, Value};
+                    $crate::$m::bulk(
+                        tx,
+                        &|n| $crate::columns::snapshot_deal_sql(n, $placeholders),
+                        9,
+                        &snap.deals,
+                        &|d| {
+                            vec![
+                                text(taken_on.as_str()),
+                                text(d.opportunity_id.to_string()),
+                                opt_text(d.owner),
+                                text(d.stage.as_str()),
+                                opt_int(d.amount.map(|m| m.minor())),
+                                opt_text(d.amount.map(|m| m.currency().code().to_string())),
+                                opt_text(d.close_date.map(day)),
+                                opt_text(d.forecast_category.map(|c| c.as_str())),
+                                Value::Real(Some(d.probability)),
+                            ]
+                        },
+                        &|_| {},
+                    )
+                    .await?;
                 }
                 match write {
                     PipelineWrite::Snapshot(_) | PipelineWrite::Snapshots(_) => {}
@@ -843,7 +832,7 @@ macro_rules! impl_store {
                 batch: &roomwork_domain::Batch,
                 progress: &(dyn Fn(u64) + Sync),
             ) -> $crate::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 Self::write_batch(&mut tx, batch, progress).await?;
                 tx.commit().await?;
                 Ok(())
@@ -971,23 +960,19 @@ macro_rules! impl_store {
                 &self,
                 with_history: bool,
             ) -> $crate::Result<Vec<roomwork_domain::Opportunity>> {
-                let rows: Vec<$crate::rows::OpportunityRow> =
-                    sqlx::query_as("SELECT * FROM opportunities ORDER BY created_on, id")
-                        .fetch_all(&self.pool)
-                        .await?;
+                let (rows, changes) = $crate::$m::opportunity_rows(&self.pool, with_history).await?;
                 if !with_history {
                     return rows.into_iter().map(|r| r.into_domain(Vec::new())).collect();
                 }
-                let changes: Vec<$crate::rows::StageChangeRow> = sqlx::query_as(
-                    "SELECT opportunity_id, stage, entered_on FROM stage_changes ORDER BY opportunity_id, entered_on, seq",
-                )
-                .fetch_all(&self.pool)
-                .await?;
                 let mut history: std::collections::HashMap<String, Vec<roomwork_domain::StageChange>> =
                     std::collections::HashMap::new();
                 for change in changes {
                     let key = change.opportunity_id.clone();
                     history.entry(key).or_default().push(change.into_domain()?);
+                }
+                // Changes come in the order they were written; a deal's history is by day.
+                for list in history.values_mut() {
+                    list.sort_by_key(|c| c.entered_on);
                 }
                 rows.into_iter()
                     .map(|r| {
@@ -1344,55 +1329,72 @@ macro_rules! impl_store {
             }
 
             async fn evaluation_write(&self, e: $crate::Evaluation<'_>) -> $crate::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                use $crate::columns::{date, text, Value};
+                let mut tx = self.begin_write().await?;
                 let ids: Vec<String> = e.deals.iter().map(|d| d.to_string()).collect();
-                for chunk in ids.chunks(500) {
-                    let list = $crate::columns::placeholder_list(chunk.len(), $placeholders);
-                    for table in ["deal_signals", "deal_scores"] {
-                        let sql = format!("DELETE FROM {table} WHERE opportunity_id IN ({list})");
-                        let mut q = sqlx::query::<$db>(sqlx::AssertSqlSafe(sql));
-                        for id in chunk {
-                            q = q.bind(id.clone());
-                        }
-                        q.execute(&mut *tx).await?;
-                    }
+                for table in ["deal_signals", "deal_scores"] {
+                    $crate::$m::bulk(
+                        &mut tx,
+                        &|n| {
+                            format!(
+                                "DELETE FROM {table} WHERE opportunity_id IN ({})",
+                                $crate::columns::placeholder_list(n, $placeholders)
+                            )
+                        },
+                        1,
+                        &ids,
+                        &|id| vec![text(id.as_str())],
+                        &|_| {},
+                    )
+                    .await?;
                 }
-                let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
-                for chunk in e.signals.chunks($crate::columns::rows_per_statement(4)) {
-                    let sql = $crate::columns::insert_sql(
-                        "deal_signals",
-                        &["opportunity_id", "signal", "raised_on", "detail"],
-                        chunk.len(),
-                        $placeholders,
-                    );
-                    let mut q = sqlx::query::<$db>(sqlx::AssertSqlSafe(sql));
-                    for r in chunk {
-                        q = q
-                            .bind(r.opportunity_id.to_string())
-                            .bind(r.signal.clone())
-                            .bind(day(r.raised_on))
-                            .bind(r.detail.clone());
-                    }
-                    q.execute(&mut *tx).await?;
-                }
-                for chunk in e.scores.chunks($crate::columns::rows_per_statement(5)) {
-                    let sql = $crate::columns::insert_sql(
-                        "deal_scores",
-                        &["opportunity_id", "scored_on", "probability", "model_version", "factors"],
-                        chunk.len(),
-                        $placeholders,
-                    );
-                    let mut q = sqlx::query::<$db>(sqlx::AssertSqlSafe(sql));
-                    for r in chunk {
-                        q = q
-                            .bind(r.opportunity_id.to_string())
-                            .bind(day(r.scored_on))
-                            .bind(r.probability)
-                            .bind(r.model_version)
-                            .bind(r.factors.clone());
-                    }
-                    q.execute(&mut *tx).await?;
-                }
+                $crate::$m::bulk(
+                    &mut tx,
+                    &|n| {
+                        $crate::columns::insert_sql(
+                            "deal_signals",
+                            &["opportunity_id", "signal", "raised_on", "detail"],
+                            n,
+                            $placeholders,
+                        )
+                    },
+                    4,
+                    e.signals,
+                    &|r| {
+                        vec![
+                            text(r.opportunity_id.to_string()),
+                            text(r.signal.as_str()),
+                            date(r.raised_on),
+                            text(r.detail.as_str()),
+                        ]
+                    },
+                    &|_| {},
+                )
+                .await?;
+                $crate::$m::bulk(
+                    &mut tx,
+                    &|n| {
+                        $crate::columns::insert_sql(
+                            "deal_scores",
+                            &["opportunity_id", "scored_on", "probability", "model_version", "factors"],
+                            n,
+                            $placeholders,
+                        )
+                    },
+                    5,
+                    e.scores,
+                    &|r| {
+                        vec![
+                            text(r.opportunity_id.to_string()),
+                            date(r.scored_on),
+                            Value::Real(Some(r.probability)),
+                            Value::Int(r.model_version),
+                            text(r.factors.as_str()),
+                        ]
+                    },
+                    &|_| {},
+                )
+                .await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -1436,7 +1438,7 @@ macro_rules! impl_store {
                 leads: &[roomwork_domain::Lead],
                 scores: &[$crate::ScoreRecord],
             ) -> $crate::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 Self::write_rows(&mut tx, &$crate::columns::LEADS, leads, $crate::columns::lead_values, &|_| {}).await?;
                 for s in scores {
                     sqlx::query(

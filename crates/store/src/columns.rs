@@ -15,6 +15,7 @@ pub(crate) enum Value {
     Int(Option<i64>),
     Text(Option<String>),
     Bool(Option<bool>),
+    Real(Option<f64>),
 }
 
 pub(crate) fn text(s: impl Into<String>) -> Value {
@@ -30,10 +31,10 @@ pub(crate) fn opt_int(i: Option<i64>) -> Value {
     Value::Int(i)
 }
 pub(crate) fn date(d: NaiveDate) -> Value {
-    text(d.format("%Y-%m-%d").to_string())
+    text(roomwork_domain::iso_day(d))
 }
 pub(crate) fn opt_date(d: Option<NaiveDate>) -> Value {
-    Value::Text(d.map(|d| d.format("%Y-%m-%d").to_string()))
+    Value::Text(d.map(roomwork_domain::iso_day))
 }
 pub(crate) fn time(t: DateTime<Utc>) -> Value {
     int(t.timestamp_millis())

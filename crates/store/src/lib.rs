@@ -29,6 +29,7 @@ mod columns;
 pub mod leads;
 pub mod pipeline;
 mod postgres;
+mod raw;
 mod rows;
 mod sqlite;
 

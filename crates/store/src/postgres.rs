@@ -3,6 +3,8 @@
 use sqlx::postgres::PgPoolOptions;
 
 use crate::backend::impl_store;
+use crate::columns::Value;
+use crate::rows::{OpportunityRow, StageChangeRow};
 use crate::{Backend, Result};
 
 /// A store in a PostgreSQL database.
@@ -25,9 +27,59 @@ impl PgStore {
     }
 }
 
+/// Every deal row in the store's listing order and, with `with_history`, every stage change
+/// by deal, day and order of writing.
+pub(crate) async fn opportunity_rows(
+    pool: &sqlx::PgPool,
+    with_history: bool,
+) -> Result<(Vec<OpportunityRow>, Vec<StageChangeRow>)> {
+    let rows: Vec<OpportunityRow> =
+        sqlx::query_as("SELECT * FROM opportunities ORDER BY created_on, id")
+            .fetch_all(pool)
+            .await?;
+    let changes = if with_history {
+        sqlx::query_as(
+            "SELECT opportunity_id, stage, entered_on FROM stage_changes ORDER BY opportunity_id, entered_on, seq",
+        )
+        .fetch_all(pool)
+        .await?
+    } else {
+        Vec::new()
+    };
+    Ok((rows, changes))
+}
+
+/// Writes `records` with multi-row statements `sql(n)` of as many rows as the bind limit allows.
+pub(crate) async fn bulk<T: Sync>(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    sql: &(dyn Fn(usize) -> String + Sync),
+    columns: usize,
+    records: &[T],
+    values: &(dyn Fn(&T) -> Vec<Value> + Sync),
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<()> {
+    for chunk in records.chunks(crate::columns::rows_per_statement(columns)) {
+        let mut query = sqlx::query::<sqlx::Postgres>(sqlx::AssertSqlSafe(sql(chunk.len())));
+        for record in chunk {
+            for value in values(record) {
+                query = match value {
+                    Value::Int(v) => query.bind(v),
+                    Value::Text(v) => query.bind(v),
+                    Value::Bool(v) => query.bind(v),
+                    Value::Real(v) => query.bind(v),
+                };
+            }
+        }
+        query.execute(&mut **tx).await?;
+        progress(chunk.len() as u64);
+    }
+    Ok(())
+}
+
 impl_store!(
     PgStore,
     sqlx::Postgres,
     Backend::Postgres,
-    crate::columns::Placeholders::Numbered
+    crate::columns::Placeholders::Numbered,
+    postgres
 );

@@ -35,6 +35,9 @@ where
 }
 
 fn day(table: &'static str, column: &'static str, s: &str) -> R<NaiveDate> {
+    if let Some(d) = roomwork_domain::parse_iso_day(s) {
+        return Ok(d);
+    }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| corrupt(table, column, e))
 }
 
@@ -257,6 +260,34 @@ pub(crate) struct OpportunityRow {
 }
 
 impl OpportunityRow {
+    /// The columns [`OpportunityRow::from_raw`] reads, in its order.
+    pub(crate) const COLUMNS: &str = "id, ext_key, name, account_id, owner_id, stage, amount_minor, \
+        currency, close_date, next_step, next_step_date, created_on, forecast_category";
+
+    /// A row of `SELECT {COLUMNS}` read on the bulk path.
+    pub(crate) fn from_raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: r.get(0)?,
+            ext_key: r.get(1)?,
+            name: r.get(2)?,
+            account_id: r.get(3)?,
+            owner_id: r.get(4)?,
+            stage: r.get(5)?,
+            amount_minor: r.get(6)?,
+            currency: r.get(7)?,
+            close_date: r.get(8)?,
+            next_step: r.get(9)?,
+            next_step_date: r.get(10)?,
+            created_on: r.get(11)?,
+            forecast_category: r.get(12)?,
+        })
+    }
+
+    /// The order the store lists deals in: oldest first, then by id.
+    pub(crate) fn listing_order(a: &Self, b: &Self) -> std::cmp::Ordering {
+        (&a.created_on, &a.id).cmp(&(&b.created_on, &b.id))
+    }
+
     pub(crate) fn into_domain(self, stage_history: Vec<StageChange>) -> R<Opportunity> {
         const T: &str = "opportunities";
         Ok(Opportunity {
@@ -294,6 +325,15 @@ pub(crate) struct StageChangeRow {
 }
 
 impl StageChangeRow {
+    /// A row of `SELECT opportunity_id, stage, entered_on` read on the bulk path.
+    pub(crate) fn from_raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            opportunity_id: r.get(0)?,
+            stage: r.get(1)?,
+            entered_on: r.get(2)?,
+        })
+    }
+
     pub(crate) fn into_domain(self) -> R<StageChange> {
         Ok(StageChange {
             stage: Stage::parse(&self.stage).map_err(|e| corrupt("stage_changes", "stage", e))?,

@@ -6,6 +6,8 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::backend::impl_store;
+use crate::columns::Value;
+use crate::rows::{OpportunityRow, StageChangeRow};
 use crate::{Backend, Result};
 
 /// A store in one SQLite file.
@@ -45,9 +47,55 @@ impl SqliteStore {
     }
 }
 
+/// Every deal row in the store's listing order and, with `with_history`, every stage change
+/// in the order it was written; read directly ([`crate::raw`]) and sorted here.
+pub(crate) async fn opportunity_rows(
+    pool: &sqlx::SqlitePool,
+    with_history: bool,
+) -> Result<(Vec<OpportunityRow>, Vec<StageChangeRow>)> {
+    let mut conn = pool.acquire().await?;
+    crate::raw::with(&mut conn, move |c| {
+        let sql = format!("SELECT {} FROM opportunities", OpportunityRow::COLUMNS);
+        let mut rows = crate::raw::query_all(c, &sql, OpportunityRow::from_raw)?;
+        rows.sort_unstable_by(OpportunityRow::listing_order);
+        let changes = if with_history {
+            crate::raw::query_all(
+                c,
+                "SELECT opportunity_id, stage, entered_on FROM stage_changes ORDER BY seq",
+                StageChangeRow::from_raw,
+            )?
+        } else {
+            Vec::new()
+        };
+        Ok((rows, changes))
+    })
+    .await
+}
+
+/// Writes `records` with the one-row statement `sql(1)`, executed once per record on the
+/// transaction's own connection, driven directly ([`crate::raw`]).
+pub(crate) async fn bulk<T: Sync>(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    sql: &(dyn Fn(usize) -> String + Sync),
+    _columns: usize,
+    records: &[T],
+    values: &(dyn Fn(&T) -> Vec<Value> + Sync),
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<()> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let statement = sql(1);
+    crate::raw::with(tx, |c| {
+        crate::raw::execute_rows(c, &statement, records, values, progress)
+    })
+    .await
+}
+
 impl_store!(
     SqliteStore,
     sqlx::Sqlite,
     Backend::Sqlite,
-    crate::columns::Placeholders::Anonymous
+    crate::columns::Placeholders::Anonymous,
+    sqlite
 );

@@ -248,7 +248,13 @@ async fn run_with(
                 .chain(b.field_edits.iter().map(|e| e.opportunity_id))
         })
         .collect();
-    if let Some(r) = super::pipeline::refresh_after(ctx, store, touched).await
+    if args.no_refresh && !touched.is_empty() && !ctx.json {
+        say!(
+            "\n{} deals changed; not re-evaluated (--no-refresh): run `roomwork pipeline refresh`.",
+            touched.len()
+        );
+    } else if !args.no_refresh
+        && let Some(r) = super::pipeline::refresh_after(ctx, store, touched).await
         && !ctx.json
     {
         say!(

@@ -1,0 +1,160 @@
+//! Bulk SQLite reads and writes on the connection sqlx opened, driven directly.
+//!
+//! sqlx runs every SQLite statement on a worker thread and hands each row and each result
+//! back over a channel. For a handful of rows that costs nothing; for an import of a million
+//! deals, or reading them back to re-evaluate the pipeline, the hand-off cost more than
+//! SQLite's own work (measured with `roomwork-bench import`, see the README). The bulk paths
+//! therefore borrow the connection's handle from sqlx ([`sqlx::SqliteConnection::lock_handle`],
+//! which parks sqlx's worker while it is held) and drive it through rusqlite on the calling
+//! thread: one prepared statement, bound and stepped per row, inside whatever transaction
+//! sqlx has open on that connection. Nothing else changes: same connection, same pragmas,
+//! same transaction, same error type for the caller.
+//!
+//! This is the workspace's only `unsafe`: borrowing the raw handle.
+#![allow(unsafe_code)]
+
+use std::borrow::Cow;
+use std::fmt;
+
+use sqlx::error::{DatabaseError, ErrorKind};
+
+use crate::columns::Value;
+
+/// Runs `f` on the SQLite connection `conn` with rusqlite, on this thread, while sqlx's worker
+/// for that connection is parked. Statements run inside any transaction open on `conn`.
+///
+/// Writes must come inside a transaction that already holds the write lock (`begin_write`,
+/// `BEGIN IMMEDIATE`): `f` runs on an async runtime thread, and a statement that had to wait
+/// for the lock would hold that thread for up to the busy timeout while the writer it waits
+/// for may need the same thread to commit. Reads never wait in WAL mode.
+pub(crate) async fn with<T>(
+    conn: &mut sqlx::SqliteConnection,
+    f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T> + Send,
+) -> crate::Result<T> {
+    let mut handle = conn.lock_handle().await?;
+    let db = handle.as_raw_handle().as_ptr();
+    // SAFETY: `handle` holds sqlx's lock on this connection until the end of this function, so
+    // nothing else uses the sqlite3 handle meanwhile (sqlx's worker waits for the lock). The
+    // rusqlite `Connection` borrows the handle without owning it (`from_handle` never closes
+    // it), and it and every statement prepared on it are dropped before `handle` is released.
+    let c = unsafe { rusqlite::Connection::from_handle(db) }.map_err(error)?;
+    let out = f(&c).map_err(error);
+    drop(c);
+    drop(handle);
+    out
+}
+
+/// Executes the one-row statement `sql` once per record, binding `values(record)` in order.
+/// Calls `progress` every few thousand rows with the rows done since the last call.
+pub(crate) fn execute_rows<T>(
+    c: &rusqlite::Connection,
+    sql: &str,
+    records: &[T],
+    values: &(dyn Fn(&T) -> Vec<Value> + Sync),
+    progress: &(dyn Fn(u64) + Sync),
+) -> rusqlite::Result<()> {
+    const STEP: u64 = 4096;
+    let mut stmt = c.prepare(sql)?;
+    let mut since = 0;
+    for record in records {
+        for (i, value) in values(record).into_iter().enumerate() {
+            match value {
+                Value::Int(v) => stmt.raw_bind_parameter(i + 1, v)?,
+                Value::Text(v) => stmt.raw_bind_parameter(i + 1, v)?,
+                Value::Bool(v) => stmt.raw_bind_parameter(i + 1, v)?,
+                Value::Real(v) => stmt.raw_bind_parameter(i + 1, v)?,
+            }
+        }
+        stmt.raw_execute()?;
+        since += 1;
+        if since == STEP {
+            progress(since);
+            since = 0;
+        }
+    }
+    if since > 0 {
+        progress(since);
+    }
+    Ok(())
+}
+
+/// Runs the query `sql` (no parameters) and maps every row with `row`.
+pub(crate) fn query_all<T>(
+    c: &rusqlite::Connection,
+    sql: &str,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let mut stmt = c.prepare(sql)?;
+    let rows = stmt.query_map([], row)?;
+    rows.collect()
+}
+
+/// A rusqlite error as the `sqlx::Error::Database` the rest of the store reports, with the
+/// constraint kind kept (so that callers can tell a unique violation from other failures).
+fn error(e: rusqlite::Error) -> crate::StoreError {
+    let kind = match e.sqlite_error() {
+        Some(f) => match f.extended_code {
+            rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+            | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => ErrorKind::UniqueViolation,
+            rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => ErrorKind::ForeignKeyViolation,
+            rusqlite::ffi::SQLITE_CONSTRAINT_NOTNULL => ErrorKind::NotNullViolation,
+            rusqlite::ffi::SQLITE_CONSTRAINT_CHECK => ErrorKind::CheckViolation,
+            _ => ErrorKind::Other,
+        },
+        None => ErrorKind::Other,
+    };
+    let code = e.sqlite_error().map(|f| f.extended_code);
+    crate::StoreError::Database(sqlx::Error::Database(Box::new(RawError {
+        message: e.to_string(),
+        code,
+        kind,
+    })))
+}
+
+/// A failure SQLite reported on a bulk path.
+#[derive(Debug)]
+struct RawError {
+    message: String,
+    code: Option<i32>,
+    kind: ErrorKind,
+}
+
+impl fmt::Display for RawError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RawError {}
+
+impl DatabaseError for RawError {
+    fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn code(&self) -> Option<Cow<'_, str>> {
+        self.code.map(|c| Cow::Owned(c.to_string()))
+    }
+
+    fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+        self
+    }
+
+    fn kind(&self) -> ErrorKind {
+        match self.kind {
+            ErrorKind::UniqueViolation => ErrorKind::UniqueViolation,
+            ErrorKind::ForeignKeyViolation => ErrorKind::ForeignKeyViolation,
+            ErrorKind::NotNullViolation => ErrorKind::NotNullViolation,
+            ErrorKind::CheckViolation => ErrorKind::CheckViolation,
+            _ => ErrorKind::Other,
+        }
+    }
+}
