@@ -72,8 +72,8 @@ pub(crate) async fn opportunity_rows(
     .await
 }
 
-/// Writes `records` with the one-row statement `sql(1)`, executed once per record on the
-/// transaction's own connection, driven directly ([`crate::raw`]).
+/// Writes `records` with the statements `sql(n)` on the transaction's own connection, driven
+/// directly ([`crate::raw`]).
 pub(crate) async fn bulk<T: Sync>(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     sql: &(dyn Fn(usize) -> String + Sync),
@@ -85,9 +85,8 @@ pub(crate) async fn bulk<T: Sync>(
     if records.is_empty() {
         return Ok(());
     }
-    let statement = sql(1);
     crate::raw::with(tx, |c| {
-        crate::raw::execute_rows(c, &statement, records, values, progress)
+        crate::raw::execute_rows(c, sql, records, values, progress)
     })
     .await
 }
