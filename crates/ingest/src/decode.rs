@@ -4,21 +4,24 @@
 //! UTF-16 with a BOM; an older Excel "CSV" writes Windows-1252. A BOM is trusted; otherwise
 //! valid UTF-8 is UTF-8 and anything else is read as Windows-1252, which never fails.
 
+use std::borrow::Cow;
+
 /// The text of a file and the encoding it was read as.
-pub fn decode(bytes: &[u8]) -> (String, &'static str) {
+pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, &'static str) {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return (String::from_utf8_lossy(rest).into_owned(), "UTF-8 (BOM)");
+        return (String::from_utf8_lossy(rest), "UTF-8 (BOM)");
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return (utf16(rest, u16::from_le_bytes), "UTF-16LE");
+        return (Cow::Owned(utf16(rest, u16::from_le_bytes)), "UTF-16LE");
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return (utf16(rest, u16::from_be_bytes), "UTF-16BE");
+        return (Cow::Owned(utf16(rest, u16::from_be_bytes)), "UTF-16BE");
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), "UTF-8"),
+        // Valid UTF-8 is read in place, not copied.
+        Ok(s) => (Cow::Borrowed(s), "UTF-8"),
         Err(_) => (
-            bytes.iter().map(|b| windows_1252(*b)).collect(),
+            Cow::Owned(bytes.iter().map(|b| windows_1252(*b)).collect()),
             "Windows-1252",
         ),
     }

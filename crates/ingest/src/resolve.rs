@@ -189,6 +189,8 @@ struct Ctx<'a> {
     /// Owner and account values repeat on many rows: resolve each distinct spelling once.
     rep_cache: HashMap<String, Option<RepId>>,
     account_cache: HashMap<(Option<ExternalKey>, Option<String>), Option<AccountId>>,
+    /// The same, for references by name only.
+    account_by_name_cache: HashMap<String, Option<AccountId>>,
 }
 
 impl Ctx<'_> {
@@ -237,12 +239,25 @@ impl Ctx<'_> {
 
     fn account(&mut self, r: &Option<AccountRef>) -> Option<AccountId> {
         let r = r.as_ref()?;
+        // Most rows name their account by name alone: look that up without building a key.
+        if r.key.is_none()
+            && let Some(name) = &r.name
+            && let Some(hit) = self.account_by_name_cache.get(name.as_str())
+        {
+            return *hit;
+        }
         let cache_key = (r.key.clone(), r.name.clone());
         if let Some(hit) = self.account_cache.get(&cache_key) {
             return *hit;
         }
         let id = self.resolve_account(r);
-        self.account_cache.insert(cache_key, id);
+        if r.key.is_none()
+            && let Some(name) = &r.name
+        {
+            self.account_by_name_cache.insert(name.clone(), id);
+        } else {
+            self.account_cache.insert(cache_key, id);
+        }
         id
     }
 
@@ -313,6 +328,7 @@ pub fn plan(
         unresolved_owner_ids: 0,
         rep_cache: HashMap::new(),
         account_cache: HashMap::new(),
+        account_by_name_cache: HashMap::new(),
     };
     let mut reconciler = StageReconciler::new(catalog);
     let mut seen_lines: HashMap<ExternalKey, u64> = HashMap::with_capacity(records.len());
@@ -436,6 +452,7 @@ pub fn plan(
                 ));
             }
             ctx.account_cache.clear();
+            ctx.account_by_name_cache.clear();
         }
         Records::Contacts(rows) => {
             for r in rows {
