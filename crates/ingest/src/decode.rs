@@ -53,10 +53,7 @@ mod tests {
     #[test]
     fn a_utf8_bom_is_stripped() {
         let (s, enc) = decode(b"\xEF\xBB\xBFOpportunity Name,Stage\n");
-        assert_eq!(
-            (s.as_str(), enc),
-            ("Opportunity Name,Stage\n", "UTF-8 (BOM)")
-        );
+        assert_eq!((&*s, enc), ("Opportunity Name,Stage\n", "UTF-8 (BOM)"));
     }
 
     #[test]
@@ -72,6 +69,14 @@ mod tests {
     fn windows_1252_from_old_excel_is_read() {
         // "Café – 5€" in Windows-1252.
         let (s, enc) = decode(b"Caf\xE9 \x96 5\x80");
-        assert_eq!((s.as_str(), enc), ("Café – 5€", "Windows-1252"));
+        assert_eq!((&*s, enc), ("Café – 5€", "Windows-1252"));
+    }
+
+    #[test]
+    fn valid_utf8_is_not_copied() {
+        let bytes = "Deal Name,Amount\nPumpe,5\n".as_bytes();
+        let (s, enc) = decode(bytes);
+        assert!(matches!(s, Cow::Borrowed(_)));
+        assert_eq!((&*s, enc), ("Deal Name,Amount\nPumpe,5\n", "UTF-8"));
     }
 }
