@@ -229,11 +229,41 @@ fn a_close_date_pushed_twice_by_reimports_raises_the_signal_at_once() {
         assert_ne!(moved, line);
         let file = d.join(format!("push-{n}.csv"));
         std::fs::write(&file, format!("{header}\n{moved}\n")).unwrap();
-        let out = stdout(&roomwork(d, &["import", file.to_str().unwrap()]));
-        assert!(
-            out.contains("Re-evaluated 1 open deals the import touched"),
-            "{out}"
-        );
+        let scores = || {
+            query(
+                d,
+                &format!(
+                    "SELECT CAST(COUNT(*) AS TEXT) FROM deal_scores s JOIN opportunities o \
+                     ON o.id = s.opportunity_id WHERE o.name = '{name}'"
+                ),
+            )
+        };
+        if n == 1 {
+            // The first push is stored only: the deal's score, removed here, stays absent.
+            query(
+                d,
+                &format!(
+                    "DELETE FROM deal_scores WHERE opportunity_id = \
+                     (SELECT id FROM opportunities WHERE name = '{name}') RETURNING 'gone'"
+                ),
+            );
+            let out = stdout(&roomwork(
+                d,
+                &["import", "--no-refresh", file.to_str().unwrap()],
+            ));
+            assert!(
+                out.contains("1 deals changed; not re-evaluated (--no-refresh)"),
+                "{out}"
+            );
+            assert_eq!(scores(), "0");
+        } else {
+            let out = stdout(&roomwork(d, &["import", file.to_str().unwrap()]));
+            assert!(
+                out.contains("Re-evaluated 1 open deals the import touched"),
+                "{out}"
+            );
+            assert_eq!(scores(), "1");
+        }
     }
     let pushes = query(
         d,
