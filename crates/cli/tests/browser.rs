@@ -194,7 +194,12 @@ impl Browser {
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(15) {
             let u = self.url();
-            if !u.contains("/signin") || u.contains("failed=") {
+            // The address changes when the next page's navigation commits, before its
+            // document has replaced this one: wait for that too, or an element found now may
+            // belong to the page being left (seen once as a stale element on the inbox's h1).
+            let loaded = self.script("return document.readyState", json!([])) == "complete"
+                && self.script("return document.URL", json!([])).as_str() == Some(u.as_str());
+            if loaded && (!u.contains("/signin") || u.contains("failed=")) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));

@@ -252,7 +252,9 @@ fn a_close_date_pushed_twice_by_reimports_raises_the_signal_at_once() {
                 &["import", "--no-refresh", file.to_str().unwrap()],
             ));
             assert!(
-                out.contains("1 deals changed; not re-evaluated (--no-refresh)"),
+                out.contains(
+                    "The import touched 1 deals and did not re-evaluate them (--no-refresh)"
+                ),
                 "{out}"
             );
             assert_eq!(scores(), "0");

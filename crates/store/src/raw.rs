@@ -6,11 +6,17 @@
 //! SQLite's own work (measured with `roomwork-bench import`, see the README). The bulk paths
 //! therefore borrow the connection's handle from sqlx ([`sqlx::SqliteConnection::lock_handle`],
 //! which parks sqlx's worker while it is held) and drive it through rusqlite on the calling
-//! thread: one prepared statement, bound and stepped per row, inside whatever transaction
-//! sqlx has open on that connection. Nothing else changes: same connection, same pragmas,
+//! thread (handed off the async runtime's worker with `block_in_place` where the runtime
+//! allows it): prepared statements of 64 rows each, re-bound per chunk, inside whatever
+//! transaction sqlx has open on that connection. Nothing else changes: same connection, same pragmas,
 //! same transaction, same error type for the caller.
 //!
-//! This is the workspace's only `unsafe`: borrowing the raw handle.
+//! This is the workspace's only `unsafe`: borrowing the raw handle. Two rules keep it right,
+//! and every caller of `with` (in `sqlite.rs`) only prepares, binds, steps and reads through the
+//! functions of this module: the borrowed connection is never
+//! given a hook, function, collation or trace callback (rusqlite does not remove those from a
+//! handle it does not own, and rusqlite is built without those features), and no statement run
+//! on it begins, commits or rolls back a transaction (sqlx tracks that itself).
 #![allow(unsafe_code)]
 
 use std::borrow::Cow;
@@ -24,7 +30,8 @@ use crate::columns::Value;
 /// for that connection is parked. Statements run inside any transaction open on `conn`.
 ///
 /// Writes must come inside a transaction that already holds the write lock (`begin_write`,
-/// `BEGIN IMMEDIATE`): `f` runs on an async runtime thread, and a statement that had to wait
+/// `BEGIN IMMEDIATE`): `f` runs on an async runtime thread (handed off with `block_in_place` on
+/// a multi-threaded runtime, but not on a current-thread one), and a statement that had to wait
 /// for the lock would hold that thread for up to the busy timeout while the writer it waits
 /// for may need the same thread to commit. Reads never wait in WAL mode.
 pub(crate) async fn with<T>(
@@ -32,16 +39,29 @@ pub(crate) async fn with<T>(
     f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T> + Send,
 ) -> crate::Result<T> {
     let mut handle = conn.lock_handle().await?;
-    let db = handle.as_raw_handle().as_ptr();
-    // SAFETY: `handle` holds sqlx's lock on this connection until the end of this function, so
-    // nothing else uses the sqlite3 handle meanwhile (sqlx's worker waits for the lock). The
-    // rusqlite `Connection` borrows the handle without owning it (`from_handle` never closes
-    // it), and it and every statement prepared on it are dropped before `handle` is released.
-    let c = unsafe { rusqlite::Connection::from_handle(db) }.map_err(error)?;
-    let out = f(&c).map_err(error);
-    drop(c);
-    drop(handle);
-    out
+    off_the_runtime(move || {
+        let db = handle.as_raw_handle().as_ptr();
+        // SAFETY: `handle` holds sqlx's lock on this connection until the end of this function, so
+        // nothing else uses the sqlite3 handle meanwhile (sqlx's worker waits for the lock). The
+        // rusqlite `Connection` borrows the handle without owning it (`from_handle` never closes
+        // it), and it and every statement prepared on it are dropped before `handle` is released.
+        let c = unsafe { rusqlite::Connection::from_handle(db) }.map_err(error)?;
+        let out = f(&c).map_err(error);
+        drop(c);
+        drop(handle);
+        out
+    })
+}
+
+/// Runs `f`, a stretch of blocking SQLite work, telling a multi-threaded runtime to move this
+/// worker's other tasks elsewhere meanwhile (the server answers other requests while a page
+/// reads every deal). A current-thread runtime, as in tests, just runs it.
+fn off_the_runtime<R>(f: impl FnOnce() -> R) -> R {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+        _ => f(),
+    }
 }
 
 /// Writes `records` with the statement `sql(n)` for `n` rows, `ROWS` rows per execution
@@ -81,6 +101,14 @@ pub(crate) fn execute_rows<T>(
                     Value::Real(v) => stmt.raw_bind_parameter(index, v)?,
                 }
             }
+        }
+        // A value function that returned too few values would leave the previous chunk's
+        // values bound in the missing places: refuse it instead.
+        if index != stmt.parameter_count() {
+            return Err(rusqlite::Error::InvalidParameterCount(
+                index,
+                stmt.parameter_count(),
+            ));
         }
         stmt.raw_execute()?;
         progress(chunk.len() as u64);

@@ -47,8 +47,9 @@ impl SqliteStore {
     }
 }
 
-/// Every deal row in the store's listing order and, with `with_history`, every stage change
-/// in the order it was written; read directly ([`crate::raw`]) and sorted here.
+/// Every deal row in the store's listing order (sorted here) and, with `with_history`, every
+/// stage change in the order it was written (the caller orders each deal's by day); read
+/// directly ([`crate::raw`]).
 pub(crate) async fn opportunity_rows(
     pool: &sqlx::SqlitePool,
     with_history: bool,

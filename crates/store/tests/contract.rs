@@ -224,6 +224,25 @@ async fn tampering_is_refused_then_detected(s: &dyn Store, g: &Guard, drop_guard
     );
 }
 
+/// The SQLite bulk paths hand their work off a multi-threaded runtime's worker
+/// (`block_in_place`), as in the server and the CLI; every other test runs on a current-thread
+/// runtime, where they run in place.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_paths_on_a_multi_threaded_runtime() {
+    let (s, _g) = sqlite().await;
+    let s: std::sync::Arc<dyn Store> = std::sync::Arc::from(s);
+    stage_history_is_appended_and_identical_changes_are_kept_once(&*s).await;
+    let concurrent: Vec<_> = (0..4)
+        .map(|_| {
+            let s = s.clone();
+            tokio::spawn(async move { s.opportunities(true).await.unwrap().len() })
+        })
+        .collect();
+    for t in concurrent {
+        assert_eq!(t.await.unwrap(), 1);
+    }
+}
+
 #[tokio::test]
 async fn audit_tampering_on_sqlite() {
     let (s, g) = sqlite().await;

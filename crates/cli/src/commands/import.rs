@@ -250,7 +250,7 @@ async fn run_with(
         .collect();
     if args.no_refresh && !touched.is_empty() && !ctx.json {
         say!(
-            "\n{} deals changed; not re-evaluated (--no-refresh): run `roomwork pipeline refresh`.",
+            "\nThe import touched {} deals and did not re-evaluate them (--no-refresh): run `roomwork pipeline refresh`.",
             touched.len()
         );
     } else if !args.no_refresh
