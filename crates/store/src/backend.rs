@@ -1331,7 +1331,16 @@ macro_rules! impl_store {
             async fn evaluation_write(&self, e: $crate::Evaluation<'_>) -> $crate::Result<()> {
                 use $crate::columns::{date, text, Value};
                 let mut tx = self.begin_write().await?;
-                let ids: Vec<String> = e.deals.iter().map(|d| d.to_string()).collect();
+                // In key order, so that each table's primary-key index and the deals' index the
+                // foreign keys look into are walked once rather than at random.
+                let mut ids: Vec<String> = e.deals.iter().map(|d| d.to_string()).collect();
+                ids.sort_unstable();
+                let mut signals: Vec<&$crate::SignalRecord> = e.signals.iter().collect();
+                signals.sort_unstable_by(|a, b| {
+                    (a.opportunity_id, &a.signal).cmp(&(b.opportunity_id, &b.signal))
+                });
+                let mut scores: Vec<&$crate::DealScoreRecord> = e.scores.iter().collect();
+                scores.sort_unstable_by_key(|r| r.opportunity_id);
                 for table in ["deal_signals", "deal_scores"] {
                     $crate::$m::bulk(
                         &mut tx,
@@ -1359,7 +1368,7 @@ macro_rules! impl_store {
                         )
                     },
                     4,
-                    e.signals,
+                    &signals,
                     &|r| {
                         vec![
                             text(r.opportunity_id.to_string()),
@@ -1382,7 +1391,7 @@ macro_rules! impl_store {
                         )
                     },
                     5,
-                    e.scores,
+                    &scores,
                     &|r| {
                         vec![
                             text(r.opportunity_id.to_string()),
