@@ -10,7 +10,8 @@ use roomwork_domain::{
 };
 use serde::Serialize;
 
-use crate::{Result, StoreError};
+use crate::Result;
+use crate::rows::{corrupt, day};
 
 /// How a snapshot came to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -159,18 +160,6 @@ pub struct Evaluation<'a> {
     pub signals: &'a [SignalRecord],
     /// Scores now.
     pub scores: &'a [DealScoreRecord],
-}
-
-fn corrupt(table: &'static str, column: &'static str, reason: impl ToString) -> StoreError {
-    StoreError::Corrupt {
-        table,
-        column,
-        reason: reason.to_string(),
-    }
-}
-
-fn day(table: &'static str, column: &'static str, s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| corrupt(table, column, e))
 }
 
 fn instant(table: &'static str, column: &'static str, ms: i64) -> Result<DateTime<Utc>> {

@@ -12,7 +12,11 @@ use crate::StoreError;
 
 type R<T> = Result<T, StoreError>;
 
-fn corrupt(table: &'static str, column: &'static str, reason: impl ToString) -> StoreError {
+pub(crate) fn corrupt(
+    table: &'static str,
+    column: &'static str,
+    reason: impl ToString,
+) -> StoreError {
     StoreError::Corrupt {
         table,
         column,
@@ -34,7 +38,7 @@ where
     s.map(|s| id(table, column, s)).transpose()
 }
 
-fn day(table: &'static str, column: &'static str, s: &str) -> R<NaiveDate> {
+pub(crate) fn day(table: &'static str, column: &'static str, s: &str) -> R<NaiveDate> {
     if let Some(d) = roomwork_domain::parse_iso_day(s) {
         return Ok(d);
     }
