@@ -190,10 +190,16 @@ impl Browser {
         self.type_in(&e, email);
         let p = self.css("#password");
         self.type_in(&p, password);
+        // After a failed attempt this page's own address has "failed=" in it: wait for a new one.
+        let before = self.url();
         self.click(&self.css("main form button[type=submit]"));
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(15) {
             let u = self.url();
+            if u == before {
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            }
             // The address changes when the next page's navigation commits, before its
             // document has replaced this one: wait for that too, or an element found now may
             // belong to the page being left (seen once as a stale element on the inbox's h1).
