@@ -257,7 +257,11 @@ impl ExternalKey {
         if id.is_empty() {
             return Err(ParseError::new("record id", id, "empty"));
         }
-        Ok(ExternalKey(format!("{system}:{kind}:{id}")))
+        let mut key = String::with_capacity(system.len() + kind.len() + id.len() + 2);
+        for part in [system, ":", kind, ":", id] {
+            key.push_str(part);
+        }
+        Ok(ExternalKey(key))
     }
 
     /// A key derived from a name (for exports with no id column): case, punctuation and

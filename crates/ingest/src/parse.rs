@@ -11,7 +11,7 @@ use roomwork_domain::{
 };
 
 use crate::profiles::{ColumnMap, Profile, RecordKind};
-use crate::read::Table;
+use crate::read::{Row as Cells, Table};
 use crate::values::{self, DateOrder};
 use crate::{IngestError, Problem};
 
@@ -151,7 +151,7 @@ impl Records {
 struct Row<'a> {
     file: &'a str,
     line: u64,
-    cells: &'a csv::StringRecord,
+    cells: Cells<'a>,
     map: &'a ColumnMap,
     headers: &'a [String],
     problems: &'a mut Vec<Problem>,
@@ -163,7 +163,7 @@ struct Row<'a> {
     occurrences: &'a mut std::collections::HashMap<String, u32>,
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
     /// A picklist cell: known values parse; an unknown one (an organisation's own picklist
     /// value, say) becomes `default` and is counted for a warning instead of refusing the
     /// file. In a multi-select ("Champion;Influencer") the first value counts.
@@ -185,7 +185,7 @@ impl Row<'_> {
     }
 
     /// The first non-empty cell of `field`, trimmed, with its column index.
-    fn cell(&self, field: &str) -> Option<(usize, &str)> {
+    fn cell(&self, field: &str) -> Option<(usize, &'a str)> {
         self.map
             .fields
             .get(field)?
@@ -214,7 +214,6 @@ impl Row<'_> {
         parse: impl FnOnce(&str) -> Result<T, String>,
     ) -> Option<T> {
         let (col, v) = self.cell(field)?;
-        let v = v.to_string();
         match parse(&v) {
             Ok(t) => Some(t),
             Err(reason) => {
@@ -275,18 +274,17 @@ impl Row<'_> {
     /// association columns) when `first_of_list`. A bad id is a problem of `field`.
     fn id_key(&mut self, field: &str, kind: &str, first_of_list: bool) -> Option<ExternalKey> {
         let (col, raw) = self.cell(field)?;
-        let raw = raw.to_string();
-        let system = self.profile.system.clone();
+        let system = self.profile.system.as_str();
         let id = if system == "salesforce" {
-            SalesforceId::parse(&raw)
-                .map(|s| s.as_str().to_string())
+            SalesforceId::parse(raw)
+                .map(|s| std::borrow::Cow::Owned(s.as_str().to_string()))
                 .map_err(|e| e.reason)
         } else if first_of_list {
-            Ok(raw.split(';').next().unwrap_or("").trim().to_string())
+            Ok(raw.split(';').next().unwrap_or("").trim().into())
         } else {
-            Ok(raw)
+            Ok(raw.into())
         };
-        match id.and_then(|id| ExternalKey::new(&system, kind, &id).map_err(|e| e.reason)) {
+        match id.and_then(|id| ExternalKey::new(system, kind, &id).map_err(|e| e.reason)) {
             Ok(k) => Some(k),
             Err(reason) => {
                 self.problem(col, field, reason);
@@ -381,7 +379,7 @@ pub fn parse_records(
             let samples = table
                 .rows
                 .iter()
-                .flat_map(|(_, r)| cols.iter().filter_map(|c| r.get(*c)));
+                .flat_map(|r| cols.iter().filter_map(move |c| r.get(*c)));
             let samples = samples
                 .map(|s| s.trim())
                 .filter(|s| !s.is_empty())
@@ -396,10 +394,10 @@ pub fn parse_records(
     macro_rules! each_row {
         ($body:expr) => {{
             let mut out = Vec::with_capacity(table.rows.len());
-            for (line, cells) in &table.rows {
+            for cells in table.rows.iter() {
                 let mut row = Row {
                     file,
-                    line: *line,
+                    line: cells.line,
                     cells,
                     map,
                     headers: &table.headers,
