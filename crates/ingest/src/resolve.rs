@@ -38,8 +38,9 @@ pub struct Existing {
     pub leads: HashMap<LeadId, Lead>,
     /// Lead ids by external key.
     pub leads_by_key: HashMap<ExternalKey, LeadId>,
-    /// Deals by id (stage history not needed).
-    pub opportunities: HashMap<OpportunityId, Opportunity>,
+    /// Deals by id (stage history not needed), boxed: a million deals inline made a hash
+    /// table of half a gigabyte.
+    pub opportunities: HashMap<OpportunityId, Box<Opportunity>>,
     /// Deal ids by external key.
     pub opportunities_by_key: HashMap<ExternalKey, OpportunityId>,
     /// Activity keys already stored.
@@ -80,7 +81,7 @@ impl Existing {
             if let Some(k) = &o.ext_key {
                 e.opportunities_by_key.insert(k.clone(), o.id);
             }
-            e.opportunities.insert(o.id, o);
+            e.opportunities.insert(o.id, Box::new(o));
         }
         e.activity_keys = activity_keys.into_iter().collect();
         e
@@ -331,25 +332,32 @@ pub fn plan(
         account_by_name_cache: HashMap::new(),
     };
     let mut reconciler = StageReconciler::new(catalog);
-    let mut seen_lines: HashMap<ExternalKey, u64> = HashMap::with_capacity(records.len());
+    // Deals are many and their ids are at hand after the key lookup: their repeats are found
+    // by id (no copy of every key); other kinds by key.
+    let mut seen_lines: HashMap<ExternalKey, u64> = HashMap::new();
+    let mut seen_deals: HashMap<OpportunityId, u64> = HashMap::new();
     let mut repeated = 0usize;
     let kept = if matches!(records, Records::Activities(_)) {
         "the first row is kept"
     } else {
         "the later row is used"
     };
-    let mut note_repeat = |key: &ExternalKey, line: u64, warnings: &mut Vec<String>| -> bool {
-        if let Some(first) = seen_lines.get(key).copied() {
-            repeated += 1;
-            if repeated <= 5 {
-                warnings.push(format!(
-                    "line {line} repeats the record of line {first}; {kept}"
-                ));
-            }
-            return true;
+    let mut note = |first: Option<u64>, line: u64, warnings: &mut Vec<String>| -> bool {
+        let Some(first) = first else { return false };
+        repeated += 1;
+        if repeated <= 5 {
+            warnings.push(format!(
+                "line {line} repeats the record of line {first}; {kept}"
+            ));
         }
-        seen_lines.insert(key.clone(), line);
-        false
+        true
+    };
+    let mut note_repeat = |key: &ExternalKey, line: u64, warnings: &mut Vec<String>| -> bool {
+        let first = seen_lines.get(key).copied();
+        if first.is_none() {
+            seen_lines.insert(key.clone(), line);
+        }
+        note(first, line, warnings)
     };
     match records {
         Records::Accounts(rows) => {
@@ -595,7 +603,9 @@ pub fn plan(
             ctx.plan.batch.opportunities.reserve(rows.len());
             let mut unmapped_rows = 0usize;
             for r in rows {
-                note_repeat(&r.key, r.line, &mut ctx.plan.warnings);
+                let known = ctx.existing.opportunities_by_key.get(&r.key).copied();
+                let first = known.and_then(|id| seen_deals.get(&id).copied());
+                note(first, r.line, &mut ctx.plan.warnings);
                 let account_id = ctx.account(&r.account);
                 let owner = ctx.rep(&r.owner);
                 let stage_name = match reconciler.map(&r.stage) {
@@ -608,12 +618,9 @@ pub fn plan(
                 let Ok(stage) = Stage::parse(&stage_name) else {
                     continue;
                 };
-                let stored = ctx
-                    .existing
-                    .opportunities_by_key
-                    .get(&r.key)
-                    .and_then(|id| ctx.existing.opportunities.get(id))
-                    .cloned();
+                let stored = known
+                    .and_then(|id| ctx.existing.opportunities.get(&id))
+                    .map(|o| Opportunity::clone(o));
                 let created_on = r.created.unwrap_or(today);
                 let mut o = stored.clone().unwrap_or(Opportunity {
                     id: OpportunityId::new(),
@@ -687,8 +694,9 @@ pub fn plan(
                     write.stage_history = history;
                     ctx.plan.batch.opportunities.push(write);
                 }
+                seen_deals.entry(o.id).or_insert(r.line);
                 ctx.existing.opportunities_by_key.insert(r.key, o.id);
-                ctx.existing.opportunities.insert(o.id, o);
+                ctx.existing.opportunities.insert(o.id, Box::new(o));
             }
             if unmapped_rows > 0 {
                 ctx.plan.warnings.push(format!(
@@ -771,7 +779,10 @@ pub fn plan(
     dedupe_last(&mut b.accounts, |x| x.id);
     dedupe_last(&mut b.contacts, |x| x.id);
     dedupe_last(&mut b.leads, |x| x.id);
-    merge_repeated_deals(&mut b.opportunities);
+    if repeated > 0 {
+        // Only a deal listed twice has earlier writes to fold in.
+        merge_repeated_deals(&mut b.opportunities);
+    }
     ctx.plan
 }
 
