@@ -39,15 +39,7 @@ macro_rules! impl_store {
                 values: fn(&T) -> Vec<$crate::columns::Value>,
                 progress: &(dyn Fn(u64) + Sync),
             ) -> $crate::Result<()> {
-                $crate::$m::bulk(
-                    tx,
-                    &|n| $crate::columns::upsert_sql(table, n, $placeholders),
-                    table.columns.len(),
-                    records,
-                    &values,
-                    progress,
-                )
-                .await
+                $crate::$m::upsert_rows(tx, table, records, &values, progress).await
             }
 
             /// A transaction that may write the audit trail. SQLite: take the write lock

@@ -50,6 +50,10 @@ fn money_parts(m: Option<Money>) -> [Value; 2] {
 pub(crate) struct Table {
     pub name: &'static str,
     pub columns: &'static [&'static str],
+    /// SQLite: the table's foreign keys are `DEFERRABLE INITIALLY DEFERRED` (migration 0010),
+    /// so new rows are written with [`insert_new_sql`] before any upsert (see
+    /// `raw::execute_rows_insert_first`).
+    pub deferred_keys: bool,
 }
 
 /// How a backend writes bind parameters.
@@ -106,10 +110,34 @@ pub(crate) fn upsert_sql(table: &Table, rows: usize, style: Placeholders) -> Str
     sql
 }
 
-/// Stage changes are appended; an identical (deal, stage, date) is kept once.
+/// SQLite: `INSERT OR FAIL INTO ... VALUES ... ON CONFLICT (id) DO NOTHING` for `rows` rows:
+/// new rows are written, stored ones skipped (the caller upserts those). `OR FAIL` instead of
+/// the default `ABORT` for the other constraints (unique record key, NOT NULL): a failure still
+/// fails the statement and with it the caller's transaction, which is rolled back whole, and the
+/// statement needs no statement journal of its own.
+pub(crate) fn insert_new_sql(table: &Table, rows: usize) -> String {
+    let mut sql = format!(
+        "INSERT OR FAIL INTO {} ({}) VALUES ",
+        table.name,
+        table.columns.join(", ")
+    );
+    values_clause(&mut sql, rows, table.columns.len(), Placeholders::Anonymous);
+    sql.push_str(" ON CONFLICT (id) DO NOTHING");
+    sql
+}
+
+/// Stage changes are appended; an identical (deal, stage, date) is kept once. On SQLite
+/// (anonymous placeholders) `OR FAIL`, as in [`insert_new_sql`]: with the deal key deferred
+/// (migration 0010), the statement then needs no statement journal.
 pub(crate) fn stage_change_sql(rows: usize, style: Placeholders) -> String {
-    let mut sql =
-        String::from("INSERT INTO stage_changes (opportunity_id, stage, entered_on) VALUES ");
+    let mut sql = String::from(match style {
+        Placeholders::Anonymous => {
+            "INSERT OR FAIL INTO stage_changes (opportunity_id, stage, entered_on) VALUES "
+        }
+        Placeholders::Numbered => {
+            "INSERT INTO stage_changes (opportunity_id, stage, entered_on) VALUES "
+        }
+    });
     values_clause(&mut sql, rows, 3, style);
     sql.push_str(" ON CONFLICT (opportunity_id, stage, entered_on) DO NOTHING");
     sql
@@ -178,6 +206,7 @@ use roomwork_domain::fold_name as name_key;
 
 pub(crate) const REPS: Table = Table {
     name: "reps",
+    deferred_keys: false,
     columns: &[
         "id",
         "name",
@@ -204,6 +233,7 @@ pub(crate) fn rep_values(r: &Rep) -> Vec<Value> {
 
 pub(crate) const ACCOUNTS: Table = Table {
     name: "accounts",
+    deferred_keys: false,
     columns: &[
         "id",
         "ext_key",
@@ -245,6 +275,7 @@ pub(crate) fn account_values(a: &Account) -> Vec<Value> {
 
 pub(crate) const CONTACTS: Table = Table {
     name: "contacts",
+    deferred_keys: false,
     columns: &[
         "id",
         "ext_key",
@@ -273,6 +304,7 @@ pub(crate) fn contact_values(c: &Contact) -> Vec<Value> {
 
 pub(crate) const LEADS: Table = Table {
     name: "leads",
+    deferred_keys: false,
     columns: &[
         "id",
         "ext_key",
@@ -322,6 +354,7 @@ pub(crate) fn lead_values(l: &Lead) -> Vec<Value> {
 
 pub(crate) const OPPORTUNITIES: Table = Table {
     name: "opportunities",
+    deferred_keys: true,
     columns: &[
         "id",
         "ext_key",
@@ -359,6 +392,7 @@ pub(crate) fn opportunity_values(o: &Opportunity) -> Vec<Value> {
 
 pub(crate) const ACTIVITIES: Table = Table {
     name: "activities",
+    deferred_keys: false,
     columns: &[
         "id",
         "ext_key",
@@ -395,6 +429,7 @@ pub(crate) fn activity_values(a: &Activity) -> Vec<Value> {
 
 pub(crate) const ORDERS: Table = Table {
     name: "orders",
+    deferred_keys: false,
     columns: &[
         "id",
         "number",
@@ -425,6 +460,7 @@ pub(crate) fn order_values(o: &Order) -> Vec<Value> {
 
 pub(crate) const ISSUES: Table = Table {
     name: "customer_issues",
+    deferred_keys: false,
     columns: &[
         "id",
         "account_id",
@@ -449,6 +485,7 @@ pub(crate) fn issue_values(i: &CustomerIssue) -> Vec<Value> {
 
 pub(crate) const TRANSCRIPTS: Table = Table {
     name: "transcripts",
+    deferred_keys: false,
     columns: &[
         "id",
         "title",
@@ -477,6 +514,7 @@ pub(crate) fn transcript_values(t: &Transcript) -> Vec<Value> {
 
 pub(crate) const PROJECTS: Table = Table {
     name: "portfolio_projects",
+    deferred_keys: false,
     columns: &[
         "id",
         "title",
@@ -513,6 +551,7 @@ mod tests {
         let t = Table {
             name: "t",
             columns: &["id", "a"],
+            deferred_keys: true,
         };
         assert_eq!(
             upsert_sql(&t, 2, Placeholders::Numbered),
@@ -521,6 +560,10 @@ mod tests {
         assert_eq!(
             upsert_sql(&t, 2, Placeholders::Anonymous),
             "INSERT INTO t (id, a) VALUES (?, ?), (?, ?) ON CONFLICT (id) DO UPDATE SET a = excluded.a"
+        );
+        assert_eq!(
+            insert_new_sql(&t, 2),
+            "INSERT OR FAIL INTO t (id, a) VALUES (?, ?), (?, ?) ON CONFLICT (id) DO NOTHING"
         );
     }
 

@@ -76,6 +76,18 @@ pub(crate) async fn bulk<T: Sync>(
     Ok(())
 }
 
+/// Writes `records` into `table` by upsert on `id`.
+pub(crate) async fn upsert_rows<T: Sync>(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    table: &crate::columns::Table,
+    records: &[T],
+    values: &(dyn Fn(&T) -> Vec<Value> + Sync),
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<()> {
+    let sql = |n| crate::columns::upsert_sql(table, n, crate::columns::Placeholders::Numbered);
+    bulk(tx, &sql, table.columns.len(), records, values, progress).await
+}
+
 impl_store!(
     PgStore,
     sqlx::Postgres,

@@ -74,20 +74,71 @@ pub(crate) fn execute_rows<T>(
     values: &(dyn Fn(&T) -> Vec<Value> + Sync),
     progress: &(dyn Fn(u64) + Sync),
 ) -> rusqlite::Result<()> {
-    // Measured with `roomwork-bench import`: per-statement work (setting up the program,
-    // AUTOINCREMENT bookkeeping) dominates at one row per statement; beyond a few dozen rows the
-    // gain flattens.
-    const ROWS: usize = 64;
-    let mut full: Option<rusqlite::Statement<'_>> = None;
+    let mut statements = Statements::new(c, sql);
     for chunk in records.chunks(ROWS) {
+        statements.execute(chunk, values)?;
+        progress(chunk.len() as u64);
+    }
+    Ok(())
+}
+
+/// Like [`execute_rows`], for an upsert whose table's foreign keys are deferred: each chunk is
+/// first written with `insert(n)`, a plain insert that skips rows already stored (`INSERT OR
+/// FAIL ... ON CONFLICT (id) DO NOTHING`), and written again with `upsert(n)` only when it
+/// inserted fewer rows than it has. SQLite gives a statement that writes several rows and may
+/// abort halfway a statement journal (a copy of every page it touches); the plain insert on a
+/// table with deferred keys is not such a statement, the upsert is. An import of new deals is
+/// all plain inserts.
+pub(crate) fn execute_rows_insert_first<T>(
+    c: &rusqlite::Connection,
+    insert: &(dyn Fn(usize) -> String + Sync),
+    upsert: &(dyn Fn(usize) -> String + Sync),
+    records: &[T],
+    values: &(dyn Fn(&T) -> Vec<Value> + Sync),
+    progress: &(dyn Fn(u64) + Sync),
+) -> rusqlite::Result<()> {
+    let mut inserts = Statements::new(c, insert);
+    let mut upserts = Statements::new(c, upsert);
+    for chunk in records.chunks(ROWS) {
+        if inserts.execute(chunk, values)? < chunk.len() {
+            upserts.execute(chunk, values)?;
+        }
+        progress(chunk.len() as u64);
+    }
+    Ok(())
+}
+
+/// Rows per execution. Measured with `roomwork-bench import`: per-statement work (setting up
+/// the program, AUTOINCREMENT bookkeeping) dominates at one row per statement; beyond a few
+/// dozen rows the gain flattens.
+const ROWS: usize = 64;
+
+/// The statement `sql(ROWS)`, prepared once, and one for a shorter last chunk.
+struct Statements<'c, 's> {
+    c: &'c rusqlite::Connection,
+    sql: &'s (dyn Fn(usize) -> String + Sync),
+    full: Option<rusqlite::Statement<'c>>,
+}
+
+impl<'c, 's> Statements<'c, 's> {
+    fn new(c: &'c rusqlite::Connection, sql: &'s (dyn Fn(usize) -> String + Sync)) -> Self {
+        Statements { c, sql, full: None }
+    }
+
+    /// Binds `chunk` (at most `ROWS` records) and runs it; returns the rows it changed.
+    fn execute<T>(
+        &mut self,
+        chunk: &[T],
+        values: &(dyn Fn(&T) -> Vec<Value> + Sync),
+    ) -> rusqlite::Result<usize> {
         let mut tail;
         let stmt = if chunk.len() == ROWS {
-            if full.is_none() {
-                full = Some(c.prepare(&sql(ROWS))?);
+            if self.full.is_none() {
+                self.full = Some(self.c.prepare(&(self.sql)(ROWS))?);
             }
-            full.as_mut().expect("prepared above")
+            self.full.as_mut().expect("prepared above")
         } else {
-            tail = c.prepare(&sql(chunk.len()))?;
+            tail = self.c.prepare(&(self.sql)(chunk.len()))?;
             &mut tail
         };
         let mut index = 0;
@@ -110,10 +161,8 @@ pub(crate) fn execute_rows<T>(
                 stmt.parameter_count(),
             ));
         }
-        stmt.raw_execute()?;
-        progress(chunk.len() as u64);
+        stmt.raw_execute()
     }
-    Ok(())
 }
 
 /// Runs the query `sql` (no parameters) and maps every row with `row`.

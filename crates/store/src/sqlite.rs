@@ -92,6 +92,31 @@ pub(crate) async fn bulk<T: Sync>(
     .await
 }
 
+/// Writes `records` into `table` by upsert on `id`; a table with deferred foreign keys gets
+/// its new rows by plain insert first ([`crate::raw::execute_rows_insert_first`]).
+pub(crate) async fn upsert_rows<T: Sync>(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    table: &crate::columns::Table,
+    records: &[T],
+    values: &(dyn Fn(&T) -> Vec<Value> + Sync),
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<()> {
+    use crate::columns::{Placeholders, insert_new_sql, upsert_sql};
+    if records.is_empty() {
+        return Ok(());
+    }
+    let upsert = |n| upsert_sql(table, n, Placeholders::Anonymous);
+    crate::raw::with(tx, |c| {
+        if table.deferred_keys {
+            let insert = |n| insert_new_sql(table, n);
+            crate::raw::execute_rows_insert_first(c, &insert, &upsert, records, values, progress)
+        } else {
+            crate::raw::execute_rows(c, &upsert, records, values, progress)
+        }
+    })
+    .await
+}
+
 impl_store!(
     SqliteStore,
     sqlx::Sqlite,

@@ -107,6 +107,8 @@ contract!(
     asking_for_a_missing_record_is_not_found,
     activities_filter_by_account_and_limit_newest_first,
     large_batches_span_many_statements,
+    new_and_stored_deals_in_one_chunk_are_both_written,
+    a_deal_naming_a_missing_account_fails_its_whole_batch,
     merging_accounts_repoints_every_record_and_removes_the_stub,
     the_audit_trail_chains_concurrent_appends,
     a_draft_travels_from_pending_to_sent_with_every_step_audited,
@@ -1335,6 +1337,171 @@ async fn large_batches_span_many_statements(store: &dyn Store) {
         written.load(std::sync::atomic::Ordering::Relaxed),
         b.len() as u64
     );
+}
+
+/// Deals go in 64-row statements, on SQLite new ones first by plain insert: a statement whose
+/// rows are partly stored already must still write the stored ones (by upsert), in any chunk.
+async fn new_and_stored_deals_in_one_chunk_are_both_written(store: &dyn Store) {
+    let mut b = sample();
+    store.save_batch(&b).await.unwrap();
+    let stored = b.opportunities[0].clone();
+    let mut deals = Vec::new();
+    for i in 0..150 {
+        let mut d = stored.clone();
+        d.id = OpportunityId::new();
+        d.ext_key =
+            Some(ExternalKey::new("salesforce", "opportunity", &format!("deal-{i}")).unwrap());
+        d.name = format!("Line {i} retrofit");
+        d.stage_history.clear();
+        deals.push(d);
+    }
+    // The stored deal, renamed, in the middle of the second statement.
+    let mut renamed = stored.clone();
+    renamed.name = "Dosing skid retrofit, phase 2".into();
+    renamed.stage_history.clear();
+    deals.insert(100, renamed);
+    b.opportunities = deals;
+    store.save_batch(&b).await.unwrap();
+    let all = store.opportunities(false).await.unwrap();
+    assert_eq!(all.len(), 151);
+    let again = all.iter().find(|o| o.id == stored.id).unwrap();
+    assert_eq!(again.name, "Dosing skid retrofit, phase 2");
+    assert!(all.iter().any(|o| o.name == "Line 149 retrofit"));
+}
+
+/// The deal's account key is checked when the transaction commits (deferred on SQLite, see
+/// migration 0010): the failure is still the database's foreign-key refusal, and nothing of
+/// the batch, written before or after the bad deal, is stored.
+async fn a_deal_naming_a_missing_account_fails_its_whole_batch(store: &dyn Store) {
+    let mut b = sample();
+    let base = b.opportunities[0].clone();
+    for i in 0..100 {
+        let mut d = base.clone();
+        d.id = OpportunityId::new();
+        d.ext_key = None;
+        d.name = format!("Deal {i}");
+        if i == 70 {
+            d.account_id = Some(AccountId::new());
+        }
+        b.opportunities.push(d);
+    }
+    let err = store.save_batch(&b).await.unwrap_err();
+    match &err {
+        StoreError::Database(sqlx::Error::Database(e)) => {
+            assert!(e.is_foreign_key_violation(), "{err}")
+        }
+        _ => panic!("expected a foreign-key violation, got {err}"),
+    }
+    assert_eq!(store.counts().await.unwrap(), Default::default());
+    store.save_batch(&sample()).await.unwrap();
+    assert_eq!(store.counts().await.unwrap().opportunities, 1);
+}
+
+/// Migration 0010 rebuilds the deal tables of a database made before it: every deal, its stage
+/// history in order, and the records that point at deals come through, and the keys still hold.
+#[tokio::test]
+async fn a_database_from_before_the_deal_key_rebuild_keeps_every_deal() {
+    use std::str::FromStr;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("old.db").display());
+    let old = dir.path().join("migrations");
+    std::fs::create_dir(&old).unwrap();
+    let all = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite");
+    for entry in std::fs::read_dir(all).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if name.as_str() < "0010" {
+            std::fs::copy(&path, old.join(&name)).unwrap();
+        }
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(&url)
+        .unwrap()
+        .create_if_missing(true)
+        .foreign_keys(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    sqlx::migrate::Migrator::new(old.as_path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    let (rep, account, deal, other) = (
+        RepId::new().to_string(),
+        AccountId::new().to_string(),
+        OpportunityId::new().to_string(),
+        OpportunityId::new().to_string(),
+    );
+    for sql in [
+        format!(
+            "INSERT INTO reps (id, name, name_key, weekly_lead_capacity, active) VALUES ('{rep}', 'Dana', 'dana', 20, 1)"
+        ),
+        format!(
+            "INSERT INTO accounts (id, name, name_key, health, created_at) VALUES ('{account}', 'Meridian', 'meridian', 'healthy', 0)"
+        ),
+        format!(
+            "INSERT INTO opportunities (id, ext_key, name, account_id, owner_id, stage, created_on) VALUES ('{deal}', 'salesforce:opportunity:006A', 'Dosing skid', '{account}', '{rep}', 'Proposal', '2026-01-05')"
+        ),
+        format!(
+            "INSERT INTO opportunities (id, name, stage, created_on) VALUES ('{other}', 'Spare pumps', 'Qualification', '2026-02-01')"
+        ),
+        format!(
+            "INSERT INTO stage_changes (opportunity_id, stage, entered_on) VALUES ('{deal}', 'Qualification', '2026-01-05')"
+        ),
+        format!(
+            "INSERT INTO stage_changes (opportunity_id, stage, entered_on) VALUES ('{deal}', 'Proposal', '2026-02-10')"
+        ),
+        format!(
+            "INSERT INTO stage_changes (opportunity_id, stage, entered_on) VALUES ('{other}', 'Qualification', '2026-02-01')"
+        ),
+        format!(
+            "INSERT INTO activities (id, kind, direction, ai_assisted, account_id, opportunity_id, occurred_at, subject) VALUES ('{}', 'call', 'outbound', 0, '{account}', '{deal}', 0, 'Walkthrough')",
+            ActivityId::new()
+        ),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    pool.close().await;
+
+    let store = SqliteStore::open(&url).await.unwrap();
+    let deals = store.opportunities(true).await.unwrap();
+    assert_eq!(deals.len(), 2);
+    let d = deals.iter().find(|o| o.id.to_string() == deal).unwrap();
+    let stages: Vec<&str> = d.stage_history.iter().map(|c| c.stage.as_str()).collect();
+    assert_eq!(stages, ["Qualification", "Proposal"]);
+    assert_eq!(d.account_id.map(|a| a.to_string()), Some(account.clone()));
+    assert_eq!(
+        d.ext_key.as_ref().map(|k| k.as_str()),
+        Some("salesforce:opportunity:006A")
+    );
+    let c = store.counts().await.unwrap();
+    assert_eq!((c.opportunities, c.stage_changes, c.activities), (2, 3, 1));
+    // The rebuilt tables keep their keys: a deal's unique record key and its account.
+    let mut dup = d.clone();
+    dup.id = OpportunityId::new();
+    let batch = Batch {
+        opportunities: vec![dup],
+        ..Batch::default()
+    };
+    assert!(
+        store.save_batch(&batch).await.is_err(),
+        "a second deal with the record key"
+    );
+    let mut dangling = d.clone();
+    dangling.id = OpportunityId::new();
+    dangling.ext_key = None;
+    dangling.account_id = Some(AccountId::new());
+    let batch = Batch {
+        opportunities: vec![dangling],
+        ..Batch::default()
+    };
+    assert!(
+        store.save_batch(&batch).await.is_err(),
+        "a deal of no account"
+    );
+    assert_eq!(store.counts().await.unwrap().opportunities, 2);
 }
 
 /// Regression: commands exited without closing the pool, leaving a 900 MB write-ahead log
