@@ -319,6 +319,36 @@ pub fn plan(
     clock: &dyn Clock,
     default_capacity: u32,
 ) -> Plan {
+    plan_streaming(
+        records,
+        present,
+        existing,
+        catalog,
+        clock,
+        default_capacity,
+        None,
+    )
+}
+
+/// Deals or activities per part of a streamed plan ([`plan_streaming`]).
+pub const STREAM_PART: usize = 50_000;
+
+/// [`plan`], handing the batch planned so far to `emit` after every `part` deals or activities
+/// (the import uses [`STREAM_PART`]), so that the caller can write while the rest is planned; the returned plan's
+/// batch holds what was not emitted, and its counts, warnings and stage report cover the
+/// whole file. Written in order, the parts store what the plan's one batch would: a part
+/// carries the reps and accounts its records were the first to reference, and a deal listed
+/// twice within a part is merged as in [`plan`]; one listed in two parts comes in both (the
+/// later write wins and both stage changes are kept, as they are within one batch).
+pub fn plan_streaming(
+    records: Records,
+    present: &Present,
+    existing: &mut Existing,
+    catalog: &StageCatalog,
+    clock: &dyn Clock,
+    default_capacity: u32,
+    mut emit: Option<(usize, &mut dyn FnMut(Batch))>,
+) -> Plan {
     let now = clock.now();
     let today = clock.today();
     let mut ctx = Ctx {
@@ -336,28 +366,20 @@ pub fn plan(
     // by id (no copy of every key); other kinds by key.
     let mut seen_lines: HashMap<ExternalKey, u64> = HashMap::new();
     let mut seen_deals: HashMap<OpportunityId, u64> = HashMap::new();
-    let mut repeated = 0usize;
-    let kept = if matches!(records, Records::Activities(_)) {
-        "the first row is kept"
-    } else {
-        "the later row is used"
-    };
-    let mut note = |first: Option<u64>, line: u64, warnings: &mut Vec<String>| -> bool {
-        let Some(first) = first else { return false };
-        repeated += 1;
-        if repeated <= 5 {
-            warnings.push(format!(
-                "line {line} repeats the record of line {first}; {kept}"
-            ));
-        }
-        true
+    let mut repeats = Repeats {
+        count: 0,
+        kept: if matches!(records, Records::Activities(_)) {
+            "the first row is kept"
+        } else {
+            "the later row is used"
+        },
     };
     let mut note_repeat = |key: &ExternalKey, line: u64, warnings: &mut Vec<String>| -> bool {
         let first = seen_lines.get(key).copied();
         if first.is_none() {
             seen_lines.insert(key.clone(), line);
         }
-        note(first, line, warnings)
+        repeats.note(first, line, warnings)
     };
     match records {
         Records::Accounts(rows) => {
@@ -600,12 +622,13 @@ pub fn plan(
         Records::Opportunities(rows) => {
             ctx.existing.opportunities.reserve(rows.len());
             ctx.existing.opportunities_by_key.reserve(rows.len());
-            ctx.plan.batch.opportunities.reserve(rows.len());
+            let parts = emit.as_ref().map_or(rows.len(), |(part, _)| *part);
+            ctx.plan.batch.opportunities.reserve(rows.len().min(parts));
             let mut unmapped_rows = 0usize;
             for r in rows {
                 let known = ctx.existing.opportunities_by_key.get(&r.key).copied();
                 let first = known.and_then(|id| seen_deals.get(&id).copied());
-                note(first, r.line, &mut ctx.plan.warnings);
+                repeats.note(first, r.line, &mut ctx.plan.warnings);
                 let account_id = ctx.account(&r.account);
                 let owner = ctx.rep(&r.owner);
                 let stage_name = match reconciler.map(&r.stage) {
@@ -697,6 +720,15 @@ pub fn plan(
                 seen_deals.entry(o.id).or_insert(r.line);
                 ctx.existing.opportunities_by_key.insert(r.key, o.id);
                 ctx.existing.opportunities.insert(o.id, Box::new(o));
+                if let Some((part, emit)) = emit.as_mut()
+                    && ctx.plan.batch.opportunities.len() >= *part
+                {
+                    let mut part = std::mem::take(&mut ctx.plan.batch);
+                    if repeats.count > 0 {
+                        merge_repeated_deals(&mut part.opportunities);
+                    }
+                    emit(part);
+                }
             }
             if unmapped_rows > 0 {
                 ctx.plan.warnings.push(format!(
@@ -759,13 +791,18 @@ pub fn plan(
                 });
                 ctx.existing.activity_keys.insert(r.key);
                 ctx.plan.tally("activities").created += 1;
+                if let Some((part, emit)) = emit.as_mut()
+                    && ctx.plan.batch.activities.len() >= *part
+                {
+                    emit(std::mem::take(&mut ctx.plan.batch));
+                }
             }
         }
     }
-    if repeated > 5 {
+    if repeats.count > 5 {
         ctx.plan.warnings.push(format!(
             "{} more rows repeat an earlier row of the same record",
-            repeated - 5
+            repeats.count - 5
         ));
     }
     if ctx.unresolved_owner_ids > 0 {
@@ -779,11 +816,32 @@ pub fn plan(
     dedupe_last(&mut b.accounts, |x| x.id);
     dedupe_last(&mut b.contacts, |x| x.id);
     dedupe_last(&mut b.leads, |x| x.id);
-    if repeated > 0 {
+    if repeats.count > 0 {
         // Only a deal listed twice has earlier writes to fold in.
         merge_repeated_deals(&mut b.opportunities);
     }
     ctx.plan
+}
+
+/// Rows that repeat an earlier row of the same record, with a warning for the first few.
+struct Repeats {
+    count: usize,
+    kept: &'static str,
+}
+
+impl Repeats {
+    /// Notes row `line` as a repeat of row `first`, if it is one; true when it is.
+    fn note(&mut self, first: Option<u64>, line: u64, warnings: &mut Vec<String>) -> bool {
+        let Some(first) = first else { return false };
+        self.count += 1;
+        if self.count <= 5 {
+            warnings.push(format!(
+                "line {line} repeats the record of line {first}; {}",
+                self.kept
+            ));
+        }
+        true
+    }
 }
 
 fn record_change<T: PartialEq>(

@@ -722,3 +722,91 @@ fn a_name_stub_and_an_id_stub_of_one_company_become_one_account() {
         Some(id)
     );
 }
+
+/// A plan streamed in parts (as the import writes a large file while planning the rest) stores
+/// what the one-batch plan stores, with the same report: parts written in order, a deal listed
+/// twice within a part and across parts, reps and accounts first referenced in a later part.
+#[test]
+fn a_plan_streamed_in_parts_stores_what_the_whole_plan_stores() {
+    let deals = "Opportunity Name,Account Name,Opportunity Owner,Stage,Amount,Created Date,Last Stage Change Date,Opportunity ID\n\
+                 Pump deal,Acme,Dana O'Neil,Qualification,100,1/5/2026,1/5/2026,006A000000AbCdZ\n\
+                 Valve deal,Acme,Dana O'Neil,Proposal,200,1/6/2026,1/6/2026,006A000000AbCdY\n\
+                 Pump deal,Acme,Dana O'Neil,Proposal,150,1/5/2026,2/1/2026,006A000000AbCdZ\n\
+                 Skid deal,Brightline,Sam Ruiz,Negotiation/Review,300,1/7/2026,1/9/2026,006A000000AbCdX\n\
+                 Meter deal,Corvo,Sam Ruiz,closed-won,400,1/8/2026,1/20/2026,006A000000AbCdW\n\
+                 Valve deal,Acme,Dana O'Neil,Negotiation,250,1/6/2026,2/3/2026,006A000000AbCdY\n\
+                 Heat deal,Dunmore,Ana Lima,Won,500,1/9/2026,1/30/2026,006A000000AbCdV\n";
+    // Stored first, so that some rows update and some create.
+    let stored = "Opportunity Name,Account Name,Opportunity Owner,Stage,Amount,Created Date,Opportunity ID\n\
+                  Skid deal,Brightline,Sam Ruiz,Qualification,300,1/7/2026,006A000000AbCdX\n";
+    let run = |part: Option<usize>| {
+        let mut world = World::default();
+        import_parsed(parse_text("stored.csv", stored).unwrap(), &mut world);
+        let parsed = parse_text("deals.csv", deals).unwrap();
+        let present = parsed.present();
+        let mut existing = world.existing();
+        let mut parts = Vec::new();
+        let mut keep = |b: Batch| parts.push(b);
+        let p = roomwork_ingest::resolve::plan_streaming(
+            parsed.records,
+            &present,
+            &mut existing,
+            &StageCatalog::default_b2b(),
+            &clock(),
+            20,
+            part.map(|n| (n, &mut keep as &mut dyn FnMut(Batch))),
+        );
+        if let Some(n) = part {
+            assert!(parts.len() >= 2, "{} parts of {n}", parts.len());
+        }
+        for b in &parts {
+            world.apply(b);
+        }
+        world.apply(&p.batch);
+        (world, p)
+    };
+    let (whole, whole_plan) = run(None);
+    for part in [1, 2, 3] {
+        let (streamed, plan) = run(Some(part));
+        let view = |w: &World| {
+            let mut deals: Vec<_> = w
+                .batch
+                .opportunities
+                .iter()
+                .map(|o| {
+                    let account = w.batch.accounts.iter().find(|a| Some(a.id) == o.account_id);
+                    let owner = w.batch.reps.iter().find(|r| Some(r.id) == o.owner);
+                    (
+                        o.ext_key.clone(),
+                        o.name.clone(),
+                        o.stage.as_str().to_string(),
+                        o.amount,
+                        account.map(|a| a.name.clone()),
+                        owner.map(|r| r.name.clone()),
+                        o.stage_history
+                            .iter()
+                            .map(|c| (c.stage.as_str().to_string(), c.entered_on))
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect();
+            deals.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut accounts: Vec<_> = w.batch.accounts.iter().map(|a| a.name.clone()).collect();
+            accounts.sort();
+            let mut reps: Vec<_> = w.batch.reps.iter().map(|r| r.name.clone()).collect();
+            reps.sort();
+            (deals, accounts, reps)
+        };
+        assert_eq!(view(&streamed), view(&whole), "parts of {part}");
+        assert_eq!(plan.tallies, whole_plan.tallies, "parts of {part}");
+        assert_eq!(plan.warnings, whole_plan.warnings, "parts of {part}");
+        assert_eq!(plan.stages, whole_plan.stages, "parts of {part}");
+    }
+    let pump = whole.opp("Pump deal");
+    let stages: Vec<&str> = pump
+        .stage_history
+        .iter()
+        .map(|c| c.stage.as_str())
+        .collect();
+    assert_eq!(stages, ["Qualification", "Proposal"]);
+}

@@ -830,6 +830,35 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn save_batch_parts(
+                &self,
+                parts: &mut tokio::sync::mpsc::Receiver<$crate::BatchPart>,
+                progress: &(dyn Fn(u64) + Sync),
+            ) -> $crate::Result<()> {
+                let ended = || $crate::StoreError::Invalid(
+                    "the records stopped before their last part; nothing was stored".into(),
+                );
+                // The write lock is taken when there is something to write, not while the
+                // sender is still working out the first part.
+                let mut next = parts.recv().await;
+                if matches!(next, Some($crate::BatchPart::End)) {
+                    return Ok(());
+                }
+                let mut tx = self.begin_write().await?;
+                loop {
+                    match next {
+                        Some($crate::BatchPart::Batch(b)) => {
+                            Self::write_batch(&mut tx, &b, progress).await?
+                        }
+                        Some($crate::BatchPart::End) => break,
+                        None => return Err(ended()),
+                    }
+                    next = parts.recv().await;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn save_batch_audited(
                 &self,
                 batch: &roomwork_domain::Batch,

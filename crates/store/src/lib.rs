@@ -225,6 +225,15 @@ pub enum InboxWrite<'a> {
     },
 }
 
+/// One message of a series written by [`Store::save_batch_parts`].
+#[derive(Debug)]
+pub enum BatchPart {
+    /// Records to write, after the parts before them.
+    Batch(Batch),
+    /// The series is complete: commit.
+    End,
+}
+
 /// The operations every backend provides.
 #[async_trait]
 pub trait Store: Send + Sync {
@@ -247,6 +256,16 @@ pub trait Store: Send + Sync {
     async fn save_batch_with_progress(
         &self,
         batch: &Batch,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<()>;
+
+    /// Writes the batches that arrive on `parts`, in order, in one transaction (begun when the
+    /// first part arrives): all of them or nothing. The series ends with [`BatchPart::End`];
+    /// a series whose sender goes away before that (it failed) is rolled back, as is any part
+    /// the database refuses. Lets an importer write a large file while it plans the rest.
+    async fn save_batch_parts(
+        &self,
+        parts: &mut tokio::sync::mpsc::Receiver<BatchPart>,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<()>;
 

@@ -109,6 +109,7 @@ contract!(
     large_batches_span_many_statements,
     new_and_stored_deals_in_one_chunk_are_both_written,
     a_deal_naming_a_missing_account_fails_its_whole_batch,
+    parts_of_a_series_are_stored_together_or_not_at_all,
     merging_accounts_repoints_every_record_and_removes_the_stub,
     the_audit_trail_chains_concurrent_appends,
     a_draft_travels_from_pending_to_sent_with_every_step_audited,
@@ -1502,6 +1503,76 @@ async fn a_database_from_before_the_deal_key_rebuild_keeps_every_deal() {
         "a deal of no account"
     );
     assert_eq!(store.counts().await.unwrap().opportunities, 2);
+}
+
+/// An import writes a large file in parts while it plans the rest: the parts are one
+/// transaction, committed by the end marker only.
+async fn parts_of_a_series_are_stored_together_or_not_at_all(store: &dyn Store) {
+    use roomwork_store::BatchPart;
+    let whole = sample();
+    // Split as a plan would: the rep and account in the first part, the deal referencing them
+    // in the second, the rest in the third.
+    let first = Batch {
+        reps: whole.reps.clone(),
+        accounts: whole.accounts.clone(),
+        ..Batch::default()
+    };
+    let second = Batch {
+        opportunities: whole.opportunities.clone(),
+        ..Batch::default()
+    };
+    let mut third = whole.clone();
+    third.reps.clear();
+    third.accounts.clear();
+    third.opportunities.clear();
+
+    // The sender goes away after two parts (it failed): nothing is stored.
+    let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+    tx.send(BatchPart::Batch(first.clone())).await.unwrap();
+    tx.send(BatchPart::Batch(second.clone())).await.unwrap();
+    drop(tx);
+    let err = store.save_batch_parts(&mut rx, &|_| {}).await.unwrap_err();
+    assert!(err.to_string().contains("nothing was stored"), "{err}");
+    assert_eq!(store.counts().await.unwrap(), Default::default());
+
+    // A part the database refuses (a deal of no account) fails the series.
+    let mut bad = second.clone();
+    bad.opportunities[0].account_id = Some(AccountId::new());
+    let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+    for part in [first.clone(), bad, third.clone()] {
+        tx.send(BatchPart::Batch(part)).await.unwrap();
+    }
+    tx.send(BatchPart::End).await.unwrap();
+    assert!(store.save_batch_parts(&mut rx, &|_| {}).await.is_err());
+    assert_eq!(store.counts().await.unwrap(), Default::default());
+
+    // Sent whole and ended: stored as the one batch would be.
+    let written = std::sync::atomic::AtomicU64::new(0);
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1);
+    let send = async move {
+        for part in [first, second, third] {
+            tx.send(BatchPart::Batch(part)).await.unwrap();
+        }
+        tx.send(BatchPart::End).await.unwrap();
+    };
+    let progress = |n: u64| {
+        written.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    };
+    let (saved, ()) = tokio::join!(store.save_batch_parts(&mut rx, &progress), send);
+    saved.unwrap();
+    assert_eq!(
+        store.opportunities(true).await.unwrap(),
+        whole.opportunities
+    );
+    assert_eq!(
+        store.activities(ActivityFilter::default()).await.unwrap(),
+        whole.activities
+    );
+    assert_eq!(written.into_inner(), whole.len() as u64);
+    // An empty series writes nothing and is not an error.
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1);
+    tx.send(BatchPart::End).await.unwrap();
+    store.save_batch_parts(&mut rx, &|_| {}).await.unwrap();
 }
 
 /// Regression: commands exited without closing the pool, leaving a 900 MB write-ahead log

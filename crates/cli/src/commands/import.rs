@@ -3,10 +3,12 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use roomwork_domain::{Currency, StageCatalog, SystemClock};
+use std::collections::HashSet;
+
+use roomwork_domain::{Batch, Currency, OpportunityId, StageCatalog, SystemClock};
 use roomwork_ingest::profiles::{Mapping, Profile};
 use roomwork_ingest::resolve::{self, Existing, Plan};
-use roomwork_store::{KeyedKind, Store};
+use roomwork_store::{BatchPart, KeyedKind, Store};
 use serde::Serialize;
 
 use super::Context;
@@ -41,6 +43,29 @@ pub struct FileReport {
     pub store_failed: bool,
     /// Milliseconds spent reading and parsing, planning, and storing.
     pub timings_ms: Timings,
+    /// Deals the stored file created, changed, or logged activities or field changes on.
+    #[serde(skip)]
+    pub touched: HashSet<OpportunityId>,
+}
+
+/// What the planning thread hands back.
+struct Planned {
+    plan: Plan,
+    existing: Existing,
+    touched: HashSet<OpportunityId>,
+    wrote: bool,
+    planned: std::time::Duration,
+}
+
+/// Adds the deals `b` writes, or writes activities or field changes of, to `touched`.
+fn touched_deals(b: &Batch, touched: &mut HashSet<OpportunityId>) {
+    touched.extend(
+        b.opportunities
+            .iter()
+            .map(|o| o.id)
+            .chain(b.activities.iter().filter_map(|a| a.opportunity_id))
+            .chain(b.field_edits.iter().map(|e| e.opportunity_id)),
+    );
 }
 
 /// Where an import's time went.
@@ -48,9 +73,10 @@ pub struct FileReport {
 pub struct Timings {
     /// Decoding, CSV reading, detection and cell parsing.
     pub parse: u64,
-    /// Matching against stored records.
+    /// Matching against stored records (on its own thread).
     pub plan: u64,
-    /// Writing the batch.
+    /// From the start of planning until the last part is committed: the writes overlap the
+    /// planning, so this includes it.
     pub store: u64,
 }
 
@@ -106,6 +132,7 @@ pub async fn import_files(
             error: None,
             store_failed: false,
             timings_ms: Timings::default(),
+            touched: HashSet::new(),
         };
         let started = std::time::Instant::now();
         let bytes = match std::fs::read(path) {
@@ -153,42 +180,91 @@ pub async fn import_files(
         let started = std::time::Instant::now();
         let present = parsed.present();
         let parse_warnings = parsed.warnings;
-        let mut plan = resolve::plan(
-            parsed.records,
-            &present,
-            &mut existing,
-            catalog,
-            &clock,
-            opts.default_capacity,
-        );
-        plan.warnings.extend(parse_warnings);
-        report.timings_ms.plan = started.elapsed().as_millis() as u64;
-        let started = std::time::Instant::now();
-        if !opts.dry_run && !plan.batch.is_empty() {
-            let pb = output::bar(plan.batch.len() as u64, "storing", false);
-            if opts.quiet || plan.batch.len() < 50_000 {
-                pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-            }
-            let saved = store
-                .save_batch_with_progress(&plan.batch, &|n| pb.inc(n))
-                .await;
-            pb.finish_and_clear();
-            report.timings_ms.store = started.elapsed().as_millis() as u64;
-            if let Err(e) = saved {
-                report.error = Some(format!(
-                    "{name}: storing failed, nothing of it was stored: {e}"
-                ));
-                report.store_failed = true;
-                // What the plan assumed is not stored: read the store again.
-                existing = load_existing(store)
-                    .await
-                    .context("re-reading stored records")?;
-                report.plan = Some(plan);
-                reports.push(report);
-                continue;
-            }
-            report.stored = true;
+        if opts.dry_run {
+            let mut plan = resolve::plan(
+                parsed.records,
+                &present,
+                &mut existing,
+                catalog,
+                &clock,
+                opts.default_capacity,
+            );
+            plan.warnings.extend(parse_warnings);
+            report.timings_ms.plan = started.elapsed().as_millis() as u64;
+            report.plan = Some(plan);
+            reports.push(report);
+            continue;
         }
+        // The plan is worked out on a blocking thread and handed over in parts, which this
+        // task writes meanwhile, all in one transaction (see `resolve::plan_streaming`).
+        let (parts, mut received) = tokio::sync::mpsc::channel(2);
+        let planner = {
+            let records = parsed.records;
+            let catalog = catalog.clone();
+            let capacity = opts.default_capacity;
+            let mut existing = std::mem::take(&mut existing);
+            tokio::task::spawn_blocking(move || {
+                let begun = std::time::Instant::now();
+                let mut touched = std::collections::HashSet::new();
+                let mut wrote = false;
+                let mut send = |b: Batch| {
+                    if b.is_empty() {
+                        return;
+                    }
+                    touched_deals(&b, &mut touched);
+                    wrote = true;
+                    // A closed channel means the store gave up: the rest is not written.
+                    let _ = parts.blocking_send(BatchPart::Batch(b));
+                };
+                let mut plan = resolve::plan_streaming(
+                    records,
+                    &present,
+                    &mut existing,
+                    &catalog,
+                    &clock,
+                    capacity,
+                    Some((resolve::STREAM_PART, &mut send)),
+                );
+                send(std::mem::take(&mut plan.batch));
+                let planned = begun.elapsed();
+                let _ = parts.blocking_send(BatchPart::End);
+                Planned {
+                    plan,
+                    existing,
+                    touched,
+                    wrote,
+                    planned,
+                }
+            })
+        };
+        let pb = output::bar(report.rows as u64, "storing", false);
+        if opts.quiet || report.rows < 50_000 {
+            pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+        let saved = store.save_batch_parts(&mut received, &|n| pb.inc(n)).await;
+        drop(received);
+        pb.finish_and_clear();
+        let planned = planner.await.context("planning the import")?;
+        existing = planned.existing;
+        let mut plan = planned.plan;
+        plan.warnings.extend(parse_warnings);
+        report.timings_ms.plan = planned.planned.as_millis() as u64;
+        report.timings_ms.store = started.elapsed().as_millis() as u64;
+        if let Err(e) = saved {
+            report.error = Some(format!(
+                "{name}: storing failed, nothing of it was stored: {e}"
+            ));
+            report.store_failed = true;
+            // What the plan assumed is not stored: read the store again.
+            existing = load_existing(store)
+                .await
+                .context("re-reading stored records")?;
+            report.plan = Some(plan);
+            reports.push(report);
+            continue;
+        }
+        report.stored = planned.wrote;
+        report.touched = planned.touched;
         report.plan = Some(plan);
         reports.push(report);
     }
@@ -235,18 +311,10 @@ async fn run_with(
         print_reports(&reports, args.dry_run);
     }
     // Every deal the stored files touched is re-evaluated at once (signals and scores).
-    let touched: std::collections::HashSet<_> = reports
+    let touched: HashSet<OpportunityId> = reports
         .iter()
         .filter(|r| r.stored)
-        .filter_map(|r| r.plan.as_ref())
-        .flat_map(|p| {
-            let b = &p.batch;
-            b.opportunities
-                .iter()
-                .map(|o| o.id)
-                .chain(b.activities.iter().filter_map(|a| a.opportunity_id))
-                .chain(b.field_edits.iter().map(|e| e.opportunity_id))
-        })
+        .flat_map(|r| r.touched.iter().copied())
         .collect();
     if args.no_refresh && !touched.is_empty() && !ctx.json {
         say!(
