@@ -259,9 +259,11 @@ fn import(rows: usize, dir: &Path, runs: usize) -> anyhow::Result<()> {
 
 /// `sqlite3` commands that load the report and write it into roomwork's schema with SQL alone.
 fn floor_script(file: &Path) -> String {
+    // The core tables, and the deal tables as migration 0010 rebuilt them (deferred keys).
     let schema = include_str!("../../store/migrations/sqlite/0001_core.sql");
+    let deals = include_str!("../../store/migrations/sqlite/0010_deferred_deal_keys.sql");
     format!(
-        "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nPRAGMA foreign_keys=ON;\nPRAGMA cache_size=-131072;\n{schema}\n\
+        "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=NORMAL;\nPRAGMA foreign_keys=ON;\nPRAGMA cache_size=-131072;\n{schema}\n{deals}\n\
          .import --csv {} raw\n\
          BEGIN;\n\
          INSERT INTO reps (id, name, name_key, weekly_lead_capacity, active) \
