@@ -214,7 +214,7 @@ impl<'a> Row<'a> {
         parse: impl FnOnce(&str) -> Result<T, String>,
     ) -> Option<T> {
         let (col, v) = self.cell(field)?;
-        match parse(&v) {
+        match parse(v) {
             Ok(t) => Some(t),
             Err(reason) => {
                 self.problem(col, field, reason);

@@ -229,7 +229,7 @@ pub enum InboxWrite<'a> {
 #[derive(Debug)]
 pub enum BatchPart {
     /// Records to write, after the parts before them.
-    Batch(Batch),
+    Batch(Box<Batch>),
     /// The series is complete: commit.
     End,
 }

@@ -1528,8 +1528,12 @@ async fn parts_of_a_series_are_stored_together_or_not_at_all(store: &dyn Store) 
 
     // The sender goes away after two parts (it failed): nothing is stored.
     let (tx, mut rx) = tokio::sync::mpsc::channel(4);
-    tx.send(BatchPart::Batch(first.clone())).await.unwrap();
-    tx.send(BatchPart::Batch(second.clone())).await.unwrap();
+    tx.send(BatchPart::Batch(Box::new(first.clone())))
+        .await
+        .unwrap();
+    tx.send(BatchPart::Batch(Box::new(second.clone())))
+        .await
+        .unwrap();
     drop(tx);
     let err = store.save_batch_parts(&mut rx, &|_| {}).await.unwrap_err();
     assert!(err.to_string().contains("nothing was stored"), "{err}");
@@ -1540,7 +1544,7 @@ async fn parts_of_a_series_are_stored_together_or_not_at_all(store: &dyn Store) 
     bad.opportunities[0].account_id = Some(AccountId::new());
     let (tx, mut rx) = tokio::sync::mpsc::channel(4);
     for part in [first.clone(), bad, third.clone()] {
-        tx.send(BatchPart::Batch(part)).await.unwrap();
+        tx.send(BatchPart::Batch(Box::new(part))).await.unwrap();
     }
     tx.send(BatchPart::End).await.unwrap();
     assert!(store.save_batch_parts(&mut rx, &|_| {}).await.is_err());
@@ -1551,7 +1555,7 @@ async fn parts_of_a_series_are_stored_together_or_not_at_all(store: &dyn Store) 
     let (tx, mut rx) = tokio::sync::mpsc::channel(1);
     let send = async move {
         for part in [first, second, third] {
-            tx.send(BatchPart::Batch(part)).await.unwrap();
+            tx.send(BatchPart::Batch(Box::new(part))).await.unwrap();
         }
         tx.send(BatchPart::End).await.unwrap();
     };

@@ -214,7 +214,7 @@ pub async fn import_files(
                     touched_deals(&b, &mut touched);
                     wrote = true;
                     // A closed channel means the store gave up: the rest is not written.
-                    let _ = parts.blocking_send(BatchPart::Batch(b));
+                    let _ = parts.blocking_send(BatchPart::Batch(Box::new(b)));
                 };
                 let mut plan = resolve::plan_streaming(
                     records,
