@@ -401,3 +401,98 @@ fn a_transcript_is_analysed_without_being_stored() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.vtt: line 3"));
 }
+
+/// A large file is planned and stored in parts (every 50,000 records; here every 7, through
+/// `ROOMWORK_IMPORT_PART`), one transaction in all. Each part carries the reps and accounts its
+/// deals are the first to name, so the keys hold part by part (PostgreSQL checks them at every
+/// statement), and the store ends as a one-part import leaves it.
+#[test]
+fn an_import_stored_in_small_parts_matches_one_part() {
+    let d = demo();
+    let exports = d.path().join("demo/exports");
+    let files: Vec<String> = ["opportunities", "accounts", "contacts"]
+        .iter()
+        .map(|k| {
+            exports
+                .join(format!("salesforce-{k}.csv"))
+                .display()
+                .to_string()
+        })
+        .collect();
+    let import = |target: &[&str], part: Option<&str>| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_roomwork"));
+        cmd.arg("--data-dir")
+            .arg(dir.path())
+            .args(target)
+            .args(["--json", "import", "--no-refresh"])
+            .args(&files)
+            .env_remove("ROOMWORK_DATABASE_URL");
+        if let Some(p) = part {
+            cmd.env("ROOMWORK_IMPORT_PART", p);
+        }
+        let out = cmd.output().unwrap();
+        let reports = json(&out);
+        assert!(
+            reports
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["stored"] == true),
+            "{reports}"
+        );
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_roomwork"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(target)
+            .args(["--json", "status"])
+            .env_remove("ROOMWORK_DATABASE_URL")
+            .output()
+            .unwrap();
+        let tallies: Vec<_> = reports
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["tallies"].clone())
+            .collect();
+        (json(&status)["counts"].clone(), tallies)
+    };
+    let (whole, whole_tallies) = import(&[], None);
+    assert_eq!(whole["opportunities"], 600, "{whole}");
+    assert!(whole["stage_changes"].as_u64().unwrap() >= 600, "{whole}");
+    let (parts, part_tallies) = import(&[], Some("7"));
+    assert_eq!(parts, whole);
+    assert_eq!(part_tallies, whole_tallies);
+
+    let Ok(admin) = std::env::var("ROOMWORK_TEST_DATABASE_URL") else {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "CI=true needs ROOMWORK_TEST_DATABASE_URL"
+        );
+        eprintln!("skipping the PostgreSQL half: ROOMWORK_TEST_DATABASE_URL is not set");
+        return;
+    };
+    use sqlx::Connection as _;
+    let name = format!("roomwork_parts_test_{}", std::process::id());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let sql = |q: String| {
+        rt.block_on(async {
+            let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect");
+            sqlx::query(sqlx::AssertSqlSafe(q))
+                .execute(&mut conn)
+                .await
+                .expect("admin statement");
+        })
+    };
+    sql(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+    sql(format!("CREATE DATABASE \"{name}\""));
+    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let (on_postgres, pg_tallies) = import(&["--database-url", &url], Some("7"));
+    sql(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+    assert_eq!(on_postgres, whole);
+    assert_eq!(pg_tallies, whole_tallies);
+}

@@ -261,8 +261,11 @@ pub trait Store: Send + Sync {
 
     /// Writes the batches that arrive on `parts`, in order, in one transaction (begun when the
     /// first part arrives): all of them or nothing. The series ends with [`BatchPart::End`];
-    /// a series whose sender goes away before that (it failed) is rolled back, as is any part
-    /// the database refuses. Lets an importer write a large file while it plans the rest.
+    /// a series whose sender goes away before that (it failed) is rolled back, and so is the
+    /// whole series when the database refuses a part (on SQLite a deal's keys are deferred and
+    /// checked at the commit, so such a refusal comes at the end). Lets an importer write a
+    /// large file while it plans the rest. The write lock is held from the first part to the
+    /// commit.
     async fn save_batch_parts(
         &self,
         parts: &mut tokio::sync::mpsc::Receiver<BatchPart>,

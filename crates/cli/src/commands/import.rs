@@ -73,7 +73,8 @@ fn touched_deals(b: &Batch, touched: &mut HashSet<OpportunityId>) {
 pub struct Timings {
     /// Decoding, CSV reading, detection and cell parsing.
     pub parse: u64,
-    /// Matching against stored records (on its own thread).
+    /// Matching against stored records (on its own thread; time spent waiting for the writer
+    /// to take a part is left out).
     pub plan: u64,
     /// From the start of planning until the last part is committed: the writes overlap the
     /// planning, so this includes it.
@@ -198,6 +199,12 @@ pub async fn import_files(
         // The plan is worked out on a blocking thread and handed over in parts, which this
         // task writes meanwhile, all in one transaction (see `resolve::plan_streaming`).
         let (parts, mut received) = tokio::sync::mpsc::channel(2);
+        // Records per part: `ROOMWORK_IMPORT_PART` (smaller parts, less memory), else 50,000.
+        let part = std::env::var("ROOMWORK_IMPORT_PART")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(resolve::STREAM_PART);
         let planner = {
             let records = parsed.records;
             let catalog = catalog.clone();
@@ -207,14 +214,18 @@ pub async fn import_files(
                 let begun = std::time::Instant::now();
                 let mut touched = std::collections::HashSet::new();
                 let mut wrote = false;
+                // Time spent waiting for the writer to take a part is not planning.
+                let mut waited = std::time::Duration::ZERO;
                 let mut send = |b: Batch| {
                     if b.is_empty() {
                         return;
                     }
                     touched_deals(&b, &mut touched);
                     wrote = true;
+                    let wait = std::time::Instant::now();
                     // A closed channel means the store gave up: the rest is not written.
                     let _ = parts.blocking_send(BatchPart::Batch(Box::new(b)));
+                    waited += wait.elapsed();
                 };
                 let mut plan = resolve::plan_streaming(
                     records,
@@ -223,10 +234,10 @@ pub async fn import_files(
                     &catalog,
                     &clock,
                     capacity,
-                    Some((resolve::STREAM_PART, &mut send)),
+                    Some((part, &mut send)),
                 );
                 send(std::mem::take(&mut plan.batch));
-                let planned = begun.elapsed();
+                let planned = begun.elapsed().saturating_sub(waited);
                 let _ = parts.blocking_send(BatchPart::End);
                 Planned {
                     plan,
