@@ -1542,6 +1542,30 @@ macro_rules! impl_store {
                     .await?)
             }
 
+            async fn audit_find(
+                &self,
+                action: &str,
+                subject: Option<&str>,
+                limit: Option<usize>,
+            ) -> $crate::Result<Vec<$crate::AuditRecord>> {
+                let limit = limit.map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX));
+                let query = match subject {
+                    Some(subject) => sqlx::query_as(
+                        "SELECT * FROM audit_log WHERE action = $1 AND subject = $2 \
+                         ORDER BY seq DESC LIMIT $3",
+                    )
+                    .bind(action)
+                    .bind(subject)
+                    .bind(limit),
+                    None => sqlx::query_as(
+                        "SELECT * FROM audit_log WHERE action = $1 ORDER BY seq DESC LIMIT $2",
+                    )
+                    .bind(action)
+                    .bind(limit),
+                };
+                Ok(query.fetch_all(&self.pool).await?)
+            }
+
             async fn projects(&self) -> $crate::Result<Vec<roomwork_domain::PortfolioProject>> {
                 let rows: Vec<$crate::rows::ProjectRow> =
                     sqlx::query_as("SELECT * FROM portfolio_projects ORDER BY year DESC, title")

@@ -318,6 +318,15 @@ pub trait Store: Send + Sync {
     async fn audit_append(&self, entry: &AuditEntry) -> Result<AuditRecord>;
     /// The audit trail in sequence order.
     async fn audit_records(&self) -> Result<Vec<AuditRecord>>;
+    /// The audit records of `action` (and of `subject`, when given), newest first, at most
+    /// `limit`: found through an index, for pages that show a few records and must not read
+    /// the whole trail on every view.
+    async fn audit_find(
+        &self,
+        action: &str,
+        subject: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<Vec<AuditRecord>>;
 
     /// Writes one inbox change and its audit record in one transaction: both or neither. The
     /// database refuses what the types already rule out (a sent draft without an approval by a

@@ -112,6 +112,7 @@ contract!(
     parts_of_a_series_are_stored_together_or_not_at_all,
     merging_accounts_repoints_every_record_and_removes_the_stub,
     the_audit_trail_chains_concurrent_appends,
+    audit_records_are_found_by_action_and_subject_newest_first,
     a_draft_travels_from_pending_to_sent_with_every_step_audited,
     an_inbox_write_that_fails_leaves_no_audit_record,
     an_audited_batch_is_stored_with_its_record_or_not_at_all,
@@ -143,6 +144,51 @@ async fn raw(guard: &Guard, sql: &str) -> Result<(), sqlx::Error> {
         }
     }
     Ok(())
+}
+
+async fn audit_records_are_found_by_action_and_subject_newest_first(s: &dyn Store) {
+    use roomwork_store::AuditEntry;
+    for (action, subject) in [
+        ("draft.refused", "Meridian Foods"),
+        ("draft.submitted", "draft 1"),
+        ("draft.refused", "Corvo Labs"),
+        ("draft.submitted", "draft 2"),
+        ("draft.refused", "Meridian Foods"),
+    ] {
+        let e = AuditEntry::new("Dana", action, subject, serde_json::json!({}));
+        s.audit_append(&e).await.unwrap();
+    }
+    let seqs = |rs: Vec<roomwork_store::AuditRecord>| rs.iter().map(|r| r.seq).collect::<Vec<_>>();
+    assert_eq!(
+        seqs(s.audit_find("draft.refused", None, None).await.unwrap()),
+        [5, 3, 1]
+    );
+    assert_eq!(
+        seqs(s.audit_find("draft.refused", None, Some(2)).await.unwrap()),
+        [5, 3]
+    );
+    assert_eq!(
+        seqs(
+            s.audit_find("draft.refused", Some("Meridian Foods"), None)
+                .await
+                .unwrap()
+        ),
+        [5, 1]
+    );
+    let submitted = s
+        .audit_find("draft.submitted", Some("draft 2"), Some(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        (submitted.len(), submitted[0].subject.as_str()),
+        (1, "draft 2")
+    );
+    assert!(
+        s.audit_find("draft.sent", None, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn the_audit_trail_chains_concurrent_appends(s: &dyn Store) {

@@ -81,11 +81,9 @@ async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(q): Query<D
     for a in s.accounts.values() {
         by_name.entry(a.name.as_str()).or_default().push(a.id);
     }
-    let records = app.store.audit_records().await?;
+    let records = app.store.audit_find("draft.refused", None, None).await?;
     let refused: Vec<_> = records
         .iter()
-        .rev()
-        .filter(|r| r.action == "draft.refused")
         // Names are not unique: a refusal shows only when every account of its name is the
         // person's to see.
         .filter(|r| match by_name.get(r.subject.as_str()) {
@@ -179,10 +177,10 @@ async fn render(
     let subject = format!("draft {}", d.id);
     let submitted: Option<serde_json::Value> = app
         .store
-        .audit_records()
+        .audit_find("draft.submitted", Some(&subject), Some(1))
         .await?
         .into_iter()
-        .find(|r| r.subject == subject && r.action == "draft.submitted")
+        .next()
         .and_then(|r| serde_json::from_str(&r.detail).ok());
     let untraced = submitted
         .as_ref()
