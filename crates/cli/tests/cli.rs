@@ -578,7 +578,7 @@ fn a_top_tier_draft_goes_from_submitted_to_sent_only_through_the_relationship_te
         .iter()
         .map(|r| r["action"].as_str().unwrap().to_string())
         .filter(|a| {
-            !["pipeline.", "meetings.", "user."]
+            !["pipeline.", "meetings.", "user.", "leads."]
                 .iter()
                 .any(|p| a.starts_with(p))
         })

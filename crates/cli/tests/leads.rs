@@ -10,14 +10,29 @@ use support::{demo, json, query, roomwork};
 fn a_lead_model_is_trained_reported_governed_and_scores_and_routes_an_export() {
     let dir = demo();
     let d = dir.path();
+    // The demo trained the first model (current at once) and scored every open lead with it.
+    let models = json(&roomwork(d, &["--json", "leads", "models"]));
+    assert_eq!(
+        (models[0]["version"].as_i64(), models[0]["status"].as_str()),
+        (Some(1), Some("current")),
+        "{models}"
+    );
+    let open = query(
+        d,
+        "SELECT CAST(COUNT(*) AS TEXT) FROM leads WHERE converted IS NULL",
+    );
+    let demo_scores = query(d, "SELECT CAST(COUNT(*) AS TEXT) FROM lead_scores");
+    assert!(open.parse::<u32>().unwrap() > 0);
+    assert_eq!(demo_scores, open, "every open lead scored");
+    let demo_scores: u32 = demo_scores.parse().unwrap();
     let trained = json(&roomwork(
         d,
         &["--json", "leads", "train", "--by", "Sam Ops"],
     ));
-    assert_eq!(trained["version"], 1);
     assert_eq!(
-        trained["status"], "current",
-        "the first model becomes current"
+        (trained["version"].as_i64(), trained["status"].as_str()),
+        (Some(2), Some("candidate")),
+        "a later model waits as a candidate"
     );
     let auc = trained["evaluation"]["quality"]["auc"].as_f64().unwrap();
     // The demo's leads follow a documented logistic model: learnable, far from a coin toss.
@@ -78,12 +93,12 @@ fn a_lead_model_is_trained_reported_governed_and_scores_and_routes_an_export() {
     ));
     assert_eq!(
         (v2["version"].as_i64(), v2["status"].as_str()),
-        (Some(2), Some("candidate"))
+        (Some(3), Some("candidate"))
     );
     let promoted = roomwork(
         d,
         &[
-            "leads", "promote", "2", "--by", "Sam Ops", "--reason", "isotonic", "--force",
+            "leads", "promote", "3", "--by", "Sam Ops", "--reason", "isotonic", "--force",
         ],
     );
     assert!(
@@ -98,13 +113,13 @@ fn a_lead_model_is_trained_reported_governed_and_scores_and_routes_an_export() {
         .iter()
         .map(|m| m["status"].as_str().unwrap())
         .collect();
-    assert_eq!(status, vec!["retired", "current"]);
+    assert_eq!(status, vec!["retired", "candidate", "current"]);
     let promoted = query(
         d,
         "SELECT detail FROM audit_log WHERE action = 'leads.model_promoted'",
     );
     assert!(promoted.contains("\"replaces\":1"), "{promoted}");
-    let again = roomwork(d, &["leads", "promote", "2", "--by", "Sam Ops"]);
+    let again = roomwork(d, &["leads", "promote", "3", "--by", "Sam Ops"]);
     assert_eq!(
         again.status.code(),
         Some(3),
@@ -129,7 +144,7 @@ fn a_lead_model_is_trained_reported_governed_and_scores_and_routes_an_export() {
         d,
         &["--json", "leads", "score", file.to_str().unwrap()],
     ));
-    assert_eq!(scored["model_version"], 2);
+    assert_eq!(scored["model_version"], 3);
     let leads = scored["leads"].as_array().unwrap();
     assert_eq!(leads.len(), 2);
     let maria = leads.iter().find(|l| l["name"] == "Maria Lopez").unwrap();
@@ -148,7 +163,7 @@ fn a_lead_model_is_trained_reported_governed_and_scores_and_routes_an_export() {
     );
     assert_eq!(
         query(d, "SELECT CAST(COUNT(*) AS TEXT) FROM lead_scores"),
-        "2"
+        (demo_scores + 2).to_string()
     );
     assert_eq!(
         query(
@@ -172,7 +187,7 @@ fn a_lead_model_is_trained_reported_governed_and_scores_and_routes_an_export() {
     );
     assert_eq!(
         query(d, "SELECT CAST(COUNT(*) AS TEXT) FROM lead_scores"),
-        "2"
+        (demo_scores + 2).to_string()
     );
 }
 

@@ -29,6 +29,8 @@ struct DemoReport {
     reimport: Vec<FileReport>,
     hygiene: HygieneSummary,
     pipeline: Option<PipelineSummary>,
+    /// Lead scoring: the first model, and the open leads scored and routed with it.
+    leads: Option<super::leads::DemoLeads>,
     /// The people who can sign in to `roomwork serve` (one password for all, made for this
     /// demo and shown only here).
     users: Vec<DemoUser>,
@@ -423,6 +425,13 @@ async fn run_with(
             drafts_proposed,
         })
     };
+    // Lead scoring on the demo: the first model trained on the decided leads, then the leads
+    // still open scored and routed within the reps' capacity (the leads page shows them).
+    let leads = if size == Size::Large {
+        None
+    } else {
+        Some(super::leads::demo_leads(ctx, store, "roomwork demo").await?)
+    };
     let (users, password) = if size == Size::Large {
         (Vec::new(), String::new())
     } else {
@@ -452,6 +461,7 @@ async fn run_with(
             open_deals_without_next_step: h.no_next_step.count,
         },
         pipeline,
+        leads,
         users,
         password,
     };
@@ -541,6 +551,17 @@ fn print(r: &DemoReport, ctx: &Context) {
             p.calls_with_complaints,
             p.accounts_raised_by_calls,
             p.drafts_proposed
+        );
+    }
+    if let Some(l) = &r.leads {
+        say!(
+            "Leads: model v{} ({}; held-out AUC {}) scored {} open leads: {} routed to a rep within their weekly capacity, {} to a queue.",
+            l.model_version,
+            l.basis,
+            l.held_out_auc.map_or("-".into(), |a| format!("{a:.3}")),
+            l.scored,
+            l.routed_to_reps,
+            l.scored - l.routed_to_reps
         );
     }
     say!("\nWhere to look:");

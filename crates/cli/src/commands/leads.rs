@@ -37,7 +37,7 @@ struct Stored {
 }
 
 #[derive(Clone, Serialize, Deserialize)]
-struct Comparison {
+pub(crate) struct Comparison {
     current_version: i64,
     rows: usize,
     candidate: Quality,
@@ -117,8 +117,20 @@ fn engine_name(m: &Model) -> &'static str {
     if m.is_prior() { "prior" } else { "trees" }
 }
 
-async fn train_cmd(
-    ctx: &Context,
+/// A lead model version trained and stored (what `leads train` reports).
+pub(crate) struct TrainedVersion {
+    pub version: i64,
+    /// The first lead model: current at once.
+    pub first: bool,
+    pub source: String,
+    pub trained: train::Trained,
+    pub comparison: Option<Comparison>,
+    pub from_csv: bool,
+}
+
+/// Trains a lead model version on the stored leads (or a CSV), measures it, and stores it with
+/// its audit record: current when it is the first, else a candidate for `leads promote`.
+pub(crate) async fn train_and_store(
     store: &dyn Store,
     csv: Option<(
         std::path::PathBuf,
@@ -127,13 +139,14 @@ async fn train_cmd(
     )>,
     method: Method,
     by: &str,
-) -> anyhow::Result<()> {
+    quiet: bool,
+) -> anyhow::Result<TrainedVersion> {
     let threshold = threshold(store).await?;
     let options = Options {
         calibration: method,
         ..Options::default()
     };
-    let pb = output::spinner("training", ctx.json);
+    let pb = output::spinner("training", quiet);
     let progress = |n: usize| pb.set_message(format!("{n} trees"));
     let leads = match csv {
         Some(_) => Vec::new(),
@@ -232,10 +245,44 @@ async fn train_cmd(
     store
         .leads_write(LeadsWrite::AddModel(&record), &audit)
         .await?;
+    Ok(TrainedVersion {
+        version,
+        first,
+        source,
+        trained,
+        comparison,
+        from_csv: csv.is_some(),
+    })
+}
+
+async fn train_cmd(
+    ctx: &Context,
+    store: &dyn Store,
+    csv: Option<(
+        std::path::PathBuf,
+        tabular::Spec,
+        Option<std::path::PathBuf>,
+    )>,
+    method: Method,
+    by: &str,
+) -> anyhow::Result<()> {
+    let TrainedVersion {
+        version,
+        first,
+        source,
+        trained,
+        comparison,
+        from_csv,
+    } = train_and_store(store, csv, method, by, ctx.json).await?;
+    let status = if first {
+        ModelStatus::Current
+    } else {
+        ModelStatus::Candidate
+    };
     if ctx.json {
         return output::json(&serde_json::json!({
             "version": version,
-            "status": record.status,
+            "status": status,
             "basis": trained.model.basis(),
             "training": trained.model.training,
             "evaluation": trained.evaluation,
@@ -258,7 +305,7 @@ async fn train_cmd(
     );
     if first {
         say!("v{version} is the first lead model and is now current.");
-    } else if csv.is_some() {
+    } else if from_csv {
         say!("v{version} read a CSV's columns: kept for its report, it cannot score leads.");
     } else {
         match &comparison {
@@ -273,6 +320,53 @@ async fn train_cmd(
         }
     }
     Ok(())
+}
+
+/// What the demo's lead scoring did.
+#[derive(Debug, Serialize)]
+pub(crate) struct DemoLeads {
+    /// The model version trained (the first, so current).
+    pub model_version: i64,
+    /// How it scores.
+    pub basis: String,
+    /// Its AUC on the held-out leads.
+    pub held_out_auc: Option<f64>,
+    /// Open leads scored and routed.
+    pub scored: usize,
+    /// Of those, routed to a rep (the rest to a queue).
+    pub routed_to_reps: usize,
+}
+
+/// Lead scoring on the demo company: the first model is trained on the decided leads (and so
+/// becomes current), then the leads still open (no outcome yet) are scored, routed within the
+/// reps' weekly capacity and stored with their scores, as `leads score` does with a file.
+pub(crate) async fn demo_leads(
+    ctx: &Context,
+    store: &dyn Store,
+    by: &str,
+) -> anyhow::Result<DemoLeads> {
+    let t = train_and_store(store, None, Method::Platt, by, true).await?;
+    let current = intake::current_model(store)
+        .await?
+        .context("the demo's first lead model is current")?;
+    let open: Vec<roomwork_domain::Lead> = store
+        .leads()
+        .await?
+        .into_iter()
+        .filter(|l| l.outcome.is_none())
+        .collect();
+    let now = Utc::now();
+    let reps = store.reps().await?;
+    let mut load = store.rep_lead_load(intake::week_start(now)).await?;
+    let scored = intake::score_and_route(&current, &config(ctx)?, &reps, &mut load, open);
+    intake::store_scored(store, &current, &scored, now).await?;
+    Ok(DemoLeads {
+        model_version: t.version,
+        basis: t.trained.model.basis(),
+        held_out_auc: t.trained.evaluation.quality.auc,
+        scored: scored.len(),
+        routed_to_reps: scored.iter().filter(|s| s.assignment.rep.is_some()).count(),
+    })
 }
 
 /// The number for a new model version.
