@@ -982,25 +982,32 @@ macro_rules! impl_store {
                 with_history: bool,
             ) -> $crate::Result<Vec<roomwork_domain::Opportunity>> {
                 let (rows, changes) = $crate::$m::opportunity_rows(&self.pool, with_history).await?;
-                if !with_history {
-                    return rows.into_iter().map(|r| r.into_domain(Vec::new())).collect();
-                }
-                let mut history: std::collections::HashMap<String, Vec<roomwork_domain::StageChange>> =
-                    std::collections::HashMap::new();
-                for change in changes {
-                    let key = change.opportunity_id.clone();
-                    history.entry(key).or_default().push(change.into_domain()?);
-                }
-                // Changes come in the order they were written; a deal's history is by day.
-                for list in history.values_mut() {
-                    list.sort_by_key(|c| c.entered_on);
-                }
-                rows.into_iter()
-                    .map(|r| {
-                        let h = history.remove(r.id()).unwrap_or_default();
-                        r.into_domain(h)
-                    })
-                    .collect()
+                let mut deals = if with_history {
+                    let mut history: std::collections::HashMap<String, Vec<roomwork_domain::StageChange>> =
+                        std::collections::HashMap::new();
+                    for change in changes {
+                        let (key, change) = change.into_parts()?;
+                        history.entry(key).or_default().push(change);
+                    }
+                    // Changes come in the order they were written; a deal's history is by day.
+                    for list in history.values_mut() {
+                        list.sort_by_key(|c| c.entered_on);
+                    }
+                    rows.into_iter()
+                        .map(|r| {
+                            let h = history.remove(r.id()).unwrap_or_default();
+                            r.into_domain(h)
+                        })
+                        .collect::<$crate::Result<Vec<_>>>()?
+                } else {
+                    rows.into_iter()
+                        .map(|r| r.into_domain(Vec::new()))
+                        .collect::<$crate::Result<Vec<_>>>()?
+                };
+                // The listing order: by created day, then id (the order of the ids' text, as
+                // PostgreSQL's ORDER BY gives it; compared here as days and UUIDs, not strings).
+                deals.sort_unstable_by_key(|o| (o.created_on, o.id));
+                Ok(deals)
             }
 
             async fn opportunity(
@@ -1020,7 +1027,7 @@ macro_rules! impl_store {
                 .bind(id.to_string())
                 .fetch_all(&self.pool)
                 .await?;
-                let history = changes.into_iter().map(|c| c.into_domain()).collect::<$crate::Result<Vec<_>>>()?;
+                let history = changes.into_iter().map(|c| c.into_parts().map(|(_, c)| c)).collect::<$crate::Result<Vec<_>>>()?;
                 row.into_domain(history)
             }
 

@@ -288,10 +288,6 @@ impl OpportunityRow {
     }
 
     /// The order the store lists deals in: oldest first, then by id.
-    pub(crate) fn listing_order(a: &Self, b: &Self) -> std::cmp::Ordering {
-        (&a.created_on, &a.id).cmp(&(&b.created_on, &b.id))
-    }
-
     pub(crate) fn into_domain(self, stage_history: Vec<StageChange>) -> R<Opportunity> {
         const T: &str = "opportunities";
         Ok(Opportunity {
@@ -338,11 +334,13 @@ impl StageChangeRow {
         })
     }
 
-    pub(crate) fn into_domain(self) -> R<StageChange> {
-        Ok(StageChange {
+    /// The deal's id as stored, and the change.
+    pub(crate) fn into_parts(self) -> R<(String, StageChange)> {
+        let change = StageChange {
             stage: Stage::parse(&self.stage).map_err(|e| corrupt("stage_changes", "stage", e))?,
             entered_on: day("stage_changes", "entered_on", &self.entered_on)?,
-        })
+        };
+        Ok((self.opportunity_id, change))
     }
 }
 

@@ -47,7 +47,7 @@ impl SqliteStore {
     }
 }
 
-/// Every deal row in the store's listing order (sorted here) and, with `with_history`, every
+/// Every deal row, in no particular order (the caller sorts the deals), and, with `with_history`, every
 /// stage change in the order it was written (the caller orders each deal's by day); read
 /// directly ([`crate::raw`]).
 pub(crate) async fn opportunity_rows(
@@ -57,8 +57,7 @@ pub(crate) async fn opportunity_rows(
     let mut conn = pool.acquire().await?;
     crate::raw::with(&mut conn, move |c| {
         let sql = format!("SELECT {} FROM opportunities", OpportunityRow::COLUMNS);
-        let mut rows = crate::raw::query_all(c, &sql, OpportunityRow::from_raw)?;
-        rows.sort_unstable_by(OpportunityRow::listing_order);
+        let rows = crate::raw::query_all(c, &sql, OpportunityRow::from_raw)?;
         let changes = if with_history {
             crate::raw::query_all(
                 c,

@@ -1399,6 +1399,7 @@ async fn new_and_stored_deals_in_one_chunk_are_both_written(store: &dyn Store) {
         d.ext_key =
             Some(ExternalKey::new("salesforce", "opportunity", &format!("deal-{i}")).unwrap());
         d.name = format!("Line {i} retrofit");
+        d.created_on = day(2026, 1, 1 + (i % 5) as u32);
         d.stage_history.clear();
         deals.push(d);
     }
@@ -1414,6 +1415,14 @@ async fn new_and_stored_deals_in_one_chunk_are_both_written(store: &dyn Store) {
     let again = all.iter().find(|o| o.id == stored.id).unwrap();
     assert_eq!(again.name, "Dosing skid retrofit, phase 2");
     assert!(all.iter().any(|o| o.name == "Line 149 retrofit"));
+    // Listed by created day, then by the id's text (as `ORDER BY created_on, id` gives it).
+    let mut listed: Vec<(NaiveDate, String)> = all
+        .iter()
+        .map(|o| (o.created_on, o.id.to_string()))
+        .collect();
+    let as_listed = listed.clone();
+    listed.sort();
+    assert_eq!(as_listed, listed);
 }
 
 /// The deal's account key is checked when the transaction commits (deferred on SQLite, see
