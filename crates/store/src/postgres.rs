@@ -27,16 +27,15 @@ impl PgStore {
     }
 }
 
-/// Every deal row in the store's listing order and, with `with_history`, every stage change
-/// by deal, day and order of writing.
+/// Every deal row, in no particular order (the caller sorts the deals), and, with
+/// `with_history`, every stage change by deal, day and order of writing.
 pub(crate) async fn opportunity_rows(
     pool: &sqlx::PgPool,
     with_history: bool,
 ) -> Result<(Vec<OpportunityRow>, Vec<StageChangeRow>)> {
-    let rows: Vec<OpportunityRow> =
-        sqlx::query_as("SELECT * FROM opportunities ORDER BY created_on, id")
-            .fetch_all(pool)
-            .await?;
+    let rows: Vec<OpportunityRow> = sqlx::query_as("SELECT * FROM opportunities")
+        .fetch_all(pool)
+        .await?;
     let changes = if with_history {
         sqlx::query_as(
             "SELECT opportunity_id, stage, entered_on FROM stage_changes ORDER BY opportunity_id, entered_on, seq",

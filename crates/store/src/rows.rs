@@ -287,7 +287,7 @@ impl OpportunityRow {
         })
     }
 
-    /// The order the store lists deals in: oldest first, then by id.
+    /// The deal, with `stage_history` as its history.
     pub(crate) fn into_domain(self, stage_history: Vec<StageChange>) -> R<Opportunity> {
         const T: &str = "opportunities";
         Ok(Opportunity {

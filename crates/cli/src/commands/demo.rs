@@ -555,7 +555,7 @@ fn print(r: &DemoReport, ctx: &Context) {
     }
     if let Some(l) = &r.leads {
         say!(
-            "Leads: model v{} ({}; held-out AUC {}) scored {} open leads: {} routed to a rep within their weekly capacity, {} to a queue.",
+            "Leads: model v{} ({}; held-out AUC {}) scored the {} open leads of the last seven days: {} routed to a rep within their weekly capacity, {} to a queue.",
             l.model_version,
             l.basis,
             l.held_out_auc.map_or("-".into(), |a| format!("{a:.3}")),

@@ -46,6 +46,8 @@ pub struct FileReport {
     /// Deals the stored file created, changed, or logged activities or field changes on.
     #[serde(skip)]
     pub touched: HashSet<OpportunityId>,
+    /// Parts the file's writes were handed over in (one transaction in all).
+    pub parts: usize,
 }
 
 /// What the planning thread hands back.
@@ -54,6 +56,7 @@ struct Planned {
     existing: Existing,
     touched: HashSet<OpportunityId>,
     wrote: bool,
+    parts: usize,
     planned: std::time::Duration,
 }
 
@@ -134,6 +137,7 @@ pub async fn import_files(
             store_failed: false,
             timings_ms: Timings::default(),
             touched: HashSet::new(),
+            parts: 0,
         };
         let started = std::time::Instant::now();
         let bytes = match std::fs::read(path) {
@@ -214,6 +218,7 @@ pub async fn import_files(
                 let begun = std::time::Instant::now();
                 let mut touched = std::collections::HashSet::new();
                 let mut wrote = false;
+                let mut sent = 0;
                 // Time spent waiting for the writer to take a part is not planning.
                 let mut waited = std::time::Duration::ZERO;
                 let mut send = |b: Batch| {
@@ -222,6 +227,7 @@ pub async fn import_files(
                     }
                     touched_deals(&b, &mut touched);
                     wrote = true;
+                    sent += 1;
                     let wait = std::time::Instant::now();
                     // A closed channel means the store gave up: the rest is not written.
                     let _ = parts.blocking_send(BatchPart::Batch(Box::new(b)));
@@ -244,6 +250,7 @@ pub async fn import_files(
                     existing,
                     touched,
                     wrote,
+                    parts: sent,
                     planned,
                 }
             })
@@ -275,6 +282,7 @@ pub async fn import_files(
             continue;
         }
         report.stored = planned.wrote;
+        report.parts = planned.parts;
         report.touched = planned.touched;
         report.plan = Some(plan);
         reports.push(report);

@@ -325,21 +325,23 @@ async fn train_cmd(
 /// What the demo's lead scoring did.
 #[derive(Debug, Serialize)]
 pub(crate) struct DemoLeads {
-    /// The model version trained (the first, so current).
+    /// The model version that scored (the current one: the demo's first, on a fresh store).
     pub model_version: i64,
     /// How it scores.
     pub basis: String,
     /// Its AUC on the held-out leads.
     pub held_out_auc: Option<f64>,
-    /// Open leads scored and routed.
+    /// Open leads of the last seven days scored and routed.
     pub scored: usize,
     /// Of those, routed to a rep (the rest to a queue).
     pub routed_to_reps: usize,
 }
 
 /// Lead scoring on the demo company: the first model is trained on the decided leads (and so
-/// becomes current), then the leads still open (no outcome yet) are scored, routed within the
-/// reps' weekly capacity and stored with their scores, as `leads score` does with a file.
+/// becomes current), then the leads still open (no outcome yet) that arrived in the last seven
+/// days are scored, routed within the reps' weekly capacity and stored with their scores, as
+/// `leads score` does with a file. Only a week's arrivals: routing them all (a month's at the
+/// medium size) would fill every rep's week and leave the rest, and later leads, to overflow.
 pub(crate) async fn demo_leads(
     ctx: &Context,
     store: &dyn Store,
@@ -349,19 +351,20 @@ pub(crate) async fn demo_leads(
     let current = intake::current_model(store)
         .await?
         .context("the demo's first lead model is current")?;
+    let now = Utc::now();
+    let week_ago = now - chrono::Duration::days(7);
     let open: Vec<roomwork_domain::Lead> = store
         .leads()
         .await?
         .into_iter()
-        .filter(|l| l.outcome.is_none())
+        .filter(|l| l.outcome.is_none() && l.created_at >= week_ago)
         .collect();
-    let now = Utc::now();
     let reps = store.reps().await?;
     let mut load = store.rep_lead_load(intake::week_start(now)).await?;
     let scored = intake::score_and_route(&current, &config(ctx)?, &reps, &mut load, open);
     intake::store_scored(store, &current, &scored, now).await?;
     Ok(DemoLeads {
-        model_version: t.version,
+        model_version: current.version,
         basis: t.trained.model.basis(),
         held_out_auc: t.trained.evaluation.quality.auc,
         scored: scored.len(),
