@@ -470,6 +470,22 @@ fn an_import_stored_in_small_parts_matches_one_part() {
     let (parts, part_tallies) = import(&[], Some("7"));
     assert_eq!(parts, whole);
     assert_eq!(part_tallies, whole_tallies);
+    // A part size that is not a number is refused before anything is read.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_roomwork"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["import", &files[0]])
+        .env_remove("ROOMWORK_DATABASE_URL")
+        .env("ROOMWORK_IMPORT_PART", "10k")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("ROOMWORK_IMPORT_PART") && err.contains("\"10k\""),
+        "{err}"
+    );
 
     let Ok(admin) = std::env::var("ROOMWORK_TEST_DATABASE_URL") else {
         assert_ne!(

@@ -117,6 +117,20 @@ pub async fn import_files(
 ) -> anyhow::Result<Vec<FileReport>> {
     let catalog = &opts.catalog;
     let clock = SystemClock;
+    // Records per part: `ROOMWORK_IMPORT_PART` (smaller parts, less memory), else 50,000.
+    let part = match std::env::var("ROOMWORK_IMPORT_PART") {
+        Err(_) => resolve::STREAM_PART,
+        Ok(v) => v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                crate::exit::InvalidInput(format!(
+                    "ROOMWORK_IMPORT_PART must be a whole number of records above 0, not {v:?}"
+                ))
+            })?,
+    };
     let mut existing = load_existing(store)
         .await
         .context("reading stored records")?;
@@ -203,12 +217,6 @@ pub async fn import_files(
         // The plan is worked out on a blocking thread and handed over in parts, which this
         // task writes meanwhile, all in one transaction (see `resolve::plan_streaming`).
         let (parts, mut received) = tokio::sync::mpsc::channel(2);
-        // Records per part: `ROOMWORK_IMPORT_PART` (smaller parts, less memory), else 50,000.
-        let part = std::env::var("ROOMWORK_IMPORT_PART")
-            .ok()
-            .and_then(|v| v.parse::<usize>().ok())
-            .filter(|n| *n > 0)
-            .unwrap_or(resolve::STREAM_PART);
         let planner = {
             let records = parsed.records;
             let catalog = catalog.clone();
