@@ -178,33 +178,10 @@ fn stages_list_the_canonical_stages_and_bad_urls_exit_4() {
 /// `ROOMWORK_TEST_DATABASE_URL` is set; `CI=true` without it fails, as the contract suite does.
 #[test]
 fn the_demo_runs_end_to_end_on_postgresql() {
-    use sqlx::Connection as _;
-    let Ok(admin) = std::env::var("ROOMWORK_TEST_DATABASE_URL") else {
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "CI=true needs ROOMWORK_TEST_DATABASE_URL"
-        );
-        eprintln!("skipping: ROOMWORK_TEST_DATABASE_URL is not set");
+    let Some(db) = support::pg_database("cli_test") else {
         return;
     };
-    let name = format!("roomwork_cli_test_{}", std::process::id());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let sql = |q: String| {
-        rt.block_on(async {
-            let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect");
-            sqlx::query(sqlx::AssertSqlSafe(q))
-                .execute(&mut conn)
-                .await
-                .expect("admin statement");
-        })
-    };
-    sql(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
-    sql(format!("CREATE DATABASE \"{name}\""));
-    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let url = db.url.clone();
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_roomwork"))
         .arg("--data-dir")
@@ -212,7 +189,7 @@ fn the_demo_runs_end_to_end_on_postgresql() {
         .args(["--database-url", &url, "--json", "demo", "--seed", "3"])
         .output()
         .unwrap();
-    sql(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+    drop(db);
     let r = json(&out);
     assert_eq!(r["counts"]["opportunities"], 600);
     assert_eq!(r["counts"]["transcripts"], 12);

@@ -487,35 +487,10 @@ fn an_import_stored_in_small_parts_matches_one_part() {
         "{err}"
     );
 
-    let Ok(admin) = std::env::var("ROOMWORK_TEST_DATABASE_URL") else {
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "CI=true needs ROOMWORK_TEST_DATABASE_URL"
-        );
-        eprintln!("skipping the PostgreSQL half: ROOMWORK_TEST_DATABASE_URL is not set");
+    let Some(db) = support::pg_database("parts_test") else {
         return;
     };
-    use sqlx::Connection as _;
-    let name = format!("roomwork_parts_test_{}", std::process::id());
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let sql = |q: String| {
-        rt.block_on(async {
-            let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect");
-            sqlx::query(sqlx::AssertSqlSafe(q))
-                .execute(&mut conn)
-                .await
-                .expect("admin statement");
-        })
-    };
-    sql(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
-    sql(format!("CREATE DATABASE \"{name}\""));
-    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-    let (on_postgres, pg_tallies) = import(&["--database-url", &url], Some("7"));
-    sql(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+    let (on_postgres, pg_tallies) = import(&["--database-url", &db.url], Some("7"));
     assert_eq!(on_postgres, whole);
     assert_eq!(pg_tallies, whole_tallies);
 }

@@ -65,14 +65,6 @@ impl Rows {
     pub fn iter(&self) -> impl ExactSizeIterator<Item = Row<'_>> + '_ {
         (0..self.len()).map(|i| self.get(i).expect("index within len"))
     }
-
-    /// Rows `range` as their own iterator (a slice of the file for one worker).
-    pub fn range(
-        &self,
-        range: std::ops::Range<usize>,
-    ) -> impl ExactSizeIterator<Item = Row<'_>> + '_ {
-        range.map(|i| self.get(i).expect("index within len"))
-    }
 }
 
 /// One data row: its line number and its cells.

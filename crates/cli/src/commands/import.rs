@@ -55,7 +55,7 @@ struct Planned {
     plan: Plan,
     existing: Existing,
     touched: HashSet<OpportunityId>,
-    wrote: bool,
+    /// Non-empty parts sent (none: the file changed nothing).
     parts: usize,
     planned: std::time::Duration,
 }
@@ -225,7 +225,6 @@ pub async fn import_files(
             tokio::task::spawn_blocking(move || {
                 let begun = std::time::Instant::now();
                 let mut touched = std::collections::HashSet::new();
-                let mut wrote = false;
                 let mut sent = 0;
                 // Time spent waiting for the writer to take a part is not planning.
                 let mut waited = std::time::Duration::ZERO;
@@ -234,7 +233,6 @@ pub async fn import_files(
                         return;
                     }
                     touched_deals(&b, &mut touched);
-                    wrote = true;
                     sent += 1;
                     let wait = std::time::Instant::now();
                     // A closed channel means the store gave up: the rest is not written.
@@ -257,7 +255,6 @@ pub async fn import_files(
                     plan,
                     existing,
                     touched,
-                    wrote,
                     parts: sent,
                     planned,
                 }
@@ -289,7 +286,7 @@ pub async fn import_files(
             reports.push(report);
             continue;
         }
-        report.stored = planned.wrote;
+        report.stored = planned.parts > 0;
         report.parts = planned.parts;
         report.touched = planned.touched;
         report.plan = Some(plan);

@@ -117,6 +117,14 @@ fn engine_name(m: &Model) -> &'static str {
     if m.is_prior() { "prior" } else { "trees" }
 }
 
+/// Training from a labelled CSV instead of the stored leads: the file, its columns, and an
+/// optional separate test file.
+type CsvSource = (
+    std::path::PathBuf,
+    tabular::Spec,
+    Option<std::path::PathBuf>,
+);
+
 /// A lead model version trained and stored (what `leads train` reports).
 pub(crate) struct TrainedVersion {
     pub version: i64,
@@ -132,11 +140,7 @@ pub(crate) struct TrainedVersion {
 /// its audit record: current when it is the first, else a candidate for `leads promote`.
 pub(crate) async fn train_and_store(
     store: &dyn Store,
-    csv: Option<(
-        std::path::PathBuf,
-        tabular::Spec,
-        Option<std::path::PathBuf>,
-    )>,
+    csv: Option<CsvSource>,
     method: Method,
     by: &str,
     quiet: bool,
@@ -258,11 +262,7 @@ pub(crate) async fn train_and_store(
 async fn train_cmd(
     ctx: &Context,
     store: &dyn Store,
-    csv: Option<(
-        std::path::PathBuf,
-        tabular::Spec,
-        Option<std::path::PathBuf>,
-    )>,
+    csv: Option<CsvSource>,
     method: Method,
     by: &str,
 ) -> anyhow::Result<()> {

@@ -276,3 +276,62 @@ pub fn http(
     let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
     (status, head.to_string(), rest.to_string())
 }
+
+/// A fresh PostgreSQL database for one test, dropped when this goes out of scope (also when an
+/// assertion fails first). `None`, with a note, when `ROOMWORK_TEST_DATABASE_URL` is not set;
+/// `CI=true` without it fails, as the store's contract suite does.
+pub struct PgDatabase {
+    admin: String,
+    name: String,
+    /// The database's URL.
+    pub url: String,
+}
+
+pub fn pg_database(label: &str) -> Option<PgDatabase> {
+    let Ok(admin) = std::env::var("ROOMWORK_TEST_DATABASE_URL") else {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "CI=true needs ROOMWORK_TEST_DATABASE_URL"
+        );
+        eprintln!("skipping PostgreSQL: ROOMWORK_TEST_DATABASE_URL is not set");
+        return None;
+    };
+    let name = format!("roomwork_{label}_{}", std::process::id());
+    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let db = PgDatabase { admin, name, url };
+    db.admin_sql(&format!(
+        "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+        db.name
+    ));
+    db.admin_sql(&format!("CREATE DATABASE \"{}\"", db.name));
+    Some(db)
+}
+
+impl PgDatabase {
+    fn admin_sql(&self, q: &str) {
+        use sqlx::Connection as _;
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(async {
+                let mut conn = sqlx::PgConnection::connect(&self.admin)
+                    .await
+                    .expect("connect");
+                sqlx::query(sqlx::AssertSqlSafe(q.to_string()))
+                    .execute(&mut conn)
+                    .await
+                    .expect("admin statement");
+            })
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        self.admin_sql(&format!(
+            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+            self.name
+        ));
+    }
+}
