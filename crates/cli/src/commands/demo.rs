@@ -602,6 +602,8 @@ fn print(r: &DemoReport, ctx: &Context) {
     }
     say!("  roomwork {dd} draft briefing --account NAME --by YOU");
     say!("  roomwork {dd} draft pipeline-report --by YOU --out report.html --format html");
+    say!("  roomwork {dd} leads report");
+    say!("  roomwork {dd} leads models");
     say!("  roomwork {dd} pipeline signals");
     say!("  roomwork {dd} pipeline backtest");
     say!("  roomwork {dd} pipeline deals");
