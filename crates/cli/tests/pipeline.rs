@@ -494,3 +494,88 @@ fn an_import_stored_in_small_parts_matches_one_part() {
     assert_eq!(on_postgres, whole);
     assert_eq!(pg_tallies, whole_tallies);
 }
+
+/// When the database refuses a part, the import stops: the planner plans no further than the
+/// parts already queued, nothing of the file is stored, what was stored before is kept, and
+/// the report says so without counts of records that were never written (exit 4).
+#[test]
+fn an_import_the_database_refuses_midway_stores_nothing_and_stops_planning() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "Opportunity Name,Account Name,Opportunity Owner,Stage,Amount,Created Date,Opportunity ID\n";
+    let base = dir.path().join("base.csv");
+    std::fs::write(
+        &base,
+        format!("{header}Kept deal,Acme,Sam Ruiz,Qualification,100,1/7/2026,006A000000Zz001\n"),
+    )
+    .unwrap();
+    stdout(&roomwork(
+        dir.path(),
+        &["import", "--no-refresh", base.to_str().unwrap()],
+    ));
+    // A trigger stands in for any refusal the database makes (a full disk, a constraint).
+    let db = dir.path().join("roomwork.db");
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(async {
+            use sqlx::Connection as _;
+            let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+                .await
+                .unwrap();
+            sqlx::raw_sql(
+                "CREATE TRIGGER poison BEFORE INSERT ON opportunities WHEN NEW.name = 'Poison deal' \
+                 BEGIN SELECT RAISE(ABORT, 'poisoned row'); END",
+            )
+            .execute(&mut c)
+            .await
+            .unwrap();
+        });
+    let mut text = String::from(header);
+    for i in 0..60 {
+        let name = if i == 4 {
+            "Poison deal".to_string()
+        } else {
+            format!("Deal {i}")
+        };
+        text.push_str(&format!(
+            "{name},Acme,Sam Ruiz,Proposal,200,1/8/2026,006A000000Ab{i:03}\n"
+        ));
+    }
+    let file = dir.path().join("deals.csv");
+    std::fs::write(&file, text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_roomwork"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["--json", "import", "--no-refresh", file.to_str().unwrap()])
+        .env_remove("ROOMWORK_DATABASE_URL")
+        .env("ROOMWORK_IMPORT_PART", "3")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = &reports[0];
+    assert_eq!(r["store_failed"], true, "{r}");
+    assert_eq!(r["stored"], false, "{r}");
+    let error = r["error"].as_str().unwrap();
+    assert!(
+        error.contains("nothing of it was stored") && error.contains("poisoned row"),
+        "{error}"
+    );
+    assert!(
+        r.get("tallies").is_none(),
+        "no counts of unwritten records: {r}"
+    );
+    // Twenty parts of three; the writer failed on the second, and the planner stopped with at
+    // most two more queued and one refused.
+    let parts = r["parts"].as_u64().unwrap();
+    assert!((2..=5).contains(&parts), "{parts} parts planned");
+    assert_eq!(
+        query(dir.path(), "SELECT group_concat(name) FROM opportunities"),
+        "Kept deal"
+    );
+}

@@ -8,6 +8,7 @@
 //! Activities are an append-only log: a re-imported activity is left as stored.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use roomwork_domain::*;
@@ -330,6 +331,9 @@ pub fn plan(
     )
 }
 
+/// Where [`plan_streaming`] hands each part; `Break` means the writer gave up.
+pub type Emit<'a> = &'a mut dyn FnMut(Batch) -> ControlFlow<()>;
+
 /// Deals or activities per part of a streamed plan ([`plan_streaming`]).
 pub const STREAM_PART: usize = 50_000;
 
@@ -340,6 +344,8 @@ pub const STREAM_PART: usize = 50_000;
 /// carries the reps and accounts its records were the first to reference, and a deal listed
 /// twice within a part is merged as in [`plan`]; one listed in two parts comes in both (the
 /// later write wins and both stage changes are kept, as they are within one batch).
+/// `emit` returning `Break` (the writer gave up) stops planning: the plan then covers only
+/// the rows read so far.
 pub fn plan_streaming(
     records: Records,
     present: &Present,
@@ -347,7 +353,7 @@ pub fn plan_streaming(
     catalog: &StageCatalog,
     clock: &dyn Clock,
     default_capacity: u32,
-    mut emit: Option<(usize, &mut dyn FnMut(Batch))>,
+    mut emit: Option<(usize, Emit<'_>)>,
 ) -> Plan {
     let now = clock.now();
     let today = clock.today();
@@ -727,7 +733,9 @@ pub fn plan_streaming(
                     if repeats.count > 0 {
                         merge_repeated_deals(&mut part.opportunities);
                     }
-                    emit(part);
+                    if emit(part).is_break() {
+                        break;
+                    }
                 }
             }
             if unmapped_rows > 0 {
@@ -793,8 +801,9 @@ pub fn plan_streaming(
                 ctx.plan.tally("activities").created += 1;
                 if let Some((part, emit)) = emit.as_mut()
                     && ctx.plan.batch.activities.len() >= *part
+                    && emit(std::mem::take(&mut ctx.plan.batch)).is_break()
                 {
-                    emit(std::mem::take(&mut ctx.plan.batch));
+                    break;
                 }
             }
         }

@@ -1,6 +1,8 @@
 //! Whole imports of realistic export files, planned against an in-memory "store" so that
 //! re-imports, merges and references can be checked without a database.
 
+use std::ops::ControlFlow;
+
 use chrono::NaiveDate;
 use roomwork_domain::*;
 use roomwork_ingest::profiles::{Mapping, RecordKind};
@@ -746,7 +748,10 @@ fn a_plan_streamed_in_parts_stores_what_the_whole_plan_stores() {
         let present = parsed.present();
         let mut existing = world.existing();
         let mut parts = Vec::new();
-        let mut keep = |b: Batch| parts.push(b);
+        let mut keep = |b: Batch| {
+            parts.push(b);
+            ControlFlow::Continue(())
+        };
         let p = roomwork_ingest::resolve::plan_streaming(
             parsed.records,
             &present,
@@ -754,7 +759,7 @@ fn a_plan_streamed_in_parts_stores_what_the_whole_plan_stores() {
             &StageCatalog::default_b2b(),
             &clock(),
             20,
-            part.map(|n| (n, &mut keep as &mut dyn FnMut(Batch))),
+            part.map(|n| (n, &mut keep as roomwork_ingest::resolve::Emit<'_>)),
         );
         if let Some(n) = part {
             assert!(parts.len() >= 2, "{} parts of {n}", parts.len());
@@ -809,4 +814,46 @@ fn a_plan_streamed_in_parts_stores_what_the_whole_plan_stores() {
         .map(|c| c.stage.as_str())
         .collect();
     assert_eq!(stages, ["Qualification", "Proposal"]);
+}
+
+#[test]
+fn a_streamed_plan_stops_when_the_writer_gives_up() {
+    let mut text = String::from(
+        "Opportunity Name,Account Name,Opportunity Owner,Stage,Amount,Created Date,Opportunity ID\n",
+    );
+    for i in 0..10 {
+        text.push_str(&format!(
+            "Deal {i},Acme,Sam Ruiz,Qualification,100,1/7/2026,006A000000Ab{i:03}\n"
+        ));
+    }
+    let parsed = parse_text("deals.csv", &text).unwrap();
+    let present = parsed.present();
+    let mut existing = Existing::default();
+    let mut parts = 0;
+    // The writer takes the first part of three deals, then fails.
+    let mut give_up = |b: Batch| {
+        assert_eq!(b.opportunities.len(), 3);
+        parts += 1;
+        ControlFlow::Break(())
+    };
+    let p = roomwork_ingest::resolve::plan_streaming(
+        parsed.records,
+        &present,
+        &mut existing,
+        &StageCatalog::default_b2b(),
+        &clock(),
+        20,
+        Some((3, &mut give_up as roomwork_ingest::resolve::Emit<'_>)),
+    );
+    assert_eq!(parts, 1, "no part after the writer gave up");
+    assert!(
+        p.batch.opportunities.is_empty(),
+        "{:?}",
+        p.batch.opportunities
+    );
+    assert_eq!(
+        existing.opportunities.len(),
+        3,
+        "the rows after the third were not planned"
+    );
 }

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use std::collections::HashSet;
+use std::ops::ControlFlow;
 
 use roomwork_domain::{Batch, Currency, OpportunityId, StageCatalog, SystemClock};
 use roomwork_ingest::profiles::{Mapping, Profile};
@@ -46,7 +47,8 @@ pub struct FileReport {
     /// Deals the stored file created, changed, or logged activities or field changes on.
     #[serde(skip)]
     pub touched: HashSet<OpportunityId>,
-    /// Parts the file's writes were handed over in (one transaction in all).
+    /// Parts the file's writes were handed over in (one transaction in all); after a store
+    /// failure, the parts planned before the planner stopped.
     pub parts: usize,
 }
 
@@ -217,7 +219,14 @@ pub async fn import_files(
         // The plan is worked out on a blocking thread and handed over in parts, which this
         // task writes meanwhile, all in one transaction (see `resolve::plan_streaming`).
         let (parts, mut received) = tokio::sync::mpsc::channel(2);
+        // The bar counts records stored (deals, accounts, reps, ...: `Batch::len`), which the
+        // file's rows only estimate until the plan is known; it grows as parts are planned.
+        let pb = output::bar(report.rows as u64, "storing", false);
+        if opts.quiet || report.rows < 50_000 {
+            pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
         let planner = {
+            let pb = pb.clone();
             let records = parsed.records;
             let catalog = catalog.clone();
             let capacity = opts.default_capacity;
@@ -226,18 +235,27 @@ pub async fn import_files(
                 let begun = std::time::Instant::now();
                 let mut touched = std::collections::HashSet::new();
                 let mut sent = 0;
+                let mut to_store = 0u64;
                 // Time spent waiting for the writer to take a part is not planning.
                 let mut waited = std::time::Duration::ZERO;
                 let mut send = |b: Batch| {
                     if b.is_empty() {
-                        return;
+                        return ControlFlow::Continue(());
                     }
                     touched_deals(&b, &mut touched);
                     sent += 1;
+                    to_store += b.len() as u64;
+                    if to_store > pb.length().unwrap_or(0) {
+                        pb.set_length(to_store);
+                    }
                     let wait = std::time::Instant::now();
-                    // A closed channel means the store gave up: the rest is not written.
-                    let _ = parts.blocking_send(BatchPart::Batch(Box::new(b)));
+                    // A closed channel means the store gave up: nothing more is planned.
+                    let handed = parts.blocking_send(BatchPart::Batch(Box::new(b)));
                     waited += wait.elapsed();
+                    match handed {
+                        Ok(()) => ControlFlow::Continue(()),
+                        Err(_) => ControlFlow::Break(()),
+                    }
                 };
                 let mut plan = resolve::plan_streaming(
                     records,
@@ -248,8 +266,9 @@ pub async fn import_files(
                     capacity,
                     Some((part, &mut send)),
                 );
-                send(std::mem::take(&mut plan.batch));
+                let _ = send(std::mem::take(&mut plan.batch));
                 let planned = begun.elapsed().saturating_sub(waited);
+                pb.set_length(to_store);
                 let _ = parts.blocking_send(BatchPart::End);
                 Planned {
                     plan,
@@ -260,10 +279,6 @@ pub async fn import_files(
                 }
             })
         };
-        let pb = output::bar(report.rows as u64, "storing", false);
-        if opts.quiet || report.rows < 50_000 {
-            pb.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-        }
         let saved = store.save_batch_parts(&mut received, &|n| pb.inc(n)).await;
         drop(received);
         pb.finish_and_clear();
@@ -278,11 +293,13 @@ pub async fn import_files(
                 "{name}: storing failed, nothing of it was stored: {e}"
             ));
             report.store_failed = true;
+            // Parts planned before the planner heard of the failure; its plan covers only
+            // them and none was stored, so it is not reported as created or updated.
+            report.parts = planned.parts;
             // What the plan assumed is not stored: read the store again.
             existing = load_existing(store)
                 .await
                 .context("re-reading stored records")?;
-            report.plan = Some(plan);
             reports.push(report);
             continue;
         }
