@@ -86,6 +86,28 @@ fn a_malformed_file_exits_3_names_line_and_column_and_keeps_what_was_stored() {
 }
 
 #[test]
+fn an_unusable_currency_or_missing_mapping_file_exits_3_and_says_which() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = fixture("hubspot_deals.csv").display().to_string();
+    let out = roomwork(dir.path(), &["import", "--currency", "euro", &good]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--currency"),
+        "{out:?}"
+    );
+    let missing = dir.path().join("nowhere.toml");
+    let out = roomwork(
+        dir.path(),
+        &["import", "--mapping", missing.to_str().unwrap(), &good],
+    );
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("nowhere.toml"),
+        "{out:?}"
+    );
+}
+
+#[test]
 fn a_mapping_file_imports_any_csv() {
     let dir = tempfile::tempdir().unwrap();
     let map = fixture("pipedrive.map.toml").display().to_string();
@@ -1391,6 +1413,42 @@ fn draft_pipeline_report_follows_the_foundation_and_writes_csv_and_html() {
         ],
     );
     assert_eq!(out.status.code(), Some(3));
+    // A file that cannot be written fails the command before anything is stored: no draft,
+    // no saved time, no stray temporary file.
+    let drafts = query(
+        d,
+        "SELECT count(*) || ':' || (SELECT count(*) FROM workflow_uses) FROM drafts",
+    );
+    let nowhere = d.join("no-such-dir").join("r.md");
+    let out = roomwork(
+        d,
+        &[
+            "draft",
+            "pipeline-report",
+            "--by",
+            "Dana",
+            "--out",
+            nowhere.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot write"),
+        "{out:?}"
+    );
+    assert_eq!(
+        query(
+            d,
+            "SELECT count(*) || ':' || (SELECT count(*) FROM workflow_uses) FROM drafts"
+        ),
+        drafts
+    );
+    let names: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("roomwork-tmp"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
 }
 
 #[test]

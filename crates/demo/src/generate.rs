@@ -574,6 +574,7 @@ impl Generator {
         }
         let orders = self.accounts[i].order_numbers.clone();
         let account_id = self.accounts[i].account.id;
+        let site = format!("the {} plant", self.accounts[i].city.0);
         let mut issue = |rng: &mut Rng, open: bool, min_severity: u8| {
             let candidates: Vec<&corpus::IssueSeed> = corpus::ISSUES
                 .iter()
@@ -593,6 +594,9 @@ impl Generator {
                 // From the account's position, not the random stream, so that adding this
                 // slot left every other generated value as it was.
                 competitor: corpus::COMPETITORS[i % corpus::COMPETITORS.len()].to_string(),
+                // Likewise from the account's position (they were left empty: "... at .").
+                site: site.clone(),
+                qty: (2 + i % 11).to_string(),
                 ..Default::default()
             };
             batch.issues.push(CustomerIssue {
@@ -1176,6 +1180,8 @@ impl Generator {
     fn calls(&mut self) -> Batch {
         let mut batch = Batch::default();
         let mut rng = Rng::stream(self.seed, "calls", 0);
+        // Its own stream: logging the calls changes no other record of a seeded demo.
+        let mut logged = Rng::stream(self.seed, "call-activities", 0);
         // A spread of call types: mostly discovery and negotiation, at least one complaint.
         let wanted = ["discovery", "negotiation", "complaint", "account_review"];
         let mut picked: Vec<CallCandidate> = Vec::new();
@@ -1270,6 +1276,24 @@ impl Generator {
                 content,
                 occurred_at: started,
                 uploaded_at: started + Duration::minutes(90),
+            });
+            // Logged on the deal as `meetings import` logs a call (the customer took part), so
+            // that "no activity" and "ghosted" see it.
+            let t = batch.transcripts.last().expect("just pushed");
+            batch.activities.push(Activity {
+                id: ActivityId::from_parts(started.timestamp_millis() as u64, logged.bytes10()),
+                ext_key: None,
+                kind: ActivityKind::Call,
+                direction: Direction::Inbound,
+                ai_assisted: false,
+                account_id: t.account_id,
+                contact_id: Some(customer.id),
+                opportunity_id: t.opportunity_id,
+                rep_id: t.rep_id,
+                occurred_at: t.occurred_at,
+                duration_minutes: None,
+                subject: format!("Recorded call: {}", t.title),
+                body: None,
             });
         }
         batch
@@ -1507,6 +1531,50 @@ mod tests {
         assert!(senior > junior + 0.05, "senior {senior} junior {junior}");
         let overall = rate(&|_| true);
         assert!((0.05..0.35).contains(&overall), "{overall}");
+    }
+
+    #[test]
+    fn every_call_is_logged_on_its_deal_as_a_customer_conversation() {
+        let b = small();
+        assert!(!b.transcripts.is_empty());
+        for t in &b.transcripts {
+            let logged = b
+                .activities
+                .iter()
+                .filter(|a| {
+                    a.kind == ActivityKind::Call
+                        && a.direction == Direction::Inbound
+                        && a.account_id == t.account_id
+                        && a.opportunity_id == t.opportunity_id
+                        && a.occurred_at == t.occurred_at
+                })
+                .count();
+            assert_eq!(logged, 1, "{}", t.title);
+        }
+    }
+
+    #[test]
+    fn issue_summaries_fill_every_slot() {
+        let b = small();
+        assert!(!b.issues.is_empty());
+        for i in &b.issues {
+            let s = &i.summary;
+            assert!(
+                !s.contains(" .") && !s.contains("  ") && !s.contains('{'),
+                "{s}"
+            );
+        }
+        // Every slot an issue template uses is one the generator fills for issues.
+        for seed in corpus::ISSUES {
+            for part in seed.summary.split('{').skip(1) {
+                let slot = part.split('}').next().unwrap();
+                assert!(
+                    ["order_no", "competitor", "site", "qty"].contains(&slot),
+                    "{slot} in {}",
+                    seed.summary
+                );
+            }
+        }
     }
 
     #[test]

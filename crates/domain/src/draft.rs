@@ -960,21 +960,34 @@ pub fn has_personal_sentence(original: &str, edited: &str) -> bool {
     written_words(original, edited) >= 4
 }
 
-/// How many words of `edited` the person wrote: words beyond the longest common word sequence
-/// with `original`, not counting the guidance of marked passages (deleting the brackets of
-/// `[[AM: why our approach fits]]` writes nothing). Deleting, reordering line breaks, changing
-/// case or punctuation, and Windows line ends write nothing either.
+/// Shortest run of consecutive words that counts as copied from the engine's text or from a
+/// marked passage's guidance.
+const COPIED_RUN: usize = 3;
+
+/// How many words of `edited` the person wrote: words neither kept in order from `original`
+/// (the longest common word sequence) nor copied, in runs of three or more, from its text or
+/// from the guidance of its marked passages. Deleting the brackets of `[[AM: why our approach
+/// fits]]`, pasting the draft's own sign-off or sentences a second time, reordering line
+/// breaks, changing case or punctuation, and Windows line ends write nothing; a name or a
+/// two-word phrase the draft also uses ("Rashid Xu", "thank you") still counts.
 pub fn written_words(original: &str, edited: &str) -> usize {
-    let guidance: HashSet<String> = open_passages(original)
-        .iter()
-        .flat_map(|g| words_of(g))
-        .collect();
     let before = words_of(&without_passages(original));
-    let after: Vec<String> = words_of(edited)
-        .into_iter()
-        .filter(|w| !guidance.contains(w))
+    let guidance: Vec<Vec<String>> = open_passages(original)
+        .iter()
+        .map(|g| words_of(g))
         .collect();
-    after.len() - lcs_len(&before, &after)
+    let after = words_of(edited);
+    let mut copied: HashSet<&[String]> = before.windows(COPIED_RUN).collect();
+    for g in &guidance {
+        copied.extend(g.windows(COPIED_RUN));
+    }
+    let mut cost = vec![1usize; after.len()];
+    for (k, run) in after.windows(COPIED_RUN).enumerate() {
+        if copied.contains(run) {
+            cost[k..k + COPIED_RUN].fill(0);
+        }
+    }
+    unexplained(&before, &after, &cost)
 }
 
 fn words_of(text: &str) -> Vec<String> {
@@ -1000,21 +1013,26 @@ fn without_passages(text: &str) -> String {
     out
 }
 
-/// Length of the longest common subsequence, in O(len(b)) memory.
-fn lcs_len(a: &[String], b: &[String]) -> usize {
-    let mut prev = vec![0usize; b.len() + 1];
-    let mut cur = vec![0usize; b.len() + 1];
-    for x in a {
-        for (j, y) in b.iter().enumerate() {
-            cur[j + 1] = if x == y {
-                prev[j] + 1
-            } else {
-                cur[j].max(prev[j + 1])
-            };
+/// The fewest words of `after` that an in-order alignment with `before` leaves unexplained: a
+/// word kept from `before` costs nothing, any other `cost[j]`. With every cost 1 this is
+/// `after.len()` less the longest common subsequence. O(len(after)) memory.
+fn unexplained(before: &[String], after: &[String], cost: &[usize]) -> usize {
+    let mut prev = vec![0usize; after.len() + 1];
+    for j in 0..after.len() {
+        prev[j + 1] = prev[j] + cost[j];
+    }
+    let mut cur = vec![0usize; after.len() + 1];
+    for x in before {
+        for (j, y) in after.iter().enumerate() {
+            let mut best = prev[j + 1].min(cur[j] + cost[j]);
+            if x == y {
+                best = best.min(prev[j]);
+            }
+            cur[j + 1] = best;
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    prev[after.len()]
 }
 
 #[cfg(test)]
@@ -1197,6 +1215,64 @@ mod tests {
             matches!(err, DraftError::Refused(Refusal::OpenPassages { .. })),
             "{err:?}"
         );
+    }
+
+    const FOLLOW_UP: &str = "Dear Rashid,\n\nThanks for the call on Tuesday.\n\
+        [[AM: one sentence only you can write for this relationship]]\n\nWe agreed to trial the \
+        new seals on line 2 from 3 March. I will send the revised quote by Friday.\n\n\
+        With kind regards,\nRashid Xu\nBrightwater Industrial Supply";
+
+    fn filled(passage: &str) -> String {
+        let (head, rest) = FOLLOW_UP.split_once("[[AM:").unwrap();
+        format!("{head}{passage}{}", rest.split_once("]]").unwrap().1)
+    }
+
+    #[test]
+    fn copying_the_drafts_own_text_into_a_passage_writes_nothing() {
+        let w = |p: &str| written_words(FOLLOW_UP, &filled(p));
+        assert_eq!(
+            w("With kind regards, Rashid Xu, Brightwater Industrial Supply."),
+            0
+        );
+        assert_eq!(
+            w(
+                "We agreed to trial the new seals on line 2 from 3 March. I will send the revised quote by Friday."
+            ),
+            0
+        );
+        assert_eq!(
+            w("ONE sentence only you can write for this relationship"),
+            0
+        );
+        assert!(
+            w("Rashid, your crew at Brightwater turned the recall around in one weekend.") >= 4
+        );
+        assert!(w("Your team made this easy.") >= 4);
+        assert!(w("Thank you for the tour of the Leeds plant.") >= 4);
+        assert!(w("Great to meet.") < 4);
+    }
+
+    #[test]
+    fn approval_refuses_a_passage_filled_with_copied_or_too_few_words() {
+        let new = NewDraft::communication("follow-up-email", "Next steps", FOLLOW_UP, "ana");
+        let (p, _) = PendingApproval::submit(DraftId::new(), new, now()).unwrap();
+        for bad in [
+            "With kind regards, Rashid Xu, Brightwater Industrial Supply.",
+            "We agreed to trial the new seals on line 2 from 3 March. I will send the revised quote by Friday.",
+            "Great to meet.",
+        ] {
+            let err = approve(p.clone(), "ana", YES, Some(&filled(bad)), now()).unwrap_err();
+            assert!(
+                matches!(err, DraftError::Refused(Refusal::OpenPassages { .. })),
+                "{bad}: {err:?}"
+            );
+        }
+        let good =
+            filled("Rashid, your crew at Brightwater turned the recall around in one weekend.");
+        assert!(matches!(
+            approve(p, "ana", YES, Some(&good), now()).unwrap(),
+            Decision::Approved(..)
+        ));
     }
 
     #[test]

@@ -800,7 +800,14 @@ pub fn analyze(turns: &[Turn], opts: &Options) -> Analysis {
                 quote: s.to_string(),
             };
             for (name, cw) in &competitors {
-                if !cw.is_empty() && w.windows(cw.len()).any(|x| x == cw.as_slice()) {
+                // "Coastline Pump Service's terms": a possessive still names the competitor.
+                if !cw.is_empty()
+                    && w.windows(cw.len()).any(|x| {
+                        x.iter()
+                            .zip(cw)
+                            .all(|(a, b)| a == b || a.strip_suffix("'s") == Some(b.as_str()))
+                    })
+                {
                     trackers.push(mention("competitor", name));
                     if side != Side::Rep {
                         risks.push(Moment {
@@ -1276,6 +1283,39 @@ mod tests {
         assert!(!a.trust_repair);
         assert!(!a.key_moments.is_empty() && a.key_moments.windows(2).all(|w| w[0].at <= w[1].at));
         assert!(!a.summary.is_empty());
+    }
+
+    #[test]
+    fn a_competitor_named_in_the_possessive_is_still_a_competitor() {
+        let found = |line: &str| {
+            let turns = vec![
+                turn("Eun-ji", 0.0, 4.0, "Where do we stand on the renewal?"),
+                turn("Dana Singh", 5.0, 12.0, line),
+            ];
+            let a = analyze(
+                &turns,
+                &Options {
+                    reps: vec!["Eun-ji".into()],
+                    competitors: vec!["Corvane Flow Systems".into()],
+                    ..Default::default()
+                },
+            );
+            let competitor = a.trackers.iter().any(|m| m.tracker == "competitor");
+            let risk = a.risks.iter().any(|r| r.label == "evaluating_alternatives");
+            assert_eq!(competitor, risk, "{line}");
+            competitor
+        };
+        assert!(found(
+            "If you can't match Corvane Flow Systems's terms we'll walk."
+        ));
+        assert!(found(
+            "If you can't match Corvane Flow Systems' terms we'll walk."
+        ));
+        assert!(found(
+            "If you can't match Corvane Flow Systems\u{2019}s terms we'll walk."
+        ));
+        assert!(found("Corvane Flow Systems quoted us lower."));
+        assert!(!found("Corvane Flow quoted us lower."));
     }
 
     #[test]

@@ -910,6 +910,28 @@ async fn pipeline_report(
         change: None,
         model_text: summary.clone(),
     };
+    // The file is written (under a temporary name beside it) before anything is stored, so
+    // that a path that cannot be written leaves no draft, snapshot or saved time behind.
+    let written = match out {
+        Some(path) => {
+            let text = match format {
+                crate::args::ReportFormat::Md => md.clone(),
+                crate::args::ReportFormat::Html => {
+                    let html = engine::html(&report, &pipeline.report_sections);
+                    match &summary {
+                        Some(text) => engine::html_with_summary(&html, text, &used.engine),
+                        None => html,
+                    }
+                }
+                crate::args::ReportFormat::Csv => engine::csv(&report),
+            };
+            let written = PendingFile::write(path, &text).map_err(|e| {
+                crate::exit::InvalidInput(format!("cannot write {}: {e}", path.display()))
+            })?;
+            Some((path, written))
+        }
+        None => None,
+    };
     // Each report saves the open pipeline as a snapshot before it enters the inbox (the first
     // of the day, the whole pipeline whatever --owner), so that next week's changes are exact
     // and a failure here leaves no draft behind. A snapshot records the pipeline as it is now:
@@ -933,19 +955,9 @@ async fn pipeline_report(
         Ok(ok) => ok,
         Err(verdict) => return refuse(ctx, &verdict),
     };
-    if let Some(path) = out {
-        let text = match format {
-            crate::args::ReportFormat::Md => md.clone(),
-            crate::args::ReportFormat::Html => {
-                let html = engine::html(&report, &pipeline.report_sections);
-                match &summary {
-                    Some(text) => engine::html_with_summary(&html, text, &used.engine),
-                    None => html,
-                }
-            }
-            crate::args::ReportFormat::Csv => engine::csv(&report),
-        };
-        std::fs::write(path, text)
+    if let Some((path, written)) = written {
+        written
+            .persist(path)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     }
     let d = pending.draft();
@@ -1855,6 +1867,37 @@ fn usable(text: &str) -> Result<String, String> {
         );
     }
     Ok(body)
+}
+
+/// A file written under a temporary name beside its destination, renamed into place by
+/// [`PendingFile::persist`] and removed if dropped first (the command failed or was refused).
+struct PendingFile {
+    tmp: std::path::PathBuf,
+    kept: bool,
+}
+
+impl PendingFile {
+    fn write(path: &std::path::Path, text: &str) -> std::io::Result<Self> {
+        let mut name = path.file_name().unwrap_or_default().to_os_string();
+        name.push(".roomwork-tmp");
+        let tmp = path.with_file_name(name);
+        std::fs::write(&tmp, text)?;
+        Ok(Self { tmp, kept: false })
+    }
+
+    fn persist(mut self, path: &std::path::Path) -> std::io::Result<()> {
+        std::fs::rename(&self.tmp, path)?;
+        self.kept = true;
+        Ok(())
+    }
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 #[cfg(test)]

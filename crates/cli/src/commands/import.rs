@@ -322,11 +322,16 @@ async fn run_with(
     store: &dyn roomwork_store::Store,
     args: ImportArgs,
 ) -> anyhow::Result<()> {
-    let currency = Currency::parse(&args.currency).context("--currency")?;
+    let currency = Currency::parse(&args.currency)
+        .map_err(|e| crate::exit::InvalidInput(format!("--currency: {e}")))?;
     let mapping = match &args.mapping {
         Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read the mapping file {}", p.display()))?;
+            let text = std::fs::read_to_string(p).map_err(|e| {
+                crate::exit::InvalidInput(format!(
+                    "cannot read the mapping file {}: {e}",
+                    p.display()
+                ))
+            })?;
             Some(Mapping::parse(&p.display().to_string(), &text, currency)?)
         }
         None => None,

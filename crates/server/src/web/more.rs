@@ -326,7 +326,7 @@ async fn governance(State(app): State<Arc<App>>, headers: HeaderMap) -> Page {
                                 td { (format!("{:?}", m.status).to_lowercase()) }
                                 td { (m.created_at.format("%Y-%m-%d")) " by " (m.trained_by) }
                                 td { (m.engine) }
-                                td.num { (find_auc(&eval).map_or("—".into(), |a| format!("{a:.3}"))) }
+                                td.num { (held_out_auc(&eval).map_or("—".into(), |a| format!("{a:.3}"))) }
                                 td { (m.promoted_by.as_deref().unwrap_or("—")) }
                             }
                         }
@@ -540,20 +540,31 @@ pub(crate) fn routes() -> axum::Router<Arc<App>> {
         .route("/foundation/{file}", post(save_doc))
 }
 
-/// The first `auc` in an evaluation's JSON (the held-out measure of the engine that scores).
-fn find_auc(v: &serde_json::Value) -> Option<f64> {
-    match v {
-        serde_json::Value::Object(m) => m
-            .get("auc")
-            .and_then(serde_json::Value::as_f64)
-            .or_else(|| m.values().find_map(find_auc)),
-        serde_json::Value::Array(a) => a.iter().find_map(find_auc),
-        _ => None,
-    }
+/// The scoring engine's held-out AUC, `evaluation.quality.auc` (as `leads models` shows it);
+/// never the baseline's (`prior_quality`) nor a comparison's.
+fn held_out_auc(v: &serde_json::Value) -> Option<f64> {
+    v.pointer("/evaluation/quality/auc")
+        .and_then(serde_json::Value::as_f64)
 }
 
 /// A problem as the page shows it: the document's name, not where the server keeps it.
 fn shown(problem: &str, dir: &std::path::Path) -> String {
     let prefix = format!("{}/", dir.display());
     problem.replace(&prefix, "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::held_out_auc;
+
+    #[test]
+    fn the_governance_auc_is_the_scoring_engines_not_the_baselines_or_a_comparisons() {
+        let eval = serde_json::json!({
+            "comparison": {"candidate": {"auc": 0.9}},
+            "evaluation": {"prior_quality": {"auc": 0.711}, "quality": {"auc": 0.6851}}
+        });
+        assert_eq!(held_out_auc(&eval), Some(0.6851));
+        let no_quality = serde_json::json!({"evaluation": {"prior_quality": {"auc": 0.711}}});
+        assert_eq!(held_out_auc(&no_quality), None);
+    }
 }
