@@ -558,6 +558,10 @@ fn a_top_tier_draft_goes_from_submitted_to_sent_only_through_the_relationship_te
         "{eml}"
     );
     assert!(eml.contains(&format!("X-Roomwork-Draft: {id}")));
+    // Signed by the person it was written for (Dana Reyes, who is not one of the demo's reps):
+    // never sent From the account's owner under her signature.
+    let from = eml.lines().find(|l| l.starts_with("From:"));
+    assert!(from.is_none_or(|l| l.contains("Dana Reyes")), "{from:?}");
     // Sent is final.
     assert_eq!(
         inbox(d, &["send", &id, "--mark-sent"]).status.code(),

@@ -316,8 +316,9 @@ pub struct Rep {
     pub active: bool,
 }
 
-/// What a lead did before a person spoke to it.
+/// What a lead did before a person spoke to it; a count not given is 0.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LeadBehaviour {
     /// Web pages viewed.
     pub pages_viewed: u32,

@@ -387,7 +387,9 @@ pub fn parse_records(
             DateOrder::detect(samples, profile.date_order).unwrap_or(profile.date_order)
         }
     };
-    let mut problems = Vec::new();
+    // Rows of the wrong shape first; the cells of every other row are checked too, so that one
+    // run names every problem.
+    let mut problems = table.problems.clone();
     let mut lenient = std::collections::BTreeMap::new();
     let mut occurrences = std::collections::HashMap::new();
     let kind = profile.kind;
@@ -651,9 +653,10 @@ pub fn parse_records(
         })),
     };
     if !problems.is_empty() {
+        problems.sort_by_key(|p| p.line);
         return Err(IngestError::Invalid {
             file: file.to_string(),
-            rows: table.rows.len(),
+            rows: table.rows.len() + table.problems.len(),
             problems,
         });
     }

@@ -18,7 +18,15 @@ pub struct Table {
     pub encoding: &'static str,
     /// Footer lines that were dropped.
     pub footer_lines: usize,
+    /// Rows whose shape is wrong (a field too many or too few, a quote never closed), left out
+    /// of `rows`; the parse reports them with the cells that do not parse, and the file is
+    /// refused.
+    pub problems: Vec<crate::Problem>,
 }
+
+/// Rows of the wrong shape reported before reading stops: past this many the file is probably
+/// not what it seems (another delimiter, another format), and more of the same says nothing.
+const SHAPE_PROBLEMS: usize = 100;
 
 /// The data rows of a file in one buffer: every cell's text back to back, and where each ends.
 /// A million-row export held as one `csv::StringRecord` per row cost three allocations a row
@@ -164,6 +172,7 @@ pub fn read_table(
     let mut in_footer = false;
     let mut record = csv::ByteRecord::new();
     let mut last_report = 0u64;
+    let mut problems = Vec::new();
     loop {
         let more = reader.read_byte_record(&mut record).map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
@@ -207,14 +216,11 @@ pub fn read_table(
             continue;
         }
         if record.len() != width {
-            return Err(malformed(
-                pos.0,
-                format!(
-                    "expected {} fields as in the header, found {}",
-                    width,
-                    record.len()
-                ),
-            ));
+            problems.push(shape_problem(file, &headers, &record, pos.0));
+            if problems.len() >= SHAPE_PROBLEMS {
+                break;
+            }
+            continue;
         }
         let row_len = u32::try_from(record.as_slice().len())
             .map_err(|_| malformed(pos.0, "a row longer than 4 GiB".into()))?;
@@ -240,7 +246,64 @@ pub fn read_table(
         rows,
         encoding,
         footer_lines,
+        problems,
     })
+}
+
+/// What is wrong with a row of `record.len()` fields under `headers`, and where: a value that
+/// opens a quote and runs over lines is a quote never closed (it swallows what follows); a
+/// short row names the first missing column, a long one the first column past the header.
+fn shape_problem(
+    file: &str,
+    headers: &[String],
+    record: &csv::ByteRecord,
+    line: u64,
+) -> crate::Problem {
+    let width = headers.len();
+    let found = record.len();
+    let column = |i: usize| match headers.get(i) {
+        Some(h) => format!("{} ({h:?})", i + 1),
+        None => (i + 1).to_string(),
+    };
+    let spans = record
+        .iter()
+        .position(|c| c.contains(&b'\n'))
+        .filter(|_| found < width);
+    let (column, reason) = match spans {
+        Some(i) => {
+            let lines = record
+                .get(i)
+                .map_or(0, |c| c.iter().filter(|b| **b == b'\n').count());
+            (
+                column(i),
+                format!(
+                    "a quoted value starts here and runs over the next {lines} line(s) (to line {}), \
+                     leaving the row {found} of {width} fields: is its closing quote missing?",
+                    line + lines as u64
+                ),
+            )
+        }
+        None if found < width => (
+            column(found),
+            format!(
+                "expected {width} fields as in the header, found {found}: the row ends before this column"
+            ),
+        ),
+        None => (
+            column(width),
+            format!(
+                "expected {width} fields as in the header, found {found}: a value with an unquoted \
+                 delimiter, or a column without a header?"
+            ),
+        ),
+    };
+    crate::Problem {
+        file: file.to_string(),
+        line,
+        column,
+        field: String::new(),
+        reason,
+    }
 }
 
 /// Comma unless the header line has more semicolons or tabs (European Excel uses `;`).
@@ -277,9 +340,8 @@ mod tests {
     fn a_row_that_only_looks_like_a_total_is_data() {
         // Regression: "TotalEnergies" on a short row was taken for a footer and dropped.
         let csv = "Account Name,Stage,Amount\nTotalEnergies,Won\nB,Lost,2\n";
-        let err = read_table("t.csv", csv.as_bytes(), &mut |_| {})
-            .unwrap_err()
-            .to_string();
+        let t = read_table("t.csv", csv.as_bytes(), &mut |_| {}).unwrap();
+        let err = t.problems[0].to_string();
         assert!(
             err.contains("line 2") && err.contains("expected 3 fields"),
             "{err}"
@@ -299,16 +361,40 @@ mod tests {
     }
 
     #[test]
-    fn a_short_row_in_the_data_is_an_error_with_its_line() {
-        let csv = "Deal Name,Deal Stage,Amount\nA,won,1\nB,lost\nC,won,3\n";
-        let err = read_table("deals.csv", csv.as_bytes(), &mut |_| {})
-            .unwrap_err()
-            .to_string();
+    fn rows_of_the_wrong_shape_are_each_named_with_line_and_column() {
+        let csv = "Deal Name,Deal Stage,Amount\nA,won,1\nB,lost\nC,won,3,extra\nD,won,4\n";
+        let t = read_table("deals.csv", csv.as_bytes(), &mut |_| {}).unwrap();
+        let shown: Vec<String> = t.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(shown.len(), 2, "{shown:?}");
         assert!(
-            err.contains("deals.csv")
-                && err.contains("line 3")
-                && err.contains("expected 3 fields"),
-            "{err}"
+            shown[0].contains("deals.csv")
+                && shown[0].contains("line 3")
+                && shown[0].contains("column 3 (\"Amount\")")
+                && shown[0].contains("expected 3 fields"),
+            "{shown:?}"
+        );
+        assert!(
+            shown[1].contains("line 4")
+                && shown[1].contains("column 4")
+                && shown[1].contains("found 4"),
+            "{shown:?}"
+        );
+        // The rows of the right shape are still read (their cells are checked too).
+        assert_eq!(t.rows.len(), 2);
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_named_as_such() {
+        let csv =
+            "Name,Account,Stage,Amount\nAnn,Acme,Won,1\nBo,\"Corvo,Won,2\nCy,Dunmore,Lost,3\n";
+        let t = read_table("q.csv", csv.as_bytes(), &mut |_| {}).unwrap();
+        assert_eq!(t.problems.len(), 1, "{:?}", t.problems);
+        let p = t.problems[0].to_string();
+        assert!(
+            p.contains("line 3")
+                && p.contains("column 2 (\"Account\")")
+                && p.contains("closing quote missing"),
+            "{p}"
         );
     }
 

@@ -539,6 +539,30 @@ fn parse_text(name: &str, text: &str) -> Result<ParsedFile, IngestError> {
 }
 
 #[test]
+fn every_problem_of_a_file_is_named_rows_of_the_wrong_shape_with_bad_cells() {
+    let csv = "Opportunity Name,Account Name,Stage,Amount,Created Date,Opportunity ID\n\
+               Pump deal,Acme,Proposal,lots,1/5/2026,006A000000AbCdZ\n\
+               Valve deal,Acme,Proposal\n\
+               Skid deal,Corvo,Won,300,1/7/2026,006A000000AbCdX,extra,more\n\
+               Meter deal,Corvo,Won,400,1/8/2026,006A000000AbCdW\n";
+    let err = parse_text("mix.csv", csv).unwrap_err();
+    let IngestError::Invalid { problems, rows, .. } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(*rows, 4);
+    let lines: Vec<(u64, &str)> = problems
+        .iter()
+        .map(|p| (p.line, p.column.as_str()))
+        .collect();
+    assert_eq!(
+        lines,
+        [(2, "4 (\"Amount\")"), (3, "4 (\"Amount\")"), (4, "7")],
+        "{err}"
+    );
+    assert!(err.to_string().contains("3 problem(s)"), "{err}");
+}
+
+#[test]
 fn an_owner_given_only_as_a_salesforce_user_id_keeps_the_stored_owner() {
     // Regression: a data-loader export (OwnerId) after a report (owner names) wiped every owner.
     let mut world = World::default();

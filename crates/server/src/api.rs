@@ -81,8 +81,10 @@ fn review_error(e: ReviewError) -> ApiError {
     }
 }
 
+/// A body that could not be read as JSON: 400 (not JSON), 413 (too large), 415 (not
+/// `application/json`) or 422 (JSON of the wrong shape), as axum classifies it.
 fn body_error(e: JsonRejection) -> ApiError {
-    ApiError(StatusCode::UNPROCESSABLE_ENTITY, e.body_text())
+    ApiError(e.status(), e.body_text())
 }
 
 /// The relationship test as a signed-in person puts it: only the draft's approver

@@ -276,7 +276,7 @@ async fn post_lead(
 ) -> Result<Json<LeadAnswer>, ApiError> {
     // An integration's token with `leads:write`, or a signed-in person (with the CSRF token).
     caller(&app, &headers, &method, "leads:write").await?;
-    let Json(new) = body.map_err(|e| ApiError(StatusCode::UNPROCESSABLE_ENTITY, e.body_text()))?;
+    let Json(new) = body.map_err(|e| ApiError(e.status(), e.body_text()))?;
     if new.name.trim().is_empty() {
         return Err(ApiError(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -725,7 +725,8 @@ async fn caller(
     if let Some(bearer) = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|v| v.trim_start().split_once(' '))
+        .and_then(|(scheme, token)| scheme.eq_ignore_ascii_case("bearer").then_some(token))
     {
         let found = app
             .store

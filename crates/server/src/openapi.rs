@@ -63,8 +63,11 @@ fn reviewing_paths() -> Value {
                 "401": { "description": "Not signed in" },
                 "403": { "description": "The token lacks drafts:write, the session's X-CSRF-Token is missing, or the caller may not do this to the draft" },
                 "404": { "description": "No such draft, or not the caller's to see" },
-                "409": { "description": "Not possible in the draft's status (approved, rejected, sent), or nothing changed" },
-                "422": { "description": "Refused by the relationship-test gate (open marked passage, personal sentence missing, the deal moved), or a malformed body" }
+                "400": { "description": "The body is not JSON" },
+                "409": { "description": "Not possible in the draft's status (approved, rejected, sent)" },
+                "413": { "description": "The body is over the size limit" },
+                "415": { "description": "The body is not sent as application/json" },
+                "422": { "description": "Refused by the relationship-test gate (open marked passage, personal sentence missing, the deal moved), an edit or rewrite that changes nothing, or JSON of the wrong shape" }
             }
         })
     };
@@ -133,9 +136,12 @@ fn document_base() -> Value {
                             "description": "Stored, with the score, its explanation, the rep and the reason",
                             "content": { "application/json": { "schema": { "$ref": "#/components/schemas/LeadAnswer" } } }
                         },
+                        "400": { "description": "The body is not JSON; nothing was stored" },
                         "401": { "description": "No API token or session" },
                         "403": { "description": "The token lacks leads:write, or the session's X-CSRF-Token is missing" },
-                        "422": { "description": "The lead was refused; nothing was stored", "content": { "application/json": { "schema": error.clone() } } },
+                        "413": { "description": "The body is over the size limit; nothing was stored" },
+                        "415": { "description": "The body is not sent as application/json; nothing was stored" },
+                        "422": { "description": "The lead was refused (a field of the wrong type or value, named in the error); nothing was stored", "content": { "application/json": { "schema": error.clone() } } },
                         "503": { "description": "No current lead model, or the store is not answering; nothing was stored", "content": { "application/json": { "schema": error } } }
                     }
                 }

@@ -289,6 +289,53 @@ async fn bad_input_names_the_field_and_stores_nothing() {
     assert!(app.store.leads().await.unwrap().is_empty());
 }
 
+/// A body that is not JSON is 400, one not sent as JSON 415, one over the limit 413; JSON of
+/// the wrong shape stays 422 (above). The bearer scheme's name is case-insensitive.
+#[tokio::test]
+async fn unreadable_bodies_get_the_status_that_says_why_and_bearer_is_any_case() {
+    let app = spawn(true, vec![rep("Wes", 5)]).await;
+    let c = with_token(&app);
+    let post = |body: Vec<u8>, content_type: &str| {
+        c.post(format!("{}/api/v1/leads", app.url))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+    };
+    let r = post(b"{\"name\": ".to_vec(), "application/json")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = post(b"name=Maria".to_vec(), "text/plain").await.unwrap();
+    assert_eq!(r.status(), 415);
+    let mut big = serde_json::to_vec(&referral()).unwrap();
+    big.truncate(big.len() - 1);
+    big.extend_from_slice(b", \"notes\": \"");
+    big.extend(std::iter::repeat_n(b'x', 3 << 20));
+    big.extend_from_slice(b"\"}");
+    let r = post(big, "application/json").await.unwrap();
+    assert_eq!(r.status(), 413);
+    assert!(app.store.leads().await.unwrap().is_empty());
+    let lower = anonymous()
+        .post(format!("{}/api/v1/leads", app.url))
+        .header(
+            reqwest::header::AUTHORIZATION,
+            format!("bearer {}", app.token),
+        )
+        .json(&referral())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(lower.status(), 200);
+    // A behaviour count not given is 0, as the OpenAPI document (no required counts) says.
+    let partial = c
+        .post(format!("{}/api/v1/leads", app.url))
+        .json(&serde_json::json!({"name": "P", "behaviour": {"pages_viewed": 3}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(partial.status(), 200);
+}
+
 #[tokio::test]
 async fn without_a_model_the_api_says_what_to_do() {
     let app = spawn(false, vec![rep("Wes", 5)]).await;

@@ -588,54 +588,57 @@ fn print(r: &DemoReport, ctx: &Context) {
             roomwork_store::redact_url(&ctx.url)
         )
     };
+    // The binary as the user ran it (`./target/release/roomwork` after `cargo run`), so that
+    // the suggestions work where roomwork is not on the PATH.
+    let prog = program_name();
     say!("\nTry next:");
-    say!("  roomwork {dd} status");
-    say!("  roomwork {dd} foundation check");
-    say!("  roomwork {dd} foundation tiers");
-    say!("  roomwork {dd} policy matrix");
+    say!("  {prog} {dd} status");
+    say!("  {prog} {dd} foundation check");
+    say!("  {prog} {dd} foundation tiers");
+    say!("  {prog} {dd} policy matrix");
     if let Some(d) = &r.notes_dir {
         say!(
-            "  roomwork {dd} policy decide --kind follow-up-email --text {d}/note-01.txt --account NAME"
+            "  {prog} {dd} policy decide --kind follow-up-email --text {d}/note-01.txt --account NAME"
         );
-        say!("  roomwork {dd} draft follow-up --notes {d}/note-04.txt --by YOU");
-        say!("  roomwork {dd} draft crm-update --notes {d}/note-07.txt --by YOU");
+        say!("  {prog} {dd} draft follow-up --notes {d}/note-04.txt --by YOU");
+        say!("  {prog} {dd} draft crm-update --notes {d}/note-07.txt --by YOU");
     }
-    say!("  roomwork {dd} draft briefing --account NAME --by YOU");
-    say!("  roomwork {dd} draft pipeline-report --by YOU --out report.html --format html");
-    say!("  roomwork {dd} leads report");
-    say!("  roomwork {dd} leads models");
-    say!("  roomwork {dd} pipeline signals");
-    say!("  roomwork {dd} pipeline backtest");
-    say!("  roomwork {dd} pipeline deals");
-    say!("  roomwork {dd} pipeline model");
-    say!("  roomwork {dd} pipeline forecast");
-    say!("  roomwork {dd} pipeline accuracy");
+    say!("  {prog} {dd} draft briefing --account NAME --by YOU");
+    say!("  {prog} {dd} draft pipeline-report --by YOU --out report.html --format html");
+    say!("  {prog} {dd} leads report");
+    say!("  {prog} {dd} leads models");
+    say!("  {prog} {dd} pipeline signals");
+    say!("  {prog} {dd} pipeline backtest");
+    say!("  {prog} {dd} pipeline deals");
+    say!("  {prog} {dd} pipeline model");
+    say!("  {prog} {dd} pipeline forecast");
+    say!("  {prog} {dd} pipeline accuracy");
     if let Some(d) = &r.transcripts_dir {
-        say!("  roomwork {dd} meetings analyze {d}/FILE.vtt --call-type discovery");
-        say!("  roomwork {dd} meetings list");
-        say!("  roomwork {dd} meetings reps");
-        say!("  roomwork {dd} meetings propose CALL --by YOU");
+        say!("  {prog} {dd} meetings analyze {d}/FILE.vtt --call-type discovery");
+        say!("  {prog} {dd} meetings list");
+        say!("  {prog} {dd} meetings reps");
+        say!("  {prog} {dd} meetings propose CALL --by YOU");
         say!(
-            "  roomwork {dd} meetings import NEW-CALL.vtt --account NAME --opportunity DEAL --by YOU"
+            "  {prog} {dd} meetings import NEW-CALL.vtt --account NAME --opportunity DEAL --by YOU"
         );
     }
-    say!("  roomwork {dd} draft saved");
-    say!("  roomwork {dd} review YOUR-EMAIL.txt --account NAME");
+    say!("  {prog} {dd} draft saved");
+    say!("  {prog} {dd} review YOUR-EMAIL.txt --account NAME");
     say!(
-        "  roomwork {dd} inbox submit --kind follow-up-email --subject S --text DRAFT.txt --account NAME --by YOU"
+        "  {prog} {dd} inbox submit --kind follow-up-email --subject S --text DRAFT.txt --account NAME --by YOU"
     );
-    say!("  roomwork {dd} inbox list");
-    say!("  roomwork {dd} audit verify");
-    say!("  roomwork {dd} hygiene");
+    say!("  {prog} {dd} inbox list");
+    say!("  {prog} {dd} audit verify");
+    say!("  {prog} {dd} hygiene");
     say!(
-        "  roomwork {dd} import --dry-run {}",
+        "  {prog} {dd} import --dry-run {}",
         r.exports.last().map(|s| s.as_str()).unwrap_or("FILE.csv")
     );
-    say!("  roomwork {dd} capacity");
-    say!("  roomwork {dd} config");
+    say!("  {prog} {dd} capacity");
+    say!("  {prog} {dd} config");
     if !r.users.is_empty() {
         say!("\nServe the demo company (the web app and the JSON API):");
-        say!("  roomwork {dd} serve --bind 127.0.0.1:8080");
+        say!("  {prog} {dd} serve --bind 127.0.0.1:8080");
         say!(
             "then open http://localhost:8080 and sign in with password {} (the same for every demo user, made for this demo):",
             r.password
@@ -643,5 +646,53 @@ fn print(r: &DemoReport, ctx: &Context) {
         for u in &r.users {
             say!("  {:<40} {:<16} sees {}", u.email, u.role, u.sees);
         }
+    }
+}
+
+/// How to call this binary again from the current directory: `roomwork` when it was found on
+/// the PATH, else its path (relative to the current directory when under it).
+fn program_name() -> String {
+    match std::env::args_os().next() {
+        Some(arg0) => shown_program(Path::new(&arg0), std::env::current_dir().ok().as_deref()),
+        None => "roomwork".into(),
+    }
+}
+
+fn shown_program(path: &Path, cwd: Option<&Path>) -> String {
+    if path.components().count() <= 1 {
+        return "roomwork".into();
+    }
+    let shown = cwd
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .map_or_else(|| path.to_path_buf(), |p| Path::new(".").join(p));
+    let shown = shown.display().to_string();
+    if shown.contains(char::is_whitespace) {
+        format!("'{shown}'")
+    } else {
+        shown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_program;
+    use std::path::Path;
+
+    #[test]
+    fn suggestions_call_the_binary_as_it_was_run() {
+        let cwd = Some(Path::new("/home/ana/roomwork"));
+        assert_eq!(shown_program(Path::new("roomwork"), cwd), "roomwork");
+        assert_eq!(
+            shown_program(Path::new("/home/ana/roomwork/target/release/roomwork"), cwd),
+            "./target/release/roomwork"
+        );
+        assert_eq!(
+            shown_program(Path::new("target/release/roomwork"), cwd),
+            "target/release/roomwork"
+        );
+        assert_eq!(
+            shown_program(Path::new("/opt/sales tools/roomwork"), cwd),
+            "'/opt/sales tools/roomwork'"
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use roomwork_domain::{Account, Clock as _, Contact, SystemClock};
+use roomwork_domain::{Account, Clock as _, Contact, Opportunity, StageCatalog, SystemClock};
 use roomwork_drafting::{follow_up, grounding, notes_eval, prompt};
 use roomwork_store::{AuditEntry, Store};
 
@@ -1037,22 +1037,7 @@ async fn crm_update(
                 .filter(|o| o.account_id == Some(account.id))
                 .collect();
             let deal = match opportunity {
-                Some(key) => deals
-                    .iter()
-                    .find(|o| o.id.to_string() == key || o.name.eq_ignore_ascii_case(key))
-                    .cloned()
-                    .ok_or_else(|| InvalidInput(format!("{} has no deal {key:?}", account.name)))
-                    .and_then(|o| {
-                        if catalog.is_closed(&o.stage) {
-                            Err(InvalidInput(format!(
-                                "{} is closed ({}): notes do not update a closed deal",
-                                o.name,
-                                o.stage.as_str()
-                            )))
-                        } else {
-                            Ok(o)
-                        }
-                    })?,
+                Some(key) => deal_named(&deals, key, &catalog, &account.name)?,
                 None => pick_deal(&deals, &catalog, notes, &account.name)?,
             };
             Ok((account, deal))
@@ -1869,6 +1854,54 @@ fn usable(text: &str) -> Result<String, String> {
     Ok(body)
 }
 
+/// The account's deal `key` names, by id or by name. Names repeat (a renewal of last year's
+/// deal): an open deal of that name is preferred, two open ones are ambiguous (listed with
+/// their ids), and only closed ones is a refusal (notes do not update a closed deal).
+fn deal_named(
+    deals: &[Opportunity],
+    key: &str,
+    catalog: &StageCatalog,
+    account: &str,
+) -> Result<Opportunity, InvalidInput> {
+    if let Some(o) = deals.iter().find(|o| o.id.to_string() == key) {
+        return open_deal(o, catalog);
+    }
+    let named: Vec<&Opportunity> = deals
+        .iter()
+        .filter(|o| o.name.trim().eq_ignore_ascii_case(key.trim()))
+        .collect();
+    let open: Vec<&&Opportunity> = named
+        .iter()
+        .filter(|o| !catalog.is_closed(&o.stage))
+        .collect();
+    match (open.as_slice(), named.first()) {
+        ([one], _) => Ok((**one).clone()),
+        ([], Some(closed)) => open_deal(closed, catalog),
+        ([], None) => Err(InvalidInput(format!("{account} has no deal {key:?}"))),
+        (several, _) => Err(InvalidInput(format!(
+            "{account} has {} open deals named {key:?}; give one by id: {}",
+            several.len(),
+            several
+                .iter()
+                .map(|o| format!("{} ({})", o.id, o.stage.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+fn open_deal(o: &Opportunity, catalog: &StageCatalog) -> Result<Opportunity, InvalidInput> {
+    if catalog.is_closed(&o.stage) {
+        Err(InvalidInput(format!(
+            "{} is closed ({}): notes do not update a closed deal",
+            o.name,
+            o.stage.as_str()
+        )))
+    } else {
+        Ok(o.clone())
+    }
+}
+
 /// A file written under a temporary name beside its destination, renamed into place by
 /// [`PendingFile::persist`] and removed if dropped first (the command failed or was refused).
 struct PendingFile {
@@ -1902,7 +1935,51 @@ impl Drop for PendingFile {
 
 #[cfg(test)]
 mod tests {
-    use super::named_at;
+    use super::{deal_named, named_at};
+    use roomwork_domain::{Opportunity, OpportunityId, Stage, StageCatalog};
+
+    fn deal(name: &str, stage: &str) -> Opportunity {
+        Opportunity {
+            id: OpportunityId::new(),
+            ext_key: None,
+            name: name.into(),
+            account_id: None,
+            owner: None,
+            stage: Stage::parse(stage).unwrap(),
+            amount: None,
+            close_date: None,
+            next_step: None,
+            next_step_date: None,
+            created_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+            forecast_category: None,
+            stage_history: vec![],
+        }
+    }
+
+    #[test]
+    fn a_deal_named_twice_is_the_open_one_and_two_open_ones_are_ambiguous() {
+        let catalog = StageCatalog::default_b2b();
+        let won = deal("Sump pump replacement", "Closed Won");
+        let open = deal("Sump pump replacement", "Proposal");
+        let deals = vec![won.clone(), open.clone()];
+        let found = deal_named(&deals, "sump pump replacement", &catalog, "Van Roon").unwrap();
+        assert_eq!(found.id, open.id);
+        // By id, the closed one is refused as closed.
+        let err = deal_named(&deals, &won.id.to_string(), &catalog, "Van Roon").unwrap_err();
+        assert!(err.0.contains("is closed"), "{}", err.0);
+        let only_won = vec![won.clone()];
+        let err = deal_named(&only_won, "Sump pump replacement", &catalog, "Van Roon").unwrap_err();
+        assert!(err.0.contains("is closed"), "{}", err.0);
+        let twice = vec![open.clone(), deal("Sump pump replacement", "Negotiation")];
+        let err = deal_named(&twice, "Sump pump replacement", &catalog, "Van Roon").unwrap_err();
+        assert!(
+            err.0.contains("2 open deals") && err.0.contains(&open.id.to_string()),
+            "{}",
+            err.0
+        );
+        let err = deal_named(&deals, "Valve retrofit", &catalog, "Van Roon").unwrap_err();
+        assert!(err.0.contains("no deal"), "{}", err.0);
+    }
 
     #[test]
     fn a_first_name_that_is_also_a_word_names_the_person_only_as_a_name() {

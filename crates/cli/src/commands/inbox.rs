@@ -891,10 +891,22 @@ async fn send(ctx: &Context, key: &str, eml: Option<PathBuf>, by: &str) -> anyho
                 Some(id) => Some(store.account(id).await?),
                 None => None,
             };
-            let owner = match account.as_ref().and_then(|a| a.owner) {
-                Some(rep) => store.reps().await?.into_iter().find(|r| r.id == rep),
-                None => None,
-            };
+            // The person the draft was written for signs it; they send it when they are a
+            // rep, else the account's owner is credited with the message.
+            let reps = store.reps().await?;
+            let signer = reps.iter().find(|r| {
+                r.name
+                    .trim()
+                    .eq_ignore_ascii_case(approved.draft().requested_by.trim())
+            });
+            let owner = signer
+                .or_else(|| {
+                    account
+                        .as_ref()
+                        .and_then(|a| a.owner)
+                        .and_then(|id| reps.iter().find(|r| r.id == id))
+                })
+                .cloned();
             let now = Utc::now();
             let (via, reference) = match &eml {
                 Some(path) => {
@@ -910,9 +922,9 @@ async fn send(ctx: &Context, key: &str, eml: Option<PathBuf>, by: &str) -> anyho
                     } else {
                         path.clone()
                     };
-                    // The account owner's mailbox when known; otherwise no From, and the mail
-                    // client fills in the sender's own.
-                    let from = owner.as_ref().and_then(|r| {
+                    // The signer's mailbox when the CRM has it; otherwise no From, and the mail
+                    // client fills in the sender's own (never someone other than the signer).
+                    let from = signer.and_then(|r| {
                         r.email
                             .as_ref()
                             .map(|e| format!("{} <{}>", r.name, e.as_str()))

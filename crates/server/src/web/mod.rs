@@ -326,7 +326,7 @@ async fn sign_in_form(
     let headers = req.headers().clone();
     let form = match axum::extract::Form::<SignInForm>::from_request(req, &()).await {
         Ok(axum::extract::Form(f)) => f,
-        Err(e) => return (StatusCode::UNPROCESSABLE_ENTITY, e.body_text()).into_response(),
+        Err(e) => return (e.status(), e.body_text()).into_response(),
     };
     let next = local_path(form.next.as_deref());
     let back = |why: &str| {
