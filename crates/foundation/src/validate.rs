@@ -219,6 +219,8 @@ fn check_tiers(t: &TierDefinitions, f: &mut Findings) -> Option<TierRules> {
         f.non_empty(&format!("tier[{i}].convention"), &tier.convention);
     }
     f.unique("tier", "slug", t.tiers.iter().map(|t| t.slug.as_str()));
+    // Two tiers of one name could not be told apart where the name is shown.
+    f.unique("tier", "name", t.tiers.iter().map(|t| t.name.as_str()));
     let known: Vec<String> = t.tiers.iter().map(|t| t.slug.to_lowercase()).collect();
     let unknown = |slug: &str| !known.contains(&slug.to_lowercase());
     if unknown(&t.default_tier) {

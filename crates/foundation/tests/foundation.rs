@@ -186,10 +186,23 @@ fn content_rules_are_enforced() {
         "use = [\"here is the update on your order\"]",
         "use = [\"Touch base\"]",
     );
+    // Two tiers of one name cannot be told apart.
+    edit(
+        dir.path(),
+        DocKind::Tiers,
+        "name = \"Key\"",
+        "name = \"strategic\"",
+    );
     let check = load(dir.path()).unwrap();
     let reasons: Vec<String> = check.problems().iter().map(|p| p.to_string()).collect();
     assert!(
         reasons.iter().any(|r| r.contains("judgement = true")),
+        "{reasons:#?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("tier[1].name") && r.contains("defined twice")),
         "{reasons:#?}"
     );
     assert!(

@@ -367,6 +367,7 @@ pub fn parse_records(
     map: &ColumnMap,
 ) -> Result<(Records, Vec<String>), IngestError> {
     // The date order is a property of the file: detect it from every date cell.
+    let mut doubt = None;
     let order = match profile.fixed_date_order {
         Some(o) => o,
         None => {
@@ -384,7 +385,13 @@ pub fn parse_records(
                 .map(|s| s.trim())
                 .filter(|s| !s.is_empty())
                 .map(|s| s.split([' ', 'T']).next().unwrap_or(s));
-            DateOrder::detect(samples, profile.date_order).unwrap_or(profile.date_order)
+            match DateOrder::detect_with_doubt(samples, profile.date_order) {
+                Some((order, other)) => {
+                    doubt = other;
+                    order
+                }
+                None => profile.date_order,
+            }
         }
     };
     // Rows of the wrong shape first; the cells of every other row are checked too, so that one
@@ -660,12 +667,27 @@ pub fn parse_records(
             problems,
         });
     }
-    let warnings = lenient
+    let mut warnings: Vec<String> = lenient
         .into_iter()
         .map(|((field, value), rows)| {
             format!("{rows} rows have {field} {value:?}, which roomwork does not know; kept as the default")
         })
         .collect();
+    if let Some(other) = doubt {
+        let name = |o: DateOrder| match o {
+            DateOrder::Mdy => "month first (mdy)",
+            DateOrder::Dmy => "day first (dmy)",
+            DateOrder::Ymd => "year first (ymd)",
+        };
+        warnings.push(format!(
+            "every date in the file reads both {} and {}; read {} (this export's usual order): \
+             if that is wrong, import again with --date-order {}",
+            name(order),
+            name(other),
+            name(order),
+            format!("{other:?}").to_lowercase()
+        ));
+    }
     Ok((records, warnings))
 }
 

@@ -25,9 +25,19 @@ impl DateOrder {
         samples: impl Iterator<Item = &'a str>,
         preferred: DateOrder,
     ) -> Option<DateOrder> {
+        Self::detect_with_doubt(samples, preferred).map(|(o, _)| o)
+    }
+
+    /// [`DateOrder::detect`], and the other order that also reads every date when the file
+    /// cannot tell (every day is 12 or less: `1/2/2027` is January or February).
+    pub fn detect_with_doubt<'a>(
+        samples: impl Iterator<Item = &'a str>,
+        preferred: DateOrder,
+    ) -> Option<(DateOrder, Option<DateOrder>)> {
         let mut possible = [DateOrder::Mdy, DateOrder::Dmy, DateOrder::Ymd].to_vec();
         let mut preferred = preferred;
         let mut any = false;
+        let mut dotted = false;
         for s in samples {
             let fits: Vec<DateOrder> = possible
                 .iter()
@@ -39,6 +49,7 @@ impl DateOrder {
             if s.contains('.') && !fits.is_empty() && preferred == DateOrder::Mdy {
                 preferred = DateOrder::Dmy;
             }
+            dotted |= s.contains('.') && !fits.is_empty();
             // A cell no order reads ("TBD") says nothing about the order.
             if fits.is_empty() {
                 continue;
@@ -54,11 +65,18 @@ impl DateOrder {
         if !any {
             return None;
         }
-        if possible.contains(&preferred) {
-            Some(preferred)
+        let chosen = if possible.contains(&preferred) {
+            preferred
         } else {
-            possible.first().copied()
-        }
+            possible[0]
+        };
+        // Dotted dates leave no doubt: they are day-first wherever they are written.
+        let other = possible
+            .iter()
+            .copied()
+            .find(|o| *o != chosen)
+            .filter(|_| !dotted);
+        Some((chosen, other))
     }
 }
 
@@ -245,6 +263,14 @@ mod tests {
         assert_eq!(
             DateOrder::detect(not_a_date.iter().copied(), DateOrder::Mdy),
             Some(DateOrder::Mdy)
+        );
+        assert_eq!(
+            DateOrder::detect_with_doubt(ambiguous.iter().copied(), DateOrder::Mdy),
+            Some((DateOrder::Mdy, Some(DateOrder::Dmy)))
+        );
+        assert_eq!(
+            DateOrder::detect_with_doubt(us.iter().copied(), DateOrder::Mdy),
+            Some((DateOrder::Mdy, None))
         );
         let german = ["01.04.2026", "02.03.2026"];
         assert_eq!(

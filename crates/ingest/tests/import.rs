@@ -539,6 +539,39 @@ fn parse_text(name: &str, text: &str) -> Result<ParsedFile, IngestError> {
 }
 
 #[test]
+fn a_file_whose_dates_read_both_ways_says_which_order_it_used() {
+    let csv = "Opportunity Name,Account Name,Stage,Amount,Created Date,Opportunity ID\n\
+               Pump deal,Acme,Proposal,100,1/2/2027,006A000000AbCdZ\n\
+               Valve deal,Acme,Proposal,200,3/4/2027,006A000000AbCdY\n";
+    let parsed = parse_text("ambiguous.csv", csv).unwrap();
+    assert!(
+        parsed
+            .warnings
+            .iter()
+            .any(|w| w.contains("month first (mdy)") && w.contains("--date-order dmy")),
+        "{:?}",
+        parsed.warnings
+    );
+    let clear = csv.replace("3/4/2027", "3/24/2027");
+    let parsed = parse_text("clear.csv", &clear).unwrap();
+    assert!(
+        !parsed.warnings.iter().any(|w| w.contains("--date-order")),
+        "{:?}",
+        parsed.warnings
+    );
+    let fixed = roomwork_ingest::parse_file_with(
+        "fixed.csv",
+        csv.as_bytes(),
+        None,
+        Currency::USD,
+        Some(roomwork_ingest::values::DateOrder::Dmy),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(fixed.warnings.is_empty(), "{:?}", fixed.warnings);
+}
+
+#[test]
 fn every_problem_of_a_file_is_named_rows_of_the_wrong_shape_with_bad_cells() {
     let csv = "Opportunity Name,Account Name,Stage,Amount,Created Date,Opportunity ID\n\
                Pump deal,Acme,Proposal,lots,1/5/2026,006A000000AbCdZ\n\

@@ -48,7 +48,12 @@ pub fn print(r: &HygieneReport, examples: usize) {
             c.object.to_string(),
             c.field.to_string(),
             format!("{}/{}", c.filled, c.total),
-            output::percent(c.rate),
+            // No records: nothing to complete, not "100%".
+            if c.total == 0 {
+                "-".to_string()
+            } else {
+                output::percent(c.rate)
+            },
         ]
     });
     say!(

@@ -1124,11 +1124,17 @@ fn forecast_out(
             l.bias
                 .as_ref()
                 .map(|b| match b.relative {
+                    // The tendency is read against the team's factor; the call is adjusted by
+                    // the rep's own (which can be above 1 for an over-caller on a team whose
+                    // calls all miss in-period deals).
                     Some(r) => format!(
-                        "{}: ×{:.2}, {:.2} of the team's, over {} periods",
-                        b.tendency, b.factor, r, b.periods
+                        "{} ({:.2} of the team's factor); won ×{:.2} the call, over {} periods",
+                        b.tendency, r, b.factor, b.periods
                     ),
-                    None => format!("{} ×{:.2} over {} periods", b.tendency, b.factor, b.periods),
+                    None => format!(
+                        "{}: won ×{:.2} the call, over {} periods",
+                        b.tendency, b.factor, b.periods
+                    ),
                 })
                 .unwrap_or_else(|| "-".into()),
             l.adjusted_call.map(money).unwrap_or_else(|| "-".into()),
