@@ -12,7 +12,8 @@
 //! - a month and day without a year is the occurrence closest to the reference day;
 //! - `3/14` is month/day (the US order); ISO `2026-03-14` is always understood;
 //! - "end of (the) month/quarter/year", "EOM", "EOQ", "EOY" are its last day; "end of the week"
-//!   and "EOW" are its Friday; "next week" is the Monday of the next week; "week 12"/"wk 12"
+//!   and "EOW" are its Friday; "this week" is its Friday (the day itself at a weekend);
+//!   "next week" is the Monday of the next week; "week 12"/"wk 12"
 //!   is the Monday of ISO week 12.
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
@@ -248,7 +249,13 @@ fn at(ws: &[Word], i: usize, today: NaiveDate) -> Option<(usize, NaiveDate)> {
     // "next week", "next Tuesday", "this Friday".
     if first == "next" || first == "this" {
         if w(1) == "week" || w(1) == "wk" {
-            let d = monday_of(today) + Duration::days(if first == "next" { 7 } else { 0 });
+            // "This week" as a deadline is its Friday (today, at a weekend), never a day
+            // already past; "next week" is the Monday it starts.
+            let d = if first == "next" {
+                monday_of(today) + Duration::days(7)
+            } else {
+                (monday_of(today) + Duration::days(4)).max(today)
+            };
             return Some((2, d));
         }
         if let Some(wd) = weekday(w(1)) {
@@ -374,6 +381,15 @@ fn period_end(what: &str, today: NaiveDate) -> Option<NaiveDate> {
     })
 }
 
+/// The first working day (Monday to Friday) after `d`.
+pub fn next_working_day(d: NaiveDate) -> NaiveDate {
+    let mut n = d + Duration::days(1);
+    while matches!(n.weekday(), Weekday::Sat | Weekday::Sun) {
+        n += Duration::days(1);
+    }
+    n
+}
+
 /// "Friday 19 December" (with the year when it differs from `today`'s).
 pub fn spell(date: NaiveDate, today: NaiveDate) -> String {
     let base = date.format("%A %-d %B").to_string();
@@ -400,6 +416,13 @@ mod tests {
         assert_eq!(found.len(), 1, "{text}: {found:?}");
         let m = &found[0];
         (m.text.clone(), m.date, m.deadline)
+    }
+
+    #[test]
+    fn the_next_working_day_skips_the_weekend() {
+        assert_eq!(next_working_day(d("2026-12-04")), d("2026-12-07"));
+        assert_eq!(next_working_day(d("2026-12-06")), d("2026-12-07"));
+        assert_eq!(next_working_day(d("2026-12-01")), d("2026-12-02"));
     }
 
     #[test]
@@ -441,6 +464,14 @@ mod tests {
             ),
             ("quote by the 29th", "the 29th", "2025-12-29", true),
             ("invoice by the 3rd", "the 3rd", "2026-01-03", true),
+            // Regression: "this week" was its Monday, two days before the call.
+            (
+                "Gustavo to do the EPC intro this week",
+                "this week",
+                "2025-12-12",
+                false,
+            ),
+            ("samples next week", "next week", "2025-12-15", false),
         ];
         for (text, expr, date, deadline) in cases {
             assert_eq!(one(text), (expr.to_string(), d(date), deadline), "{text}");

@@ -408,8 +408,22 @@ fn split_clauses(text: &str) -> Vec<String> {
                 .iter()
                 .filter_map(|p| lower.find(p))
                 .min();
+            // "If you send the list, I'll quote by Friday" is one promise with its condition:
+            // cut, the condition would stand alone as a half-sentence.
+            let conditional = [
+                "if ",
+                "once ",
+                "when ",
+                "unless ",
+                "as soon as ",
+                "provided ",
+            ]
+            .iter()
+            .any(|c| lower.trim_start().starts_with(c));
             match cut {
-                Some(p) if p > 0 => vec![part[..p].to_string(), part[p + 2..].to_string()],
+                Some(p) if p > 0 && !conditional => {
+                    vec![part[..p].to_string(), part[p + 2..].to_string()]
+                }
                 _ => vec![part],
             }
         })
@@ -899,7 +913,7 @@ fn revoice(
         .iter()
         .any(|p| before.ends_with(&format!(" {p}")) || before == *p);
         let rel = m.text.to_lowercase();
-        let period = ["eow", "eom", "eoq", "eoy", "end of"]
+        let period = ["eow", "eom", "eoq", "eoy", "end of", "this week"]
             .iter()
             .any(|p| rel.contains(p));
         if !has_preposition {
@@ -1209,7 +1223,8 @@ fn insert_copula(s: &str) -> String {
         if finite.contains(&w.as_str()) || prepositions.contains(&w.as_str()) {
             return s.to_string();
         }
-        if w.ends_with("ing") && w.len() > 5 {
+        // "something", "anything", "nothing" end in -ing and are no verbs.
+        if w.ends_with("ing") && w.len() > 5 && !w.ends_with("thing") {
             let subject = tokens[k - 1].to_lowercase();
             let be = if subject.ends_with('s')
                 && !subject.ends_with("ss")
@@ -1532,6 +1547,22 @@ mod tests {
         - Kellerman Valve Co. ~7% lower but no piping change in their scope\n\
         - I'll send rev 4 by Thurs\n\
         - PO target August 18th\n";
+
+    #[test]
+    fn a_promise_with_its_condition_stays_one_item_and_something_is_no_verb() {
+        assert_eq!(
+            split_clauses("If you send me the pump list, I'll come back with pricing by Friday"),
+            ["If you send me the pump list, I'll come back with pricing by Friday"]
+        );
+        assert_eq!(
+            split_clauses("sent pricing Mon, I'll send rev 2 Fri"),
+            ["sent pricing Mon", "I'll send rev 2 Fri"]
+        );
+        assert_eq!(
+            insert_copula("Put something together on the spares side first"),
+            "Put something together on the spares side first"
+        );
+    }
 
     #[test]
     fn notes_become_roles_and_internal_lines_stay_out() {

@@ -668,6 +668,21 @@ fn commitment(words: &[String]) -> Option<bool> {
     }
 }
 
+/// "Please do.", "I'll do it", "we can do that": "do" with nothing after it but a pronoun
+/// acknowledges the last request (its own action item, if any); it is no task of its own.
+fn acknowledgement(words: &[String]) -> bool {
+    let Some(at) = words.iter().position(|w| is_action_verb(w)) else {
+        return false;
+    };
+    words[at] == "do"
+        && words[at + 1..].iter().all(|w| {
+            matches!(
+                w.as_str(),
+                "it" | "that" | "this" | "so" | "then" | "too" | "now" | "thanks" | "sure"
+            )
+        })
+}
+
 /// A commitment assigned to someone by name or role, in the third person: "Marco will send the
 /// drawings", "the industrial designer is going to work on ...", "our service tech will visit".
 /// Returns the subject as said (up to four words) when the sentence starts with one, then
@@ -880,6 +895,7 @@ pub fn analyze(turns: &[Turn], opts: &Options) -> Analysis {
             };
             let owner = commitment(&w)
                 .filter(|own| !(q && *own))
+                .filter(|_| !acknowledgement(&w))
                 .map(said_by)
                 .or_else(|| {
                     // Someone named: the speaker whose label starts with that name, else the
@@ -1283,6 +1299,41 @@ mod tests {
         assert!(!a.trust_repair);
         assert!(!a.key_moments.is_empty() && a.key_moments.windows(2).all(|w| w[0].at <= w[1].at));
         assert!(!a.summary.is_empty());
+    }
+
+    #[test]
+    fn a_bare_please_do_acknowledges_and_is_no_action_item() {
+        let turns = vec![
+            turn(
+                "Eun-ji",
+                0.0,
+                6.0,
+                "I'll send you a summary email with the spares list by Friday.",
+            ),
+            turn("Dana Singh", 7.0, 9.0, "Please do. Copy Hiroshi."),
+            turn("Eun-ji", 10.0, 11.0, "Will do, I'll do that."),
+            turn(
+                "Dana Singh",
+                12.0,
+                15.0,
+                "Can you do a site visit next week?",
+            ),
+        ];
+        let a = analyze(
+            &turns,
+            &Options {
+                reps: vec!["Eun-ji".into()],
+                ..Default::default()
+            },
+        );
+        let items: Vec<(&str, &str)> = a
+            .action_items
+            .iter()
+            .map(|i| (i.owner.as_str(), i.text.as_str()))
+            .collect();
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert!(items[0].1.contains("summary email"), "{items:?}");
+        assert!(items[1].1.contains("site visit"), "{items:?}");
     }
 
     #[test]

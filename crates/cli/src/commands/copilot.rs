@@ -15,7 +15,8 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use roomwork_domain::{
-    Account, Contact, CrmChange, DraftId, DraftStatus, Health, Opportunity, TranscriptId, Workflow,
+    Account, Clock as _, Contact, CrmChange, DraftId, DraftStatus, Health, Opportunity,
+    TranscriptId, Workflow,
 };
 use roomwork_drafting::{crm_update, follow_up, grounding};
 use roomwork_meetings::analyze::{Analysis, Side};
@@ -470,7 +471,7 @@ async fn deal_changes(
         ));
         return Ok(out);
     }
-    let p = crm_update::propose(&crm_update::Inputs {
+    let mut p = crm_update::propose(&crm_update::Inputs {
         notes,
         deal,
         stages: &stages,
@@ -479,6 +480,16 @@ async fn deal_changes(
         account_manager: call.by,
         today: call.day,
     });
+    // A date said on an older call ("by Friday") may have passed by the time the proposal is
+    // made: the task is proposed for the next working day, and says what was said.
+    let today = roomwork_domain::SystemClock.today().max(call.day);
+    let mut said_due = None;
+    if let Some(f) = p.change.next_step_date.as_mut()
+        && let Some(due) = f.to.filter(|d| *d < today)
+    {
+        said_due = Some(due);
+        f.to = Some(roomwork_drafting::dates::next_working_day(today));
+    }
     let a = call.analysis;
     let day = call.day.format("%-d %b %Y");
     let base = CrmChange {
@@ -584,7 +595,6 @@ async fn deal_changes(
 
     // 2. The next task with its due date, written as a task ("Send the customer a quote ...")
     // rather than as said ("I'll send you a quote ...").
-    let mut p = p;
     if let Some(f) = p.change.next_step.as_mut()
         && let Some(said) = f.to.clone()
     {
@@ -629,6 +639,14 @@ async fn deal_changes(
             "# Next task: {}\n\n**{task}**, due {due_text}.\n\n",
             deal.name
         );
+        if let Some(said) = said_due {
+            let _ = writeln!(
+                body,
+                "Said on the call: due {}, which has passed; proposed for the next working day. \
+                 Change the date, or reject the task if it is done.\n",
+                said.format("%a %-d %b %Y")
+            );
+        }
         if let Some(cat) = &p.next_step_category {
             let _ = writeln!(body, "Category (the Foundation's): {cat}\n");
         }
