@@ -65,6 +65,9 @@ fn a_dry_run_says_what_would_change_and_stores_nothing() {
             && text.contains("nothing was stored"),
         "{text}"
     );
+    // Fewer than 25 changes are all named: no "... and N more" (the accounts the deals
+    // reference are named on their own line).
+    assert!(!text.contains("more (--json"), "{text}");
     assert_eq!(counts(dir.path())["opportunities"], 0);
 }
 

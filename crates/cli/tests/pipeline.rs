@@ -188,6 +188,24 @@ fn the_demo_pipeline_is_evaluated_backtested_scored_snapshotted_and_forecast() {
         ],
     );
     assert_eq!(refused.status.code(), Some(3));
+    // An amount no forecast reaches is a typing slip, refused before anything is stored.
+    let huge = roomwork(
+        d,
+        &[
+            "pipeline",
+            "override",
+            "--period",
+            &period,
+            "--amount",
+            "92233720368547758.07",
+            "--by",
+            "x",
+            "--reason",
+            "y",
+        ],
+    );
+    assert_eq!(huge.status.code(), Some(3), "{huge:?}");
+    assert!(String::from_utf8_lossy(&huge.stderr).contains("check the digits"));
 
     // Accuracy of every closed month that has an opening snapshot.
     let acc = json(&roomwork(d, &["--json", "pipeline", "accuracy"]));

@@ -457,13 +457,13 @@ pub fn print_reports(reports: &[FileReport], dry_run: bool) {
                 .iter()
                 .map(|c| vec![c.action.to_string(), c.kind.to_string(), c.name.clone()]);
             say!("{}", output::table(&["would", "records", "name"], rows));
+            // Only the first EXAMPLES_PER_FILE changes are named; accounts created from
+            // references are named on their own line below, not here.
             let named = plan.examples.len();
             let total: usize = plan.tallies.values().map(|t| t.created + t.updated).sum();
-            if total > named {
-                say!(
-                    "  ... and {} more (--json lists the same first {named})",
-                    total - named
-                );
+            let more = total.saturating_sub(named + plan.referenced_accounts.len());
+            if named >= resolve::EXAMPLES_PER_FILE && more > 0 {
+                say!("  ... and {more} more (--json lists the same first {named})");
             }
         }
         if !plan.new_reps.is_empty() {

@@ -1241,18 +1241,25 @@ pub async fn record_override(
 ) -> anyhow::Result<(ForecastOverride, Period)> {
     let period = Period::parse(period).map_err(InvalidInput)?;
     if by.trim().is_empty() || reason.trim().is_empty() {
-        return Err(InvalidInput(
-            "an override names who makes it (--by) and why (--reason)".into(),
-        )
-        .into());
+        return Err(
+            InvalidInput("an override names who makes it and why (the reason)".into()).into(),
+        );
     }
     let loaded = Loaded::read(ctx, store).await?;
     let f = loaded.frame();
     let currency: Currency = forecast::main_currency(&f);
+    // The messages name the field, not a flag: the web app's form gives the same values.
     let amount =
-        Money::parse(amount, currency).map_err(|e| InvalidInput(format!("--amount: {e}")))?;
+        Money::parse(amount, currency).map_err(|e| InvalidInput(format!("amount: {e}")))?;
     if amount.minor() < 0 {
-        return Err(InvalidInput("--amount: a forecast is not negative".into()).into());
+        return Err(InvalidInput("amount: a forecast is not negative".into()).into());
+    }
+    // Ten trillion in any currency is a typing slip, and sums of such amounts would overflow.
+    if amount.minor() > 1_000_000_000_000_000 {
+        return Err(InvalidInput(format!(
+            "amount: {amount} is more than any forecast; check the digits"
+        ))
+        .into());
     }
     let scope = match rep {
         Some(name) => loaded.rep_by_name(name)?.to_string(),
