@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod support;
-use support::{chat_server, json, query, roomwork, sse_answer};
+use support::{chat_server, json, query, roomwork, sse_answer, stdout};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -602,6 +602,67 @@ fn a_top_tier_draft_goes_from_submitted_to_sent_only_through_the_relationship_te
     );
     let verify = json(&roomwork(d, &["--json", "audit", "verify"]));
     assert_eq!(verify["problems"].as_array().unwrap().len(), 0);
+
+    // Drafted for a rep whose address the CRM has: the .eml is From that rep, who signs it.
+    let rep = query(
+        d,
+        "SELECT name || '|' || email FROM reps WHERE email IS NOT NULL ORDER BY name LIMIT 1",
+    );
+    let (rep, rep_email) = rep.split_once('|').unwrap();
+    let pick = pick.replace("'strategic'", "'standard'");
+    let account = query(d, &format!("SELECT a.name {pick}"));
+    let to = query(
+        d,
+        &format!("SELECT c.name || ' <' || c.email || '>' {pick}"),
+    );
+    std::fs::write(&body, format!("Hello,\n\nThank you for the call. The revised pricing follows by Friday.\n\nKind regards,\n{rep}")).unwrap();
+    let submitted = json(&inbox(
+        d,
+        &[
+            "--json",
+            "submit",
+            "--kind",
+            "follow-up-email",
+            "--subject",
+            "Pricing",
+            "--text",
+            body.to_str().unwrap(),
+            "--account",
+            &account,
+            "--to",
+            &to,
+            "--engine",
+            "builtin",
+            "--by",
+            rep,
+        ],
+    ));
+    let id = submitted["id"].as_str().unwrap().to_string();
+    let approved = json(&inbox(
+        d,
+        &[
+            "--json",
+            "approve",
+            &id,
+            "--sounds-like-me",
+            "yes",
+            "--reflects-what-mattered",
+            "yes",
+            "--by",
+            "Lee Chen",
+        ],
+    ));
+    assert_eq!(approved["status"], "approved", "{approved}");
+    stdout(&inbox(
+        d,
+        &["send", &id, "--eml", out_dir.to_str().unwrap()],
+    ));
+    let eml = std::fs::read_to_string(out_dir.join(format!("{id}.eml"))).unwrap();
+    let from = eml
+        .lines()
+        .find(|l| l.starts_with("From:"))
+        .unwrap_or_default();
+    assert!(from.contains(rep) && from.contains(rep_email), "{from}");
 }
 
 #[test]
@@ -1453,9 +1514,29 @@ fn draft_pipeline_report_follows_the_foundation_and_writes_csv_and_html() {
     let names: Vec<_> = std::fs::read_dir(d)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("roomwork-tmp"))
+        .filter(|n| n.starts_with(".roomwork-"))
         .collect();
     assert!(names.is_empty(), "{names:?}");
+    // A directory given as the file: refused before anything is stored.
+    let out = roomwork(
+        d,
+        &[
+            "draft",
+            "pipeline-report",
+            "--by",
+            "Dana",
+            "--out",
+            d.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert_eq!(
+        query(
+            d,
+            "SELECT count(*) || ':' || (SELECT count(*) FROM workflow_uses) FROM drafts"
+        ),
+        drafts
+    );
 }
 
 #[test]

@@ -403,11 +403,20 @@ fn split_clauses(text: &str) -> Vec<String> {
     let out: Vec<String> = out
         .into_iter()
         .flat_map(|part| {
-            let lower = part.to_ascii_lowercase().replace('’', "'");
-            let cut = [", i'll ", ", i will ", ", we'll ", ", we will "]
-                .iter()
-                .filter_map(|p| lower.find(p))
-                .min();
+            // ASCII lowercasing keeps byte offsets, so `p` cuts `part` where it was found
+            // (replacing ’ with ' would not: three bytes become one).
+            let lower = part.to_ascii_lowercase();
+            let cut = [
+                ", i'll ",
+                ", i’ll ",
+                ", i will ",
+                ", we'll ",
+                ", we’ll ",
+                ", we will ",
+            ]
+            .iter()
+            .filter_map(|p| lower.find(p))
+            .min();
             // "If you send the list, I'll quote by Friday" is one promise with its condition:
             // cut, the condition would stand alone as a half-sentence.
             let conditional = [
@@ -1224,7 +1233,13 @@ fn insert_copula(s: &str) -> String {
             return s.to_string();
         }
         // "something", "anything", "nothing" end in -ing and are no verbs.
-        if w.ends_with("ing") && w.len() > 5 && !w.ends_with("thing") {
+        if w.ends_with("ing")
+            && w.len() > 5
+            && !matches!(
+                w.as_str(),
+                "something" | "anything" | "nothing" | "everything"
+            )
+        {
             let subject = tokens[k - 1].to_lowercase();
             let be = if subject.ends_with('s')
                 && !subject.ends_with("ss")
@@ -1561,6 +1576,11 @@ mod tests {
         assert_eq!(
             insert_copula("Put something together on the spares side first"),
             "Put something together on the spares side first"
+        );
+        // Regression: a curly apostrophe before the cut shifted it off a character boundary.
+        assert_eq!(
+            split_clauses("Dana’s notes went out Mon, I’ll send rev 2 Fri"),
+            ["Dana’s notes went out Mon", "I’ll send rev 2 Fri"]
         );
     }
 

@@ -54,19 +54,15 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.column.is_empty() {
-            write!(
-                f,
-                "{}: line {}: {}: {}",
-                self.file, self.line, self.field, self.reason
-            )
-        } else {
-            write!(
-                f,
-                "{}: line {}, column {}: {}: {}",
-                self.file, self.line, self.column, self.field, self.reason
-            )
+        write!(f, "{}: line {}", self.file, self.line)?;
+        if !self.column.is_empty() {
+            write!(f, ", column {}", self.column)?;
         }
+        // A whole-row problem (a row of the wrong shape) has no field of its own.
+        if !self.field.is_empty() {
+            write!(f, ": {}", self.field)?;
+        }
+        write!(f, ": {}", self.reason)
     }
 }
 

@@ -173,6 +173,7 @@ pub fn read_table(
     let mut record = csv::ByteRecord::new();
     let mut last_report = 0u64;
     let mut problems = Vec::new();
+    let mut swallowed: Option<(u64, usize)> = None;
     loop {
         let more = reader.read_byte_record(&mut record).map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
@@ -215,6 +216,10 @@ pub fn read_table(
             footer_lines += 1;
             continue;
         }
+        // A quote never closed in the last column leaves the row its full width and swallows
+        // every row after it into one cell: suspect a cell whose lines look like rows, and
+        // refuse it if nothing follows (an unclosed quote always runs to the end).
+        swallowed = swallowing_cell(&record, delimiter, width).map(|col| (pos.0, col));
         if record.len() != width {
             problems.push(shape_problem(file, &headers, &record, pos.0));
             if problems.len() >= SHAPE_PROBLEMS {
@@ -234,6 +239,22 @@ pub fn read_table(
         debug_assert_eq!(end, row_len);
         rows.lines.push(pos.0);
     }
+    // A closed quote ends the file with `"`; an open one ends it with whatever it swallowed.
+    let closed = text.trim_end().ends_with('"');
+    if let Some((line, col)) = swallowed
+        && !closed
+        && !problems.iter().any(|p: &crate::Problem| p.line == line)
+    {
+        problems.push(crate::Problem {
+            file: file.to_string(),
+            line,
+            column: format!("{} ({:?})", col + 1, headers[col]),
+            field: String::new(),
+            reason: "a quoted value starts here and runs to the end of the file, over lines that \
+                     look like rows of their own: is its closing quote missing?"
+                .into(),
+        });
+    }
     rows.text = String::from_utf8(data).map_err(|e| {
         malformed(
             0,
@@ -248,6 +269,21 @@ pub fn read_table(
         footer_lines,
         problems,
     })
+}
+
+/// The last column of a full-width `record` when that cell holds a line break after which a
+/// line has at least as many delimiters as a row between its fields (`width - 1`): rows
+/// swallowed by a quote opened in the last column. (An open quote in another column leaves
+/// the row short, which [`shape_problem`] names.)
+fn swallowing_cell(record: &csv::ByteRecord, delimiter: u8, width: usize) -> Option<usize> {
+    if width < 2 || record.len() != width {
+        return None;
+    }
+    let cell = record.get(width - 1)?;
+    cell.split(|b| *b == b'\n')
+        .skip(1)
+        .any(|line| line.iter().filter(|b| **b == delimiter).count() >= width - 1)
+        .then_some(width - 1)
 }
 
 /// What is wrong with a row of `record.len()` fields under `headers`, and where: a value that
@@ -380,6 +416,27 @@ mod tests {
             "{shown:?}"
         );
         // The rows of the right shape are still read (their cells are checked too).
+        assert_eq!(t.rows.len(), 2);
+    }
+
+    #[test]
+    fn a_quote_never_closed_in_the_last_column_is_caught_too() {
+        let csv =
+            "Name,Account,Note\nAnn,Acme,fine\nBo,Corvo,\"call back\nCy,Dunmore,ok\nDi,Eldon,ok\n";
+        let t = read_table("q.csv", csv.as_bytes(), &mut |_| {}).unwrap();
+        assert_eq!(t.problems.len(), 1, "{:?}", t.problems);
+        let p = t.problems[0].to_string();
+        assert!(
+            p.contains("line 3")
+                && p.contains("column 3 (\"Note\")")
+                && p.contains("closing quote"),
+            "{p}"
+        );
+        // A note over two lines, closed, with rows after it, is data.
+        let fine =
+            "Name,Account,Note\nBo,Corvo,\"call back, then\nsend it, today\"\nCy,Dunmore,ok\n";
+        let t = read_table("n.csv", fine.as_bytes(), &mut |_| {}).unwrap();
+        assert!(t.problems.is_empty(), "{:?}", t.problems);
         assert_eq!(t.rows.len(), 2);
     }
 

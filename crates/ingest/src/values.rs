@@ -38,6 +38,7 @@ impl DateOrder {
         let mut preferred = preferred;
         let mut any = false;
         let mut dotted = false;
+        let mut telling = false;
         for s in samples {
             let fits: Vec<DateOrder> = possible
                 .iter()
@@ -50,6 +51,8 @@ impl DateOrder {
                 preferred = DateOrder::Dmy;
             }
             dotted |= s.contains('.') && !fits.is_empty();
+            // An ISO date reads the same in every order and leaves no doubt of its own.
+            telling |= !fits.is_empty() && fits.len() < 3;
             // A cell no order reads ("TBD") says nothing about the order.
             if fits.is_empty() {
                 continue;
@@ -75,7 +78,7 @@ impl DateOrder {
             .iter()
             .copied()
             .find(|o| *o != chosen)
-            .filter(|_| !dotted);
+            .filter(|_| !dotted && telling);
         Some((chosen, other))
     }
 }
@@ -270,6 +273,15 @@ mod tests {
         );
         assert_eq!(
             DateOrder::detect_with_doubt(us.iter().copied(), DateOrder::Mdy),
+            Some((DateOrder::Mdy, None))
+        );
+        let iso = ["2026-05-15", "2026-01-02"];
+        assert_eq!(
+            DateOrder::detect_with_doubt(iso.iter().copied(), DateOrder::Ymd),
+            Some((DateOrder::Ymd, None))
+        );
+        assert_eq!(
+            DateOrder::detect_with_doubt(iso.iter().copied(), DateOrder::Mdy),
             Some((DateOrder::Mdy, None))
         );
         let german = ["01.04.2026", "02.03.2026"];

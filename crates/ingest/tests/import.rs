@@ -569,6 +569,13 @@ fn a_file_whose_dates_read_both_ways_says_which_order_it_used() {
     )
     .unwrap();
     assert!(fixed.warnings.is_empty(), "{:?}", fixed.warnings);
+    // ISO dates (HubSpot) read the same in every order: nothing to warn about.
+    let hubspot = parse("hubspot_deals.csv");
+    assert!(
+        !hubspot.warnings.iter().any(|w| w.contains("--date-order")),
+        "{:?}",
+        hubspot.warnings
+    );
 }
 
 #[test]

@@ -697,8 +697,8 @@ fn shown_program(path: &Path, cwd: Option<&Path>) -> String {
         .and_then(|cwd| path.strip_prefix(cwd).ok())
         .map_or_else(|| path.to_path_buf(), |p| Path::new(".").join(p));
     let shown = shown.display().to_string();
-    if shown.contains(char::is_whitespace) {
-        format!("'{shown}'")
+    if shown.contains(|c: char| c.is_whitespace() || c == '\'') {
+        format!("'{}'", shown.replace('\'', "'\\''"))
     } else {
         shown
     }
@@ -724,6 +724,10 @@ mod tests {
         assert_eq!(
             shown_program(Path::new("/opt/sales tools/roomwork"), cwd),
             "'/opt/sales tools/roomwork'"
+        );
+        assert_eq!(
+            shown_program(Path::new("/opt/ana's tools/roomwork"), cwd),
+            "'/opt/ana'\\''s tools/roomwork'"
         );
     }
 }

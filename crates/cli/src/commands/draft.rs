@@ -1935,34 +1935,35 @@ fn lateness(notes: &follow_up::Notes, today: chrono::NaiveDate) -> Vec<String> {
     out
 }
 
-/// A file written under a temporary name beside its destination, renamed into place by
-/// [`PendingFile::persist`] and removed if dropped first (the command failed or was refused).
-struct PendingFile {
-    tmp: std::path::PathBuf,
-    kept: bool,
-}
+/// A file written under a fresh temporary name beside its destination (created new, never
+/// through a link that was there), renamed into place by [`PendingFile::persist`] and removed
+/// if dropped first (the command failed or was refused).
+struct PendingFile(tempfile::NamedTempFile);
 
 impl PendingFile {
     fn write(path: &std::path::Path, text: &str) -> std::io::Result<Self> {
-        let mut name = path.file_name().unwrap_or_default().to_os_string();
-        name.push(".roomwork-tmp");
-        let tmp = path.with_file_name(name);
-        std::fs::write(&tmp, text)?;
-        Ok(Self { tmp, kept: false })
-    }
-
-    fn persist(mut self, path: &std::path::Path) -> std::io::Result<()> {
-        std::fs::rename(&self.tmp, path)?;
-        self.kept = true;
-        Ok(())
-    }
-}
-
-impl Drop for PendingFile {
-    fn drop(&mut self) {
-        if !self.kept {
-            let _ = std::fs::remove_file(&self.tmp);
+        use std::io::Write as _;
+        if path.is_dir() || path.file_name().is_none() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "a directory, not a file name",
+            ));
         }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => std::path::Path::new("."),
+        };
+        let mut file = tempfile::Builder::new()
+            .prefix(".roomwork-")
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        file.write_all(text.as_bytes())?;
+        file.flush()?;
+        Ok(Self(file))
+    }
+
+    fn persist(self, path: &std::path::Path) -> std::io::Result<()> {
+        self.0.persist(path).map(drop).map_err(|e| e.error)
     }
 }
 

@@ -48,7 +48,7 @@ pub struct FileReport {
     #[serde(skip)]
     pub touched: HashSet<OpportunityId>,
     /// Parts the file's writes were handed over in (one transaction in all); after a store
-    /// failure, the parts planned before the planner stopped.
+    /// failure, the parts handed over before the planner stopped.
     pub parts: usize,
 }
 
@@ -238,12 +238,13 @@ pub async fn import_files(
                 let mut to_store = 0u64;
                 // Time spent waiting for the writer to take a part is not planning.
                 let mut waited = std::time::Duration::ZERO;
+                let mut stopped = false;
                 let mut send = |b: Batch| {
-                    if b.is_empty() {
+                    // After the writer gave up, nothing more is handed over or counted.
+                    if b.is_empty() || stopped {
                         return ControlFlow::Continue(());
                     }
                     touched_deals(&b, &mut touched);
-                    sent += 1;
                     to_store += b.len() as u64;
                     if to_store > pb.length().unwrap_or(0) {
                         pb.set_length(to_store);
@@ -253,8 +254,14 @@ pub async fn import_files(
                     let handed = parts.blocking_send(BatchPart::Batch(Box::new(b)));
                     waited += wait.elapsed();
                     match handed {
-                        Ok(()) => ControlFlow::Continue(()),
-                        Err(_) => ControlFlow::Break(()),
+                        Ok(()) => {
+                            sent += 1;
+                            ControlFlow::Continue(())
+                        }
+                        Err(_) => {
+                            stopped = true;
+                            ControlFlow::Break(())
+                        }
                     }
                 };
                 let mut plan = resolve::plan_streaming(
