@@ -600,22 +600,12 @@ fn print(r: &DemoReport, ctx: &Context) {
         say!(
             "  {prog} {dd} policy decide --kind follow-up-email --text {d}/note-01.txt --account NAME"
         );
-        // The latest calls' notes: a follow-up to a call of last year would be a year late.
-        let latest = latest_notes(Path::new(d));
-        let note = |i: usize, fallback: &str| {
-            latest
-                .get(i)
-                .cloned()
-                .unwrap_or_else(|| format!("{d}/{fallback}"))
-        };
-        say!(
-            "  {prog} {dd} draft follow-up --notes {} --by YOU",
-            note(0, "note-04.txt")
-        );
-        say!(
-            "  {prog} {dd} draft crm-update --notes {} --by YOU",
-            note(1, "note-07.txt")
-        );
+        // The notes the README's examples use: a follow-up the policy allows and a CRM update
+        // on an open deal (a later call's notes can be a complaint the policy refuses, or an
+        // account with no open deal). They are old; the draft says so ("Check: the notes are
+        // of a call on ...").
+        say!("  {prog} {dd} draft follow-up --notes {d}/note-04.txt --by YOU");
+        say!("  {prog} {dd} draft crm-update --notes {d}/note-07.txt --by YOU");
     }
     say!("  {prog} {dd} draft briefing --account NAME --by YOU");
     say!("  {prog} {dd} draft pipeline-report --by YOU --out report.html --format html");
@@ -661,23 +651,6 @@ fn print(r: &DemoReport, ctx: &Context) {
             say!("  {:<40} {:<16} sees {}", u.email, u.role, u.sees);
         }
     }
-}
-
-/// The meeting-notes files in `dir`, latest call first (the date on each file's second line).
-fn latest_notes(dir: &Path) -> Vec<String> {
-    let mut notes: Vec<(String, String)> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let path = e.path();
-            let text = std::fs::read_to_string(&path).ok()?;
-            let day = text.lines().nth(1)?.trim().to_string();
-            Some((day, path.display().to_string()))
-        })
-        .collect();
-    notes.sort_by(|a, b| b.cmp(a));
-    notes.into_iter().map(|(_, p)| p).collect()
 }
 
 /// How to call this binary again from the current directory: `roomwork` when it was found on
