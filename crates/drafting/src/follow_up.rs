@@ -659,11 +659,18 @@ fn classify(raw: &str, letter: &Letter<'_>, meeting: NaiveDate) -> (Role, String
             || (matches!(first, "dr" | "mr" | "mrs" | "ms" | "prof")
                 && lw.get(2).is_some_and(|w| w == "to")));
     // "ship date 2026-04-24": our verb used as a noun.
+    // "order volume's down 20%", "order is late": a verb of ours as the subject of a statement.
     let noun_use = lw.get(1).is_some_and(|w| {
         matches!(
             w.as_str(),
             "date" | "dates" | "window" | "status" | "time" | "times" | "schedule" | "cost"
-        )
+        ) || matches!(w.as_str(), "is" | "are" | "was" | "were" | "has" | "had")
+            || (w.ends_with("'s") && lw.get(2).is_some_and(|n| !n.is_empty()) && {
+                // "order volume's down" (a statement), not "send Ana's drawings" (a name).
+                raw.split_whitespace()
+                    .nth(1)
+                    .is_some_and(|t| t.starts_with(char::is_lowercase))
+            })
     });
     if named_subject {
         return (
@@ -945,7 +952,16 @@ fn revoice(
             (&tok[..start], &tok[start + core.len()..])
         };
         let low = core.to_lowercase();
-        let mut w = if let Some((_, long)) = SHORTHAND.iter().find(|(s, _)| *s == low) {
+        // "do the EPC intro" is an introduction; "Mateo will intro me" introduces.
+        let intro_noun = low == "intro"
+            && k > 0
+            && !matches!(
+                tokens[k - 1].to_lowercase().as_str(),
+                "to" | "will" | "can" | "could" | "would" | "should" | "please" | "i'll" | "we'll"
+            );
+        let mut w = if intro_noun {
+            "introduction".to_string()
+        } else if let Some((_, long)) = SHORTHAND.iter().find(|(s, _)| *s == low) {
             long.to_string()
         } else if let Some(n) = low
             .strip_suffix("yr")
@@ -1562,6 +1578,26 @@ mod tests {
         - Kellerman Valve Co. ~7% lower but no piping change in their scope\n\
         - I'll send rev 4 by Thurs\n\
         - PO target August 18th\n";
+
+    #[test]
+    fn statements_that_open_with_one_of_our_verbs_are_not_our_to_dos() {
+        let notes = "Meeting notes: Embery Pulp\n2025-08-10\n\nCall w/ Connor\n\
+            - order volume's down about 20% on the same qtr last yr\n\
+            - order is late from the mill\n\
+            - send Ana's drawings Fri\n\
+            - Gustavo to do the EPC intro next week\n";
+        let f = draft(notes, "Connor", Formality::Warm);
+        let roles: Vec<Role> = f.notes.items.iter().map(|i| i.role).collect();
+        assert_eq!(
+            roles,
+            [Role::Discussed, Role::Discussed, Role::Ours, Role::Theirs],
+            "{:#?}",
+            f.notes.items
+        );
+        assert!(!f.body.contains("I will order"), "{}", f.body);
+        assert!(f.body.contains("Ana's drawings"), "{}", f.body);
+        assert!(f.body.contains("EPC introduction"), "{}", f.body);
+    }
 
     #[test]
     fn a_promise_with_its_condition_stays_one_item_and_something_is_no_verb() {
