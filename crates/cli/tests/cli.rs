@@ -604,13 +604,18 @@ fn a_top_tier_draft_goes_from_submitted_to_sent_only_through_the_relationship_te
     assert_eq!(verify["problems"].as_array().unwrap().len(), 0);
 
     // Drafted for a rep whose address the CRM has: the .eml is From that rep, who signs it.
-    let rep = query(
-        d,
-        "SELECT name || '|' || email FROM reps WHERE email IS NOT NULL ORDER BY name LIMIT 1",
-    );
-    let (rep, rep_email) = rep.split_once('|').unwrap();
     let pick = pick.replace("'strategic'", "'standard'");
     let account = query(d, &format!("SELECT a.name {pick}"));
+    // Not the account's owner: the old From (the owner) would then fail the check.
+    let rep = query(
+        d,
+        &format!(
+            "SELECT name || '|' || email FROM reps WHERE email IS NOT NULL AND id IS NOT \
+             (SELECT owner_id FROM accounts WHERE name = '{}') ORDER BY name LIMIT 1",
+            account.replace('\'', "''")
+        ),
+    );
+    let (rep, rep_email) = rep.split_once('|').unwrap();
     let to = query(
         d,
         &format!("SELECT c.name || ' <' || c.email || '>' {pick}"),

@@ -665,12 +665,15 @@ fn classify(raw: &str, letter: &Letter<'_>, meeting: NaiveDate) -> (Role, String
             w.as_str(),
             "date" | "dates" | "window" | "status" | "time" | "times" | "schedule" | "cost"
         ) || matches!(w.as_str(), "is" | "are" | "was" | "were" | "has" | "had")
-            || (w.ends_with("'s") && lw.get(2).is_some_and(|n| !n.is_empty()) && {
-                // "order volume's down" (a statement), not "send Ana's drawings" (a name).
-                raw.split_whitespace()
-                    .nth(1)
-                    .is_some_and(|t| t.starts_with(char::is_lowercase))
-            })
+            // "order volume's down" (a statement), not "send the customer's PO" (a to-do).
+            || (w.ends_with("'s")
+                && lw.get(2).is_some_and(|n| {
+                    matches!(
+                        n.as_str(),
+                        "down" | "up" | "flat" | "late" | "behind" | "delayed" | "stuck" | "off"
+                            | "on" | "short" | "over" | "under" | "fine" | "ok" | "good" | "bad"
+                    ) || n.starts_with(|c: char| c.is_ascii_digit())
+                }))
     });
     if named_subject {
         return (
@@ -953,12 +956,22 @@ fn revoice(
         };
         let low = core.to_lowercase();
         // "do the EPC intro" is an introduction; "Mateo will intro me" introduces.
-        let intro_noun = low == "intro"
-            && k > 0
-            && !matches!(
-                tokens[k - 1].to_lowercase().as_str(),
-                "to" | "will" | "can" | "could" | "would" | "should" | "please" | "i'll" | "we'll"
-            );
+        let intro_noun = low == "intro" && k > 0 && {
+            let before = tokens[k - 1].to_lowercase().replace('’', "'");
+            !(before.ends_with("'ll")
+                || matches!(
+                    before.as_str(),
+                    "to" | "will"
+                        | "can"
+                        | "could"
+                        | "would"
+                        | "should"
+                        | "might"
+                        | "may"
+                        | "must"
+                        | "please"
+                ))
+        };
         let mut w = if intro_noun {
             "introduction".to_string()
         } else if let Some((_, long)) = SHORTHAND.iter().find(|(s, _)| *s == low) {
@@ -1585,12 +1598,19 @@ mod tests {
             - order volume's down about 20% on the same qtr last yr\n\
             - order is late from the mill\n\
             - send Ana's drawings Fri\n\
+            - send customer's PO copy Fri\n\
             - Gustavo to do the EPC intro next week\n";
         let f = draft(notes, "Connor", Formality::Warm);
         let roles: Vec<Role> = f.notes.items.iter().map(|i| i.role).collect();
         assert_eq!(
             roles,
-            [Role::Discussed, Role::Discussed, Role::Ours, Role::Theirs],
+            [
+                Role::Discussed,
+                Role::Discussed,
+                Role::Ours,
+                Role::Ours,
+                Role::Theirs
+            ],
             "{:#?}",
             f.notes.items
         );

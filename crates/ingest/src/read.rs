@@ -173,7 +173,6 @@ pub fn read_table(
     let mut record = csv::ByteRecord::new();
     let mut last_report = 0u64;
     let mut problems = Vec::new();
-    let mut swallowed: Option<(u64, usize)> = None;
     loop {
         let more = reader.read_byte_record(&mut record).map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
@@ -217,9 +216,27 @@ pub fn read_table(
             continue;
         }
         // A quote never closed in the last column leaves the row its full width and swallows
-        // every row after it into one cell: suspect a cell whose lines look like rows, and
-        // refuse it if nothing follows (an unclosed quote always runs to the end).
-        swallowed = swallowing_cell(&record, delimiter, width).map(|col| (pos.0, col));
+        // the rows after it into one cell: a last cell whose lines look like rows, in a row
+        // whose raw text has an odd number of quotes (a closed field has them in pairs).
+        if let Some(col) = swallowing_cell(&record, delimiter, width) {
+            let end = (reader.position().byte() as usize).min(text.len());
+            let raw = text.as_bytes().get(pos.1 as usize..end).unwrap_or_default();
+            if raw.iter().filter(|b| **b == b'"').count() % 2 == 1 {
+                problems.push(crate::Problem {
+                    file: file.to_string(),
+                    line: pos.0,
+                    column: format!("{} ({:?})", col + 1, headers[col]),
+                    field: String::new(),
+                    reason: "a quoted value starts here and never closes: it runs over lines \
+                             that look like rows of their own (is its closing quote missing?)"
+                        .into(),
+                });
+                if problems.len() >= SHAPE_PROBLEMS {
+                    break;
+                }
+                continue;
+            }
+        }
         if record.len() != width {
             problems.push(shape_problem(file, &headers, &record, pos.0));
             if problems.len() >= SHAPE_PROBLEMS {
@@ -238,22 +255,6 @@ pub fn read_table(
         }
         debug_assert_eq!(end, row_len);
         rows.lines.push(pos.0);
-    }
-    // A closed quote ends the file with `"`; an open one ends it with whatever it swallowed.
-    let closed = text.trim_end().ends_with('"');
-    if let Some((line, col)) = swallowed
-        && !closed
-        && !problems.iter().any(|p: &crate::Problem| p.line == line)
-    {
-        problems.push(crate::Problem {
-            file: file.to_string(),
-            line,
-            column: format!("{} ({:?})", col + 1, headers[col]),
-            field: String::new(),
-            reason: "a quoted value starts here and runs to the end of the file, over lines that \
-                     look like rows of their own: is its closing quote missing?"
-                .into(),
-        });
     }
     rows.text = String::from_utf8(data).map_err(|e| {
         malformed(
@@ -432,12 +433,20 @@ mod tests {
                 && p.contains("closing quote"),
             "{p}"
         );
-        // A note over two lines, closed, with rows after it, is data.
-        let fine =
-            "Name,Account,Note\nBo,Corvo,\"call back, then\nsend it, today\"\nCy,Dunmore,ok\n";
-        let t = read_table("n.csv", fine.as_bytes(), &mut |_| {}).unwrap();
-        assert!(t.problems.is_empty(), "{:?}", t.problems);
-        assert_eq!(t.rows.len(), 2);
+        // Closed by a later quoted value, the rows in between are still swallowed.
+        let early = "Name,Account,Note\nBo,Corvo,\"call back\nCy,Dunmore,ok\nDi,Eldon,\"ok\"\n";
+        let t = read_table("e.csv", early.as_bytes(), &mut |_| {}).unwrap();
+        assert_eq!(t.problems.len(), 1, "{:?}", t.problems);
+        // A closed note over lines with as many commas as a row, last in the file, before
+        // Excel's empty trailing rows or before an unquoted footer, is data.
+        for tail in ["", ",,\n", "Grand Totals (1.234 records)\n"] {
+            let fine = format!(
+                "Name,Account,Note\nCy,Dunmore,ok\nBo,Corvo,\"Items: a, b, c\nmore, x, \"\"y\"\"\"\n{tail}"
+            );
+            let t = read_table("n.csv", fine.as_bytes(), &mut |_| {}).unwrap();
+            assert!(t.problems.is_empty(), "{tail:?}: {:?}", t.problems);
+            assert_eq!(t.rows.len(), 2, "{tail:?}");
+        }
     }
 
     #[test]

@@ -51,8 +51,10 @@ impl DateOrder {
                 preferred = DateOrder::Dmy;
             }
             dotted |= s.contains('.') && !fits.is_empty();
-            // An ISO date reads the same in every order and leaves no doubt of its own.
-            telling |= !fits.is_empty() && fits.len() < 3;
+            // An ISO date (2026-05-15) reads the same in every order and leaves no doubt of
+            // its own; `03/04/25` reads in every order too, and does.
+            let iso = s.len() >= 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+            telling |= !fits.is_empty() && !iso;
             // A cell no order reads ("TBD") says nothing about the order.
             if fits.is_empty() {
                 continue;
@@ -274,6 +276,11 @@ mod tests {
         assert_eq!(
             DateOrder::detect_with_doubt(us.iter().copied(), DateOrder::Mdy),
             Some((DateOrder::Mdy, None))
+        );
+        let two_digit_years = ["03/04/25", "01/02/25"];
+        assert_eq!(
+            DateOrder::detect_with_doubt(two_digit_years.iter().copied(), DateOrder::Mdy),
+            Some((DateOrder::Mdy, Some(DateOrder::Dmy)))
         );
         let iso = ["2026-05-15", "2026-01-02"];
         assert_eq!(

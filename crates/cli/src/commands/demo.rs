@@ -600,10 +600,10 @@ fn print(r: &DemoReport, ctx: &Context) {
         say!(
             "  {prog} {dd} policy decide --kind follow-up-email --text {d}/note-01.txt --account NAME"
         );
-        // The notes the README's examples use: a follow-up the policy allows and a CRM update
-        // on an open deal (a later call's notes can be a complaint the policy refuses, or an
-        // account with no open deal). They are old; the draft says so ("Check: the notes are
-        // of a call on ...").
+        // Notes that show each workflow: a follow-up the policy allows, a CRM update on an
+        // open deal (a later call's notes can be a complaint the policy refuses, or an account
+        // with no open deal). They are old; the draft says so ("Check: the notes are of a
+        // call on ...").
         say!("  {prog} {dd} draft follow-up --notes {d}/note-04.txt --by YOU");
         say!("  {prog} {dd} draft crm-update --notes {d}/note-07.txt --by YOU");
     }

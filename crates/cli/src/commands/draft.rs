@@ -1953,10 +1953,12 @@ impl PendingFile {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => std::path::Path::new("."),
         };
-        let mut file = tempfile::Builder::new()
-            .prefix(".roomwork-")
-            .suffix(".tmp")
-            .tempfile_in(dir)?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".roomwork-").suffix(".tmp");
+        // A report is an ordinary file (0666 less the umask), not a private temporary one.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let mut file = builder.tempfile_in(dir)?;
         file.write_all(text.as_bytes())?;
         file.flush()?;
         Ok(Self(file))
