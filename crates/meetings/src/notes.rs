@@ -89,12 +89,26 @@ pub fn call_notes(a: &Analysis, ctx: &Context) -> String {
         if points == limit {
             break;
         }
-        if s.trim_end().ends_with('?') || actions.contains(&s.as_str()) {
+        // A question (marked or not) is no status line.
+        if crate::question::is_question(s) || actions.contains(&s.as_str()) {
             continue;
         }
         let Some(turn) = a.turns.iter().find(|t| t.text.contains(s.as_str())) else {
             continue;
         };
+        // The notes call the customer "they", which a follow-up writes as "you": a customer's
+        // own "they" (a competitor, another site) would be misread, so the point is left out.
+        if turn.side == Side::Customer
+            && s.split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .any(|w| {
+                    matches!(
+                        w.to_lowercase().as_str(),
+                        "they" | "their" | "them" | "theirs" | "they're" | "they'll"
+                    )
+                })
+        {
+            continue;
+        }
         let line = match turn.side {
             Side::Customer => third_person(s, ctx.first_name(&turn.speaker)),
             _ => tidy(s),
@@ -625,6 +639,43 @@ mod tests {
             "Send them two references."
         );
         assert_eq!(to_do("We had a good year.", None), "");
+    }
+
+    #[test]
+    fn an_unmarked_question_and_a_customers_they_are_no_status_lines() {
+        let turns = vec![
+            turn(
+                "Eun-ji",
+                0.0,
+                10.0,
+                "Is now still a good time for the seal trial, or should I call back next week.",
+            ),
+            turn(
+                "Dana Singh",
+                11.0,
+                40.0,
+                "Corvane quoted lower on the transfer pumps, but their lead time is twenty weeks. \
+                 The seals on the transfer pumps fail twice a month on line two.",
+            ),
+        ];
+        let a = analyze(
+            &turns,
+            &Options {
+                reps: vec!["Eun-ji".into()],
+                ..Default::default()
+            },
+        );
+        let ctx = Context {
+            account: "Stonebridge Dairy".into(),
+            day: "2026-12-04".into(),
+            call_type: None,
+            names: HashMap::new(),
+            points: 4,
+        };
+        let notes = call_notes(&a, &ctx);
+        assert!(!notes.contains("good time"), "{notes}");
+        assert!(!notes.contains("lead time"), "{notes}");
+        assert!(notes.contains("seals on the transfer pumps"), "{notes}");
     }
 
     #[test]

@@ -308,6 +308,19 @@ pub fn is_question(sentence: &str) -> bool {
     if s.trim_end_matches(['.', '!', ' ']).ends_with(", or") && w.len() > 3 {
         return true;
     }
+    // An alternative asked after a comma: "Is now still a good time, or should I call back",
+    // "anything going on, or is it just timing" (not "we match it, or we keep the scope").
+    if let Some((_, tail)) = s.split_once(", or ") {
+        let t = words(tail);
+        if w.len() > 3
+            && t.len() >= 2
+            && AUX.contains(&t[0].as_str())
+            && SUBJECTS.contains(&t[1].as_str())
+            && !(matches!(t[0].as_str(), "do" | "have") && t[1] == "it")
+        {
+            return true;
+        }
+    }
     // A tag after a comma at the end: "..., right", "..., isn't it".
     if let Some((_, tail)) = s.trim_end_matches(['.', '!']).rsplit_once(',') {
         let tail = words(tail).join(" ");
@@ -412,6 +425,8 @@ mod tests {
             "And who signs off above fifty thousand",
             "Any thoughts on the warranty terms",
             "Okay. So which option do you prefer",
+            "Is now still a good time, or should I call back next week",
+            "Anything going on, or is it just timing",
         ] {
             assert!(is_question(q), "{q}");
         }
@@ -420,6 +435,8 @@ mod tests {
     #[test]
     fn statements_stay_statements() {
         for s in [
+            "We can match the price, or we keep the scope as it is.",
+            "Either we cut scope, or do it in two phases.",
             "What we need is a firm delivery date for the seals.",
             "We spoke at the trade show.",
             "Okay.",
