@@ -1068,6 +1068,16 @@ fn revoice(
                 .any(|p| s.to_lowercase().starts_with(p))
             {
                 s
+            } else if lw
+                .iter()
+                .any(|w| matches!(w.as_str(), "i'll" | "we'll" | "i’ll" | "we’ll"))
+                || lw
+                    .windows(2)
+                    .any(|p| matches!(p[0].as_str(), "i" | "we") && p[1] == "will")
+            {
+                // "If you send the list, I'll quote by Friday", "On this order the certs ship
+                // with it, and I'll check the list": the sentence has its own subject.
+                s
             } else if let Some(verb) = our_obligation(&lw) {
                 // "need to check stock" → "I will check stock".
                 let at = s.to_ascii_lowercase().find(verb).unwrap_or(0);
@@ -1617,6 +1627,21 @@ mod tests {
         assert!(!f.body.contains("I will order"), "{}", f.body);
         assert!(f.body.contains("Ana's drawings"), "{}", f.body);
         assert!(f.body.contains("EPC introduction"), "{}", f.body);
+    }
+
+    #[test]
+    fn a_promise_that_names_its_own_subject_is_kept_as_said() {
+        let notes = "Meeting notes: Embery Pulp\n2025-08-10\n\nCall w/ Connor\n\
+            - If you send me the pump list, I'll come back with a spares list by Friday\n\
+            - On this order the certs ship with the instruments, and I'll check the packing list myself\n";
+        let f = draft(notes, "Connor", Formality::Warm);
+        assert!(!f.body.contains("I will send the If"), "{}", f.body);
+        assert!(!f.body.contains("I will send the On"), "{}", f.body);
+        assert!(
+            f.body.contains("- If you send me the pump list, I'll come back with a spares list by Friday 15 August."),
+            "{}",
+            f.body
+        );
     }
 
     #[test]

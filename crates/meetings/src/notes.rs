@@ -8,7 +8,8 @@
 //!   words re-voiced in the third person ("we run three shifts" → "they run three shifts",
 //!   "I need the quote" → "Dana needs the quote");
 //! - our commitments as first-person lines ("I'll send you a quote by Friday"), including what
-//!   the customer asked of us ("can you send me references?" → "Send them references");
+//!   the customer asked of us, as ours ("can you send me references?" → "I'll send them
+//!   references");
 //! - the customer's commitments as "Dana to check with their plant manager ...", including
 //!   what we asked of them ("can you send me the photos?" → "Dana to send us the photos").
 //!
@@ -133,8 +134,17 @@ pub fn call_notes(a: &Analysis, ctx: &Context) -> String {
         let line = match (item.side, speaker_side) {
             // Said by the rep about themselves: their own words.
             (Side::Rep, Side::Rep) => tidy(&item.text),
-            // Asked of the rep by the customer: our to-do.
-            (Side::Rep, _) => to_do(&item.text, None),
+            // Asked of the rep by the customer: our to-do, in the first person so that the
+            // follow-up reads it as ours ("Could you put something together" → "I'll put
+            // something together"), whatever the verb.
+            (Side::Rep, _) => {
+                let t = to_do(&item.text, None);
+                let mut c = t.chars();
+                match c.next() {
+                    Some(f) => format!("I'll {}{}", f.to_lowercase(), c.as_str()),
+                    None => t,
+                }
+            }
             // Said by the customer about themselves.
             (Side::Customer, Side::Customer) => {
                 to_do(&item.text, Some(ctx.first_name(&item.owner)))
@@ -698,7 +708,7 @@ mod tests {
                 "Dana Singh",
                 56.0,
                 70.0,
-                "I'll check with my plant manager on the shutdown window.",
+                "I'll check with my plant manager on the shutdown window. Could you put something together on the spares side first?",
             ),
         ];
         let a = analyze(
@@ -724,6 +734,10 @@ mod tests {
         );
         assert!(
             notes.contains("- I'll send you a quote for the transfer pumps by Friday."),
+            "{notes}"
+        );
+        assert!(
+            notes.contains("- I'll put something together on the spares side first."),
             "{notes}"
         );
         assert!(
