@@ -1068,6 +1068,12 @@ fn revoice(
                 .any(|p| s.to_lowercase().starts_with(p))
             {
                 s
+            } else if let Some(verb) = our_obligation(&lw) {
+                // "need to check stock" → "I will check stock".
+                let at = s.to_ascii_lowercase().find(verb).unwrap_or(0);
+                format!("I will {}", &s[at..])
+            } else if OUR_VERBS.contains(&first.as_str()) {
+                format!("I will {}", lower_first(&s))
             } else if lw
                 .iter()
                 .any(|w| matches!(w.as_str(), "i'll" | "we'll" | "i’ll" | "we’ll"))
@@ -1076,14 +1082,9 @@ fn revoice(
                     .any(|p| matches!(p[0].as_str(), "i" | "we") && p[1] == "will")
             {
                 // "If you send the list, I'll quote by Friday", "On this order the certs ship
-                // with it, and I'll check the list": the sentence has its own subject.
+                // with it, and I'll check the list": the sentence has its own subject (after
+                // the readings above, which turn "send rev 2 so we'll have it" into ours).
                 s
-            } else if let Some(verb) = our_obligation(&lw) {
-                // "need to check stock" → "I will check stock".
-                let at = s.to_ascii_lowercase().find(verb).unwrap_or(0);
-                format!("I will {}", &s[at..])
-            } else if OUR_VERBS.contains(&first.as_str()) {
-                format!("I will {}", lower_first(&s))
             } else {
                 let article = if ["the", "a", "an", "our", "your"].contains(&first.as_str()) {
                     ""

@@ -100,12 +100,11 @@ pub fn call_notes(a: &Analysis, ctx: &Context) -> String {
         // The notes call the customer "they", which a follow-up writes as "you": a customer's
         // own "they" (a competitor, another site) would be misread, so the point is left out.
         if turn.side == Side::Customer
-            && s.split(|c: char| !c.is_alphanumeric() && c != '\'')
+            && s.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
                 .any(|w| {
-                    matches!(
-                        w.to_lowercase().as_str(),
-                        "they" | "their" | "them" | "theirs" | "they're" | "they'll"
-                    )
+                    let w = w.to_lowercase();
+                    let stem = w.split(['\'', '’']).next().unwrap_or("");
+                    matches!(stem, "they" | "their" | "them" | "theirs")
                 })
         {
             continue;
@@ -137,14 +136,7 @@ pub fn call_notes(a: &Analysis, ctx: &Context) -> String {
             // Asked of the rep by the customer: our to-do, in the first person so that the
             // follow-up reads it as ours ("Could you put something together" → "I'll put
             // something together"), whatever the verb.
-            (Side::Rep, _) => {
-                let t = to_do(&item.text, None);
-                let mut c = t.chars();
-                match c.next() {
-                    Some(f) => format!("I'll {}{}", f.to_lowercase(), c.as_str()),
-                    None => t,
-                }
-            }
+            (Side::Rep, _) => ours(&to_do(&item.text, None)),
             // Said by the customer about themselves.
             (Side::Customer, Side::Customer) => {
                 to_do(&item.text, Some(ctx.first_name(&item.owner)))
@@ -158,6 +150,39 @@ pub fn call_notes(a: &Analysis, ctx: &Context) -> String {
         }
     }
     out
+}
+
+/// A to-do of ours as a first-person line: "Put something together" → "I'll put something
+/// together"; words left from the request ("please", "guys") are dropped, and a line that does
+/// not start with a verb after them is kept as it was.
+fn ours(todo: &str) -> String {
+    let mut rest = todo.trim();
+    loop {
+        let (first, tail) = rest.split_once(' ').unwrap_or((rest, ""));
+        let f = first.trim_end_matches(',').to_lowercase();
+        if matches!(
+            f.as_str(),
+            "please" | "guys" | "um" | "uh" | "just" | "also" | "maybe"
+        ) {
+            rest = tail.trim_start();
+        } else {
+            break;
+        }
+    }
+    let first = rest.split_whitespace().next().unwrap_or("").to_lowercase();
+    if rest.is_empty()
+        || matches!(
+            first.as_str(),
+            "could" | "can" | "would" | "will" | "you" | "you'll" | "i" | "i'll" | "we" | "we'll"
+        )
+    {
+        return todo.to_string();
+    }
+    let mut c = rest.chars();
+    match c.next() {
+        Some(f) => format!("I'll {}{}", f.to_lowercase(), c.as_str()),
+        None => todo.to_string(),
+    }
 }
 
 const FILLERS: &[&str] = &[
@@ -649,6 +674,20 @@ mod tests {
             "Send them two references."
         );
         assert_eq!(to_do("We had a good year.", None), "");
+    }
+
+    #[test]
+    fn a_request_to_us_becomes_our_first_person_line() {
+        assert_eq!(
+            ours("Put something together."),
+            "I'll put something together."
+        );
+        assert_eq!(
+            ours("Please send them the references."),
+            "I'll send them the references."
+        );
+        assert_eq!(ours("Guys send the drawings."), "I'll send the drawings.");
+        assert_eq!(ours("Could you send it."), "Could you send it.");
     }
 
     #[test]

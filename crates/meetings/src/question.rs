@@ -316,7 +316,9 @@ pub fn is_question(sentence: &str) -> bool {
             && t.len() >= 2
             && AUX.contains(&t[0].as_str())
             && SUBJECTS.contains(&t[1].as_str())
-            && !(matches!(t[0].as_str(), "do" | "have") && t[1] == "it")
+            // "..., or do the whole plant", "..., or have your team sign": instructions.
+            && (!matches!(t[0].as_str(), "do" | "have")
+                || matches!(t[1].as_str(), "you" | "we" | "i" | "they" | "he" | "she" | "there"))
         {
             return true;
         }
@@ -437,6 +439,7 @@ mod tests {
         for s in [
             "We can match the price, or we keep the scope as it is.",
             "Either we cut scope, or do it in two phases.",
+            "We can ship it in two lots, or have your team sign off on one.",
             "What we need is a firm delivery date for the seals.",
             "We spoke at the trade show.",
             "Okay.",
