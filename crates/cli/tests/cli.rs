@@ -1488,60 +1488,42 @@ fn draft_pipeline_report_follows_the_foundation_and_writes_csv_and_html() {
     assert_eq!(out.status.code(), Some(3));
     // A file that cannot be written fails the command before anything is stored: no draft,
     // no saved time, no stray temporary file.
-    let drafts = query(
-        d,
-        "SELECT count(*) || ':' || (SELECT count(*) FROM workflow_uses) FROM drafts",
-    );
-    let nowhere = d.join("no-such-dir").join("r.md");
-    let out = roomwork(
-        d,
-        &[
-            "draft",
-            "pipeline-report",
-            "--by",
-            "Dana",
-            "--out",
-            nowhere.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(out.status.code(), Some(3), "{out:?}");
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("cannot write"),
-        "{out:?}"
-    );
-    assert_eq!(
+    let stored = || {
         query(
             d,
-            "SELECT count(*) || ':' || (SELECT count(*) FROM workflow_uses) FROM drafts"
-        ),
-        drafts
-    );
+            "SELECT count(*) || ':' || (SELECT count(*) FROM workflow_uses) FROM drafts",
+        )
+    };
+    let drafts = stored();
+    // A file in a directory that does not exist, and a directory given as the file.
+    let nowhere = d.join("no-such-dir").join("r.md");
+    for (out_path, says) in [(nowhere.as_path(), Some("cannot write")), (d, None)] {
+        let out = roomwork(
+            d,
+            &[
+                "draft",
+                "pipeline-report",
+                "--by",
+                "Dana",
+                "--out",
+                out_path.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(3), "{out:?}");
+        if let Some(says) = says {
+            assert!(
+                String::from_utf8_lossy(&out.stderr).contains(says),
+                "{out:?}"
+            );
+        }
+        assert_eq!(stored(), drafts);
+    }
     let names: Vec<_> = std::fs::read_dir(d)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with(".roomwork-"))
         .collect();
     assert!(names.is_empty(), "{names:?}");
-    // A directory given as the file: refused before anything is stored.
-    let out = roomwork(
-        d,
-        &[
-            "draft",
-            "pipeline-report",
-            "--by",
-            "Dana",
-            "--out",
-            d.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(out.status.code(), Some(3), "{out:?}");
-    assert_eq!(
-        query(
-            d,
-            "SELECT count(*) || ':' || (SELECT count(*) FROM workflow_uses) FROM drafts"
-        ),
-        drafts
-    );
 }
 
 #[test]

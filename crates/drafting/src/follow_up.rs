@@ -1546,6 +1546,34 @@ fn trim_to_length(body: String, max_words: Option<usize>) -> String {
     lines.join("\n")
 }
 
+/// What has gone stale in a follow-up by `today`: notes of a call more than a week old (a
+/// follow-up goes out within a day or two), and each commitment whose date has passed.
+pub fn lateness(notes: &Notes, today: NaiveDate) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(day) = notes.date {
+        let days = (today - day).num_days();
+        if days > 7 {
+            out.push(format!(
+                "the notes are of a call on {} ({days} days ago): a follow-up usually goes out within a day or two",
+                day.format("%-d %b %Y")
+            ));
+        }
+    }
+    for i in &notes.items {
+        if let Some(due) = i.date.filter(|d| *d < today)
+            && matches!(i.role, Role::Ours | Role::Theirs)
+        {
+            out.push(format!(
+                "\"{}\" (line {}) was due {}, which has passed: give it a new date before sending",
+                i.sentence.trim(),
+                i.line,
+                due.format("%-d %b %Y")
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1628,6 +1656,40 @@ mod tests {
         assert!(!f.body.contains("I will order"), "{}", f.body);
         assert!(f.body.contains("Ana's drawings"), "{}", f.body);
         assert!(f.body.contains("EPC introduction"), "{}", f.body);
+    }
+
+    #[test]
+    fn old_notes_and_passed_commitments_are_flagged_before_sending() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let item = |line, role, date| Item {
+            line,
+            raw: String::new(),
+            role,
+            why: String::new(),
+            sentence: "I will send the revised quote by Friday 26 September.".into(),
+            date,
+        };
+        let notes = Notes {
+            account: None,
+            date: Some(day(9, 24)),
+            context: None,
+            items: vec![
+                item(5, Role::Ours, Some(day(9, 26))),
+                item(6, Role::Discussed, Some(day(9, 1))),
+                item(7, Role::Ours, Some(day(12, 20))),
+            ],
+        };
+        let late = lateness(&notes, day(12, 6));
+        assert_eq!(late.len(), 2, "{late:?}");
+        assert!(late[0].contains("24 Sep 2026 (73 days ago)"), "{late:?}");
+        assert!(late[1].contains("(line 5) was due 26 Sep 2026"), "{late:?}");
+        // A call of two days ago with dates ahead: nothing to say.
+        let fresh = Notes {
+            date: Some(day(12, 4)),
+            items: vec![item(5, Role::Ours, Some(day(12, 11)))],
+            ..notes
+        };
+        assert!(lateness(&fresh, day(12, 6)).is_empty());
     }
 
     #[test]

@@ -534,6 +534,24 @@ fn an_unknown_header_asks_for_a_mapping_file() {
     assert!(err.contains("x.csv") && err.contains("--mapping"), "{err}");
 }
 
+/// `parsed` planned against `existing` with the default stages, handed over through `emit`.
+fn plan_in_parts(
+    parsed: ParsedFile,
+    existing: &mut Existing,
+    emit: Option<(usize, roomwork_ingest::resolve::Emit<'_>)>,
+) -> Plan {
+    let present = parsed.present();
+    roomwork_ingest::resolve::plan_streaming(
+        parsed.records,
+        &present,
+        existing,
+        &StageCatalog::default_b2b(),
+        &clock(),
+        20,
+        emit,
+    )
+}
+
 fn parse_text(name: &str, text: &str) -> Result<ParsedFile, IngestError> {
     parse_file(name, text.as_bytes(), None, Currency::USD, &mut |_| {})
 }
@@ -809,20 +827,15 @@ fn a_plan_streamed_in_parts_stores_what_the_whole_plan_stores() {
         let mut world = World::default();
         import_parsed(parse_text("stored.csv", stored).unwrap(), &mut world);
         let parsed = parse_text("deals.csv", deals).unwrap();
-        let present = parsed.present();
         let mut existing = world.existing();
         let mut parts = Vec::new();
         let mut keep = |b: Batch| {
             parts.push(b);
             ControlFlow::Continue(())
         };
-        let p = roomwork_ingest::resolve::plan_streaming(
-            parsed.records,
-            &present,
+        let p = plan_in_parts(
+            parsed,
             &mut existing,
-            &StageCatalog::default_b2b(),
-            &clock(),
-            20,
             part.map(|n| (n, &mut keep as roomwork_ingest::resolve::Emit<'_>)),
         );
         if let Some(n) = part {
@@ -891,7 +904,6 @@ fn a_streamed_plan_stops_when_the_writer_gives_up() {
         ));
     }
     let parsed = parse_text("deals.csv", &text).unwrap();
-    let present = parsed.present();
     let mut existing = Existing::default();
     let mut parts = 0;
     // The writer takes the first part of three deals, then fails.
@@ -900,13 +912,9 @@ fn a_streamed_plan_stops_when_the_writer_gives_up() {
         parts += 1;
         ControlFlow::Break(())
     };
-    let p = roomwork_ingest::resolve::plan_streaming(
-        parsed.records,
-        &present,
+    let p = plan_in_parts(
+        parsed,
         &mut existing,
-        &StageCatalog::default_b2b(),
-        &clock(),
-        20,
         Some((3, &mut give_up as roomwork_ingest::resolve::Emit<'_>)),
     );
     assert_eq!(parts, 1, "no part after the writer gave up");

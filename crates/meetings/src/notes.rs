@@ -690,6 +690,15 @@ mod tests {
         assert_eq!(ours("Could you send it."), "Could you send it.");
     }
 
+    /// The call notes of `turns`, with Eun-ji as our rep.
+    fn notes_of(turns: &[Turn], ctx: &Context) -> String {
+        let options = Options {
+            reps: vec!["Eun-ji".into()],
+            ..Default::default()
+        };
+        call_notes(&analyze(turns, &options), ctx)
+    }
+
     #[test]
     fn an_unmarked_question_and_a_customers_they_are_no_status_lines() {
         let turns = vec![
@@ -707,13 +716,6 @@ mod tests {
                  The seals on the transfer pumps fail twice a month on line two.",
             ),
         ];
-        let a = analyze(
-            &turns,
-            &Options {
-                reps: vec!["Eun-ji".into()],
-                ..Default::default()
-            },
-        );
         let ctx = Context {
             account: "Stonebridge Dairy".into(),
             day: "2026-12-04".into(),
@@ -721,7 +723,7 @@ mod tests {
             names: HashMap::new(),
             points: 4,
         };
-        let notes = call_notes(&a, &ctx);
+        let notes = notes_of(&turns, &ctx);
         assert!(!notes.contains("good time"), "{notes}");
         assert!(!notes.contains("lead time"), "{notes}");
         assert!(notes.contains("seals on the transfer pumps"), "{notes}");
@@ -750,13 +752,6 @@ mod tests {
                 "I'll check with my plant manager on the shutdown window. Could you put something together on the spares side first?",
             ),
         ];
-        let a = analyze(
-            &turns,
-            &Options {
-                reps: vec!["Eun-ji".into()],
-                ..Default::default()
-            },
-        );
         let ctx = Context {
             account: "Stonebridge Dairy".into(),
             day: "2026-12-04".into(),
@@ -764,7 +759,7 @@ mod tests {
             names: HashMap::from([("Eun-ji".into(), "Eun-ji Acheampong".into())]),
             points: 2,
         };
-        let notes = call_notes(&a, &ctx);
+        let notes = notes_of(&turns, &ctx);
         assert!(
             notes.starts_with(
                 "Meeting notes: Stonebridge Dairy\n2026-12-04\nDiscovery call w/ Dana Singh"

@@ -1188,19 +1188,24 @@ async fn stage_history_is_appended_and_identical_changes_are_kept_once(store: &d
     assert_eq!(stages[&b.opportunities[0].id].as_str(), "Negotiation");
 }
 
+/// `err` is the database's own foreign-key refusal, its kind kept (SQLite writes bulk rows
+/// directly, PostgreSQL through sqlx).
+fn assert_foreign_key_violation(err: &StoreError) {
+    match err {
+        StoreError::Database(sqlx::Error::Database(e)) => {
+            assert!(e.is_foreign_key_violation(), "{err}")
+        }
+        _ => panic!("expected a foreign-key violation, got {err}"),
+    }
+}
+
 async fn a_batch_that_fails_midway_stores_nothing(store: &dyn Store) {
     let mut b = sample();
     // The contact points at an account that exists nowhere: the batch must fail as a whole,
     // including the rep, account and lead written before the contact.
     b.contacts[0].account_id = Some(AccountId::new());
     let err = store.save_batch(&b).await.unwrap_err();
-    // Reported as the database's own refusal, kind kept (SQLite writes bulk rows directly).
-    match &err {
-        StoreError::Database(sqlx::Error::Database(e)) => {
-            assert!(e.is_foreign_key_violation(), "{err}")
-        }
-        _ => panic!("expected a foreign-key violation, got {err}"),
-    }
+    assert_foreign_key_violation(&err);
     assert_eq!(store.counts().await.unwrap(), Default::default());
     // And a good batch after the failure still goes through.
     store.save_batch(&sample()).await.unwrap();
@@ -1442,12 +1447,7 @@ async fn a_deal_naming_a_missing_account_fails_its_whole_batch(store: &dyn Store
         b.opportunities.push(d);
     }
     let err = store.save_batch(&b).await.unwrap_err();
-    match &err {
-        StoreError::Database(sqlx::Error::Database(e)) => {
-            assert!(e.is_foreign_key_violation(), "{err}")
-        }
-        _ => panic!("expected a foreign-key violation, got {err}"),
-    }
+    assert_foreign_key_violation(&err);
     assert_eq!(store.counts().await.unwrap(), Default::default());
     store.save_batch(&sample()).await.unwrap();
     assert_eq!(store.counts().await.unwrap().opportunities, 1);

@@ -1778,7 +1778,7 @@ async fn follow_up_email(ctx: &Context, request: FollowUpRequest<'_>) -> anyhow:
         Err(verdict) => return refuse(ctx, &verdict),
     };
     let d = pending.draft();
-    let late = lateness(&draft.notes, today);
+    let late = follow_up::lateness(&draft.notes, today);
     if ctx.json {
         return output::json(&serde_json::json!({
             "id": d.id,
@@ -1907,34 +1907,6 @@ fn open_deal(o: &Opportunity, catalog: &StageCatalog) -> Result<Opportunity, Inv
     }
 }
 
-/// What has gone stale in a follow-up by `today`: notes of a call more than a week old (a
-/// follow-up goes out within a day or two), and each commitment whose date has passed.
-fn lateness(notes: &follow_up::Notes, today: chrono::NaiveDate) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(day) = notes.date {
-        let days = (today - day).num_days();
-        if days > 7 {
-            out.push(format!(
-                "the notes are of a call on {} ({days} days ago): a follow-up usually goes out within a day or two",
-                day.format("%-d %b %Y")
-            ));
-        }
-    }
-    for i in &notes.items {
-        if let Some(due) = i.date.filter(|d| *d < today)
-            && matches!(i.role, follow_up::Role::Ours | follow_up::Role::Theirs)
-        {
-            out.push(format!(
-                "\"{}\" (line {}) was due {}, which has passed: give it a new date before sending",
-                i.sentence.trim(),
-                i.line,
-                due.format("%-d %b %Y")
-            ));
-        }
-    }
-    out
-}
-
 /// A file written under a fresh temporary name beside its destination (created new, never
 /// through a link that was there), renamed into place by [`PendingFile::persist`] and removed
 /// if dropped first (the command failed or was refused).
@@ -1971,9 +1943,8 @@ impl PendingFile {
 
 #[cfg(test)]
 mod tests {
-    use super::{deal_named, lateness, named_at};
+    use super::{deal_named, named_at};
     use roomwork_domain::{Opportunity, OpportunityId, Stage, StageCatalog};
-    use roomwork_drafting::follow_up::{Item, Notes, Role};
 
     fn deal(name: &str, stage: &str) -> Opportunity {
         Opportunity {
@@ -1991,40 +1962,6 @@ mod tests {
             forecast_category: None,
             stage_history: vec![],
         }
-    }
-
-    #[test]
-    fn old_notes_and_passed_commitments_are_flagged_before_sending() {
-        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
-        let item = |line, role, date| Item {
-            line,
-            raw: String::new(),
-            role,
-            why: String::new(),
-            sentence: "I will send the revised quote by Friday 26 September.".into(),
-            date,
-        };
-        let notes = Notes {
-            account: None,
-            date: Some(day(9, 24)),
-            context: None,
-            items: vec![
-                item(5, Role::Ours, Some(day(9, 26))),
-                item(6, Role::Discussed, Some(day(9, 1))),
-                item(7, Role::Ours, Some(day(12, 20))),
-            ],
-        };
-        let late = lateness(&notes, day(12, 6));
-        assert_eq!(late.len(), 2, "{late:?}");
-        assert!(late[0].contains("24 Sep 2026 (73 days ago)"), "{late:?}");
-        assert!(late[1].contains("(line 5) was due 26 Sep 2026"), "{late:?}");
-        // A call of two days ago with dates ahead: nothing to say.
-        let fresh = Notes {
-            date: Some(day(12, 4)),
-            items: vec![item(5, Role::Ours, Some(day(12, 11)))],
-            ..notes
-        };
-        assert!(lateness(&fresh, day(12, 6)).is_empty());
     }
 
     #[test]
