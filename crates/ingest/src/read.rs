@@ -308,15 +308,25 @@ fn shape_problem(
         .filter(|_| found < width);
     let (column, reason) = match spans {
         Some(i) => {
-            let lines = record
-                .get(i)
-                .map_or(0, |c| c.iter().filter(|b| **b == b'\n').count());
+            // The file's own last line break, swallowed too, is no line of its own.
+            let lines = record.get(i).map_or(0, |c| {
+                let c = c.strip_suffix(b"\n").unwrap_or(c);
+                let c = c.strip_suffix(b"\r").unwrap_or(c);
+                c.iter().filter(|b| **b == b'\n').count()
+            });
+            let runs = if lines == 0 {
+                "to the end of the file".to_string()
+            } else {
+                format!(
+                    "over the next {lines} line(s) (to line {})",
+                    line + lines as u64
+                )
+            };
             (
                 column(i),
                 format!(
-                    "a quoted value starts here and runs over the next {lines} line(s) (to line {}), \
-                     leaving the row {found} of {width} fields: is its closing quote missing?",
-                    line + lines as u64
+                    "a quoted value starts here and runs {runs}, leaving the row {found} of \
+                     {width} fields: is its closing quote missing?"
                 ),
             )
         }
